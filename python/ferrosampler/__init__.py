@@ -1,0 +1,32 @@
+"""ferrosampler: bit-exact, seekable dataset index samplers for PyTorch and MindSpore.
+
+The torch.utils.data-compatible samplers live here; ``ferrosampler.mindspore`` has the
+mindspore.dataset-compatible ones and ``ferrosampler.reference`` the pure-Python
+reference implementation of docs/spec.md.
+"""
+
+from ._checks import ArgumentTypeError
+from ._core import SPEC_VERSION
+from ._samplers import (
+    BatchSampler,
+    DistributedSampler,
+    RandomSampler,
+    SequentialSampler,
+    SubsetRandomSampler,
+    WeightedRandomSampler,
+)
+from ._seeding import manual_seed
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "SPEC_VERSION",
+    "ArgumentTypeError",
+    "BatchSampler",
+    "DistributedSampler",
+    "RandomSampler",
+    "SequentialSampler",
+    "SubsetRandomSampler",
+    "WeightedRandomSampler",
+    "manual_seed",
+]

@@ -1,0 +1,42 @@
+"""Pure-Python reference of docs/spec.md (standard library only in the engine).
+
+The classes here are ferrosampler's classes with the pure-Python engine plugged in, so
+``ferrosampler.X(*args)`` and ``ferrosampler.reference.X(*args)`` must yield the same
+indices; run the project's conformance tests to check it on your machine.
+"""
+
+from .. import _samplers
+from . import _engine
+
+SPEC_VERSION = 1
+
+
+class RandomSampler(_samplers.RandomSampler):
+    _engine = _engine
+
+
+class SubsetRandomSampler(_samplers.SubsetRandomSampler):
+    _engine = _engine
+
+
+class WeightedRandomSampler(_samplers.WeightedRandomSampler):
+    _engine = _engine
+
+
+class DistributedSampler(_samplers.DistributedSampler):
+    _engine = _engine
+
+
+# No randomness, nothing to check: the same classes.
+SequentialSampler = _samplers.SequentialSampler
+BatchSampler = _samplers.BatchSampler
+
+__all__ = [
+    "SPEC_VERSION",
+    "BatchSampler",
+    "DistributedSampler",
+    "RandomSampler",
+    "SequentialSampler",
+    "SubsetRandomSampler",
+    "WeightedRandomSampler",
+]

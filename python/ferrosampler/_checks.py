@@ -1,0 +1,69 @@
+"""Argument checks shared by every sampler: one message shape, one exception per kind."""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+SEED_MODULUS = 1 << 64
+EPOCH_LIMIT = 1 << 56
+
+
+class ArgumentTypeError(TypeError, ValueError):
+    """A wrong-typed argument. Derives from both TypeError and ValueError because torch
+    raises either for the same check; existing ``except`` clauses keep working."""
+
+
+def is_integer(value: Any) -> bool:
+    """int-like (operator.index works) and not a bool."""
+    if isinstance(value, bool):
+        return False
+    try:
+        operator.index(value)
+    except TypeError:
+        return False
+    return True
+
+
+def integer(name: str, value: Any, message: str | None = None) -> int:
+    if not is_integer(value):
+        raise ArgumentTypeError(message or f"{name} must be an integer, but got {name}={value!r}")
+    return operator.index(value)
+
+
+def positive_integer(name: str, value: Any) -> int:
+    message = f"{name} should be a positive integer value, but got {name}={value!r}"
+    number = integer(name, value, message)
+    if number <= 0:
+        raise ValueError(message)
+    return number
+
+
+def boolean(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ArgumentTypeError(f"{name} should be a boolean value, but got {name}={value!r}")
+    return value
+
+
+def seed_value(name: str, value: Any) -> int:
+    """Any integer in [-2**63, 2**64), reduced mod 2**64 as torch.manual_seed does."""
+    number = integer(name, value)
+    if not -(1 << 63) <= number < SEED_MODULUS:
+        raise ValueError(f"{name} must be in [-2**63, 2**64), got {name}={number}")
+    return number % SEED_MODULUS
+
+
+def epoch_value(value: Any) -> int:
+    number = integer("epoch", value)
+    if not 0 <= number < EPOCH_LIMIT:
+        raise ValueError(f"epoch must be in [0, 2**56), got epoch={number}")
+    return number
+
+
+def sized_length(name: str, value: Any) -> int:
+    try:
+        return len(value)
+    except TypeError:
+        raise ArgumentTypeError(
+            f"{name} must have a len(), got an object of type {type(value).__name__}"
+        ) from None

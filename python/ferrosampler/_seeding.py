@@ -1,0 +1,55 @@
+"""Where an unseeded sampler's per-epoch seed comes from (spec §10)."""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import threading
+from typing import Any
+
+from ._checks import ArgumentTypeError, seed_value
+
+_lock = threading.Lock()
+_global = random.Random(int.from_bytes(os.urandom(8), "little"))
+
+
+def manual_seed(seed: int) -> None:
+    """Seed ferrosampler's own global seed source (used when torch is not imported)."""
+    value = seed_value("seed", seed)
+    with _lock:
+        _global.seed(value)
+
+
+def _is_torch_generator(obj: Any) -> bool:
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(obj, torch.Generator)
+
+
+def _torch_draw(generator: Any) -> int:
+    torch = sys.modules["torch"]
+    return int(torch.empty((), dtype=torch.int64).random_(generator=generator))
+
+
+def draw_seed(generator: Any = None) -> int:
+    """One fresh 64-bit seed: from a torch.Generator, else torch's global generator when
+    torch is imported (so torch.manual_seed reproduces a run), else our own source."""
+    if generator is not None:
+        return _torch_draw(generator)
+    if "torch" in sys.modules:
+        return _torch_draw(None)
+    with _lock:
+        return _global.getrandbits(64)
+
+
+def split_seed_and_generator(seed: Any, generator: Any) -> tuple[int | None, Any]:
+    """(fixed seed, torch generator); an int generator is a fixed seed."""
+    if seed is not None and generator is not None:
+        raise ValueError(f"pass either seed or generator, not both (seed={seed!r}, generator={generator!r})")
+    if generator is not None and not _is_torch_generator(generator):
+        if isinstance(generator, int) and not isinstance(generator, bool):
+            return seed_value("generator", generator), None
+        raise ArgumentTypeError(
+            f"generator must be a torch.Generator, an int seed or None, got generator={generator!r}"
+        )
+    return (None if seed is None else seed_value("seed", seed)), generator
