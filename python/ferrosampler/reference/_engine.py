@@ -136,7 +136,7 @@ def bounded128(x0: int, x1: int, r: int) -> int:
 def uniform_draws(seed: int, epoch: int, n: int, start: int, count: int) -> list[int]:
     start = _u64("start", start)
     count = _u64("count", count)
-    n = _in_range("n", n, 1, _TWO64 + 1, "2**64 + 1")
+    n = _size("n", n, count)
     ks = _stream(seed, MAIN, epoch)
     # Position i is u64 draw number i: words 2i, 2i+1.
     ks.seek_word(2 * start)
