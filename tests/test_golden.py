@@ -1,0 +1,96 @@
+"""Both engines against tests/golden/vectors.json (also read by cargo test: tests/golden.rs)."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+
+import numpy as np
+import pytest
+
+import ferrosampler._core as rust
+from ferrosampler.reference import _engine as reference
+
+VECTORS = json.loads((pathlib.Path(__file__).parent / "golden" / "vectors.json").read_text())
+ENGINES = pytest.mark.parametrize("engine", [rust, reference], ids=["rust", "reference"])
+
+
+def as_list(values) -> list[int]:
+    return [int(v) for v in values]
+
+
+def weights_of(case) -> np.ndarray:
+    return np.array([float.fromhex(w) for w in case["weights"]], dtype=np.float64)
+
+
+def test_spec_version() -> None:
+    assert VECTORS["spec_version"] == rust.SPEC_VERSION == 1
+
+
+@ENGINES
+def test_expand_seed(engine) -> None:
+    for case in VECTORS["expand_seed"]:
+        assert as_list(engine.expand_seed(case["seed"])) == case["key"]
+
+
+@ENGINES
+def test_keystream_words(engine) -> None:
+    for c in VECTORS["keystream_words"]:
+        assert as_list(engine.keystream_words(c["seed"], c["purpose"], c["epoch"], c["start"], c["count"])) == c["out"]
+
+
+@ENGINES
+def test_uniform_draws(engine) -> None:
+    for c in VECTORS["uniform_draws"]:
+        assert as_list(engine.uniform_draws(c["seed"], c["epoch"], c["n"], c["start"], c["count"])) == c["out"]
+
+
+@ENGINES
+def test_permutation_stream(engine) -> None:
+    for c in VECTORS["permutation_stream"]:
+        out = engine.permutation_stream(c["seed"], c["purpose"], c["epoch"], c["n"], c["start"], c["count"])
+        assert as_list(out) == c["out"]
+
+
+@ENGINES
+def test_strided_permutation(engine) -> None:
+    for c in VECTORS["strided_permutation"]:
+        out = engine.strided_permutation(
+            c["seed"], c["epoch"], c["n"], c["shuffle"], c["first"], c["stride"], c["count"]
+        )
+        assert as_list(out) == c["out"]
+
+
+@ENGINES
+def test_integer_weights_and_alias_table(engine) -> None:
+    for c in VECTORS["integer_weights"]:
+        table = engine.WeightTable(weights_of(c))
+        assert as_list(table.integer_weights()) == c["q"]
+        thresholds, aliases = table.alias_table()
+        assert as_list(thresholds) == c["threshold"]
+        assert as_list(aliases) == c["alias"]
+
+
+@ENGINES
+def test_alias_draws(engine) -> None:
+    for c in VECTORS["alias_draws"]:
+        table = engine.WeightTable(weights_of(c))
+        assert as_list(table.alias_draws(c["seed"], c["epoch"], c["start"], c["count"])) == c["out"]
+
+
+@ENGINES
+def test_without_replacement(engine) -> None:
+    for c in VECTORS["without_replacement"]:
+        table = engine.WeightTable(weights_of(c))
+        assert as_list(table.without_replacement(c["seed"], c["epoch"], c["k"])) == c["out"]
+
+
+@ENGINES
+def test_pk_draws(engine) -> None:
+    for c in VECTORS["pk_draws"]:
+        out = engine.pk_draws(
+            c["seed"], c["epoch"],
+            np.array(c["rows"], dtype=np.int64), np.array(c["offsets"], dtype=np.int64),
+            np.array(c["class_order"], dtype=np.int64), c["num_val"], c["start"], c["count"],
+        )
+        assert as_list(out) == c["out"]
