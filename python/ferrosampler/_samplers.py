@@ -237,7 +237,10 @@ def _weights_array(weights: Any) -> np.ndarray:
     if isinstance(weights, (str, bytes)):
         raise ArgumentTypeError(f"weights must be a 1-D sequence of numbers, got weights={weights!r}")
     try:
-        array = np.array(weights, dtype=np.float64, copy=True)
+        raw = np.asarray(weights)
+        if raw.dtype.kind not in "biuf":
+            raise TypeError(f"dtype {raw.dtype}")
+        array = raw.astype(np.float64, copy=True)  # a snapshot: later edits to the input do not count
     except (TypeError, ValueError) as error:
         raise ArgumentTypeError(f"weights must be a 1-D sequence of numbers ({error})") from None
     if array.ndim != 1:
