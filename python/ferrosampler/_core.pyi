@@ -1,0 +1,63 @@
+"""The Rust engine (src/python.rs). Every function is a pure function of its arguments;
+docs/spec.md defines each one to the bit."""
+
+from typing import Final, final
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "MAIN",
+    "CLASS_ORDER",
+    "SPEC_VERSION",
+    "expand_seed",
+    "stream_id",
+    "bounded",
+    "bounded128",
+    "keystream_words",
+    "uniform_draws",
+    "permutation_stream",
+    "strided_permutation",
+    "pk_draws",
+    "WeightTable",
+]
+
+MAIN: Final[int]
+CLASS_ORDER: Final[int]
+SPEC_VERSION: Final[int]
+
+def expand_seed(seed: int) -> list[int]: ...
+def stream_id(purpose: int, epoch: int) -> int: ...
+def bounded(x: int, n: int) -> int: ...
+def bounded128(x0: int, x1: int, r: int) -> int: ...
+def keystream_words(seed: int, purpose: int, epoch: int, start: int, count: int) -> npt.NDArray[np.uint32]: ...
+def uniform_draws(seed: int, epoch: int, n: int, start: int, count: int) -> npt.NDArray[np.int64]: ...
+def permutation_stream(
+    seed: int, purpose: int, epoch: int, n: int, start: int, count: int
+) -> npt.NDArray[np.int64]: ...
+def strided_permutation(
+    seed: int, epoch: int, n: int, shuffle: bool, first: int, stride: int, count: int
+) -> npt.NDArray[np.int64]: ...
+def pk_draws(
+    seed: int,
+    epoch: int,
+    rows: npt.NDArray[np.int64],
+    offsets: npt.NDArray[np.int64],
+    class_order: npt.NDArray[np.int64],
+    num_val: int,
+    start: int,
+    count: int,
+) -> npt.NDArray[np.int64]: ...
+
+@final
+class WeightTable:
+    def __new__(cls, weights: npt.NDArray[np.float64]) -> WeightTable: ...
+    @property
+    def n(self) -> int: ...
+    @property
+    def nonzero(self) -> int: ...
+    def integer_weights(self) -> npt.NDArray[np.uint64]: ...
+    def alias_table(self) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]: ...
+    def alias_draws(self, seed: int, epoch: int, start: int, count: int) -> npt.NDArray[np.int64]: ...
+    def without_replacement(self, seed: int, epoch: int, k: int) -> npt.NDArray[np.int64]: ...
+    def __len__(self) -> int: ...
