@@ -29,7 +29,7 @@ pub fn permutation_stream(
         let last = (end - block * n).min(n);
         let prefix = permutation_prefix(seed, purpose, epoch, n, block, last);
         out.extend_from_slice(&prefix[first as usize..]);
-        position = (block + 1) * n;
+        position = block * n + last; // never past `end`, so no overflow near 2^64
     }
     out
 }

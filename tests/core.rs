@@ -84,3 +84,11 @@ fn without_replacement_draws_each_positive_index_once() {
     out.sort_unstable();
     assert_eq!(out, vec![1, 2, 4, 5]);
 }
+
+#[test]
+fn positions_near_the_end_of_u64_do_not_overflow() {
+    let n = 1u64 << 63;
+    let out = permutation_stream(1, 0, 0, 5, u64::MAX - 7, 7);
+    assert_eq!(out.len(), 7);
+    assert_eq!(uniform_draws(1, 0, n, u64::MAX - 3, 3).len(), 3);
+}
