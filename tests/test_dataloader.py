@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -96,3 +97,40 @@ def test_threads_share_engine_objects() -> None:
     for thread in threads:
         thread.join()
     assert outputs == [expected] * 6
+
+
+def test_generation_releases_the_gil() -> None:
+    """While one thread generates a large epoch in Rust, another keeps running Python."""
+    sampler = fs.RandomSampler(range(10), replacement=True, num_samples=40_000_000, seed=1)
+    state = {"running": False, "done": False}
+    seen: list[float] = []
+
+    def generate() -> None:
+        state["running"] = True
+        start = time.perf_counter()
+        sampler.epoch_indices(0)
+        state["elapsed"] = time.perf_counter() - start
+        state["running"] = False
+        state["done"] = True
+
+    worker = threading.Thread(target=generate)
+    worker.start()
+    while not state["done"]:
+        if state["running"]:
+            seen.append(time.perf_counter())
+    worker.join()
+    # Holding the GIL would freeze this loop for the whole call: the observed span would be ~0.
+    assert seen and seen[-1] - seen[0] > 0.5 * state["elapsed"]
+
+
+def test_distributed_defaults_come_from_the_process_group(tmp_path) -> None:
+    import torch.distributed as dist
+
+    dist.init_process_group("gloo", init_method=f"file://{tmp_path / 'store'}", rank=0, world_size=1)
+    try:
+        sampler = fs.DistributedSampler(range(10), seed=3)
+        assert (sampler.num_replicas, sampler.rank) == (1, 0)
+        assert sorted(sampler) == list(range(10))
+        assert fs.DistributedSampler(range(10), num_replicas=2).rank == 0
+    finally:
+        dist.destroy_process_group()
