@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import collections
+import copy
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -295,3 +297,22 @@ def test_engine_rejects_what_would_crash() -> None:
         core.WeightTable(np.array([1.0, 0.0])).without_replacement(0, 0, 2)
     with pytest.raises(ValueError, match="offsets"):
         core.pk_draws(0, 0, np.arange(3), np.array([0, 3, 3]), np.array([0]), 1, 0, 1)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: fs.RandomSampler(range(40), seed=1),
+        lambda: fs.RandomSampler(range(40), replacement=True, num_samples=90, seed=2),
+        lambda: fs.SubsetRandomSampler([5, 6, 7, 8], seed=3),
+        lambda: fs.WeightedRandomSampler([0.5, 0.0, 2.0, 1.0], 30, seed=4),
+        lambda: fs.DistributedSampler(range(40), 3, 1, seed=5),
+        lambda: fs.BatchSampler(fs.RandomSampler(range(40), seed=6), 7, False),
+    ],
+)
+def test_samplers_pickle_and_deepcopy_with_their_state(make) -> None:
+    sampler = make()
+    sampler.set_epoch(3)
+    clones = [pickle.loads(pickle.dumps(sampler)), copy.deepcopy(sampler)]
+    expected = list(sampler)
+    assert [list(clone) for clone in clones] == [expected, expected]

@@ -54,6 +54,16 @@ class _RandomEpochs:
         """The fixed seed, or None when each epoch draws one."""
         return self._seed
 
+    # Locks cannot be pickled or deep-copied; a copy gets its own.
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     def set_epoch(self, epoch: int) -> None:
         self.epoch = epoch_value(epoch)
 
@@ -223,6 +233,16 @@ class WeightedRandomSampler(_RandomEpochs):
 
     def __len__(self) -> int:
         return self.num_samples
+
+    # The engine's table is rebuilt from the weights rather than pickled.
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        del state["_table"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        self._table = self._engine.WeightTable(self.weights)
 
     def _chunk(self) -> int:
         return _CHUNK if self.replacement else self.num_samples
