@@ -1,43 +1,77 @@
-//! Thin PyO3 layer: extract arguments, check what the core assumes, run the core with
-//! the GIL released, wrap the result as a numpy array without copying.
+//! Thin PyO3 layer: extract and check arguments (ValueError/TypeError naming the argument,
+//! with the same messages as the pure-Python reference), run the core with the GIL
+//! released, and wrap the result as a numpy array without copying.
 
 use std::sync::OnceLock;
 
-use numpy::{PyArray1, PyReadonlyArray1};
-use pyo3::exceptions::{PyMemoryError, PyValueError};
+use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray1};
+use pyo3::exceptions::{PyMemoryError, PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::PyFloat;
 
 use crate::keystream::{self, EPOCH_LIMIT, Keystream};
 use crate::samplers;
-use crate::weights::{self, AliasTable};
+use crate::weights::{self, AliasTable, WeightError};
 
 type Indices<'py> = Bound<'py, PyArray1<i64>>;
+type Arg<'a, 'py> = &'a Bound<'py, PyAny>;
+
+const TWO_64: i128 = 1 << 64;
+/// Indices are int64, so a population holds at most 2^63 items.
+const POPULATION_LIMIT: i128 = 1 << 63;
 
 fn value_error(message: String) -> PyErr {
     PyValueError::new_err(message)
 }
 
-fn check_epoch(epoch: u64) -> PyResult<()> {
-    if epoch < EPOCH_LIMIT {
-        Ok(())
-    } else {
-        Err(value_error(format!("epoch must be in [0, 2**56), got epoch={epoch}")))
+/// An integer in [lo, hi), or TypeError / ValueError naming the argument and value.
+fn integer_in(name: &str, value: Arg, lo: i128, hi: i128, hi_text: &str) -> PyResult<i128> {
+    let number = match value.extract::<i128>() {
+        Ok(number) => Some(number),
+        Err(error) if error.is_instance_of::<PyOverflowError>(value.py()) => None,
+        Err(_) => {
+            let type_name = value.get_type().name()?;
+            return Err(PyTypeError::new_err(format!(
+                "{name} must be an integer, got {type_name}: {}",
+                value.repr()?
+            )));
+        }
+    };
+    match number {
+        Some(number) if lo <= number && number < hi => Ok(number),
+        _ => Err(value_error(format!("{name} must be in [{lo}, {hi_text}), got {name}={}", value.str()?))),
     }
 }
 
-fn check_population(n: u64, count: usize) -> PyResult<()> {
-    if n == 0 && count > 0 {
-        Err(value_error(format!("n must be >= 1 when count > 0, got n={n}")))
-    } else {
-        Ok(())
-    }
+fn u64_arg(name: &str, value: Arg) -> PyResult<u64> {
+    Ok(integer_in(name, value, 0, TWO_64, "2**64")? as u64)
 }
 
-fn check_end(start: u64, count: usize) -> PyResult<()> {
-    start
-        .checked_add(count as u64)
-        .map(|_| ())
-        .ok_or_else(|| value_error(format!("start + count overflows 2**64, got start={start}, count={count}")))
+fn epoch_arg(value: Arg) -> PyResult<u64> {
+    Ok(integer_in("epoch", value, 0, i128::from(EPOCH_LIMIT), "2**56")? as u64)
+}
+
+fn purpose_arg(value: Arg) -> PyResult<u8> {
+    Ok(integer_in("purpose", value, 0, 256, "256")? as u8)
+}
+
+/// (start, count) with every position below 2^64 (spec §2).
+fn span_args(start: Arg, count: Arg) -> PyResult<(u64, usize)> {
+    let (start, count) = (u64_arg("start", start)?, u64_arg("count", count)?);
+    if u128::from(start) + u128::from(count) >= 1 << 64 {
+        return Err(value_error(format!("start + count must be < 2**64, got start={start}, count={count}")));
+    }
+    let count = usize::try_from(count).map_err(|_| PyMemoryError::new_err(format!("cannot allocate {count} indices")))?;
+    Ok((start, count))
+}
+
+/// A population size: at most 2^63, and at least 1 as soon as something is drawn from it.
+fn population_arg(name: &str, value: Arg, count: usize) -> PyResult<u64> {
+    let n = integer_in(name, value, 0, POPULATION_LIMIT + 1, "2**63 + 1")? as u64;
+    if count > 0 && n == 0 {
+        return Err(value_error(format!("{name} must be >= 1 when count > 0, got {name}={n}")));
+    }
+    Ok(n)
 }
 
 /// An allocation failure in Rust aborts the process; probe first and raise MemoryError.
@@ -49,37 +83,56 @@ fn check_allocatable(elements: u64) -> PyResult<()> {
         .ok_or_else(|| PyMemoryError::new_err(format!("cannot allocate {elements} indices")))
 }
 
-#[pyfunction]
-fn expand_seed(seed: u64) -> Vec<u32> {
-    keystream::expand_seed(seed).to_vec()
+/// Memory for a permutation prefix of `length` items of n (dense or sparse, as the core chooses).
+fn check_prefix_allocatable(n: u64, length: u64) -> PyResult<()> {
+    let working = if samplers::prefix_is_sparse(n, length) { 3 * length } else { n };
+    check_allocatable(working.saturating_add(length))
+}
+
+/// A sequence of integers as a Vec<i64>, or TypeError naming the argument.
+fn integers_arg(name: &str, value: Arg) -> PyResult<Vec<i64>> {
+    value.extract::<Vec<i64>>().map_err(|error| {
+        PyTypeError::new_err(format!("{name} must be a 1-D sequence of integers ({error})"))
+    })
 }
 
 #[pyfunction]
-fn stream_id(purpose: u8, epoch: u64) -> PyResult<u64> {
-    check_epoch(epoch)?;
-    Ok(keystream::stream_id(purpose, epoch).unwrap_or_default())
+fn expand_seed(seed: Arg) -> PyResult<Vec<u32>> {
+    Ok(keystream::expand_seed(u64_arg("seed", seed)?).to_vec())
 }
 
 #[pyfunction]
-fn bounded(x: u64, n: u64) -> u64 {
-    keystream::bounded(x, n)
+fn stream_id(purpose: Arg, epoch: Arg) -> PyResult<u64> {
+    let (purpose, epoch) = (purpose_arg(purpose)?, epoch_arg(epoch)?);
+    keystream::stream_id(purpose, epoch).ok_or_else(|| value_error(format!("epoch must be in [0, 2**56), got epoch={epoch}")))
 }
 
 #[pyfunction]
-fn bounded128(x0: u64, x1: u64, r: u64) -> u64 {
-    keystream::bounded128(x0, x1, r)
+fn bounded(x: Arg, n: Arg) -> PyResult<u64> {
+    let x = u64_arg("x", x)?;
+    let n = integer_in("n", n, 1, TWO_64 + 1, "2**64 + 1")?;
+    // n = 2^64 maps x to itself.
+    Ok(if n == TWO_64 { x } else { keystream::bounded(x, n as u64) })
+}
+
+#[pyfunction]
+fn bounded128(x0: Arg, x1: Arg, r: Arg) -> PyResult<u64> {
+    let (x0, x1) = (u64_arg("x0", x0)?, u64_arg("x1", x1)?);
+    let r = integer_in("r", r, 1, TWO_64, "2**64")? as u64;
+    Ok(keystream::bounded128(x0, x1, r))
 }
 
 #[pyfunction]
 fn keystream_words<'py>(
     py: Python<'py>,
-    seed: u64,
-    purpose: u8,
-    epoch: u64,
-    start: u64,
-    count: usize,
+    seed: Arg,
+    purpose: Arg,
+    epoch: Arg,
+    start: Arg,
+    count: Arg,
 ) -> PyResult<Bound<'py, PyArray1<u32>>> {
-    check_epoch(epoch)?;
+    let (seed, purpose, epoch) = (u64_arg("seed", seed)?, purpose_arg(purpose)?, epoch_arg(epoch)?);
+    let (start, count) = span_args(start, count)?;
     check_allocatable(count as u64)?;
     let words = py.detach(|| {
         let mut stream = Keystream::new(seed, purpose, epoch).at_word(u128::from(start));
@@ -89,30 +142,31 @@ fn keystream_words<'py>(
 }
 
 #[pyfunction]
-fn uniform_draws(py: Python<'_>, seed: u64, epoch: u64, n: u64, start: u64, count: usize) -> PyResult<Indices<'_>> {
-    check_epoch(epoch)?;
-    check_population(n, count)?;
-    check_end(start, count)?;
+fn uniform_draws<'py>(py: Python<'py>, seed: Arg, epoch: Arg, n: Arg, start: Arg, count: Arg) -> PyResult<Indices<'py>> {
+    let (seed, epoch) = (u64_arg("seed", seed)?, epoch_arg(epoch)?);
+    let (start, count) = span_args(start, count)?;
+    let n = population_arg("n", n, count)?;
     check_allocatable(count as u64)?;
     let out = py.detach(|| samplers::uniform_draws(seed, epoch, n, start, count));
     Ok(PyArray1::from_vec(py, out))
 }
 
 #[pyfunction]
-fn permutation_stream(
-    py: Python<'_>,
-    seed: u64,
-    purpose: u8,
-    epoch: u64,
-    n: u64,
-    start: u64,
-    count: usize,
-) -> PyResult<Indices<'_>> {
-    check_epoch(epoch)?;
-    check_population(n, count)?;
-    check_end(start, count)?;
+fn permutation_stream<'py>(
+    py: Python<'py>,
+    seed: Arg,
+    purpose: Arg,
+    epoch: Arg,
+    n: Arg,
+    start: Arg,
+    count: Arg,
+) -> PyResult<Indices<'py>> {
+    let (seed, purpose, epoch) = (u64_arg("seed", seed)?, purpose_arg(purpose)?, epoch_arg(epoch)?);
+    let (start, count) = span_args(start, count)?;
+    let n = population_arg("n", n, count)?;
     if count > 0 {
-        check_allocatable(n.saturating_add(count as u64))?;
+        check_prefix_allocatable(n, (count as u64).saturating_add(start % n).min(n))?;
+        check_allocatable(count as u64)?;
     }
     let out = py.detach(|| samplers::permutation_stream(seed, purpose, epoch, n, start, count));
     Ok(PyArray1::from_vec(py, out))
@@ -120,20 +174,27 @@ fn permutation_stream(
 
 #[pyfunction]
 #[allow(clippy::too_many_arguments)]
-fn strided_permutation(
-    py: Python<'_>,
-    seed: u64,
-    epoch: u64,
-    n: u64,
-    shuffle: bool,
-    first: u64,
-    stride: u64,
-    count: usize,
-) -> PyResult<Indices<'_>> {
-    check_epoch(epoch)?;
-    check_population(n, count)?;
+fn strided_permutation<'py>(
+    py: Python<'py>,
+    seed: Arg,
+    epoch: Arg,
+    n: Arg,
+    shuffle: Arg,
+    first: Arg,
+    stride: Arg,
+    count: Arg,
+) -> PyResult<Indices<'py>> {
+    let (seed, epoch) = (u64_arg("seed", seed)?, epoch_arg(epoch)?);
+    let (first, stride) = (u64_arg("first", first)?, u64_arg("stride", stride)?);
+    let count = u64_arg("count", count)?;
+    let count = usize::try_from(count).map_err(|_| PyMemoryError::new_err(format!("cannot allocate {count} indices")))?;
+    let n = population_arg("n", n, count)?;
+    let shuffle = shuffle.is_truthy()?;
     if count > 0 {
-        check_allocatable(if shuffle { n.saturating_add(count as u64) } else { count as u64 })?;
+        check_allocatable(2 * count as u64)?;
+        if shuffle {
+            check_prefix_allocatable(n, n.min((count as u64).saturating_mul(stride.max(1))))?;
+        }
     }
     let out = py.detach(|| samplers::strided_permutation(seed, epoch, n, shuffle, first, stride, count));
     Ok(PyArray1::from_vec(py, out))
@@ -143,55 +204,68 @@ fn strided_permutation(
 #[allow(clippy::too_many_arguments)]
 fn pk_draws<'py>(
     py: Python<'py>,
-    seed: u64,
-    epoch: u64,
-    rows: PyReadonlyArray1<'py, i64>,
-    offsets: PyReadonlyArray1<'py, i64>,
-    class_order: PyReadonlyArray1<'py, i64>,
-    num_val: u64,
-    start: u64,
-    count: usize,
+    seed: Arg,
+    epoch: Arg,
+    rows: Arg,
+    offsets: Arg,
+    class_order: Arg,
+    num_val: Arg,
+    start: Arg,
+    count: Arg,
 ) -> PyResult<Indices<'py>> {
-    check_epoch(epoch)?;
-    check_end(start, count)?;
-    check_allocatable(count as u64)?;
-    let rows = rows.as_slice()?.to_vec();
-    let offsets: Vec<usize> = offsets
-        .as_slice()?
-        .iter()
-        .map(|&o| usize::try_from(o).map_err(|_| value_error(format!("offsets must be non-negative, got {o}"))))
-        .collect::<PyResult<_>>()?;
-    let classes = offsets.len().saturating_sub(1);
-    if offsets.first() != Some(&0)
-        || offsets.last() != Some(&rows.len())
-        || offsets.windows(2).any(|pair| pair[0] >= pair[1])
-    {
-        return Err(value_error(
-            "offsets must start at 0, end at len(rows) and delimit non-empty classes".into(),
-        ));
-    }
-    let class_order: Vec<usize> = class_order
-        .as_slice()?
-        .iter()
-        .map(|&c| {
-            usize::try_from(c)
-                .ok()
-                .filter(|&c| c < classes)
-                .ok_or_else(|| value_error(format!("class_order entries must be in [0, {classes}), got {c}")))
-        })
-        .collect::<PyResult<_>>()?;
-    if num_val == 0 {
-        return Err(value_error("num_val must be >= 1, got num_val=0".into()));
-    }
-    let end = start + count as u64;
-    if count > 0 && (end - 1) / num_val >= class_order.len() as u64 {
+    let (seed, epoch) = (u64_arg("seed", seed)?, epoch_arg(epoch)?);
+    let (start, count) = span_args(start, count)?;
+    let num_val = integer_in("num_val", num_val, 1, TWO_64, "2**64")? as u64;
+    let rows = integers_arg("rows", rows)?;
+    let offsets = integers_arg("offsets", offsets)?;
+    let class_order = integers_arg("class_order", class_order)?;
+    let (offsets, class_order) = check_classes(&rows, &offsets, &class_order)?;
+    let available = class_order.len() as u128 * u128::from(num_val);
+    if u128::from(start) + count as u128 > available {
         return Err(value_error(format!(
-            "start + count must be <= num_val * len(class_order) = {}, got {end}",
-            u128::from(num_val) * class_order.len() as u128
+            "start + count must be <= len(class_order) * num_val = {available}, got start={start}, count={count}"
         )));
     }
+    check_allocatable(count as u64)?;
     let out = py.detach(|| samplers::pk_draws(seed, epoch, &rows, &offsets, &class_order, num_val, start, count));
     Ok(PyArray1::from_vec(py, out))
+}
+
+/// The reference's checks of a class layout, with its messages.
+fn check_classes(rows: &[i64], offsets: &[i64], class_order: &[i64]) -> PyResult<(Vec<usize>, Vec<usize>)> {
+    let classes = offsets.len().saturating_sub(1);
+    if classes < 1 {
+        return Err(value_error(format!("offsets must have at least 2 entries, got {}", offsets.len())));
+    }
+    if offsets[0] != 0 {
+        return Err(value_error(format!("offsets[0] must be 0, got offsets[0]={}", offsets[0])));
+    }
+    if offsets[classes] != rows.len() as i64 {
+        return Err(value_error(format!(
+            "offsets[{classes}] must equal len(rows)={}, got {}",
+            rows.len(),
+            offsets[classes]
+        )));
+    }
+    for c in 0..classes {
+        if offsets[c + 1] <= offsets[c] {
+            return Err(value_error(format!(
+                "every class must have at least one row: offsets[{}]={} <= offsets[{c}]={}",
+                c + 1,
+                offsets[c + 1],
+                offsets[c]
+            )));
+        }
+    }
+    let mut order = Vec::with_capacity(class_order.len());
+    for (i, &c) in class_order.iter().enumerate() {
+        if c < 0 || c as usize >= classes {
+            return Err(value_error(format!("class_order[{i}] must be in [0, {classes}), got {c}")));
+        }
+        order.push(c as usize);
+    }
+    // Offsets are now known to increase from 0 to len(rows).
+    Ok((offsets.iter().map(|&o| o as usize).collect(), order))
 }
 
 /// Validated integer masses of a weight vector, with the alias table built on first use.
@@ -208,14 +282,43 @@ impl WeightTable {
     }
 }
 
+/// A contiguous float64 view of `weights` (no copy when it already is one).
+fn float64_weights<'py>(weights: Arg<'_, 'py>) -> PyResult<PyReadonlyArray1<'py, f64>> {
+    let py = weights.py();
+    let converted = py
+        .import("numpy")?
+        .call_method1("ascontiguousarray", (weights, "float64"))
+        .map_err(|error| PyTypeError::new_err(format!("weights must be a 1-D sequence of real numbers ({error})")))?;
+    let array = converted.cast_into::<PyArray1<f64>>().map_err(|_| {
+        value_error("weights must be 1-D".to_string())
+    })?;
+    Ok(array.readonly())
+}
+
+fn weight_error(py: Python<'_>, error: WeightError) -> PyErr {
+    match error {
+        // Python's repr of the value, as the reference prints it.
+        WeightError::Invalid { index, value } => match PyFloat::new(py, value).repr() {
+            Ok(repr) => value_error(format!("weights[{index}] must be finite and non-negative, got {repr}")),
+            Err(error) => error,
+        },
+        other => value_error(other.to_string()),
+    }
+}
+
 #[pymethods]
 impl WeightTable {
     #[new]
-    fn new(py: Python<'_>, weights: PyReadonlyArray1<'_, f64>) -> PyResult<Self> {
-        let weights = weights.as_slice()?.to_vec();
-        let masses = py
-            .detach(|| weights::integer_weights(&weights))
-            .map_err(|e| value_error(e.to_string()))?;
+    fn new(py: Python<'_>, weights: Arg) -> PyResult<Self> {
+        let weights = float64_weights(weights)?;
+        let weights = weights.as_slice()?;
+        let n = weights.len() as u64;
+        if n >= 1 << 32 {
+            return Err(weight_error(py, WeightError::TooMany(weights.len())));
+        }
+        // Building needs about six u64 arrays of n (masses, ω, the alias table, the work stacks).
+        check_allocatable(6 * n)?;
+        let masses = py.detach(|| weights::integer_weights(weights)).map_err(|e| weight_error(py, e))?;
         let nonzero = masses.iter().filter(|&&q| q > 0).count();
         Ok(WeightTable { masses, nonzero, alias: OnceLock::new() })
     }
@@ -239,23 +342,23 @@ impl WeightTable {
         (PyArray1::from_vec(py, threshold), PyArray1::from_vec(py, alias))
     }
 
-    fn alias_draws<'py>(&self, py: Python<'py>, seed: u64, epoch: u64, start: u64, count: usize) -> PyResult<Indices<'py>> {
-        check_epoch(epoch)?;
-        check_end(start, count)?;
+    fn alias_draws<'py>(&self, py: Python<'py>, seed: Arg, epoch: Arg, start: Arg, count: Arg) -> PyResult<Indices<'py>> {
+        let (seed, epoch) = (u64_arg("seed", seed)?, epoch_arg(epoch)?);
+        let (start, count) = span_args(start, count)?;
         check_allocatable(count as u64)?;
         let out = py.detach(|| self.alias().draws(seed, epoch, start, count));
         Ok(PyArray1::from_vec(py, out))
     }
 
-    fn without_replacement<'py>(&self, py: Python<'py>, seed: u64, epoch: u64, k: usize) -> PyResult<Indices<'py>> {
-        check_epoch(epoch)?;
-        if k > self.nonzero {
+    fn without_replacement<'py>(&self, py: Python<'py>, seed: Arg, epoch: Arg, k: Arg) -> PyResult<Indices<'py>> {
+        let (seed, epoch, k) = (u64_arg("seed", seed)?, epoch_arg(epoch)?, u64_arg("k", k)?);
+        if k > self.nonzero as u64 {
             return Err(value_error(format!(
                 "k must be <= the number of non-zero weights ({}), got k={k}",
                 self.nonzero
             )));
         }
-        let out = py.detach(|| weights::weighted_without_replacement(&self.masses, seed, epoch, k));
+        let out = py.detach(|| weights::weighted_without_replacement(&self.masses, seed, epoch, k as usize));
         Ok(PyArray1::from_vec(py, out))
     }
 

@@ -26,26 +26,12 @@ impl fmt::Display for WeightError {
             }
             WeightError::Invalid { index, value } => write!(
                 f,
-                "weights[{index}] must be finite and non-negative, got {}",
-                python_float(*value)
+                "weights[{index}] must be finite and non-negative, got {value:?}"
             ),
             WeightError::AllZero => {
                 write!(f, "weights must contain at least one positive value, got all zeros")
             }
         }
-    }
-}
-
-/// Formats like Python's repr for the values we report (nan, inf, -inf, -1.0).
-fn python_float(value: f64) -> String {
-    if value.is_nan() {
-        "nan".into()
-    } else if value.is_infinite() {
-        if value > 0.0 { "inf".into() } else { "-inf".into() }
-    } else if value == value.trunc() && value.abs() < 1e16 {
-        format!("{value:.1}")
-    } else {
-        format!("{value}")
     }
 }
 

@@ -248,7 +248,7 @@ def test_uniform_draws():
     assert engine.uniform_draws(9, 4, 1, 0, 10) == [0] * 10
     assert engine.uniform_draws(9, 4, 13, 5, 0) == []
     assert engine.uniform_draws(9, 5, 13, 0, 60) != got
-    assert all(0 <= v < 2**64 for v in engine.uniform_draws(9, 4, M64, 0, 5))
+    assert all(0 <= v < 2**63 for v in engine.uniform_draws(9, 4, 2**63, 0, 5))
 
 
 def test_uniform_draws_errors():

@@ -287,9 +287,9 @@ def test_engine_rejects_what_would_crash() -> None:
         core.uniform_draws(0, 0, 0, 0, 5)
     with pytest.raises(ValueError, match="epoch must be in"):
         core.uniform_draws(0, 2**56, 1, 0, 5)
-    with pytest.raises(OverflowError):
+    with pytest.raises(ValueError, match=r"seed must be in \[0, 2\*\*64\), got seed=-1"):
         core.uniform_draws(-1, 0, 1, 0, 5)
-    with pytest.raises(ValueError, match="overflows"):
+    with pytest.raises(ValueError, match=r"start \+ count must be < 2\*\*64"):
         core.uniform_draws(0, 0, 1, 2**64 - 1, 5)
     with pytest.raises(MemoryError):
         core.uniform_draws(0, 0, 1, 0, 2**62)
@@ -316,3 +316,48 @@ def test_samplers_pickle_and_deepcopy_with_their_state(make) -> None:
     clones = [pickle.loads(pickle.dumps(sampler)), copy.deepcopy(sampler)]
     expected = list(sampler)
     assert [list(clone) for clone in clones] == [expected, expected]
+
+
+def test_an_epoch_reads_the_dataset_size_once() -> None:
+    data = list(range(70_000))
+    sampler = fs.RandomSampler(data, num_samples=140_000, seed=1)
+    iterator = iter(sampler)
+    head = [next(iterator) for _ in range(10)]
+    data.extend(range(70_000, 100_000))  # grows mid-epoch: this epoch keeps n = 70000
+    out = head + list(iterator)
+    assert sorted(out[:70_000]) == sorted(out[70_000:]) == list(range(70_000))
+    data.clear()
+    assert len(out) == 140_000 and list(iterator) == []
+
+
+def test_permutation_blocks_across_chunks() -> None:
+    out = fs.RandomSampler(range(1000), num_samples=70_000, seed=2).epoch_indices(0)
+    blocks = out.reshape(70, 1000)
+    assert (np.sort(blocks, axis=1) == np.arange(1000)).all()
+    assert len({tuple(b) for b in blocks[:, :20].tolist()}) == 70
+
+
+def test_subset_bulk_path_needs_integer_values() -> None:
+    with pytest.raises(TypeError, match="needs integer indices"):
+        fs.SubsetRandomSampler([1.7, 2.2], seed=1).epoch_indices()
+    with pytest.raises(TypeError, match="needs integer indices"):
+        fs.SubsetRandomSampler(np.array([2**64 - 1], dtype=np.uint64), seed=1).epoch_indices()
+    assert sorted(fs.SubsetRandomSampler(np.array([7, 3], dtype=np.uint8), seed=1).epoch_indices().tolist()) == [3, 7]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: fs.RandomSampler(DATA, num_samples=2**63, seed=1),
+        lambda: fs.WeightedRandomSampler([1.0], 2**70),
+        lambda: fs.BatchSampler(DATA, 2**64, False),
+        lambda: fs.DistributedSampler(DATA, 2**64, 0),
+    ],
+)
+def test_counts_beyond_int64_are_refused_at_construction(make) -> None:
+    with pytest.raises(ValueError, match="must be at most 2\\*\\*63 - 1"):
+        make()
+
+
+def test_generator_accepts_any_integer_seed() -> None:
+    assert list(fs.RandomSampler(DATA, generator=np.int64(3))) == list(fs.RandomSampler(DATA, seed=3))

@@ -31,11 +31,17 @@ def integer(name: str, value: Any, message: str | None = None) -> int:
     return operator.index(value)
 
 
+INT64_MAX = (1 << 63) - 1
+
+
 def positive_integer(name: str, value: Any) -> int:
+    """1 ≤ value ≤ 2**63 − 1: every count ends up as an int64 somewhere."""
     message = f"{name} should be a positive integer value, but got {name}={value!r}"
     number = integer(name, value, message)
     if number <= 0:
         raise ValueError(message)
+    if number > INT64_MAX:
+        raise ValueError(f"{name} must be at most 2**63 - 1, but got {name}={number}")
     return number
 
 

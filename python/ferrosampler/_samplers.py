@@ -15,6 +15,8 @@ import numpy as np
 
 from . import _core
 from ._checks import (
+    EPOCH_LIMIT,
+    SEED_MODULUS,
     ArgumentTypeError,
     boolean,
     epoch_value,
@@ -73,7 +75,7 @@ class _RandomEpochs:
             return draw_seed(self._torch_generator), self.epoch
         with self._lock:
             epoch = self.epoch
-            self.epoch = (epoch + 1) % (1 << 56)
+            self.epoch = (epoch + 1) % EPOCH_LIMIT
         return self._seed, epoch
 
     def _key(self, epoch: int | None) -> tuple[int, int]:
@@ -83,34 +85,32 @@ class _RandomEpochs:
             raise ValueError("epoch_indices(epoch=...) needs a fixed seed; construct the sampler with seed=")
         return self._seed, epoch_value(epoch)
 
-    def _generate(self, seed: int, epoch: int, start: int, count: int) -> np.ndarray:
+    def _shape(self) -> tuple[int, int]:
+        """(population n, epoch length), read once at the start of an epoch, as torch does."""
         raise NotImplementedError
 
-    def _chunk(self) -> int:
-        return _CHUNK
+    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int) -> np.ndarray:
+        """Positions [start, start + count) of epoch (seed, epoch) over a population of n."""
+        raise NotImplementedError
 
-    def _epoch_length(self) -> int:
-        return len(self)  # type: ignore[arg-type]
+    def _chunk(self, n: int) -> int:
+        return _CHUNK
 
     def epoch_indices(self, epoch: int | None = None) -> np.ndarray:
         """One whole epoch as an int64 array (no per-index Python work). Without ``epoch``
         this is the next epoch, exactly what iterating would yield; with it (fixed seed
         only) it is that epoch, with no side effect."""
-        self._check_ready()
+        n, length = self._shape()
         seed, epoch_number = self._key(epoch)
-        return _int64(self._generate(seed, epoch_number, 0, self._epoch_length()))
-
-    def _check_ready(self) -> None:
-        """Checks that depend on state which may have changed since construction."""
+        return _int64(self._generate(seed, epoch_number, n, 0, length))
 
     def __iter__(self) -> Iterator[int]:
         # Nothing happens until the first next(), as in torch (DataLoader draws its base seed first).
-        self._check_ready()
+        n, length = self._shape()
         seed, epoch = self._next_key()
-        total = self._epoch_length()
-        step = self._chunk()
-        for start in range(0, total, step):
-            yield from _yield_ints(_int64(self._generate(seed, epoch, start, min(step, total - start))))
+        step = self._chunk(n)
+        for start in range(0, length, step):
+            yield from _yield_ints(_int64(self._generate(seed, epoch, n, start, min(step, length - start))))
 
 
 class SequentialSampler:
@@ -161,19 +161,18 @@ class RandomSampler(_RandomEpochs):
     def __len__(self) -> int:
         return self.num_samples
 
-    def _check_ready(self) -> None:
+    def _shape(self) -> tuple[int, int]:
         n = len(self.data_source)
         if n == 0:
             raise ValueError("data_source is empty: RandomSampler needs at least one element")
+        return n, self.num_samples
 
-    def _chunk(self) -> int:
+    def _chunk(self, n: int) -> int:
         if self.replacement:
             return _CHUNK
-        n = len(self.data_source)
         return n * max(1, _CHUNK // n)  # whole blocks, so no permutation is computed twice
 
-    def _generate(self, seed: int, epoch: int, start: int, count: int) -> np.ndarray:
-        n = len(self.data_source)
+    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int) -> np.ndarray:
         if self.replacement:
             return self._engine.uniform_draws(seed, epoch, n, start, count)
         return self._engine.permutation_stream(seed, self._engine.MAIN, epoch, n, start, count)
@@ -191,15 +190,25 @@ class SubsetRandomSampler(_RandomEpochs):
     def __len__(self) -> int:
         return len(self.indices)
 
-    def _chunk(self) -> int:
-        return max(1, len(self.indices))
+    def _shape(self) -> tuple[int, int]:
+        return len(self.indices), len(self.indices)
 
-    def _generate(self, seed: int, epoch: int, start: int, count: int) -> np.ndarray:
-        return self._engine.permutation_stream(seed, self._engine.MAIN, epoch, len(self.indices), start, count)
+    def _chunk(self, n: int) -> int:
+        return max(1, n)
 
-    def epoch_indices(self, epoch: int | None = None) -> np.ndarray:  # type: ignore[override]
-        positions = super().epoch_indices(epoch)
-        return _int64(self.indices)[positions] if len(positions) else positions
+    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int) -> np.ndarray:
+        return self._engine.permutation_stream(seed, self._engine.MAIN, epoch, n, start, count)
+
+    def epoch_indices(self, epoch: int | None = None) -> np.ndarray:
+        """The epoch's values as int64; iteration yields them unconverted, as torch does."""
+        values = np.asarray(self.indices)
+        fits = values.dtype.kind == "i" or (values.dtype.kind == "u" and (not len(values) or values.max() < 2**63))
+        if values.ndim != 1 or (len(values) and not fits):
+            raise ArgumentTypeError(
+                f"epoch_indices() needs integer indices, got an array of dtype {values.dtype} "
+                f"and shape {values.shape}; iterate the sampler to get the values as they are"
+            )
+        return _int64(values)[super().epoch_indices(epoch)]
 
     def __iter__(self) -> Iterator[Any]:
         values = self.indices
@@ -244,10 +253,13 @@ class WeightedRandomSampler(_RandomEpochs):
         super().__setstate__(state)
         self._table = self._engine.WeightTable(self.weights)
 
-    def _chunk(self) -> int:
+    def _shape(self) -> tuple[int, int]:
+        return len(self.weights), self.num_samples
+
+    def _chunk(self, n: int) -> int:
         return _CHUNK if self.replacement else self.num_samples
 
-    def _generate(self, seed: int, epoch: int, start: int, count: int) -> np.ndarray:
+    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int) -> np.ndarray:
         if self.replacement:
             return self._table.alias_draws(seed, epoch, start, count)
         return self._table.without_replacement(seed, epoch, count)
@@ -354,7 +366,7 @@ class DistributedSampler:
                 f"len(dataset) changed from {self._dataset_length} at construction to {n}; "
                 "build a new DistributedSampler for the new dataset"
             )
-        key = (self.seed + (self.epoch if epoch is None else integer("epoch", epoch))) % (1 << 64)
+        key = (self.seed + (self.epoch if epoch is None else integer("epoch", epoch))) % SEED_MODULUS
         return _int64(
             self._engine.strided_permutation(key, 0, n, self.shuffle, self.rank, self.num_replicas, self.num_samples)
         )

@@ -8,7 +8,7 @@ import sys
 import threading
 from typing import Any
 
-from ._checks import ArgumentTypeError, seed_value
+from ._checks import ArgumentTypeError, is_integer, seed_value
 
 _lock = threading.Lock()
 _global = random.Random(int.from_bytes(os.urandom(8), "little"))
@@ -47,7 +47,7 @@ def split_seed_and_generator(seed: Any, generator: Any) -> tuple[int | None, Any
     if seed is not None and generator is not None:
         raise ValueError(f"pass either seed or generator, not both (seed={seed!r}, generator={generator!r})")
     if generator is not None and not _is_torch_generator(generator):
-        if isinstance(generator, int) and not isinstance(generator, bool):
+        if is_integer(generator):
             return seed_value("generator", generator), None
         raise ArgumentTypeError(
             f"generator must be a torch.Generator, an int seed or None, got generator={generator!r}"

@@ -52,20 +52,24 @@ Deliberate differences from MindSpore 2.10
     - PKSampler takes per-row class labels from ``labels=`` and so works with
       GeneratorDataset, which refuses MindSpore's own PKSampler.
     - Epoch e is a fresh draw keyed by (seed, e), not a reshuffle of epoch e-1.
-    - A dataset size must be at least 1 (an empty epoch only fails later in MindSpore).
+    - A dataset size must be at least 1 (an empty epoch only fails later in MindSpore) and at
+      most 2**63 - 1; every integer argument must fit int64 and an epoch must have at most
+      2**63 - 1 indices (ValueError naming the argument; MindSpore overflows in C++).
+    - A weight must be a real number convertible to float64 (MindSpore accepts complex
+      numbers and fails later).
 """
 
 from __future__ import annotations
 
 import threading
 from enum import Enum
-from numbers import Number
+from numbers import Complex, Number, Real
 from typing import Any, Iterator
 
 import numpy as np
 
 from . import _core
-from ._checks import epoch_value, positive_integer, seed_value
+from ._checks import EPOCH_LIMIT, epoch_value, positive_integer, seed_value
 from ._samplers import _int64, _yield_ints
 from ._seeding import draw_seed
 
@@ -75,6 +79,7 @@ try:
 except ImportError:
     _ms_dataset = None
 
+_INT64_MIN = -(1 << 63)
 _INT64_MAX = (1 << 63) - 1
 _MINDSPORE_DEFAULT_SEED = 5489  # GetSeed() turns this config value into a random seed
 
@@ -114,6 +119,13 @@ def _num_samples(value: Any) -> int | None:
 def _integer(name: str, value: Any) -> int:
     if not isinstance(value, int):
         raise TypeError(f"{name} must be integer but was: {value}.")
+    return _within_int64(name, value)
+
+
+def _within_int64(name: str, value: int) -> int:
+    """MindSpore hands integer arguments to C++ as int64; beyond that they would overflow there."""
+    if not _INT64_MIN <= value <= _INT64_MAX:
+        raise ValueError(f"{name} must be in [-2**63, 2**63 - 1] (int64), but got {name}={value}")
     return value
 
 
@@ -231,7 +243,7 @@ class _ChainedSampler(_SamplerBase):
 
     def set_dataset_size(self, dataset_size: int) -> None:
         """The number of rows of the dataset under the chain; checks the chain against it."""
-        size = positive_integer("dataset_size", dataset_size)
+        size = _dataset_size(dataset_size)
         self._chain_length(size)
         self.dataset_size = size
 
@@ -279,7 +291,7 @@ class _ChainedSampler(_SamplerBase):
     def _next_epoch(self) -> int:
         with self._lock:
             epoch = self.epoch
-            self.epoch = (epoch + 1) % (1 << 56)
+            self.epoch = (epoch + 1) % EPOCH_LIMIT
         return epoch
 
     # -- indices ----------------------------------------------------------------------------
@@ -322,6 +334,14 @@ class _ChainedSampler(_SamplerBase):
         self._lock = threading.Lock()
 
 
+def _dataset_size(value: Any) -> int:
+    size = positive_integer("dataset_size", value)
+    # Explicit, whatever positive_integer bounds: row ids are int64 and len() is index-sized.
+    if size > _INT64_MAX:
+        raise ValueError(f"dataset_size must be at most 2**63 - 1, but got dataset_size={size}")
+    return size
+
+
 class _PipelineView:
     """What MindSpore's C++ sampler drives (it calls these five methods by name).
 
@@ -359,8 +379,8 @@ class SequentialSampler(_ChainedSampler):
         seed: Any = None,
         dataset_size: Any = None,
     ) -> None:
-        if start_index is not None and not isinstance(start_index, int):
-            raise TypeError(f"start_index must be integer but was: {start_index}.")
+        if start_index is not None:
+            start_index = _integer("start_index", start_index)
         if start_index is not None and start_index < 0:
             raise RuntimeError(
                 f"SequentialSampler: start_index_ must be greater than or equal to 0, but got: {start_index}"
@@ -435,6 +455,7 @@ def _subset_indices(sampler_name: str, indices: Any, num_samples: int | None) ->
                 "SubsetSampler: Type of indices element must be int, "
                 f"but got list[{position}]: {item}, type: {type(item)}."
             )
+        _within_int64(f"indices[{position}]", int(item))
     if not listed:
         raise ValueError(f"{sampler_name}: indices must not be empty (MindSpore crashes on an empty subset)")
     return listed
@@ -604,7 +625,7 @@ class WeightedRandomSampler(_ChainedSampler):
         if not isinstance(weights, list):
             weights = [weights]  # MindSpore's wrapping: a tuple or ndarray then fails the element check
         for position, weight in enumerate(weights):
-            if not isinstance(weight, Number):
+            if not _is_real_number(weight):
                 raise TypeError(
                     f"type of weights element must be number, but got w[{position}]: {weight}, type: {type(weight)}."
                 )
@@ -652,25 +673,65 @@ class WeightedRandomSampler(_ChainedSampler):
         return np.concatenate([_int64(drawn), self._zero_weight_ids[: k - len(drawn)]])
 
 
+def _is_real_number(value: Any) -> bool:
+    """MindSpore's ``isinstance(w, Number)``, minus complex numbers, which have no weight order.
+    A Number outside the tower (Decimal) is not Complex and stays accepted."""
+    return isinstance(value, Number) and (isinstance(value, Real) or not isinstance(value, Complex))
+
+
 def _checked_weights(weights: list[Any]) -> np.ndarray:
     """MindSpore's parse-time weight checks, plus finiteness (the engine's requirement)."""
     if not weights:
         raise RuntimeError("WeightedRandomSampler: weights vector must not be empty")
-    values = np.asarray(weights, dtype=np.float64)
-    for position, value in enumerate(values):
-        if value < 0:
-            raise RuntimeError(
-                "WeightedRandomSampler: weights vector must not contain negative numbers, "
-                f"got: weights[{position}] = {value:f}"
-            )
+    values = _float64_weights(weights)
+    negative = np.flatnonzero(values < 0)
+    if negative.size:
+        position = negative[0]
+        raise RuntimeError(
+            "WeightedRandomSampler: weights vector must not contain negative numbers, "
+            f"got: weights[{position}] = {values[position]:f}"
+        )
     if not values.any():
         raise RuntimeError("WeightedRandomSampler: elements of weights vector must not be all zero")
-    for position, value in enumerate(values):
-        if not np.isfinite(value):
-            raise RuntimeError(
-                f"WeightedRandomSampler: weights vector must contain finite numbers, got: weights[{position}] = {value}"
-            )
+    non_finite = np.flatnonzero(~np.isfinite(values))
+    if non_finite.size:
+        position = non_finite[0]
+        raise RuntimeError(
+            f"WeightedRandomSampler: weights vector must contain finite numbers, got: weights[{position}] = "
+            f"{values[position]}"
+        )
     return values
+
+
+def _float64_weights(weights: list[Any]) -> np.ndarray:
+    try:
+        return np.asarray(weights, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        # Only on failure, element by element, to name the weight that does not convert.
+        position = next((i for i, weight in enumerate(weights) if not _converts_to_float64(weight)), None)
+        if position is None:
+            raise
+        raise ValueError(
+            f"WeightedRandomSampler: weights[{position}] cannot be converted to float64, "
+            f"got: weights[{position}] = {_printable(weights[position])}"
+        ) from None
+
+
+def _converts_to_float64(value: Any) -> bool:
+    try:
+        np.float64(value)
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return True
+
+
+def _printable(value: Any) -> str:
+    try:
+        return repr(value)
+    except ValueError:
+        if not isinstance(value, int):
+            raise
+        return f"<int of {value.bit_length()} bits>"  # beyond Python's digit limit for str(int)
 
 
 class PKSampler(_ChainedSampler):
@@ -702,6 +763,8 @@ class PKSampler(_ChainedSampler):
         self.class_column = class_column
         self._classes = None if labels is None else _ClassRows(labels)
         super().__init__(num_samples, seed, dataset_size)
+        if self._classes is not None:
+            len(self)  # labels= fix the epoch length: check it now
 
     def add_child(self, sampler: Any) -> None:
         if sampler is not None:
@@ -719,7 +782,13 @@ class PKSampler(_ChainedSampler):
         classes = self._labelled_classes()
         if classes.num_rows != n:
             raise ValueError(f"PKSampler: labels has {classes.num_rows} entries but the dataset has {n} rows")
-        return _capped(self.num_samples, self.num_val * classes.num_classes)
+        count = _capped(self.num_samples, self.num_val * classes.num_classes)
+        if count > _INT64_MAX:
+            raise ValueError(
+                f"PKSampler: an epoch of num_val * classes = {self.num_val} * {classes.num_classes} indices is more "
+                f"than 2**63 - 1; pass num_samples to cap it"
+            )
+        return count
 
     def _positions(self, seed: int, epoch: int, n: int, k: int) -> Any:
         classes = self._labelled_classes()

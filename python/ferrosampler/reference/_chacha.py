@@ -107,8 +107,10 @@ class Keystream:
     def _load(self, block_index: int) -> list[int]:
         # One cached block: sequential reads compute each block once.
         if block_index != self._block_index:
-            # The 64-bit block counter wraps, as rand_chacha's 68-bit word position does.
-            self._block = chacha_block(self._key, block_index & _M64, self._stream_id, self._rounds)
+            # Positions stay below 2**64 (spec §2), so the 64-bit block counter never wraps.
+            if block_index > _M64:
+                raise ValueError(f"word position beyond the keystream (block {block_index})")
+            self._block = chacha_block(self._key, block_index, self._stream_id, self._rounds)
             self._block_index = block_index
         return self._block
 

@@ -62,9 +62,19 @@ def _u64(name: str, value) -> int:
     return _in_range(name, value, 0, _TWO64, "2**64")
 
 
+def _span(start, count) -> tuple[int, int]:
+    """(start, count) with every position below 2**64 (spec §2)."""
+    start = _u64("start", start)
+    count = _u64("count", count)
+    if start + count >= _TWO64:
+        raise ValueError(f"start + count must be < 2**64, got start={start}, count={count}")
+    return start, count
+
+
 def _size(name: str, value, count: int) -> int:
-    """A population size n: any u64, and >= 1 as soon as something is drawn from it."""
-    value = _u64(name, value)
+    """A population size n: at most 2**63 (indices are int64), and >= 1 as soon as
+    something is drawn from it."""
+    value = _in_range(name, value, 0, (1 << 63) + 1, "2**63 + 1")
     if count > 0 and value < 1:
         raise ValueError(f"{name} must be >= 1 when count > 0, got {name}={value}")
     return value
@@ -105,8 +115,7 @@ def stream_id(purpose: int, epoch: int) -> int:
 
 def keystream_words(seed: int, purpose: int, epoch: int, start: int, count: int) -> list[int]:
     """u32 words [start, start + count) of stream (seed, purpose, epoch)."""
-    start = _u64("start", start)
-    count = _u64("count", count)
+    start, count = _span(start, count)
     return _stream(seed, purpose, epoch).words(start, count)
 
 
@@ -134,8 +143,7 @@ def bounded128(x0: int, x1: int, r: int) -> int:
 
 
 def uniform_draws(seed: int, epoch: int, n: int, start: int, count: int) -> list[int]:
-    start = _u64("start", start)
-    count = _u64("count", count)
+    start, count = _span(start, count)
     n = _size("n", n, count)
     ks = _stream(seed, MAIN, epoch)
     # Position i is u64 draw number i: words 2i, 2i+1.
@@ -170,8 +178,7 @@ def permutation_stream(
     seed: int, purpose: int, epoch: int, n: int, start: int, count: int
 ) -> list[int]:
     """Positions [start, start + count) of the concatenated permutation blocks."""
-    start = _u64("start", start)
-    count = _u64("count", count)
+    start, count = _span(start, count)
     n = _size("n", n, count)
     ks = _stream(seed, purpose, epoch)
     out: list[int] = []
@@ -372,8 +379,7 @@ class WeightTable:
 
     def alias_draws(self, seed: int, epoch: int, start: int, count: int) -> list[int]:
         """§7.3: position i consumes words 3i, 3i+1 (x) and 3i+2 (c)."""
-        start = _u64("start", start)
-        count = _u64("count", count)
+        start, count = _span(start, count)
         threshold, alias = self._table()
         n = self.n
         ks = _stream(seed, MAIN, epoch)
@@ -411,8 +417,7 @@ def pk_draws(
     count: int,
 ) -> list[int]:
     """Position p: class class_order[p // num_val], then a uniform row of that class."""
-    start = _u64("start", start)
-    count = _u64("count", count)
+    start, count = _span(start, count)
     num_val = _in_range("num_val", num_val, 1, _TWO64, "2**64")
     rows = [_int(f"rows[{i}]", r) for i, r in enumerate(rows)]
     offsets = [_int(f"offsets[{i}]", o) for i, o in enumerate(offsets)]
