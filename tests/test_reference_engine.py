@@ -539,3 +539,19 @@ def test_pk_draws_errors():
         engine.pk_draws(0, 0, rows, [0, 0, 3], [0], 1, 0, 1)
     with pytest.raises(ValueError, match="start"):
         engine.pk_draws(0, 0, rows, offsets, [0, 1], 2, 3, 2)
+
+
+# Published ChaCha keystream for an all-zero 256-bit key and IV, block 0
+# (Strömbergson, "Test Vectors for the Stream Cipher ChaCha", TC1, 8 and 12 rounds).
+TC1_CHACHA8 = "3e00ef2f895f40d67f5bb8e81f09a5a12c840ec3ce9a7f3b181be188ef711a1e984ce172b9216f419f445367456d5619314a42a3da86b001387bfdb80e0cfe42"
+TC1_CHACHA12 = "9bf49a6a0755f953811fce125f2683d50429c3bb49e074147e0089a52eae155f0564f879d27ae3c02ce82834acfa8c793a629f2ca0de6919610be82f411326be"
+
+
+@pytest.mark.parametrize(("rounds", "expected"), [(8, TC1_CHACHA8), (12, TC1_CHACHA12)])
+def test_chacha8_and_chacha12_known_answers(rounds, expected):
+    import struct
+
+    from ferrosampler.reference._chacha import chacha_block
+
+    block = chacha_block([0] * 8, 0, 0, rounds)
+    assert b"".join(struct.pack("<I", w) for w in block).hex() == expected

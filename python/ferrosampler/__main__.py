@@ -28,10 +28,27 @@ def demo() -> None:
     print("Rust engine == pure-Python reference:", same)
 
 
+# Spec v1 answers (tests/golden/vectors.json has more): they catch a change that would
+# move both engines together, which comparing the two cannot.
+KNOWN_ANSWERS = [
+    (lambda m: m.keystream_words(0, 0, 0, 0, 4), [764339688, 3214201139, 2799327745, 980649845]),
+    (lambda m: m.permutation_stream(0, 0, 0, 10, 0, 10), [7, 3, 1, 2, 6, 5, 0, 8, 4, 9]),
+    (lambda m: m.WeightTable([1.0, 0.0, 2.5, 1e-3]).alias_draws(0, 0, 0, 8), [2, 2, 0, 2, 2, 2, 2, 0]),
+    (lambda m: m.strided_permutation(0, 0, 10, True, 1, 3, 4), [3, 6, 8, 7]),
+]
+
+
 def verify(examples: int, seed: int) -> int:
-    """Random (sampler, seed, epoch, size) cases, Rust against the reference."""
-    rng = random.Random(seed)
+    """Known answers of spec v1, then random (sampler, seed, epoch, size) cases, Rust
+    against the reference."""
+    import ferrosampler._core as rust
+    from ferrosampler.reference import _engine as reference
+
     mismatches = 0
+    for call, expected in KNOWN_ANSWERS:
+        for engine in (rust, reference):
+            mismatches += [int(v) for v in call(engine)] != expected
+    rng = random.Random(seed)
     for _ in range(examples):
         n, s, e = rng.randint(1, 200), rng.getrandbits(64), rng.randint(0, 1000)
         weights = [rng.choice([0.0, rng.random(), rng.random() * 1e6]) for _ in range(n)]
@@ -41,12 +58,17 @@ def verify(examples: int, seed: int) -> int:
             (fs.RandomSampler(range(n), True, 3 * n, seed=s), ref.RandomSampler(range(n), True, 3 * n, seed=s)),
             (fs.WeightedRandomSampler(weights, n, seed=s), ref.WeightedRandomSampler(weights, n, seed=s)),
             (fs.DistributedSampler(range(n), 3, 1, seed=s), ref.DistributedSampler(range(n), 3, 1, seed=s)),
+            (fs.SubsetRandomSampler(list(range(0, 3 * n, 3)), seed=s), ref.SubsetRandomSampler(list(range(0, 3 * n, 3)), seed=s)),
+            (
+                fs.WeightedRandomSampler(weights, 1, replacement=False, seed=s),
+                ref.WeightedRandomSampler(weights, 1, replacement=False, seed=s),
+            ),
         ]
         for fast, slow in cases:
             fast.set_epoch(e)
             slow.set_epoch(e)
             mismatches += list(fast) != list(slow)
-    print(f"{examples * 4} comparisons, {mismatches} mismatches")
+    print(f"{len(KNOWN_ANSWERS) * 2} known answers and {examples * 6} comparisons, {mismatches} mismatches")
     return 1 if mismatches else 0
 
 

@@ -43,6 +43,7 @@ def build() -> dict:
         (42, 3, 1, 0, 5),
         (7, 1, 2**40, 5, 10),
         (2**64 - 1, 2**56 - 1, 1000, 10**6, 10),
+        (3, 0, 2**63, 2**64 - 11, 10),  # the last positions, the largest population
     ]:
         cases["uniform_draws"].append(
             dict(seed=seed, epoch=epoch, n=n, start=start, count=count,
@@ -53,6 +54,9 @@ def build() -> dict:
         (42, 0, 5, 1, 0, 3),
         (9, 1, 0, 17, 30, 20),
         (2**63, 0, 2, 100, 250, 60),
+        (4, 0, 0, 5, 2**64 - 8, 7),  # the last positions
+        (4, 0, 0, 2**63, 2**63, 12),  # block 1 of the largest population (sparse prefix)
+        (6, 0, 1, 1000, 0, 40),  # a short prefix of a long block (sparse)
     ]:
         cases["permutation_stream"].append(
             dict(seed=seed, purpose=purpose, epoch=epoch, n=n, start=start, count=count,
@@ -82,7 +86,7 @@ def build() -> dict:
             dict(weights=[w.hex() for w in weights], q=table.integer_weights(),
                  threshold=thresholds, alias=aliases)
         )
-        for seed, epoch, start, count in [(0, 0, 0, 20), (123, 4, 77, 10)]:
+        for seed, epoch, start, count in [(0, 0, 0, 20), (123, 4, 77, 10), (5, 0, 2**64 - 6, 5)]:
             cases["alias_draws"].append(
                 dict(weights=[w.hex() for w in weights], seed=seed, epoch=epoch, start=start, count=count,
                      out=table.alias_draws(seed, epoch, start, count))
