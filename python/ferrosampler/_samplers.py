@@ -40,7 +40,23 @@ def _int64(values: Any) -> np.ndarray:
     return np.asarray(values, dtype=np.int64)
 
 
-class _RandomEpochs:
+class _LockedState:
+    """State guarded by ``self._lock``; pickles and deep-copies without the lock (which
+    cannot be copied) and gives each copy its own."""
+
+    _lock: threading.Lock
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+
+class _RandomEpochs(_LockedState):
     """Seed and epoch bookkeeping shared by the random samplers (spec §10)."""
 
     _engine: Any = _core
@@ -55,16 +71,6 @@ class _RandomEpochs:
     def seed(self) -> int | None:
         """The fixed seed, or None when each epoch draws one."""
         return self._seed
-
-    # Locks cannot be pickled or deep-copied; a copy gets its own.
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_lock"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.Lock()
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch = epoch_value(epoch)

@@ -70,7 +70,7 @@ import numpy as np
 
 from . import _core
 from ._checks import EPOCH_LIMIT, epoch_value, positive_integer, seed_value
-from ._samplers import _int64, _yield_ints
+from ._samplers import _int64, _LockedState, _yield_ints
 from ._seeding import draw_seed
 
 try:
@@ -154,7 +154,7 @@ def _resolve_seed(explicit: int | None) -> tuple[int, bool]:
     return draw_seed(), False
 
 
-class _ChainedSampler(_SamplerBase):
+class _ChainedSampler(_LockedState, _SamplerBase):
     """Seed, epoch, dataset size and chain bookkeeping shared by the seven samplers.
 
     A subclass defines ``_length(n)`` (validates against the n rows it indexes and returns
@@ -322,16 +322,6 @@ class _ChainedSampler(_SamplerBase):
 
     def _positions(self, seed: int, epoch: int, n: int, k: int) -> Any:
         raise NotImplementedError
-
-    # Locks cannot be copied; MindSpore deep-copies samplers when it builds a pipeline.
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_lock"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.Lock()
 
 
 def _dataset_size(value: Any) -> int:
