@@ -7,4 +7,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cargo test --quiet
 .venv/bin/python -m mypy.stubtest ferrosampler._core
+.venv/bin/python -m mypy
 .venv/bin/python -m pytest "$@"

@@ -6,6 +6,7 @@ import argparse
 import collections
 import random
 import sys
+from typing import Any
 
 import numpy as np
 
@@ -53,7 +54,7 @@ def verify(examples: int, seed: int) -> int:
         n, s, e = rng.randint(1, 200), rng.getrandbits(64), rng.randint(0, 1000)
         weights = [rng.choice([0.0, rng.random(), rng.random() * 1e6]) for _ in range(n)]
         weights[rng.randrange(n)] = 1.0
-        cases = [
+        cases: list[tuple[Any, Any]] = [
             (fs.RandomSampler(range(n), seed=s), ref.RandomSampler(range(n), seed=s)),
             (fs.RandomSampler(range(n), True, 3 * n, seed=s), ref.RandomSampler(range(n), True, 3 * n, seed=s)),
             (fs.WeightedRandomSampler(weights, n, seed=s), ref.WeightedRandomSampler(weights, n, seed=s)),
