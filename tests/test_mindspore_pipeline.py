@@ -121,3 +121,19 @@ def test_add_sampler_chains_our_samplers():
     dataset = ds.GeneratorDataset(RowIds(N), column_names=["data"], sampler=fm.SubsetSampler([9, 7, 5, 3, 1]))
     dataset.add_sampler(fm.SequentialSampler(1, 3))
     assert read_epochs(dataset.sampler, epochs=1) == [[7, 5, 3]]
+
+
+def test_use_sampler_replaces_the_top_of_a_chain():
+    dataset = ds.GeneratorDataset(RowIds(N), column_names=["data"], sampler=fm.SubsetSampler([9, 7, 5, 3, 1]))
+    dataset.add_sampler(fm.SequentialSampler(1, 3))
+    dataset.use_sampler(fm.DistributedSampler(2, 0, shuffle=False))
+    assert [int(row[0]) for row in dataset.create_tuple_iterator(num_epochs=1, output_numpy=True)] == [9, 5, 1]
+
+
+def test_a_chain_with_two_workers_over_several_epochs():
+    def make():
+        top = fm.SubsetRandomSampler([0, 1, 2, 3, 4, 5], seed=15)
+        top.add_child(fm.RandomSampler(num_samples=8, seed=16))
+        return top
+
+    assert read_epochs(make(), epochs=4, workers=2) == expected_epochs(_sized(make()), epochs=4)

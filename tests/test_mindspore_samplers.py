@@ -749,3 +749,10 @@ def test_deep_copies_carry_seed_and_epoch():
     sampler.set_epoch(3)
     copied = copy.deepcopy(sampler)
     assert copied.epoch_indices().tolist() == sampler.epoch_indices().tolist() == rows(sampler, 3)
+
+
+def test_sequential_checks_num_samples_before_its_parse_time_start_check():
+    with pytest.raises(TypeError, match="num_samples must be integer but was: 2.0."):
+        fm.SequentialSampler(-1, 2.0)
+    with pytest.raises(ValueError, match="num_samples exceeds the boundary"):
+        fm.SequentialSampler(-1, -1)

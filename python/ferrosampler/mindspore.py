@@ -31,8 +31,9 @@ Seeds and epochs
 Chaining
     ``parent.add_child(child)``: the child runs first on the dataset, the parent indexes the
     child's output (``parent(child(dataset))``), to any depth. The chain is run here, not by
-    MindSpore: MindSpore's own ``child_sampler`` stays None and the pipeline receives the
-    chain's final row ids. The top sampler's epoch drives every level of its chain.
+    MindSpore: ``parse()`` hands the pipeline the chain's final row ids. ``child_sampler`` is
+    kept too, because ``Dataset.use_sampler`` reads it to drop the top of a chain. The top
+    sampler's epoch drives every level of its chain.
 
 Deliberate differences from MindSpore 2.10
     - Parse-time checks (num_shards, shard_id, offset, shuffle mode, num_val, weights
@@ -105,6 +106,7 @@ else:
         def __init__(self, num_samples: int | None = None) -> None:
             self.num_samples = num_samples
             self.dataset_size = 0
+            self.child_sampler: Any = None
 
 
 def _num_samples(value: Any) -> int | None:
@@ -189,6 +191,7 @@ class _ChainedSampler(_LockedState, _SamplerBase):
         if any(member is self for member in sampler._chain()):
             raise ValueError("add_child would make the sampler chain a cycle")
         self._child = sampler
+        self.child_sampler = sampler  # what Dataset.use_sampler reads
         if self._known_dataset_size():
             len(self)  # the chain's data-dependent checks, now that they can run
 
@@ -371,12 +374,13 @@ class SequentialSampler(_ChainedSampler):
     ) -> None:
         if start_index is not None:
             start_index = _integer("start_index", start_index)
+        num_samples = _num_samples(num_samples)  # MindSpore's init checks come before its parse checks
         if start_index is not None and start_index < 0:
             raise RuntimeError(
                 f"SequentialSampler: start_index_ must be greater than or equal to 0, but got: {start_index}"
             )
         self.start_index = start_index
-        super().__init__(_num_samples(num_samples), seed, dataset_size)
+        super().__init__(num_samples, seed, dataset_size)
 
     def _start(self) -> int:
         return int(self.start_index or 0)
