@@ -22,7 +22,6 @@ from ._checks import (
     epoch_value,
     integer,
     positive_integer,
-    seed_value,
     sized_length,
 )
 from ._seeding import draw_seed, split_seed_and_generator
