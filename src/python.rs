@@ -365,6 +365,25 @@ impl WeightTable {
     fn __len__(&self) -> usize {
         self.masses.len()
     }
+
+    /// Rebuilds a table from `integer_weights()`: what pickle and deepcopy use.
+    #[staticmethod]
+    fn _from_integer_weights(masses: Vec<u64>) -> PyResult<Self> {
+        let n = masses.len() as u128;
+        let total: u128 = masses.iter().map(|&q| u128::from(q)).sum();
+        if n == 0 || n >= 1 << 32 || total != n << 32 {
+            return Err(value_error(format!(
+                "integer weights must be 1 to 2**32 - 1 masses summing to len * 2**32, got {n} summing to {total}"
+            )));
+        }
+        let nonzero = masses.iter().filter(|&&q| q > 0).count();
+        Ok(WeightTable { masses, nonzero, alias: OnceLock::new() })
+    }
+
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (Vec<u64>,))> {
+        let rebuild = py.get_type::<WeightTable>().getattr("_from_integer_weights")?;
+        Ok((rebuild, (self.masses.clone(),)))
+    }
 }
 
 #[pymodule]

@@ -248,16 +248,6 @@ class WeightedRandomSampler(_RandomEpochs):
     def __len__(self) -> int:
         return self.num_samples
 
-    # The engine's table is rebuilt from the weights rather than pickled.
-    def __getstate__(self) -> dict[str, Any]:
-        state = super().__getstate__()
-        del state["_table"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        super().__setstate__(state)
-        self._table = self._engine.WeightTable(self.weights)
-
     def _shape(self) -> tuple[int, int]:
         return len(self.weights), self.num_samples
 

@@ -631,16 +631,6 @@ class WeightedRandomSampler(_ChainedSampler):
         self._zero_weight_ids = np.flatnonzero(self._weight_values == 0)
         super().__init__(num_samples, seed, dataset_size)
 
-    # The Rust table cannot be copied; a copy rebuilds it (else MindSpore would drive the original).
-    def __getstate__(self) -> dict[str, Any]:
-        state = super().__getstate__()
-        del state["_table"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        super().__setstate__(state)
-        self._table = self._engine.WeightTable(self._weight_values)
-
     def _stream_epoch(self, epoch: int, seed_fixed: bool) -> int:
         return 0 if seed_fixed else epoch
 
