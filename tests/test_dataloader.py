@@ -134,3 +134,21 @@ def test_distributed_defaults_come_from_the_process_group(tmp_path) -> None:
         assert fs.DistributedSampler(range(10), num_replicas=2).rank == 0
     finally:
         dist.destroy_process_group()
+
+
+def test_mindspore_compatible_samplers_in_a_torch_dataloader() -> None:
+    import ferrosampler.mindspore as fm
+
+    def make():
+        top = fm.DistributedSampler(3, 1, seed=21)
+        top.add_child(fm.RandomSampler(num_samples=200, seed=22))
+        top.set_dataset_size(N)
+        return top
+
+    sampler = make()
+    loader = torch.utils.data.DataLoader(Squares(N), batch_size=16, sampler=sampler, num_workers=2)
+    assert len(loader) == -(-len(sampler) // 16)
+    epochs = [torch.cat(list(loader)).tolist() for _ in range(2)]
+    expected = make()
+    assert epochs == [[i * i for i in expected.epoch_indices(e).tolist()] for e in range(2)]
+    assert epochs[0] != epochs[1]
