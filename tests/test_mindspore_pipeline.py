@@ -137,3 +137,27 @@ def test_a_chain_with_two_workers_over_several_epochs():
         return top
 
     assert read_epochs(make(), epochs=4, workers=2) == expected_epochs(_sized(make()), epochs=4)
+
+
+class LabelledRows(RowIds):
+    """Row i is (i, label) with label = i % 3: PKSampler reads the labels from the source."""
+
+    def __getitem__(self, index):
+        return (np.array(index, dtype=np.int64), np.array(index % 3, dtype=np.int64))
+
+
+def test_pk_sampler_reads_its_labels_from_the_dataset():
+    source = LabelledRows(N)
+
+    def make():
+        return fm.PKSampler(2, shuffle=True, labels=lambda row: int(source[row][1]), seed=17)
+
+    dataset = ds.GeneratorDataset(source, column_names=["data", "label"], sampler=make(), num_parallel_workers=2)
+    iterator = dataset.create_tuple_iterator(num_epochs=2, output_numpy=True)
+    read = [[(int(row[0]), int(row[1])) for row in iterator] for _ in range(2)]
+    expected = make()
+    expected.set_dataset_size(N)
+    assert [[r for r, _ in epoch] for epoch in read] == [expected.epoch_indices(e).tolist() for e in range(2)]
+    labels = [[label for _, label in epoch] for epoch in read]
+    assert all(sorted(epoch) == [0, 0, 1, 1, 2, 2] for epoch in labels)
+    assert all(epoch[0::2] == epoch[1::2] for epoch in labels)  # num_val rows of a class in a row

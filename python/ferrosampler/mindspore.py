@@ -721,7 +721,9 @@ def _printable(value: Any) -> str:
 class PKSampler(_ChainedSampler):
     """num_val draws with replacement from every class, classes in ascending label order
     (shuffled once, for all epochs, when shuffle=True). Class labels come from ``labels=``:
-    one label per dataset row. A PKSampler can be a chain's child, not its parent."""
+    one label per dataset row, or a function ``row -> label`` that reads them from the
+    dataset once its size is known (e.g. ``labels=lambda i: source[i][1]``). A PKSampler can
+    be a chain's child, not its parent."""
 
     def __init__(
         self,
@@ -745,7 +747,8 @@ class PKSampler(_ChainedSampler):
         if self.num_val <= 0:
             raise RuntimeError(f"PKSampler: num_val must be greater than 0, but got: {self.num_val}")
         self.class_column = class_column
-        self._classes = None if labels is None else _ClassRows(labels)
+        self._label_of = labels if callable(labels) else None
+        self._classes = None if labels is None or self._label_of is not None else _ClassRows(labels)
         super().__init__(num_samples, seed, dataset_size)
         if self._classes is not None:
             len(self)  # labels= fix the epoch length: check it now
@@ -757,13 +760,18 @@ class PKSampler(_ChainedSampler):
     def _implied_dataset_size(self) -> int:
         return 0 if self._classes is None else self._classes.num_rows
 
-    def _labelled_classes(self) -> _ClassRows:
+    def _labelled_classes(self, n: int) -> _ClassRows:
+        if self._label_of is not None and (self._classes is None or self._classes.num_rows != n):
+            self._classes = _ClassRows([self._label_of(row) for row in range(n)])  # once per dataset size
         if self._classes is None:
-            raise ValueError("PKSampler needs the class of every row: pass labels= (one label per dataset row)")
+            raise ValueError(
+                "PKSampler needs the class of every row: pass labels= (one label per dataset row, "
+                "or a function row -> label)"
+            )
         return self._classes
 
     def _length(self, n: int) -> int:
-        classes = self._labelled_classes()
+        classes = self._labelled_classes(n)
         if classes.num_rows != n:
             raise ValueError(f"PKSampler: labels has {classes.num_rows} entries but the dataset has {n} rows")
         count = _capped(self.num_samples, self.num_val * classes.num_classes)
@@ -775,7 +783,7 @@ class PKSampler(_ChainedSampler):
         return count
 
     def _positions(self, seed: int, epoch: int, n: int, k: int) -> Any:
-        classes = self._labelled_classes()
+        classes = self._labelled_classes(n)
         count = classes.num_classes
         if self.shuffle:  # block 0 of the CLASS_ORDER stream at epoch 0: the same order every epoch
             class_order = _int64(self._engine.permutation_stream(seed, self._engine.CLASS_ORDER, 0, count, 0, count))
