@@ -54,10 +54,6 @@ impl Keystream {
         self
     }
 
-    pub fn seek_word(&mut self, word: u128) {
-        self.rng.set_word_pos(word);
-    }
-
     #[inline]
     pub fn next_u32(&mut self) -> u32 {
         self.rng.next_u32()

@@ -382,13 +382,3 @@ def _distributed_world() -> tuple[int, int]:
         raise ValueError("Default process group has not been initialized, please make sure to call init_process_group.")
     return dist.get_world_size(), dist.get_rank()
 
-
-__all__ = [
-    "ArgumentTypeError",
-    "BatchSampler",
-    "DistributedSampler",
-    "RandomSampler",
-    "SequentialSampler",
-    "SubsetRandomSampler",
-    "WeightedRandomSampler",
-]
