@@ -23,8 +23,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import torch
@@ -64,7 +65,7 @@ def time_call(fn: Callable[[], Any], repeat: int, check: Callable[[Any], None] |
         start = time.perf_counter()
         try:
             result = fn()
-        except Exception as error:  # noqa: BLE001 - torch's refusals are recorded, not raised
+        except Exception as error:
             return Timing(error=_one_line(error))
         elapsed = time.perf_counter() - start
         if attempt > 0:
@@ -99,9 +100,8 @@ def _as_array(result: Any) -> np.ndarray:
         return result
     if isinstance(result, torch.Tensor):
         return result.numpy()
-    if isinstance(result, list):
-        if result and type(result[0]) is not int:
-            raise CheckFailed(f"expected Python ints, got {type(result[0]).__name__}")
+    if isinstance(result, list) and result and type(result[0]) is not int:
+        raise CheckFailed(f"expected Python ints, got {type(result[0]).__name__}")
     return np.asarray(result, dtype=np.int64)
 
 
@@ -220,14 +220,15 @@ def bench_distributed(n: int, repeat: int, consistency: bool) -> Row:
     if consistency:
         # All ranks together cover every index (plus torch-style padding) exactly as one permutation.
         shards = [
-            fs.DistributedSampler(data, num_replicas=NUM_REPLICAS, rank=r).epoch_indices()
-            for r in range(NUM_REPLICAS)
+            fs.DistributedSampler(data, num_replicas=NUM_REPLICAS, rank=r).epoch_indices() for r in range(NUM_REPLICAS)
         ]
         together = np.concatenate(shards)
         counts = np.bincount(together, minlength=n)
         if counts.min() < 1 or together.size != share * NUM_REPLICAS:
             raise CheckFailed("DistributedSampler: ranks do not cover the dataset")
-        if not np.array_equal(np.fromiter(iter(ferro_sampler), dtype=np.int64, count=share), ferro_sampler.epoch_indices()):
+        if not np.array_equal(
+            np.fromiter(iter(ferro_sampler), dtype=np.int64, count=share), ferro_sampler.epoch_indices()
+        ):
             raise CheckFailed("DistributedSampler: list(iter) differs from epoch_indices()")
         row.notes.append(f"{NUM_REPLICAS} ranks cover range(N); iter == epoch_indices()")
     return row
@@ -271,7 +272,9 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
 TITLES = {
     "weighted": "WeightedRandomSampler(weights, N, replacement=True), len(weights) = N",
     "random": "RandomSampler(range(N)), one epoch",
-    "distributed": f"DistributedSampler(range(N), num_replicas={NUM_REPLICAS}, rank=0), one epoch (N/{NUM_REPLICAS} indices)",
+    "distributed": (
+        f"DistributedSampler(range(N), num_replicas={NUM_REPLICAS}, rank=0), one epoch (N/{NUM_REPLICAS} indices)"
+    ),
 }
 
 
@@ -335,16 +338,27 @@ def machine_info(head_at_start: str) -> list[tuple[str, str]]:
     commit = head_at_start
     head_now = git_head()
     if head_now != head_at_start:
-        commit = f"{head_at_start} at start, {head_now} at end (others committed during the run; the extension timed is the one imported at start)"
+        commit = (
+            f"{head_at_start} at start, {head_now} at end "
+            "(others committed during the run; the extension timed is the one imported at start)"
+        )
     return [
         ("CPU", cpu),
         ("cores", f"{os.cpu_count()} logical, {usable} usable by this process (shared 2-core machine)"),
         ("memory", mem),
         ("OS", platform.platform()),
         ("python", platform.python_version()),
-        ("torch", f"{torch.__version__} (intra-op threads {torch.get_num_threads()}, inter-op {torch.get_num_interop_threads()}; default, not changed)"),
+        (
+            "torch",
+            f"{torch.__version__} (intra-op threads {torch.get_num_threads()}, "
+            f"inter-op {torch.get_num_interop_threads()}; default, not changed)",
+        ),
         ("numpy", np.__version__),
-        ("ferrosampler", f"{fs.__version__} (spec {fs.SPEC_VERSION}), release build; git HEAD {commit} (working tree may hold uncommitted edits)"),
+        (
+            "ferrosampler",
+            f"{fs.__version__} (spec {fs.SPEC_VERSION}), release build; "
+            f"git HEAD {commit} (working tree may hold uncommitted edits)",
+        ),
         ("OPENBLAS_CORETYPE", os.environ.get("OPENBLAS_CORETYPE", "(unset)")),
     ]
 

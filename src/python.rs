@@ -39,7 +39,10 @@ fn integer_in(name: &str, value: Arg, lo: i128, hi: i128, hi_text: &str) -> PyRe
     };
     match number {
         Some(number) if lo <= number && number < hi => Ok(number),
-        _ => Err(value_error(format!("{name} must be in [{lo}, {hi_text}), got {name}={}", value.str()?))),
+        _ => Err(value_error(format!(
+            "{name} must be in [{lo}, {hi_text}), got {name}={}",
+            value.str()?
+        ))),
     }
 }
 
@@ -59,9 +62,12 @@ fn purpose_arg(value: Arg) -> PyResult<u8> {
 fn span_args(start: Arg, count: Arg) -> PyResult<(u64, usize)> {
     let (start, count) = (u64_arg("start", start)?, u64_arg("count", count)?);
     if u128::from(start) + u128::from(count) >= 1 << 64 {
-        return Err(value_error(format!("start + count must be < 2**64, got start={start}, count={count}")));
+        return Err(value_error(format!(
+            "start + count must be < 2**64, got start={start}, count={count}"
+        )));
     }
-    let count = usize::try_from(count).map_err(|_| PyMemoryError::new_err(format!("cannot allocate {count} indices")))?;
+    let count =
+        usize::try_from(count).map_err(|_| PyMemoryError::new_err(format!("cannot allocate {count} indices")))?;
     Ok((start, count))
 }
 
@@ -69,7 +75,9 @@ fn span_args(start: Arg, count: Arg) -> PyResult<(u64, usize)> {
 fn population_arg(name: &str, value: Arg, count: usize) -> PyResult<u64> {
     let n = integer_in(name, value, 0, POPULATION_LIMIT + 1, "2**63 + 1")? as u64;
     if count > 0 && n == 0 {
-        return Err(value_error(format!("{name} must be >= 1 when count > 0, got {name}={n}")));
+        return Err(value_error(format!(
+            "{name} must be >= 1 when count > 0, got {name}={n}"
+        )));
     }
     Ok(n)
 }
@@ -85,15 +93,19 @@ fn check_allocatable(elements: u64) -> PyResult<()> {
 
 /// Memory for a permutation prefix of `length` items of n (dense or sparse, as the core chooses).
 fn check_prefix_allocatable(n: u64, length: u64) -> PyResult<()> {
-    let working = if samplers::prefix_is_sparse(n, length) { 3 * length } else { n };
+    let working = if samplers::prefix_is_sparse(n, length) {
+        3 * length
+    } else {
+        n
+    };
     check_allocatable(working.saturating_add(length))
 }
 
 /// A sequence of integers as a Vec<i64>, or TypeError naming the argument.
 fn integers_arg(name: &str, value: Arg) -> PyResult<Vec<i64>> {
-    value.extract::<Vec<i64>>().map_err(|error| {
-        PyTypeError::new_err(format!("{name} must be a 1-D sequence of integers ({error})"))
-    })
+    value
+        .extract::<Vec<i64>>()
+        .map_err(|error| PyTypeError::new_err(format!("{name} must be a 1-D sequence of integers ({error})")))
 }
 
 #[pyfunction]
@@ -104,7 +116,8 @@ fn expand_seed(seed: Arg) -> PyResult<Vec<u32>> {
 #[pyfunction]
 fn stream_id(purpose: Arg, epoch: Arg) -> PyResult<u64> {
     let (purpose, epoch) = (purpose_arg(purpose)?, epoch_arg(epoch)?);
-    keystream::stream_id(purpose, epoch).ok_or_else(|| value_error(format!("epoch must be in [0, 2**56), got epoch={epoch}")))
+    keystream::stream_id(purpose, epoch)
+        .ok_or_else(|| value_error(format!("epoch must be in [0, 2**56), got epoch={epoch}")))
 }
 
 #[pyfunction]
@@ -112,7 +125,11 @@ fn bounded(x: Arg, n: Arg) -> PyResult<u64> {
     let x = u64_arg("x", x)?;
     let n = integer_in("n", n, 1, TWO_64 + 1, "2**64 + 1")?;
     // n = 2^64 maps x to itself.
-    Ok(if n == TWO_64 { x } else { keystream::bounded(x, n as u64) })
+    Ok(if n == TWO_64 {
+        x
+    } else {
+        keystream::bounded(x, n as u64)
+    })
 }
 
 #[pyfunction]
@@ -142,7 +159,14 @@ fn keystream_words<'py>(
 }
 
 #[pyfunction]
-fn uniform_draws<'py>(py: Python<'py>, seed: Arg, epoch: Arg, n: Arg, start: Arg, count: Arg) -> PyResult<Indices<'py>> {
+fn uniform_draws<'py>(
+    py: Python<'py>,
+    seed: Arg,
+    epoch: Arg,
+    n: Arg,
+    start: Arg,
+    count: Arg,
+) -> PyResult<Indices<'py>> {
     let (seed, epoch) = (u64_arg("seed", seed)?, epoch_arg(epoch)?);
     let (start, count) = span_args(start, count)?;
     let n = population_arg("n", n, count)?;
@@ -187,7 +211,8 @@ fn strided_permutation<'py>(
     let (seed, epoch) = (u64_arg("seed", seed)?, epoch_arg(epoch)?);
     let (first, stride) = (u64_arg("first", first)?, u64_arg("stride", stride)?);
     let count = u64_arg("count", count)?;
-    let count = usize::try_from(count).map_err(|_| PyMemoryError::new_err(format!("cannot allocate {count} indices")))?;
+    let count =
+        usize::try_from(count).map_err(|_| PyMemoryError::new_err(format!("cannot allocate {count} indices")))?;
     let n = population_arg("n", n, count)?;
     let shuffle = shuffle.is_truthy()?;
     if count > 0 {
@@ -235,10 +260,16 @@ fn pk_draws<'py>(
 fn check_classes(rows: &[i64], offsets: &[i64], class_order: &[i64]) -> PyResult<(Vec<usize>, Vec<usize>)> {
     let classes = offsets.len().saturating_sub(1);
     if classes < 1 {
-        return Err(value_error(format!("offsets must have at least 2 entries, got {}", offsets.len())));
+        return Err(value_error(format!(
+            "offsets must have at least 2 entries, got {}",
+            offsets.len()
+        )));
     }
     if offsets[0] != 0 {
-        return Err(value_error(format!("offsets[0] must be 0, got offsets[0]={}", offsets[0])));
+        return Err(value_error(format!(
+            "offsets[0] must be 0, got offsets[0]={}",
+            offsets[0]
+        )));
     }
     if offsets[classes] != rows.len() as i64 {
         return Err(value_error(format!(
@@ -260,7 +291,9 @@ fn check_classes(rows: &[i64], offsets: &[i64], class_order: &[i64]) -> PyResult
     let mut order = Vec::with_capacity(class_order.len());
     for (i, &c) in class_order.iter().enumerate() {
         if c < 0 || c as usize >= classes {
-            return Err(value_error(format!("class_order[{i}] must be in [0, {classes}), got {c}")));
+            return Err(value_error(format!(
+                "class_order[{i}] must be in [0, {classes}), got {c}"
+            )));
         }
         order.push(c as usize);
     }
@@ -289,9 +322,9 @@ fn float64_weights<'py>(weights: Arg<'_, 'py>) -> PyResult<PyReadonlyArray1<'py,
         .import("numpy")?
         .call_method1("ascontiguousarray", (weights, "float64"))
         .map_err(|error| PyTypeError::new_err(format!("weights must be a 1-D sequence of real numbers ({error})")))?;
-    let array = converted.cast_into::<PyArray1<f64>>().map_err(|_| {
-        value_error("weights must be 1-D".to_string())
-    })?;
+    let array = converted
+        .cast_into::<PyArray1<f64>>()
+        .map_err(|_| value_error("weights must be 1-D".to_string()))?;
     Ok(array.readonly())
 }
 
@@ -318,9 +351,15 @@ impl WeightTable {
         }
         // Building needs about six u64 arrays of n (masses, ω, the alias table, the work stacks).
         check_allocatable(6 * n)?;
-        let masses = py.detach(|| weights::integer_weights(weights)).map_err(|e| weight_error(py, e))?;
+        let masses = py
+            .detach(|| weights::integer_weights(weights))
+            .map_err(|e| weight_error(py, e))?;
         let nonzero = masses.iter().filter(|&&q| q > 0).count();
-        Ok(WeightTable { masses, nonzero, alias: OnceLock::new() })
+        Ok(WeightTable {
+            masses,
+            nonzero,
+            alias: OnceLock::new(),
+        })
     }
 
     #[getter]
@@ -342,7 +381,14 @@ impl WeightTable {
         (PyArray1::from_vec(py, threshold), PyArray1::from_vec(py, alias))
     }
 
-    fn alias_draws<'py>(&self, py: Python<'py>, seed: Arg, epoch: Arg, start: Arg, count: Arg) -> PyResult<Indices<'py>> {
+    fn alias_draws<'py>(
+        &self,
+        py: Python<'py>,
+        seed: Arg,
+        epoch: Arg,
+        start: Arg,
+        count: Arg,
+    ) -> PyResult<Indices<'py>> {
         let (seed, epoch) = (u64_arg("seed", seed)?, epoch_arg(epoch)?);
         let (start, count) = span_args(start, count)?;
         check_allocatable(count as u64)?;
@@ -377,7 +423,11 @@ impl WeightTable {
             )));
         }
         let nonzero = masses.iter().filter(|&&q| q > 0).count();
-        Ok(WeightTable { masses, nonzero, alias: OnceLock::new() })
+        Ok(WeightTable {
+            masses,
+            nonzero,
+            alias: OnceLock::new(),
+        })
     }
 
     fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (Vec<u64>,))> {
@@ -392,6 +442,7 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MAIN", keystream::MAIN)?;
     m.add("CLASS_ORDER", keystream::CLASS_ORDER)?;
     m.add("SPEC_VERSION", 1)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(expand_seed, m)?)?;
     m.add_function(wrap_pyfunction!(stream_id, m)?)?;
     m.add_function(wrap_pyfunction!(bounded, m)?)?;

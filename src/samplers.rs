@@ -17,14 +17,7 @@ pub fn uniform_draws(seed: u64, epoch: u64, n: u64, start: u64, count: usize) ->
 
 /// Positions [start, start + count) of a sequence of independent permutations of
 /// [0, n), block b keyed at draw b·n (spec §5).
-pub fn permutation_stream(
-    seed: u64,
-    purpose: u8,
-    epoch: u64,
-    n: u64,
-    start: u64,
-    count: usize,
-) -> Vec<i64> {
+pub fn permutation_stream(seed: u64, purpose: u8, epoch: u64, n: u64, start: u64, count: usize) -> Vec<i64> {
     let mut out = Vec::with_capacity(count);
     let end = start + count as u64;
     let mut position = start;
@@ -93,7 +86,9 @@ pub fn strided_permutation(
         return positions.into_iter().map(|p| p as i64).collect();
     }
     // Only the permutation's prefix up to the largest position read is computed.
-    let Some(&furthest) = positions.iter().max() else { return Vec::new() };
+    let Some(&furthest) = positions.iter().max() else {
+        return Vec::new();
+    };
     let perm = fisher_yates_prefix(seed, MAIN, epoch, n, 0, furthest + 1);
     positions.into_iter().map(|p| perm[p as usize]).collect()
 }

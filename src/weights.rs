@@ -24,10 +24,9 @@ impl fmt::Display for WeightError {
             WeightError::TooMany(n) => {
                 write!(f, "weights must have fewer than 2**32 entries, got {n}")
             }
-            WeightError::Invalid { index, value } => write!(
-                f,
-                "weights[{index}] must be finite and non-negative, got {value:?}"
-            ),
+            WeightError::Invalid { index, value } => {
+                write!(f, "weights[{index}] must be finite and non-negative, got {value:?}")
+            }
             WeightError::AllZero => {
                 write!(f, "weights must contain at least one positive value, got all zeros")
             }
@@ -128,8 +127,7 @@ impl AliasTable {
         let mut q = masses.to_vec();
         let mut threshold = vec![u32::MAX; n];
         let mut alias: Vec<u32> = (0..n as u32).collect();
-        let (mut small, mut large): (Vec<u32>, Vec<u32>) =
-            (0..n as u32).partition(|&i| q[i as usize] < CAPACITY);
+        let (mut small, mut large): (Vec<u32>, Vec<u32>) = (0..n as u32).partition(|&i| q[i as usize] < CAPACITY);
         while let (Some(&s), Some(&l)) = (small.last(), large.last()) {
             small.pop();
             large.pop();
@@ -162,7 +160,11 @@ impl AliasTable {
             .zip(&self.alias)
             .enumerate()
             .map(|(j, (&t, &a))| {
-                if t == u32::MAX && a as usize == j { CAPACITY } else { u64::from(t) }
+                if t == u32::MAX && a as usize == j {
+                    CAPACITY
+                } else {
+                    u64::from(t)
+                }
             })
             .collect();
         (threshold, self.alias.clone())
@@ -177,7 +179,11 @@ impl AliasTable {
                 let x = stream.next_u64();
                 let coin = stream.next_u32();
                 let j = bounded(x, n) as usize;
-                let chosen = if coin < self.threshold[j] { j as u32 } else { self.alias[j] };
+                let chosen = if coin < self.threshold[j] {
+                    j as u32
+                } else {
+                    self.alias[j]
+                };
                 i64::from(chosen)
             })
             .collect()
@@ -226,7 +232,11 @@ impl Fenwick {
     fn find(&self, mut v: u64) -> usize {
         let n = self.tree.len() - 1;
         let mut pos = 0;
-        let mut step = if n == 0 { 0 } else { 1 << (usize::BITS - 1 - n.leading_zeros()) };
+        let mut step = if n == 0 {
+            0
+        } else {
+            1 << (usize::BITS - 1 - n.leading_zeros())
+        };
         while step > 0 {
             let next = pos + step;
             if next <= n && self.tree[next] <= v {

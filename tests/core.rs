@@ -71,10 +71,22 @@ fn alias_table_preserves_every_mass() {
 fn bad_weights_are_errors_not_panics() {
     assert_eq!(integer_weights(&[]), Err(WeightError::Empty));
     assert_eq!(integer_weights(&[0.0, 0.0]), Err(WeightError::AllZero));
-    assert!(matches!(integer_weights(&[1.0, f64::NAN]), Err(WeightError::Invalid { index: 1, .. })));
-    assert!(matches!(integer_weights(&[f64::INFINITY]), Err(WeightError::Invalid { index: 0, .. })));
-    assert!(matches!(integer_weights(&[1.0, -0.5]), Err(WeightError::Invalid { index: 1, .. })));
-    assert_eq!(WeightError::Invalid { index: 1, value: -1.0 }.to_string(), "weights[1] must be finite and non-negative, got -1.0");
+    assert!(matches!(
+        integer_weights(&[1.0, f64::NAN]),
+        Err(WeightError::Invalid { index: 1, .. })
+    ));
+    assert!(matches!(
+        integer_weights(&[f64::INFINITY]),
+        Err(WeightError::Invalid { index: 0, .. })
+    ));
+    assert!(matches!(
+        integer_weights(&[1.0, -0.5]),
+        Err(WeightError::Invalid { index: 1, .. })
+    ));
+    assert_eq!(
+        WeightError::Invalid { index: 1, value: -1.0 }.to_string(),
+        "weights[1] must be finite and non-negative, got -1.0"
+    );
 }
 
 #[test]
@@ -93,6 +105,9 @@ fn chacha8_known_answer() {
     let expected = "3e00ef2f895f40d67f5bb8e81f09a5a12c840ec3ce9a7f3b181be188ef711a1e\
                     984ce172b9216f419f445367456d5619314a42a3da86b001387bfdb80e0cfe42";
     let mut rng = ChaCha8Rng::from_seed([0u8; 32]);
-    let bytes: String = (0..16).map(|_| rng.next_u32().to_le_bytes()).flat_map(|b| b.map(|x| format!("{x:02x}"))).collect();
+    let bytes: String = (0..16)
+        .map(|_| rng.next_u32().to_le_bytes())
+        .flat_map(|b| b.map(|x| format!("{x:02x}")))
+        .collect();
     assert_eq!(bytes, expected);
 }

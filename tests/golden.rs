@@ -16,15 +16,30 @@ fn u64_of(case: &Value, key: &str) -> u64 {
 }
 
 fn ints(case: &Value, key: &str) -> Vec<i64> {
-    case[key].as_array().expect("array").iter().map(|v| v.as_u64().expect("int") as i64).collect()
+    case[key]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|v| v.as_u64().expect("int") as i64)
+        .collect()
 }
 
 fn uints(case: &Value, key: &str) -> Vec<u64> {
-    case[key].as_array().expect("array").iter().map(|v| v.as_u64().expect("int")).collect()
+    case[key]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|v| v.as_u64().expect("int"))
+        .collect()
 }
 
 fn weights_of(case: &Value) -> Vec<f64> {
-    case["weights"].as_array().expect("array").iter().map(|w| parse_hex_float(w.as_str().expect("str"))).collect()
+    case["weights"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|w| parse_hex_float(w.as_str().expect("str")))
+        .collect()
 }
 
 /// Parses Python's float.hex() output ("0x1.8000000000000p+1", "0x0.0p+0").
@@ -51,7 +66,10 @@ fn spec_version_is_one() {
 #[test]
 fn expand_seed_matches() {
     for case in vectors()["expand_seed"].as_array().unwrap() {
-        let key: Vec<u64> = expand_seed(u64_of(case, "seed")).iter().map(|&w| u64::from(w)).collect();
+        let key: Vec<u64> = expand_seed(u64_of(case, "seed"))
+            .iter()
+            .map(|&w| u64::from(w))
+            .collect();
         assert_eq!(key, uints(case, "key"));
     }
 }
@@ -59,9 +77,15 @@ fn expand_seed_matches() {
 #[test]
 fn keystream_words_match() {
     for case in vectors()["keystream_words"].as_array().unwrap() {
-        let mut stream = Keystream::new(u64_of(case, "seed"), u64_of(case, "purpose") as u8, u64_of(case, "epoch"))
-            .at_word(u128::from(u64_of(case, "start")));
-        let words: Vec<u64> = (0..u64_of(case, "count")).map(|_| u64::from(stream.next_u32())).collect();
+        let mut stream = Keystream::new(
+            u64_of(case, "seed"),
+            u64_of(case, "purpose") as u8,
+            u64_of(case, "epoch"),
+        )
+        .at_word(u128::from(u64_of(case, "start")));
+        let words: Vec<u64> = (0..u64_of(case, "count"))
+            .map(|_| u64::from(stream.next_u32()))
+            .collect();
         assert_eq!(words, uints(case, "out"));
     }
 }
@@ -69,7 +93,13 @@ fn keystream_words_match() {
 #[test]
 fn uniform_draws_match() {
     for c in vectors()["uniform_draws"].as_array().unwrap() {
-        let out = uniform_draws(u64_of(c, "seed"), u64_of(c, "epoch"), u64_of(c, "n"), u64_of(c, "start"), u64_of(c, "count") as usize);
+        let out = uniform_draws(
+            u64_of(c, "seed"),
+            u64_of(c, "epoch"),
+            u64_of(c, "n"),
+            u64_of(c, "start"),
+            u64_of(c, "count") as usize,
+        );
         assert_eq!(out, ints(c, "out"));
     }
 }
@@ -78,8 +108,12 @@ fn uniform_draws_match() {
 fn permutation_stream_matches() {
     for c in vectors()["permutation_stream"].as_array().unwrap() {
         let out = permutation_stream(
-            u64_of(c, "seed"), u64_of(c, "purpose") as u8, u64_of(c, "epoch"), u64_of(c, "n"),
-            u64_of(c, "start"), u64_of(c, "count") as usize,
+            u64_of(c, "seed"),
+            u64_of(c, "purpose") as u8,
+            u64_of(c, "epoch"),
+            u64_of(c, "n"),
+            u64_of(c, "start"),
+            u64_of(c, "count") as usize,
         );
         assert_eq!(out, ints(c, "out"));
     }
@@ -89,8 +123,13 @@ fn permutation_stream_matches() {
 fn strided_permutation_matches() {
     for c in vectors()["strided_permutation"].as_array().unwrap() {
         let out = strided_permutation(
-            u64_of(c, "seed"), u64_of(c, "epoch"), u64_of(c, "n"), c["shuffle"].as_bool().unwrap(),
-            u64_of(c, "first"), u64_of(c, "stride"), u64_of(c, "count") as usize,
+            u64_of(c, "seed"),
+            u64_of(c, "epoch"),
+            u64_of(c, "n"),
+            c["shuffle"].as_bool().unwrap(),
+            u64_of(c, "first"),
+            u64_of(c, "stride"),
+            u64_of(c, "count") as usize,
         );
         assert_eq!(out, ints(c, "out"));
     }
@@ -103,7 +142,10 @@ fn integer_weights_and_alias_tables_match() {
         assert_eq!(q, uints(c, "q"));
         let (threshold, alias) = AliasTable::build(&q).columns();
         assert_eq!(threshold, uints(c, "threshold"));
-        assert_eq!(alias.iter().map(|&a| u64::from(a)).collect::<Vec<_>>(), uints(c, "alias"));
+        assert_eq!(
+            alias.iter().map(|&a| u64::from(a)).collect::<Vec<_>>(),
+            uints(c, "alias")
+        );
     }
 }
 
@@ -111,7 +153,12 @@ fn integer_weights_and_alias_tables_match() {
 fn alias_draws_match() {
     for c in vectors()["alias_draws"].as_array().unwrap() {
         let table = AliasTable::build(&integer_weights(&weights_of(c)).unwrap());
-        let out = table.draws(u64_of(c, "seed"), u64_of(c, "epoch"), u64_of(c, "start"), u64_of(c, "count") as usize);
+        let out = table.draws(
+            u64_of(c, "seed"),
+            u64_of(c, "epoch"),
+            u64_of(c, "start"),
+            u64_of(c, "count") as usize,
+        );
         assert_eq!(out, ints(c, "out"));
     }
 }
@@ -131,8 +178,14 @@ fn pk_draws_match() {
         let offsets: Vec<usize> = uints(c, "offsets").iter().map(|&o| o as usize).collect();
         let order: Vec<usize> = uints(c, "class_order").iter().map(|&o| o as usize).collect();
         let out = pk_draws(
-            u64_of(c, "seed"), u64_of(c, "epoch"), &ints(c, "rows"), &offsets, &order,
-            u64_of(c, "num_val"), u64_of(c, "start"), u64_of(c, "count") as usize,
+            u64_of(c, "seed"),
+            u64_of(c, "epoch"),
+            &ints(c, "rows"),
+            &offsets,
+            &order,
+            u64_of(c, "num_val"),
+            u64_of(c, "start"),
+            u64_of(c, "count") as usize,
         );
         assert_eq!(out, ints(c, "out"));
     }

@@ -89,8 +89,13 @@ def test_without_replacement(engine) -> None:
 def test_pk_draws(engine) -> None:
     for c in VECTORS["pk_draws"]:
         out = engine.pk_draws(
-            c["seed"], c["epoch"],
-            np.array(c["rows"], dtype=np.int64), np.array(c["offsets"], dtype=np.int64),
-            np.array(c["class_order"], dtype=np.int64), c["num_val"], c["start"], c["count"],
+            c["seed"],
+            c["epoch"],
+            np.array(c["rows"], dtype=np.int64),
+            np.array(c["offsets"], dtype=np.int64),
+            np.array(c["class_order"], dtype=np.int64),
+            c["num_val"],
+            c["start"],
+            c["count"],
         )
         assert as_list(out) == c["out"]

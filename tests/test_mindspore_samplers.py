@@ -35,7 +35,7 @@ def rows(sampler, epoch=0) -> list[int]:
 
 def chain(*samplers):
     """parent ← child ← …: each sampler gets the next one as its child; returns the top."""
-    for parent, child in zip(samplers, samplers[1:]):
+    for parent, child in itertools.pairwise(samplers):
         parent.add_child(child)
     return samplers[0]
 
@@ -66,8 +66,14 @@ def upper_bounds(rows: int, valid: int):
 def sampler_spec(draw, rows: int, bottom: bool):
     """(class name, args, kwargs) of one sampler indexing `rows` rows; a PKSampler only at the
     bottom of a chain, where `rows` is the dataset size."""
-    names = ["SequentialSampler", "SubsetSampler", "SubsetRandomSampler", "RandomSampler", "DistributedSampler",
-             "WeightedRandomSampler"] + (["PKSampler"] if bottom else [])
+    names = [
+        "SequentialSampler",
+        "SubsetSampler",
+        "SubsetRandomSampler",
+        "RandomSampler",
+        "DistributedSampler",
+        "WeightedRandomSampler",
+    ] + (["PKSampler"] if bottom else [])
     name = draw(st.sampled_from(names))
     kwargs = {"num_samples": draw(NUM_SAMPLES), "seed": draw(SEEDS)}
     if name == "SequentialSampler":
@@ -80,12 +86,16 @@ def sampler_spec(draw, rows: int, bottom: bool):
         return name, (), {**kwargs, "replacement": draw(st.booleans())}
     if name == "DistributedSampler":
         shards = draw(st.integers(1, 5))
-        return name, (shards, draw(st.integers(0, shards - 1))), {
-            **kwargs, "shuffle": draw(st.booleans()), "offset": draw(st.integers(-1, shards))}
+        return (
+            name,
+            (shards, draw(st.integers(0, shards - 1))),
+            {**kwargs, "shuffle": draw(st.booleans()), "offset": draw(st.integers(-1, shards))},
+        )
     if name == "WeightedRandomSampler":
         most_weights = draw(upper_bounds(rows, min(rows, 6)))
-        weights = draw(st.lists(st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.25]), min_size=1, max_size=most_weights)
-                       .filter(lambda w: any(w)))
+        weights = draw(
+            st.lists(st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.25]), min_size=1, max_size=most_weights).filter(any)
+        )
         replacement = draw(st.booleans())
         if not replacement:  # without replacement k may not exceed len(weights)
             kwargs["num_samples"] = draw(st.integers(1, draw(upper_bounds(rows, len(weights)))))
@@ -173,7 +183,7 @@ def test_random_structure_holds_for_any_seed_and_epoch(seed, epoch, n, shards, o
         positions = expected_positions(n, shards, shard, offset, num_samples)
         shuffled = rows(DistributedSampler(shards, shard, True, num_samples, offset, seed=seed, dataset_size=n), epoch)
         assert len(shuffled) == max(1, len(positions))
-        for position, value in zip(positions, shuffled):
+        for position, value in zip(positions, shuffled, strict=False):
             assert value_at.setdefault(position, value) == value
     assert len(set(value_at.values())) == len(value_at)
 
@@ -187,18 +197,24 @@ def test_random_structure_holds_for_any_seed_and_epoch(seed, epoch, n, shards, o
 # §1.4 num_samples conventions
 
 
-@pytest.mark.parametrize("make", [
-    lambda ns: SequentialSampler(num_samples=ns),
-    lambda ns: RandomSampler(num_samples=ns),
-    lambda ns: DistributedSampler(2, 0, num_samples=ns),
-    lambda ns: WeightedRandomSampler([1.0], num_samples=ns),
-    lambda ns: PKSampler(2, num_samples=ns),
-    lambda ns: SubsetSampler([1], num_samples=ns),
-    lambda ns: SubsetRandomSampler([1], num_samples=ns),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ns: SequentialSampler(num_samples=ns),
+        lambda ns: RandomSampler(num_samples=ns),
+        lambda ns: DistributedSampler(2, 0, num_samples=ns),
+        lambda ns: WeightedRandomSampler([1.0], num_samples=ns),
+        lambda ns: PKSampler(2, num_samples=ns),
+        lambda ns: SubsetSampler([1], num_samples=ns),
+        lambda ns: SubsetRandomSampler([1], num_samples=ns),
+    ],
+)
 def test_num_samples_validation_uses_mindspore_messages(make):
-    with pytest.raises(ValueError, match=r"^num_samples exceeds the boundary between 0 and "
-                                         r"9223372036854775807\(INT64_MAX\)!$"):
+    with pytest.raises(
+        ValueError,
+        match=r"^num_samples exceeds the boundary between 0 and "
+        r"9223372036854775807\(INT64_MAX\)!$",
+    ):
         make(-1)
     with pytest.raises(ValueError, match="INT64_MAX"):
         make(1 << 63)
@@ -217,14 +233,17 @@ def test_num_samples_none_and_zero_mean_all_and_larger_is_capped():
 # §4.1 SequentialSampler
 
 
-@pytest.mark.parametrize("start_index, num_samples, expected", [
-    (2, 5, [2, 3, 4, 5, 6]),
-    (8, 5, [8, 9]),
-    (3, 100, [3, 4, 5, 6, 7, 8, 9]),
-    (9, None, [9]),
-    (0, 0, list(range(10))),
-    (True, 2, [1, 2]),
-])
+@pytest.mark.parametrize(
+    ("start_index", "num_samples", "expected"),
+    [
+        (2, 5, [2, 3, 4, 5, 6]),
+        (8, 5, [8, 9]),
+        (3, 100, [3, 4, 5, 6, 7, 8, 9]),
+        (9, None, [9]),
+        (0, 0, list(range(10))),
+        (True, 2, [1, 2]),
+    ],
+)
 def test_sequential_table(start_index, num_samples, expected):
     sampler = SequentialSampler(start_index, num_samples, dataset_size=N)
     assert rows(sampler) == rows(sampler, 5) == list(sampler) == expected
@@ -234,8 +253,11 @@ def test_sequential_table(start_index, num_samples, expected):
 def test_sequential_errors():
     with pytest.raises(TypeError, match=r"^start_index must be integer but was: 1\.5\.$"):
         SequentialSampler(1.5)
-    with pytest.raises(RuntimeError, match=r"^SequentialSampler: start_index_ must be greater than or equal to 0, "
-                                           r"but got: -1$"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"^SequentialSampler: start_index_ must be greater than or equal to 0, "
+        r"but got: -1$",
+    ):
         SequentialSampler(-1)
     message = r"^Invalid parameter, start_index must be less than num_rows, but got start_index: 10, num_rows: 10\.$"
     with pytest.raises(RuntimeError, match=message):
@@ -249,17 +271,20 @@ def test_sequential_errors():
 # §4.2 / §4.3 SubsetSampler, SubsetRandomSampler
 
 
-@pytest.mark.parametrize("indices, num_samples, expected", [
-    ([3, 1, 4, 1, 5], None, [3, 1, 4, 1, 5]),
-    ([3, 1, 4, 1, 5], 3, [3, 1, 4]),
-    ((3, 1), None, [3, 1]),
-    (np.array([7, 2]), None, [7, 2]),
-    (range(2, 5), None, [2, 3, 4]),
-    ((i for i in [6, 6]), None, [6, 6]),
-    (4, None, [4]),
-    ([True, 2], None, [1, 2]),
-    ([3, 1, 4], 0, [3, 1, 4]),
-])
+@pytest.mark.parametrize(
+    ("indices", "num_samples", "expected"),
+    [
+        ([3, 1, 4, 1, 5], None, [3, 1, 4, 1, 5]),
+        ([3, 1, 4, 1, 5], 3, [3, 1, 4]),
+        ((3, 1), None, [3, 1]),
+        (np.array([7, 2]), None, [7, 2]),
+        (range(2, 5), None, [2, 3, 4]),
+        ((i for i in [6, 6]), None, [6, 6]),
+        (4, None, [4]),
+        ([True, 2], None, [1, 2]),
+        ([3, 1, 4], 0, [3, 1, 4]),
+    ],
+)
 def test_subset_keeps_order_and_duplicates(indices, num_samples, expected):
     sampler = SubsetSampler(indices, num_samples, dataset_size=N)
     assert rows(sampler) == rows(sampler, 3) == expected
@@ -284,8 +309,11 @@ def test_subset_errors(cls):
         cls("012")
     with pytest.raises(TypeError, match=r"^Unsupported sampler object of type \(<class 'float'>\)$"):
         cls(1.0)
-    with pytest.raises(TypeError, match=r"^SubsetSampler: Type of indices element must be int, but got list\[1\]: "
-                                        r"2\.0, type: <class 'float'>\.$"):
+    with pytest.raises(
+        TypeError,
+        match=r"^SubsetSampler: Type of indices element must be int, but got list\[1\]: "
+        r"2\.0, type: <class 'float'>\.$",
+    ):
         cls([1, 2.0])
     with pytest.raises(ValueError, match="must not be empty"):
         cls([])
@@ -322,8 +350,11 @@ def test_random_sampler_errors():
         RandomSampler(shuffle=False)
     with pytest.raises(TypeError, match=r"^shuffle must be valid shuffle mode but was: Shuffle\.FALSE\.$"):
         RandomSampler(shuffle=Shuffle.FALSE)
-    with pytest.raises(RuntimeError, match=r"^The shuffle mode: Shuffle\.PARTIAL is not supported with current "
-                                           r"dataset\.$"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"^The shuffle mode: Shuffle\.PARTIAL is not supported with current "
+        r"dataset\.$",
+    ):
         RandomSampler(shuffle=Shuffle.PARTIAL)
 
 
@@ -331,21 +362,25 @@ def test_random_sampler_errors():
 # §4.5 DistributedSampler: worked tables, then the full grid
 
 
-@pytest.mark.parametrize("n, shards, num_samples, offset, expected", [
-    (10, 3, None, -1, [[0, 3, 6, 9], [1, 4, 7, 0], [2, 5, 8, 1]]),
-    (10, 3, 2, -1, [[0, 3], [1, 4], [2, 5]]),
-    (10, 4, None, -1, [[0, 4, 8], [1, 5, 9], [2, 6, 0], [3, 7, 1]]),
-    (3, 5, None, -1, [[0], [1], [2], [0], [1]]),
-    (10, 3, None, 0, [[0, 3, 6, 9], [1, 4, 7], [2, 5, 8]]),
-    (10, 3, None, 1, [[2, 5, 8], [0, 3, 6, 9], [1, 4, 7]]),
-    (10, 3, None, 2, [[1, 4, 7], [2, 5, 8], [0, 3, 6, 9]]),
-    (10, 3, None, 3, [[0, 3, 6, 9], [1, 4, 7], [2, 5, 8]]),
-    (3, 5, None, 0, [[0], [1], [2], [0], [0]]),
-])
+@pytest.mark.parametrize(
+    ("n", "shards", "num_samples", "offset", "expected"),
+    [
+        (10, 3, None, -1, [[0, 3, 6, 9], [1, 4, 7, 0], [2, 5, 8, 1]]),
+        (10, 3, 2, -1, [[0, 3], [1, 4], [2, 5]]),
+        (10, 4, None, -1, [[0, 4, 8], [1, 5, 9], [2, 6, 0], [3, 7, 1]]),
+        (3, 5, None, -1, [[0], [1], [2], [0], [1]]),
+        (10, 3, None, 0, [[0, 3, 6, 9], [1, 4, 7], [2, 5, 8]]),
+        (10, 3, None, 1, [[2, 5, 8], [0, 3, 6, 9], [1, 4, 7]]),
+        (10, 3, None, 2, [[1, 4, 7], [2, 5, 8], [0, 3, 6, 9]]),
+        (10, 3, None, 3, [[0, 3, 6, 9], [1, 4, 7], [2, 5, 8]]),
+        (3, 5, None, 0, [[0], [1], [2], [0], [0]]),
+    ],
+)
 def test_distributed_tables(n, shards, num_samples, offset, expected):
     for shard, shard_rows in enumerate(expected):
-        sampler = DistributedSampler(shards, shard, shuffle=False, num_samples=num_samples, offset=offset,
-                                     dataset_size=n)
+        sampler = DistributedSampler(
+            shards, shard, shuffle=False, num_samples=num_samples, offset=offset, dataset_size=n
+        )
         assert rows(sampler) == rows(sampler, 4) == shard_rows
         assert len(sampler) == len(shard_rows)
 
@@ -373,7 +408,7 @@ def test_distributed_grid(shards):
                 count = (n + offset) // shards + (shard < (n + offset) % shards) - (shard < offset)
                 assert len(plain) == max(1, min(count, num_samples or count))
             shuffled = DistributedSampler(shards, shard, True, num_samples, offset, seed=11, dataset_size=n)
-            for position, value in zip(positions, rows(shuffled, 3)):
+            for position, value in zip(positions, rows(shuffled, 3), strict=False):
                 assert shuffled_value_at.setdefault(position, value) == value  # one permutation for all shards
         if not num_samples:
             assert sorted(shuffled_value_at.values()) == list(range(n))
@@ -413,17 +448,24 @@ def test_distributed_errors_and_api():
         DistributedSampler(2, 0, shuffle=1)
     with pytest.raises(TypeError, match=r"^offset must be integer but was: 0\.5\.$"):
         DistributedSampler(2, 0, offset=0.5)
-    with pytest.raises(RuntimeError, match=r"^The shuffle mode: Shuffle\.PARTIAL is not supported with current "
-                                           r"dataset\.$"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"^The shuffle mode: Shuffle\.PARTIAL is not supported with current "
+        r"dataset\.$",
+    ):
         DistributedSampler(2, 0, shuffle=Shuffle.PARTIAL)
     with pytest.raises(RuntimeError, match=r"^DistributedSampler: num_shards must be greater than 0, but got: 0$"):
         DistributedSampler(0, 0)
     for shard in (3, -1):
-        with pytest.raises(RuntimeError, match=r"^DistributedSampler: shard_id must be in range \[0, 3\), but got: "
-                                               + str(shard) + "$"):
+        with pytest.raises(
+            RuntimeError, match=r"^DistributedSampler: shard_id must be in range \[0, 3\), but got: " + str(shard) + "$"
+        ):
             DistributedSampler(3, shard)
-    with pytest.raises(RuntimeError, match=r"^DistributedSampler: offset must be no more than num_shards\(3\), "
-                                           r"but got: 4$"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"^DistributedSampler: offset must be no more than num_shards\(3\), "
+        r"but got: 4$",
+    ):
         DistributedSampler(3, 0, offset=4)
     with pytest.raises(ValueError, match="offset"):
         DistributedSampler(3, 0, offset=-5)
@@ -441,8 +483,11 @@ def test_weighted_k_defaults_to_dataset_size_and_draws_only_weighted_ids():
     sampler = WeightedRandomSampler([1, 1], seed=4, dataset_size=N)
     assert len(sampler) == 10 and set(rows(sampler)) <= {0, 1}
     assert set(rows(WeightedRandomSampler([0, 3, 0, 1], num_samples=50, seed=4, dataset_size=N))) <= {1, 3}
-    with pytest.raises(RuntimeError, match=r"^Invalid parameter, without replacement, weight size must be greater "
-                                           r"than or equal to num_samples, but got weight size: 2, num_samples: 10$"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"^Invalid parameter, without replacement, weight size must be greater "
+        r"than or equal to num_samples, but got weight size: 2, num_samples: 10$",
+    ):
         WeightedRandomSampler([1, 1], replacement=False, dataset_size=N)
 
 
@@ -460,37 +505,55 @@ def test_weighted_epochs_identical_under_a_fixed_seed_and_vary_unseeded():
 
 
 def test_weighted_errors():
-    with pytest.raises(TypeError, match=r"^type of weights element must be number, but got w\[0\]: \(1, 2\), "
-                                        r"type: <class 'tuple'>\.$"):
+    with pytest.raises(
+        TypeError,
+        match=r"^type of weights element must be number, but got w\[0\]: \(1, 2\), "
+        r"type: <class 'tuple'>\.$",
+    ):
         WeightedRandomSampler((1, 2))
-    with pytest.raises(TypeError, match=r"^type of weights element must be number, but got w\[1\]: a, "
-                                        r"type: <class 'str'>\.$"):
+    with pytest.raises(
+        TypeError,
+        match=r"^type of weights element must be number, but got w\[1\]: a, "
+        r"type: <class 'str'>\.$",
+    ):
         WeightedRandomSampler([1, "a"])
     with pytest.raises(TypeError, match=r"^replacement must be a boolean value but was: None\.$"):
         WeightedRandomSampler([1], replacement=None)
     with pytest.raises(RuntimeError, match=r"^WeightedRandomSampler: weights vector must not be empty$"):
         WeightedRandomSampler([])
-    with pytest.raises(RuntimeError, match=r"^WeightedRandomSampler: weights vector must not contain negative "
-                                           r"numbers, got: weights\[1\] = -1\.000000$"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"^WeightedRandomSampler: weights vector must not contain negative "
+        r"numbers, got: weights\[1\] = -1\.000000$",
+    ):
         WeightedRandomSampler([1, -1])
-    with pytest.raises(RuntimeError, match=r"^WeightedRandomSampler: elements of weights vector must not be all "
-                                           r"zero$"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"^WeightedRandomSampler: elements of weights vector must not be all "
+        r"zero$",
+    ):
         WeightedRandomSampler([0, 0.0])
     with pytest.raises(RuntimeError, match="finite"):
         WeightedRandomSampler([1, float("inf")])
-    with pytest.raises(RuntimeError, match=r"^Invalid parameter, size of sample weights must be less than or equal "
-                                           r"to num of data, otherwise might cause generated id out of bound or other "
-                                           r"errors, but got weight size: 12, num of data: 10$"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"^Invalid parameter, size of sample weights must be less than or equal "
+        r"to num of data, otherwise might cause generated id out of bound or other "
+        r"errors, but got weight size: 12, num of data: 10$",
+    ):
         WeightedRandomSampler([1] * 12, dataset_size=N)
     assert len(WeightedRandomSampler(0.5, dataset_size=3)) == 3  # a scalar is wrapped as [0.5]
 
 
-@pytest.mark.parametrize("weights, message", [
-    ([1, -2, -3, float("nan")], r"must not contain negative numbers, got: weights\[1\] = -2\.000000$"),
-    ([2, float("-inf")], r"must not contain negative numbers, got: weights\[1\] = -inf$"),
-    ([1, 0, float("nan"), float("inf")], r"must contain finite numbers, got: weights\[2\] = nan$"),
-    (np.array([1.0, np.inf]).tolist(), r"must contain finite numbers, got: weights\[1\] = inf$"),
-])
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [
+        ([1, -2, -3, float("nan")], r"must not contain negative numbers, got: weights\[1\] = -2\.000000$"),
+        ([2, float("-inf")], r"must not contain negative numbers, got: weights\[1\] = -inf$"),
+        ([1, 0, float("nan"), float("inf")], r"must contain finite numbers, got: weights\[2\] = nan$"),
+        (np.array([1.0, np.inf]).tolist(), r"must contain finite numbers, got: weights\[1\] = inf$"),
+    ],
+)
 def test_weight_checks_name_the_first_offending_weight(weights, message):
     with pytest.raises(RuntimeError, match="^WeightedRandomSampler: weights vector " + message):
         WeightedRandomSampler(weights)
@@ -502,13 +565,20 @@ def test_complex_weights_fail_mindspores_element_check(weight):
         WeightedRandomSampler([1.0, weight])
 
 
-@pytest.mark.parametrize("weight, shown", [
-    (10**400, "1" + "0" * 400),
-    (10**5000, "<int of 16610 bits>"),  # beyond the digit limit of str(int)
-], ids=["1e400", "1e5000"])
+@pytest.mark.parametrize(
+    ("weight", "shown"),
+    [
+        (10**400, "1" + "0" * 400),
+        (10**5000, "<int of 16610 bits>"),  # beyond the digit limit of str(int)
+    ],
+    ids=["1e400", "1e5000"],
+)
 def test_weights_beyond_float64_name_the_weight(weight, shown):
-    with pytest.raises(ValueError, match=rf"^WeightedRandomSampler: weights\[2\] cannot be converted to float64, "
-                                         rf"got: weights\[2\] = {shown}$"):
+    with pytest.raises(
+        ValueError,
+        match=rf"^WeightedRandomSampler: weights\[2\] cannot be converted to float64, "
+        rf"got: weights\[2\] = {shown}$",
+    ):
         WeightedRandomSampler([1, 2, weight])
 
 
@@ -572,25 +642,30 @@ def test_pk_epoch_longer_than_int64_is_refused_at_construction_unless_capped():
 # §6 Chaining
 
 
-@pytest.mark.parametrize("make, expected", [
-    (lambda: chain(SequentialSampler(1, 3), SubsetSampler([9, 7, 5, 3, 1])), [7, 5, 3]),
-    (lambda: chain(SequentialSampler(3), SubsetSampler([9, 7, 5, 3, 1])), [3, 1]),
-    (lambda: chain(SubsetSampler([0, 2, 4]), SequentialSampler(5)), [5, 7, 9]),
-    (lambda: chain(DistributedSampler(3, 0, False), SequentialSampler(2, 6)), [2, 5]),
-    (lambda: chain(DistributedSampler(3, 1, False), SequentialSampler(2, 6)), [3, 6]),
-    (lambda: chain(DistributedSampler(3, 2, False), SequentialSampler(2, 6)), [4, 7]),
-    (lambda: chain(DistributedSampler(3, 0, False), SubsetSampler([9, 8, 7, 6, 5, 4, 3])), [9, 6, 3]),
-    (lambda: chain(DistributedSampler(3, 1, False), SubsetSampler([9, 8, 7, 6, 5, 4, 3])), [8, 5, 9]),
-    (lambda: chain(DistributedSampler(3, 2, False), SubsetSampler([9, 8, 7, 6, 5, 4, 3])), [7, 4, 8]),
-    (lambda: chain(WeightedRandomSampler([0, 0, 1], num_samples=4), SubsetSampler([5, 6, 7])), [7, 7, 7]),
-    # A DistributedSampler child counts its shard (quirk 5): MindSpore fails without a cap.
-    (lambda: chain(SequentialSampler(), DistributedSampler(3, 1, shuffle=False)), [1, 4, 7, 0]),
-    (lambda: chain(SequentialSampler(num_samples=4), DistributedSampler(3, 1, shuffle=False)), [1, 4, 7, 0]),
-    (lambda: chain(SequentialSampler(), DistributedSampler(3, 1, shuffle=False, num_samples=4)), [1, 4, 7, 0]),
-    (lambda: chain(SequentialSampler(1), SubsetSampler([5, 3, 1, 0]), SequentialSampler(4)), [7, 5, 4]),
-    (lambda: chain(SubsetSampler([1, 0]), SequentialSampler(1), SubsetSampler([3, 2, 1]), SequentialSampler(6)),
-     [7, 8]),
-])
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda: chain(SequentialSampler(1, 3), SubsetSampler([9, 7, 5, 3, 1])), [7, 5, 3]),
+        (lambda: chain(SequentialSampler(3), SubsetSampler([9, 7, 5, 3, 1])), [3, 1]),
+        (lambda: chain(SubsetSampler([0, 2, 4]), SequentialSampler(5)), [5, 7, 9]),
+        (lambda: chain(DistributedSampler(3, 0, False), SequentialSampler(2, 6)), [2, 5]),
+        (lambda: chain(DistributedSampler(3, 1, False), SequentialSampler(2, 6)), [3, 6]),
+        (lambda: chain(DistributedSampler(3, 2, False), SequentialSampler(2, 6)), [4, 7]),
+        (lambda: chain(DistributedSampler(3, 0, False), SubsetSampler([9, 8, 7, 6, 5, 4, 3])), [9, 6, 3]),
+        (lambda: chain(DistributedSampler(3, 1, False), SubsetSampler([9, 8, 7, 6, 5, 4, 3])), [8, 5, 9]),
+        (lambda: chain(DistributedSampler(3, 2, False), SubsetSampler([9, 8, 7, 6, 5, 4, 3])), [7, 4, 8]),
+        (lambda: chain(WeightedRandomSampler([0, 0, 1], num_samples=4), SubsetSampler([5, 6, 7])), [7, 7, 7]),
+        # A DistributedSampler child counts its shard (quirk 5): MindSpore fails without a cap.
+        (lambda: chain(SequentialSampler(), DistributedSampler(3, 1, shuffle=False)), [1, 4, 7, 0]),
+        (lambda: chain(SequentialSampler(num_samples=4), DistributedSampler(3, 1, shuffle=False)), [1, 4, 7, 0]),
+        (lambda: chain(SequentialSampler(), DistributedSampler(3, 1, shuffle=False, num_samples=4)), [1, 4, 7, 0]),
+        (lambda: chain(SequentialSampler(1), SubsetSampler([5, 3, 1, 0]), SequentialSampler(4)), [7, 5, 4]),
+        (
+            lambda: chain(SubsetSampler([1, 0]), SequentialSampler(1), SubsetSampler([3, 2, 1]), SequentialSampler(6)),
+            [7, 8],
+        ),
+    ],
+)
 def test_chaining_examples(make, expected):
     sampler = make()
     sampler.set_dataset_size(N)
@@ -606,12 +681,19 @@ def test_chain_child_output_feeds_the_parent():
     assert sorted(rows(shuffled_top)) == [5, 7, 9]
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda: chain(SequentialSampler(5), SubsetSampler([9, 7, 5, 3, 1])),
-     r"^Invalid parameter, start_index must be less than num_rows, but got start_index: 5, num_rows: 5\.$"),
-    (lambda: chain(SubsetSampler([4, 0]), SequentialSampler(7)),
-     r"^Sample ID \(4\) is out of bound, expected range \[0, 2\]$"),
-])
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (
+            lambda: chain(SequentialSampler(5), SubsetSampler([9, 7, 5, 3, 1])),
+            r"^Invalid parameter, start_index must be less than num_rows, but got start_index: 5, num_rows: 5\.$",
+        ),
+        (
+            lambda: chain(SubsetSampler([4, 0]), SequentialSampler(7)),
+            r"^Sample ID \(4\) is out of bound, expected range \[0, 2\]$",
+        ),
+    ],
+)
 def test_chaining_errors_use_the_child_count_as_n(make, message):
     with pytest.raises(RuntimeError, match=message):
         make().set_dataset_size(N)
@@ -634,19 +716,22 @@ def test_add_child_rules():
         chain(SubsetSampler([1], dataset_size=N), SubsetSampler([3]))  # checked as soon as the size is known
 
 
-@pytest.mark.parametrize("make, expected", [
-    (lambda: chain(SequentialSampler(num_samples=5), SequentialSampler(num_samples=3)), 3),
-    (lambda: chain(SequentialSampler(num_samples=5), SequentialSampler()), 5),
-    (lambda: chain(SequentialSampler(), SequentialSampler(num_samples=3)), 3),
-    (lambda: chain(SequentialSampler(), SequentialSampler()), None),
-    (lambda: SequentialSampler(start_index=8, num_samples=5), 5),
-    (lambda: chain(SequentialSampler(), SubsetSampler([1, 2, 3])), 3),
-    (lambda: chain(SubsetSampler([1, 2, 3]), SequentialSampler(num_samples=2)), 2),
-    (lambda: DistributedSampler(3, 0), None),
-    (lambda: PKSampler(2), None),
-    (lambda: SubsetRandomSampler([1, 2, 3], num_samples=2), 2),
-    (lambda: RandomSampler(num_samples=0), 0),
-])
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda: chain(SequentialSampler(num_samples=5), SequentialSampler(num_samples=3)), 3),
+        (lambda: chain(SequentialSampler(num_samples=5), SequentialSampler()), 5),
+        (lambda: chain(SequentialSampler(), SequentialSampler(num_samples=3)), 3),
+        (lambda: chain(SequentialSampler(), SequentialSampler()), None),
+        (lambda: SequentialSampler(start_index=8, num_samples=5), 5),
+        (lambda: chain(SequentialSampler(), SubsetSampler([1, 2, 3])), 3),
+        (lambda: chain(SubsetSampler([1, 2, 3]), SequentialSampler(num_samples=2)), 2),
+        (lambda: DistributedSampler(3, 0), None),
+        (lambda: PKSampler(2), None),
+        (lambda: SubsetRandomSampler([1, 2, 3], num_samples=2), 2),
+        (lambda: RandomSampler(num_samples=0), 0),
+    ],
+)
 def test_get_num_samples_table(make, expected):
     assert make().get_num_samples() == expected
 
@@ -684,12 +769,15 @@ def test_dataset_size_is_required_and_validated():
     assert len(sampler) == 4 and bool(SequentialSampler())
 
 
-@pytest.mark.parametrize("make", [
-    lambda size: SequentialSampler(dataset_size=size),
-    lambda size: RandomSampler(seed=1, num_samples=2, dataset_size=size),
-    lambda size: SequentialSampler().set_dataset_size(size),
-    lambda size: PKSampler(1, labels=[0]).set_dataset_size(size),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda size: SequentialSampler(dataset_size=size),
+        lambda size: RandomSampler(seed=1, num_samples=2, dataset_size=size),
+        lambda size: SequentialSampler().set_dataset_size(size),
+        lambda size: PKSampler(1, labels=[0]).set_dataset_size(size),
+    ],
+)
 @pytest.mark.parametrize("size", [1 << 63, 1 << 64, 1 << 70])
 def test_dataset_size_above_int64_is_a_value_error(make, size):
     with pytest.raises(ValueError, match=rf"dataset_size.*{size}"):
@@ -702,20 +790,26 @@ def test_dataset_size_up_to_int64_max_works():
     assert len(sampler) == 2 and rows(sampler) == [largest - 2, largest - 1]
 
 
-@pytest.mark.parametrize("make, name", [
-    (lambda value: PKSampler(value, labels=[0, 1]), "num_val"),
-    (lambda value: DistributedSampler(value, 0, dataset_size=N), "num_shards"),
-    (lambda value: DistributedSampler(2, value, dataset_size=N), "shard_id"),
-    (lambda value: DistributedSampler(2, 0, offset=value, dataset_size=N), "offset"),
-    (lambda value: DistributedSampler(2, 0).set_offset(value), "offset"),
-    (lambda value: SequentialSampler(value, dataset_size=N), "start_index"),
-    (lambda value: SubsetSampler([1, value]), r"indices\[1\]"),
-    (lambda value: SubsetRandomSampler([1, value]), r"indices\[1\]"),
-])
+@pytest.mark.parametrize(
+    ("make", "name"),
+    [
+        (lambda value: PKSampler(value, labels=[0, 1]), "num_val"),
+        (lambda value: DistributedSampler(value, 0, dataset_size=N), "num_shards"),
+        (lambda value: DistributedSampler(2, value, dataset_size=N), "shard_id"),
+        (lambda value: DistributedSampler(2, 0, offset=value, dataset_size=N), "offset"),
+        (lambda value: DistributedSampler(2, 0).set_offset(value), "offset"),
+        (lambda value: SequentialSampler(value, dataset_size=N), "start_index"),
+        (lambda value: SubsetSampler([1, value]), r"indices\[1\]"),
+        (lambda value: SubsetRandomSampler([1, value]), r"indices\[1\]"),
+    ],
+)
 @pytest.mark.parametrize("value", [1 << 63, 1 << 64, -(1 << 63) - 1])
 def test_integer_arguments_beyond_int64_fail_at_construction(make, name, value):
-    with pytest.raises(ValueError, match=rf"^{name} must be in \[-2\*\*63, 2\*\*63 - 1\] \(int64\), "
-                                         rf"but got {name}={value}$"):
+    with pytest.raises(
+        ValueError,
+        match=rf"^{name} must be in \[-2\*\*63, 2\*\*63 - 1\] \(int64\), "
+        rf"but got {name}={value}$",
+    ):
         make(value)
 
 
@@ -734,9 +828,15 @@ def test_epoch_counter_wraps_at_the_shared_epoch_limit(monkeypatch):
 
 @pytest.mark.parametrize("module", [fm, rm])
 def test_every_sampler_deep_copies(module):
-    samplers = [module.SequentialSampler(), module.SubsetSampler([1]), module.SubsetRandomSampler([1]),
-                module.RandomSampler(), module.DistributedSampler(2, 0), module.WeightedRandomSampler([1, 2]),
-                module.PKSampler(1, labels=[0, 1])]
+    samplers = [
+        module.SequentialSampler(),
+        module.SubsetSampler([1]),
+        module.SubsetRandomSampler([1]),
+        module.RandomSampler(),
+        module.DistributedSampler(2, 0),
+        module.WeightedRandomSampler([1, 2]),
+        module.PKSampler(1, labels=[0, 1]),
+    ]
     for sampler in samplers:
         sampler.set_dataset_size(2)
         first = rows(sampler, 4)  # an unseeded sampler settles its seed at first use; copies keep it
@@ -752,7 +852,7 @@ def test_deep_copies_carry_seed_and_epoch():
 
 
 def test_sequential_checks_num_samples_before_its_parse_time_start_check():
-    with pytest.raises(TypeError, match="num_samples must be integer but was: 2.0."):
+    with pytest.raises(TypeError, match=r"num_samples must be integer but was: 2\.0\."):
         fm.SequentialSampler(-1, 2.0)
     with pytest.raises(ValueError, match="num_samples exceeds the boundary"):
         fm.SequentialSampler(-1, -1)

@@ -51,12 +51,40 @@ def key_from_bytes(key: bytes) -> list[int]:
 # draft-nir-cfrg-chacha20-poly1305-04 / RFC 7539 appendix A.1; nonce 0 makes both layouts agree).
 
 ZERO_KEY_BLOCK0 = [
-    0xADE0B876, 0x903DF1A0, 0xE56A5D40, 0x28BD8653, 0xB819D2BD, 0x1AED8DA0, 0xCCEF36A8, 0xC70D778B,
-    0x7C5941DA, 0x8D485751, 0x3FE02477, 0x374AD8B8, 0xF4B8436A, 0x1CA11815, 0x69B687C3, 0x8665EEB2,
+    0xADE0B876,
+    0x903DF1A0,
+    0xE56A5D40,
+    0x28BD8653,
+    0xB819D2BD,
+    0x1AED8DA0,
+    0xCCEF36A8,
+    0xC70D778B,
+    0x7C5941DA,
+    0x8D485751,
+    0x3FE02477,
+    0x374AD8B8,
+    0xF4B8436A,
+    0x1CA11815,
+    0x69B687C3,
+    0x8665EEB2,
 ]
 ZERO_KEY_BLOCK1 = [
-    0xBEE7079F, 0x7A385155, 0x7C97BA98, 0x0D082D73, 0xA0290FCB, 0x6965E348, 0x3E53C612, 0xED7AEE32,
-    0x7621B729, 0x434EE69C, 0xB03371D5, 0xD539D874, 0x281FED31, 0x45FB0A51, 0x1F0AE1AC, 0x6F4D794B,
+    0xBEE7079F,
+    0x7A385155,
+    0x7C97BA98,
+    0x0D082D73,
+    0xA0290FCB,
+    0x6965E348,
+    0x3E53C612,
+    0xED7AEE32,
+    0x7621B729,
+    0x434EE69C,
+    0xB03371D5,
+    0xD539D874,
+    0x281FED31,
+    0x45FB0A51,
+    0x1F0AE1AC,
+    0x6F4D794B,
 ]
 
 
@@ -72,17 +100,28 @@ def test_chacha20_zero_key_keystream_bytes():
     # RFC 7539 A.1 test vector #1, first 32 keystream bytes.
     ks = chacha.Keystream([0] * 8, 0, rounds=20)
     data = b"".join(w.to_bytes(4, "little") for w in ks.words(0, 8))
-    assert data == bytes.fromhex(
-        "76b8e0ada0f13d90405d6ae55386bd28bdd219b8a08ded1aa836efcc8b770dc7"
-    )
+    assert data == bytes.fromhex("76b8e0ada0f13d90405d6ae55386bd28bdd219b8a08ded1aa836efcc8b770dc7")
 
 
 def test_chacha20_key_last_byte_one_block1():
     ks = chacha.Keystream(key_from_bytes(bytes(31) + b"\x01"), 0, rounds=20)
     assert ks.words(16, 16) == [
-        0x2452EB3A, 0x9249F8EC, 0x8D829D9B, 0xDDD4CEB1, 0xE8252083, 0x60818B01, 0xF38422B8,
-        0x5AAA49C9, 0xBB00CA8E, 0xDA3BA7B4, 0xC4B592D1, 0xFDF2732F, 0x4436274E, 0x2561B3C8,
-        0xEBDD4AA6, 0xA0136C00,
+        0x2452EB3A,
+        0x9249F8EC,
+        0x8D829D9B,
+        0xDDD4CEB1,
+        0xE8252083,
+        0x60818B01,
+        0xF38422B8,
+        0x5AAA49C9,
+        0xBB00CA8E,
+        0xDA3BA7B4,
+        0xC4B592D1,
+        0xFDF2732F,
+        0x4436274E,
+        0x2561B3C8,
+        0xEBDD4AA6,
+        0xA0136C00,
     ]
 
 
@@ -90,9 +129,22 @@ def test_chacha20_key_byte1_ff_block2_via_seek():
     ks = chacha.Keystream(key_from_bytes(b"\x00\xff" + bytes(30)), 0, rounds=20)
     ks.seek_word(32)
     assert [ks.next_u32() for _ in range(16)] == [
-        0xFB4DD572, 0x4BC42EF1, 0xDF922636, 0x327F1394, 0xA78DEA8F, 0x5E269039, 0xA1BEBBC1,
-        0xCAF09AAE, 0xA25AB213, 0x48A6B46C, 0x1B9D9BCB, 0x092C5BE6, 0x546CA624, 0x1BEC45D5,
-        0x87F47473, 0x96F0992E,
+        0xFB4DD572,
+        0x4BC42EF1,
+        0xDF922636,
+        0x327F1394,
+        0xA78DEA8F,
+        0x5E269039,
+        0xA1BEBBC1,
+        0xCAF09AAE,
+        0xA25AB213,
+        0x48A6B46C,
+        0x1B9D9BCB,
+        0x092C5BE6,
+        0x546CA624,
+        0x1BEC45D5,
+        0x87F47473,
+        0x96F0992E,
     ]
     assert ks.tell_word() == 48
 
@@ -101,9 +153,22 @@ def test_chacha20_stream_id_in_words_14_15():
     # rand_chacha test_chacha_nonce: set_stream(2 << 56) puts 0x02000000 in word 15.
     ks = chacha.Keystream([0] * 8, 2 << 56, rounds=20)
     assert ks.words(0, 16) == [
-        0x374DC6C2, 0x3736D58C, 0xB904E24A, 0xCD3F93EF, 0x88228B1A, 0x96A4DFB3, 0x5B76AB72,
-        0xC727EE54, 0x0E0E978A, 0xF3145C95, 0x1B748EA8, 0xF786C297, 0x99C28F5F, 0x628314E8,
-        0x398A19FA, 0x6DED1B53,
+        0x374DC6C2,
+        0x3736D58C,
+        0xB904E24A,
+        0xCD3F93EF,
+        0x88228B1A,
+        0x96A4DFB3,
+        0x5B76AB72,
+        0xC727EE54,
+        0x0E0E978A,
+        0xF3145C95,
+        0x1B748EA8,
+        0xF786C297,
+        0x99C28F5F,
+        0x628314E8,
+        0x398A19FA,
+        0x6DED1B53,
     ]
 
 
@@ -111,9 +176,22 @@ def test_chacha20_multiple_blocks_diagonal():
     # rand_chacha test_chacha_multiple_blocks: word 17*i, key words 0..7.
     ks = chacha.Keystream(list(range(8)), 0, rounds=20)
     assert [ks.words(17 * i, 1)[0] for i in range(16)] == [
-        0xF225C81A, 0x6AB1BE57, 0x04D42951, 0x70858036, 0x49884684, 0x64EFEC72, 0x4BE2D186,
-        0x3615B384, 0x11CFA18E, 0xD3C50049, 0x75C775F6, 0x434C6530, 0x2C5BAD8F, 0x898881DC,
-        0x5F1C86D9, 0xC1F8E7F4,
+        0xF225C81A,
+        0x6AB1BE57,
+        0x04D42951,
+        0x70858036,
+        0x49884684,
+        0x64EFEC72,
+        0x4BE2D186,
+        0x3615B384,
+        0x11CFA18E,
+        0xD3C50049,
+        0x75C775F6,
+        0x434C6530,
+        0x2C5BAD8F,
+        0x898881DC,
+        0x5F1C86D9,
+        0xC1F8E7F4,
     ]
 
 
@@ -131,13 +209,13 @@ def test_keystream_sequential_seek_and_u64_agree():
 
 
 def test_keystream_rejects_bad_arguments():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^key_words must be 8 integers"):
         chacha.Keystream([0] * 7, 0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^key_words must be 8 integers"):
         chacha.Keystream([0] * 7 + [2**32], 0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^stream_id must be in"):
         chacha.Keystream([0] * 8, 2**64)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^rounds must be a positive even number"):
         chacha.Keystream([0] * 8, 0, rounds=7)
 
 
@@ -282,9 +360,7 @@ def test_permutation_stream_seeking():
     n = 23
     run = engine.permutation_stream(77, engine.CLASS_ORDER, 1, n, 0, 4 * n)
     for start, count in [(0, 1), (5, 10), (20, 7), (22, 25), (46, 46), (50, 0), (69, 23)]:
-        assert engine.permutation_stream(77, engine.CLASS_ORDER, 1, n, start, count) == run[
-            start : start + count
-        ]
+        assert engine.permutation_stream(77, engine.CLASS_ORDER, 1, n, start, count) == run[start : start + count]
 
 
 def test_permutation_stream_large_n_prefix_is_cheap():
@@ -318,9 +394,7 @@ def test_strided_permutation():
     assert sorted({v for s in shards for v in s}) == list(range(n))
     assert engine.strided_permutation(8, 3, n, False, 3, 5, 10) == [(3 + 5 * c) % n for c in range(10)]
     # first and stride beyond n, and a huge stride: exact arithmetic, then mod n.
-    assert engine.strided_permutation(8, 3, n, True, 40, M64, 6) == [
-        perm[(40 + c * M64) % n] for c in range(6)
-    ]
+    assert engine.strided_permutation(8, 3, n, True, 40, M64, 6) == [perm[(40 + c * M64) % n] for c in range(6)]
     assert engine.strided_permutation(8, 3, 0, True, 0, 1, 0) == []
     with pytest.raises(ValueError, match="n must be >= 1 when count > 0"):
         engine.strided_permutation(8, 3, 0, True, 0, 1, 1)
@@ -354,7 +428,7 @@ def test_integer_weights_invariants(weights):
     n = len(weights)
     assert len(q) == n
     assert sum(q) == n * C
-    assert all((qi > 0) == (w > 0) for qi, w in zip(q, weights))
+    assert all((qi > 0) == (w > 0) for qi, w in zip(q, weights, strict=False))
     assert all(0 <= qi <= n * C for qi in q)
 
 
@@ -384,11 +458,9 @@ def test_integer_weights_errors():
         engine.integer_weights([1.0, -1.0])
     with pytest.raises(ValueError, match=r"^weights\[0\] must be finite and non-negative, got inf$"):
         engine.integer_weights([float("inf")])
-    with pytest.raises(ValueError, match="^weights must not be empty$"):
+    with pytest.raises(ValueError, match=r"^weights must not be empty$"):
         engine.integer_weights([])
-    with pytest.raises(
-        ValueError, match="^weights must contain at least one positive value, got all zeros$"
-    ):
+    with pytest.raises(ValueError, match=r"^weights must contain at least one positive value, got all zeros$"):
         engine.integer_weights([0.0, -0.0])
     with pytest.raises(TypeError, match=r"weights\[1\]"):
         engine.integer_weights([1.0, "2.0"])
@@ -469,7 +541,7 @@ def naive_without_replacement(q, seed, epoch, k):
         x1 = words[4 * i + 2] | (words[4 * i + 3] << 32)
         v = engine.bounded128(x0, x1, sum(q))
         acc = 0
-        for j, qj in enumerate(q):
+        for j, qj in enumerate(q):  # noqa: B007 (j is read after the loop)
             if acc <= v < acc + qj:
                 break
             acc += qj
@@ -518,13 +590,11 @@ def test_pk_draws():
     total = len(class_order) * num_val
     got = engine.pk_draws(13, 2, rows, offsets, class_order, num_val, 0, total)
     draws = u64_draws(13, engine.MAIN, 2, 0, total)
-    for p, (row, d) in enumerate(zip(got, draws)):
+    for p, (row, d) in enumerate(zip(got, draws, strict=False)):
         c = class_order[p // num_val]
         assert row == classes[c][(d * len(classes[c])) >> 64]
     assert engine.pk_draws(13, 2, rows, offsets, class_order, num_val, 7, 10) == got[7:17]
-    assert engine.pk_draws(13, 2, rows, offsets, [2], 3, 0, 3) == [
-        classes[2][(d * 5) >> 64] for d in draws[:3]
-    ]
+    assert engine.pk_draws(13, 2, rows, offsets, [2], 3, 0, 3) == [classes[2][(d * 5) >> 64] for d in draws[:3]]
 
 
 def test_pk_draws_errors():
@@ -543,8 +613,14 @@ def test_pk_draws_errors():
 
 # Published ChaCha keystream for an all-zero 256-bit key and IV, block 0
 # (Strömbergson, "Test Vectors for the Stream Cipher ChaCha", TC1, 8 and 12 rounds).
-TC1_CHACHA8 = "3e00ef2f895f40d67f5bb8e81f09a5a12c840ec3ce9a7f3b181be188ef711a1e984ce172b9216f419f445367456d5619314a42a3da86b001387bfdb80e0cfe42"
-TC1_CHACHA12 = "9bf49a6a0755f953811fce125f2683d50429c3bb49e074147e0089a52eae155f0564f879d27ae3c02ce82834acfa8c793a629f2ca0de6919610be82f411326be"
+TC1_CHACHA8 = (
+    "3e00ef2f895f40d67f5bb8e81f09a5a12c840ec3ce9a7f3b181be188ef711a1e"
+    "984ce172b9216f419f445367456d5619314a42a3da86b001387bfdb80e0cfe42"
+)
+TC1_CHACHA12 = (
+    "9bf49a6a0755f953811fce125f2683d50429c3bb49e074147e0089a52eae155f"
+    "0564f879d27ae3c02ce82834acfa8c793a629f2ca0de6919610be82f411326be"
+)
 
 
 @pytest.mark.parametrize(("rounds", "expected"), [(8, TC1_CHACHA8), (12, TC1_CHACHA12)])

@@ -86,7 +86,9 @@ def test_weighted_without_replacement_is_successive_sampling() -> None:
         seconds[b] += 1
     total = weights.sum()
     p_first = weights / total
-    p_second = np.array([sum(p_first[i] * w / (total - weights[i]) for i in range(6) if i != j) for j, w in enumerate(weights)])
+    p_second = np.array(
+        [sum(p_first[i] * w / (total - weights[i]) for i in range(6) if i != j) for j, w in enumerate(weights)]
+    )
     assert p_value(firsts, p_first * epochs) > ALPHA
     assert p_value(seconds, p_second * epochs) > ALPHA
 

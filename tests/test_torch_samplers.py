@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import collections
 import copy
+import functools
 import math
+import operator
 import pickle
 
 import numpy as np
@@ -66,9 +68,11 @@ def test_batch_sampler_over_a_random_sampler_keeps_the_epoch() -> None:
     sampler = fs.RandomSampler(range(23), seed=4)
     batches = list(fs.BatchSampler(sampler, 5, drop_last=False))
     sampler.set_epoch(0)
-    assert sum(batches, []) == list(sampler)
+    assert functools.reduce(operator.iadd, batches, []) == list(sampler)
     sampler.set_epoch(0)
-    assert fs.BatchSampler(sampler, 5, True).epoch_indices(0).tolist() == sum(batches[:4], [])
+    assert fs.BatchSampler(sampler, 5, True).epoch_indices(0).tolist() == functools.reduce(
+        operator.iadd, batches[:4], []
+    )
 
 
 # --- DistributedSampler: torch's worked examples, closed form and padding ------------------
@@ -231,8 +235,16 @@ def test_more_than_two_to_the_24_weights() -> None:
 @pytest.mark.parametrize(
     ("make", "error", "message"),
     [
-        (lambda: fs.RandomSampler(DATA, replacement=0), TypeError, "replacement should be a boolean value, but got replacement=0"),
-        (lambda: fs.RandomSampler(DATA, num_samples=0), ValueError, "num_samples should be a positive integer value, but got num_samples=0"),
+        (
+            lambda: fs.RandomSampler(DATA, replacement=0),
+            TypeError,
+            "replacement should be a boolean value, but got replacement=0",
+        ),
+        (
+            lambda: fs.RandomSampler(DATA, num_samples=0),
+            ValueError,
+            "num_samples should be a positive integer value, but got num_samples=0",
+        ),
         (lambda: fs.RandomSampler(DATA, num_samples=True), ValueError, "num_samples=True"),
         (lambda: fs.RandomSampler(DATA, num_samples=5.0), TypeError, "num_samples=5.0"),
         (lambda: fs.RandomSampler([]), ValueError, "num_samples=0"),
@@ -241,21 +253,45 @@ def test_more_than_two_to_the_24_weights() -> None:
         (lambda: fs.RandomSampler(DATA, seed=1, generator=2), ValueError, "either seed or generator"),
         (lambda: fs.WeightedRandomSampler([1.0], 0), ValueError, "num_samples should be a positive integer"),
         (lambda: fs.WeightedRandomSampler([1.0], 2, replacement=1), ValueError, "replacement should be a boolean"),
-        (lambda: fs.WeightedRandomSampler([[1.0, 2.0]], 2), ValueError, r"weights should be a 1d sequence but given weights have shape \(1, 2\)"),
+        (
+            lambda: fs.WeightedRandomSampler([[1.0, 2.0]], 2),
+            ValueError,
+            r"weights should be a 1d sequence but given weights have shape \(1, 2\)",
+        ),
         (lambda: fs.WeightedRandomSampler(3.0, 2), ValueError, r"shape \(\)"),
         (lambda: fs.WeightedRandomSampler("ab", 2), TypeError, "weights must be a 1-D sequence of numbers"),
         (lambda: fs.WeightedRandomSampler([1.0, None], 2), TypeError, "weights must be a 1-D sequence"),
         (lambda: fs.WeightedRandomSampler([], 2), ValueError, "weights must not be empty"),
         (lambda: fs.WeightedRandomSampler([0.0, 0.0], 2), ValueError, "at least one positive value"),
-        (lambda: fs.WeightedRandomSampler([1.0, float("nan")], 2), ValueError, r"weights\[1\] must be finite and non-negative, got nan"),
+        (
+            lambda: fs.WeightedRandomSampler([1.0, float("nan")], 2),
+            ValueError,
+            r"weights\[1\] must be finite and non-negative, got nan",
+        ),
         (lambda: fs.WeightedRandomSampler([1.0, -1.0], 2), ValueError, r"weights\[1\] .* got -1.0"),
         (lambda: fs.WeightedRandomSampler([float("inf")], 2), ValueError, r"weights\[0\] .* got inf"),
-        (lambda: fs.WeightedRandomSampler([1.0, 0.0, 2.0], 3, replacement=False), ValueError, r"non-zero weights \(2\)"),
-        (lambda: fs.BatchSampler(DATA, 0, False), ValueError, "batch_size should be a positive integer value, but got batch_size=0"),
+        (
+            lambda: fs.WeightedRandomSampler([1.0, 0.0, 2.0], 3, replacement=False),
+            ValueError,
+            r"non-zero weights \(2\)",
+        ),
+        (
+            lambda: fs.BatchSampler(DATA, 0, False),
+            ValueError,
+            "batch_size should be a positive integer value, but got batch_size=0",
+        ),
         (lambda: fs.BatchSampler(DATA, 2, 3), ValueError, "drop_last should be a boolean value, but got drop_last=3"),
-        (lambda: fs.DistributedSampler(DATA, 3, 3), ValueError, r"Invalid rank 3, rank should be in the interval \[0, 2\]"),
+        (
+            lambda: fs.DistributedSampler(DATA, 3, 3),
+            ValueError,
+            r"Invalid rank 3, rank should be in the interval \[0, 2\]",
+        ),
         (lambda: fs.DistributedSampler(DATA, 3, -1), ValueError, "Invalid rank -1"),
-        (lambda: fs.DistributedSampler(DATA, 0, 0), ValueError, "num_replicas should be a positive integer value, but got num_replicas=0"),
+        (
+            lambda: fs.DistributedSampler(DATA, 0, 0),
+            ValueError,
+            "num_replicas should be a positive integer value, but got num_replicas=0",
+        ),
         (lambda: fs.DistributedSampler(DATA, 2.5, 0), TypeError, "num_replicas=2.5"),
         (lambda: fs.DistributedSampler(DATA, 2, 1.5), TypeError, "rank must be an integer"),
         (lambda: fs.DistributedSampler(DATA, 2, 0, seed=1.5), TypeError, "seed must be an integer"),

@@ -7,6 +7,7 @@ reference implementation of docs/spec.md.
 
 from ._checks import ArgumentTypeError
 from ._core import SPEC_VERSION
+from ._core import __version__ as __version__
 from ._samplers import (
     BatchSampler,
     DistributedSampler,
@@ -16,8 +17,6 @@ from ._samplers import (
     WeightedRandomSampler,
 )
 from ._seeding import manual_seed
-
-__version__ = "0.1.0"
 
 __all__ = [
     "SPEC_VERSION",

@@ -59,7 +59,10 @@ def verify(examples: int, seed: int) -> int:
             (fs.RandomSampler(range(n), True, 3 * n, seed=s), ref.RandomSampler(range(n), True, 3 * n, seed=s)),
             (fs.WeightedRandomSampler(weights, n, seed=s), ref.WeightedRandomSampler(weights, n, seed=s)),
             (fs.DistributedSampler(range(n), 3, 1, seed=s), ref.DistributedSampler(range(n), 3, 1, seed=s)),
-            (fs.SubsetRandomSampler(list(range(0, 3 * n, 3)), seed=s), ref.SubsetRandomSampler(list(range(0, 3 * n, 3)), seed=s)),
+            (
+                fs.SubsetRandomSampler(list(range(0, 3 * n, 3)), seed=s),
+                ref.SubsetRandomSampler(list(range(0, 3 * n, 3)), seed=s),
+            ),
             (
                 fs.WeightedRandomSampler(weights, 1, replacement=False, seed=s),
                 ref.WeightedRandomSampler(weights, 1, replacement=False, seed=s),

@@ -70,6 +70,4 @@ def sized_length(name: str, value: Any) -> int:
     try:
         return len(value)
     except TypeError:
-        raise ArgumentTypeError(
-            f"{name} must have a len(), got an object of type {type(value).__name__}"
-        ) from None
+        raise ArgumentTypeError(f"{name} must have a len(), got an object of type {type(value).__name__}") from None

@@ -7,24 +7,26 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
-    "MAIN",
     "CLASS_ORDER",
+    "MAIN",
     "SPEC_VERSION",
-    "expand_seed",
-    "stream_id",
+    "WeightTable",
+    "__version__",
     "bounded",
     "bounded128",
+    "expand_seed",
     "keystream_words",
-    "uniform_draws",
     "permutation_stream",
-    "strided_permutation",
     "pk_draws",
-    "WeightTable",
+    "stream_id",
+    "strided_permutation",
+    "uniform_draws",
 ]
 
 MAIN: Final[int]
 CLASS_ORDER: Final[int]
 SPEC_VERSION: Final[int]
+__version__: Final[str]
 
 def expand_seed(seed: int) -> list[int]: ...
 def stream_id(purpose: int, epoch: int) -> int: ...

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import itertools
 import threading
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -288,7 +289,7 @@ class BatchSampler:
         iterator = iter(self.sampler)
         if self.drop_last:
             # zip pulls the tail out of the inner iterator too, as torch does.
-            yield from (list(batch) for batch in zip(*[iterator] * self.batch_size))
+            yield from (list(batch) for batch in zip(*[iterator] * self.batch_size, strict=False))
             return
         while batch := list(itertools.islice(iterator, self.batch_size)):
             yield batch
@@ -381,4 +382,3 @@ def _distributed_world() -> tuple[int, int]:
     if not dist.is_initialized():
         raise ValueError("Default process group has not been initialized, please make sure to call init_process_group.")
     return dist.get_world_size(), dist.get_rank()
-

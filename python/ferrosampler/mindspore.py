@@ -63,9 +63,10 @@ Deliberate differences from MindSpore 2.10
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from enum import Enum
 from numbers import Complex, Number, Real
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -442,7 +443,7 @@ def _subset_indices(sampler_name: str, indices: Any, num_samples: int | None) ->
         indices = [indices]
     elif isinstance(indices, str) or not _is_iterable(indices):
         raise TypeError(f"Unsupported sampler object of type ({type(indices)})")
-    listed = list(indices) if not num_samples else [i for i, _ in zip(indices, range(num_samples))]
+    listed = list(indices) if not num_samples else [i for i, _ in zip(indices, range(num_samples), strict=False)]
     for position, item in enumerate(listed):
         if not isinstance(item, (int, np.integer)):
             raise TypeError(

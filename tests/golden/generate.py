@@ -12,7 +12,7 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "python"))
 
-from ferrosampler.reference import _engine as ref  # noqa: E402
+from ferrosampler.reference import _engine as ref
 
 SEEDS = [0, 1, 42, 2**32 - 1, 2**63 + 12345, 2**64 - 1]
 
@@ -35,8 +35,14 @@ def build() -> dict:
         (2**64 - 1, 1, 2**56 - 1, 1000, 24),
     ]:
         cases["keystream_words"].append(
-            dict(seed=seed, purpose=purpose, epoch=epoch, start=start, count=count,
-                 out=ref.keystream_words(seed, purpose, epoch, start, count))
+            {
+                "seed": seed,
+                "purpose": purpose,
+                "epoch": epoch,
+                "start": start,
+                "count": count,
+                "out": ref.keystream_words(seed, purpose, epoch, start, count),
+            }
         )
     for seed, epoch, n, start, count in [
         (0, 0, 10, 0, 30),
@@ -46,8 +52,14 @@ def build() -> dict:
         (3, 0, 2**63, 2**64 - 11, 10),  # the last positions, the largest population
     ]:
         cases["uniform_draws"].append(
-            dict(seed=seed, epoch=epoch, n=n, start=start, count=count,
-                 out=ref.uniform_draws(seed, epoch, n, start, count))
+            {
+                "seed": seed,
+                "epoch": epoch,
+                "n": n,
+                "start": start,
+                "count": count,
+                "out": ref.uniform_draws(seed, epoch, n, start, count),
+            }
         )
     for seed, purpose, epoch, n, start, count in [
         (0, 0, 0, 10, 0, 25),
@@ -59,8 +71,15 @@ def build() -> dict:
         (6, 0, 1, 1000, 0, 40),  # a short prefix of a long block (sparse)
     ]:
         cases["permutation_stream"].append(
-            dict(seed=seed, purpose=purpose, epoch=epoch, n=n, start=start, count=count,
-                 out=ref.permutation_stream(seed, purpose, epoch, n, start, count))
+            {
+                "seed": seed,
+                "purpose": purpose,
+                "epoch": epoch,
+                "n": n,
+                "start": start,
+                "count": count,
+                "out": ref.permutation_stream(seed, purpose, epoch, n, start, count),
+            }
         )
     for seed, epoch, n, shuffle, first, stride, count in [
         (5, 0, 10, True, 1, 4, 3),
@@ -69,8 +88,16 @@ def build() -> dict:
         (11, 0, 97, True, 5, 7, 14),
     ]:
         cases["strided_permutation"].append(
-            dict(seed=seed, epoch=epoch, n=n, shuffle=shuffle, first=first, stride=stride, count=count,
-                 out=ref.strided_permutation(seed, epoch, n, shuffle, first, stride, count))
+            {
+                "seed": seed,
+                "epoch": epoch,
+                "n": n,
+                "shuffle": shuffle,
+                "first": first,
+                "stride": stride,
+                "count": count,
+                "out": ref.strided_permutation(seed, epoch, n, shuffle, first, stride, count),
+            }
         )
     weight_sets = [
         [1.0, 2.0, 0.0, 3.0],
@@ -83,19 +110,34 @@ def build() -> dict:
         table = ref.WeightTable(weights)
         thresholds, aliases = table.alias_table()
         cases["integer_weights"].append(
-            dict(weights=[w.hex() for w in weights], q=table.integer_weights(),
-                 threshold=thresholds, alias=aliases)
+            {
+                "weights": [w.hex() for w in weights],
+                "q": table.integer_weights(),
+                "threshold": thresholds,
+                "alias": aliases,
+            }
         )
         for seed, epoch, start, count in [(0, 0, 0, 20), (123, 4, 77, 10), (5, 0, 2**64 - 6, 5)]:
             cases["alias_draws"].append(
-                dict(weights=[w.hex() for w in weights], seed=seed, epoch=epoch, start=start, count=count,
-                     out=table.alias_draws(seed, epoch, start, count))
+                {
+                    "weights": [w.hex() for w in weights],
+                    "seed": seed,
+                    "epoch": epoch,
+                    "start": start,
+                    "count": count,
+                    "out": table.alias_draws(seed, epoch, start, count),
+                }
             )
         for seed, epoch in [(0, 0), (99, 2)]:
             k = table.nonzero
             cases["without_replacement"].append(
-                dict(weights=[w.hex() for w in weights], seed=seed, epoch=epoch, k=k,
-                     out=table.without_replacement(seed, epoch, k))
+                {
+                    "weights": [w.hex() for w in weights],
+                    "seed": seed,
+                    "epoch": epoch,
+                    "k": k,
+                    "out": table.without_replacement(seed, epoch, k),
+                }
             )
     rows, offsets = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [0, 1, 4, 9, 11]
     for seed, epoch, order, num_val, start, count in [
@@ -103,9 +145,17 @@ def build() -> dict:
         (5, 1, [2, 0, 3, 1], 3, 4, 8),
     ]:
         cases["pk_draws"].append(
-            dict(seed=seed, epoch=epoch, rows=rows, offsets=offsets, class_order=order, num_val=num_val,
-                 start=start, count=count,
-                 out=ref.pk_draws(seed, epoch, rows, offsets, order, num_val, start, count))
+            {
+                "seed": seed,
+                "epoch": epoch,
+                "rows": rows,
+                "offsets": offsets,
+                "class_order": order,
+                "num_val": num_val,
+                "start": start,
+                "count": count,
+                "out": ref.pk_draws(seed, epoch, rows, offsets, order, num_val, start, count),
+            }
         )
     return {"spec_version": 1, "note": "generated by tests/golden/generate.py from the reference", **cases}
 

@@ -7,7 +7,7 @@ This is what `rand_chacha::ChaCha8Rng` / `chacha20::ChaCha8Rng` compute.
 
 from __future__ import annotations
 
-__all__ = ["CONSTANTS", "chacha_block", "Keystream"]
+__all__ = ["CONSTANTS", "Keystream", "chacha_block"]
 
 _M32 = 0xFFFFFFFF
 _M64 = 0xFFFF_FFFF_FFFF_FFFF
@@ -16,7 +16,7 @@ _M64 = 0xFFFF_FFFF_FFFF_FFFF
 CONSTANTS = (0x61707865, 0x3320646E, 0x79622D32, 0x6B206574)
 
 
-def chacha_block(key_words, counter: int, stream_id: int, rounds: int = 8) -> list[int]:
+def chacha_block(key_words, counter: int, stream_id: int, rounds: int = 8) -> list[int]:  # noqa: PLR0915 (inlined rounds)
     """The 16 output words of one ChaCha block: working state + input state, per word mod 2^32."""
     if rounds <= 0 or rounds % 2:
         raise ValueError(f"rounds must be a positive even number, got rounds={rounds}")
@@ -32,6 +32,7 @@ def chacha_block(key_words, counter: int, stream_id: int, rounds: int = 8) -> li
     x8, x9, x10, x11 = k4, k5, k6, k7
     x12, x13, x14, x15 = n0, n1, s0, s1
     m = _M32
+    # fmt: off
     # Quarter rounds inlined: a function call per quarter round would dominate the cost.
     for _ in range(rounds // 2):
         # Column round.
@@ -76,18 +77,31 @@ def chacha_block(key_words, counter: int, stream_id: int, rounds: int = 8) -> li
         x3 = (x3 + x4) & m; x14 ^= x3; x14 = ((x14 << 8) | (x14 >> 24)) & m
         x9 = (x9 + x14) & m; x4 ^= x9; x4 = ((x4 << 7) | (x4 >> 25)) & m
 
+    # fmt: on
     return [
-        (x0 + c0) & m, (x1 + c1) & m, (x2 + c2) & m, (x3 + c3) & m,
-        (x4 + k0) & m, (x5 + k1) & m, (x6 + k2) & m, (x7 + k3) & m,
-        (x8 + k4) & m, (x9 + k5) & m, (x10 + k6) & m, (x11 + k7) & m,
-        (x12 + n0) & m, (x13 + n1) & m, (x14 + s0) & m, (x15 + s1) & m,
+        (x0 + c0) & m,
+        (x1 + c1) & m,
+        (x2 + c2) & m,
+        (x3 + c3) & m,
+        (x4 + k0) & m,
+        (x5 + k1) & m,
+        (x6 + k2) & m,
+        (x7 + k3) & m,
+        (x8 + k4) & m,
+        (x9 + k5) & m,
+        (x10 + k6) & m,
+        (x11 + k7) & m,
+        (x12 + n0) & m,
+        (x13 + n1) & m,
+        (x14 + s0) & m,
+        (x15 + s1) & m,
     ]
 
 
 class Keystream:
     """Word-addressable ChaCha keystream: word `w` is word `w mod 16` of block `w div 16`."""
 
-    __slots__ = ("_key", "_stream_id", "_rounds", "_pos", "_block_index", "_block")
+    __slots__ = ("_block", "_block_index", "_key", "_pos", "_rounds", "_stream_id")
 
     def __init__(self, key_words: list[int], stream_id: int, rounds: int = 8):
         key = [int(k) for k in key_words]
@@ -143,7 +157,7 @@ class Keystream:
             block = self._load(pos >> 4)
             lo = pos & 15
             take = min(16 - lo, end - pos)
-            out.extend(block[lo:lo + take])
+            out.extend(block[lo : lo + take])
             pos += take
         self._pos = end
         return out

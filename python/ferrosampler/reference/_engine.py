@@ -13,19 +13,19 @@ import operator
 from ._chacha import Keystream
 
 __all__ = [
-    "MAIN",
     "CLASS_ORDER",
-    "expand_seed",
-    "stream_id",
-    "keystream_words",
+    "MAIN",
+    "WeightTable",
     "bounded",
     "bounded128",
-    "uniform_draws",
-    "permutation_stream",
-    "strided_permutation",
+    "expand_seed",
     "integer_weights",
-    "WeightTable",
+    "keystream_words",
+    "permutation_stream",
     "pk_draws",
+    "stream_id",
+    "strided_permutation",
+    "uniform_draws",
 ]
 
 MAIN = 0
@@ -174,9 +174,7 @@ def _fisher_yates_prefix(ks: Keystream, n: int, block: int, length: int) -> list
     return out
 
 
-def permutation_stream(
-    seed: int, purpose: int, epoch: int, n: int, start: int, count: int
-) -> list[int]:
+def permutation_stream(seed: int, purpose: int, epoch: int, n: int, start: int, count: int) -> list[int]:
     """Positions [start, start + count) of the concatenated permutation blocks."""
     start, count = _span(start, count)
     n = _size("n", n, count)
@@ -197,9 +195,7 @@ def permutation_stream(
 # §6 Strided read of a permutation
 
 
-def strided_permutation(
-    seed: int, epoch: int, n: int, shuffle: bool, first: int, stride: int, count: int
-) -> list[int]:
+def strided_permutation(seed: int, epoch: int, n: int, shuffle: bool, first: int, stride: int, count: int) -> list[int]:
     first = _u64("first", first)
     stride = _u64("stride", stride)
     count = _u64("count", count)
@@ -225,9 +221,7 @@ def _as_weight(i: int, w) -> float:
     except OverflowError:
         raise ValueError(f"weights[{i}] must be finite and non-negative, got {w!r}") from None
     except (TypeError, ValueError):
-        raise TypeError(
-            f"weights[{i}] must be a real number, got {type(w).__name__}: {w!r}"
-        ) from None
+        raise TypeError(f"weights[{i}] must be a real number, got {type(w).__name__}: {w!r}") from None
 
 
 def _omega(w: float, big_e: int) -> int:
@@ -396,9 +390,7 @@ class WeightTable:
         """§8: k distinct indices by successive sampling on q."""
         k = _u64("k", k)
         if k > self.nonzero:
-            raise ValueError(
-                f"k must be <= the number of non-zero weights ({self.nonzero}), got k={k}"
-            )
+            raise ValueError(f"k must be <= the number of non-zero weights ({self.nonzero}), got k={k}")
         return _weighted_without_replacement(list(self._q), seed, epoch, k)
 
 
@@ -429,9 +421,7 @@ def pk_draws(
     if offsets[0] != 0:
         raise ValueError(f"offsets[0] must be 0, got offsets[0]={offsets[0]}")
     if offsets[-1] != len(rows):
-        raise ValueError(
-            f"offsets[{num_classes}] must equal len(rows)={len(rows)}, got {offsets[-1]}"
-        )
+        raise ValueError(f"offsets[{num_classes}] must equal len(rows)={len(rows)}, got {offsets[-1]}")
     for c in range(num_classes):
         if offsets[c + 1] <= offsets[c]:
             raise ValueError(
@@ -444,8 +434,7 @@ def pk_draws(
     available = len(class_order) * num_val
     if start + count > available:
         raise ValueError(
-            f"start + count must be <= len(class_order) * num_val = {available}, "
-            f"got start={start}, count={count}"
+            f"start + count must be <= len(class_order) * num_val = {available}, got start={start}, count={count}"
         )
 
     ks = _stream(seed, MAIN, epoch)

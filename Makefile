@@ -1,0 +1,17 @@
+# Thin wrappers: every target runs the script that CI and the README use.
+.PHONY: setup test lint format bench
+
+setup:
+	bash scripts/setup.sh
+
+test:
+	bash scripts/test.sh
+
+lint:
+	bash scripts/lint.sh
+
+format:
+	bash scripts/format.sh
+
+bench:
+	.venv/bin/python benches/bench_samplers.py
