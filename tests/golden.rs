@@ -1,9 +1,13 @@
 //! The Rust core against tests/golden/vectors.json (generated from the pure-Python
 //! reference by tests/golden/generate.py; pytest checks the same file).
 
-use ferrosampler::keystream::{Keystream, expand_seed};
-use ferrosampler::samplers::{permutation_stream, pk_draws, strided_permutation, uniform_draws};
-use ferrosampler::weights::{AliasTable, integer_weights, weighted_without_replacement};
+use ferrosampler::SPEC_VERSION;
+use ferrosampler::classes::{ClassLayout, pk_draws};
+use ferrosampler::keystream::{expand_seed, keystream_words};
+use ferrosampler::permutation::permutation_stream;
+use ferrosampler::sharding::strided_permutation;
+use ferrosampler::uniform::uniform_draws;
+use ferrosampler::weights::{AliasTable, WeightTable, integer_weights, weighted_without_replacement};
 use serde_json::Value;
 
 fn vectors() -> Value {
@@ -61,6 +65,7 @@ fn parse_hex_float(text: &str) -> f64 {
 #[test]
 fn spec_version_is_one() {
     assert_eq!(vectors()["spec_version"], 1);
+    assert_eq!(SPEC_VERSION, 1);
 }
 
 #[test]
@@ -77,15 +82,17 @@ fn expand_seed_matches() {
 #[test]
 fn keystream_words_match() {
     for case in vectors()["keystream_words"].as_array().unwrap() {
-        let mut stream = Keystream::new(
+        let words: Vec<u64> = keystream_words(
             u64_of(case, "seed"),
             u64_of(case, "purpose") as u8,
             u64_of(case, "epoch"),
+            u64_of(case, "start"),
+            u64_of(case, "count"),
         )
-        .at_word(u128::from(u64_of(case, "start")));
-        let words: Vec<u64> = (0..u64_of(case, "count"))
-            .map(|_| u64::from(stream.next_u32()))
-            .collect();
+        .unwrap()
+        .iter()
+        .map(|&w| u64::from(w))
+        .collect();
         assert_eq!(words, uints(case, "out"));
     }
 }
@@ -98,8 +105,9 @@ fn uniform_draws_match() {
             u64_of(c, "epoch"),
             u64_of(c, "n"),
             u64_of(c, "start"),
-            u64_of(c, "count") as usize,
-        );
+            u64_of(c, "count"),
+        )
+        .unwrap();
         assert_eq!(out, ints(c, "out"));
     }
 }
@@ -113,8 +121,9 @@ fn permutation_stream_matches() {
             u64_of(c, "epoch"),
             u64_of(c, "n"),
             u64_of(c, "start"),
-            u64_of(c, "count") as usize,
-        );
+            u64_of(c, "count"),
+        )
+        .unwrap();
         assert_eq!(out, ints(c, "out"));
     }
 }
@@ -129,8 +138,9 @@ fn strided_permutation_matches() {
             c["shuffle"].as_bool().unwrap(),
             u64_of(c, "first"),
             u64_of(c, "stride"),
-            u64_of(c, "count") as usize,
-        );
+            u64_of(c, "count"),
+        )
+        .unwrap();
         assert_eq!(out, ints(c, "out"));
     }
 }
@@ -140,7 +150,7 @@ fn integer_weights_and_alias_tables_match() {
     for c in vectors()["integer_weights"].as_array().unwrap() {
         let q = integer_weights(&weights_of(c)).expect("valid weights");
         assert_eq!(q, uints(c, "q"));
-        let (threshold, alias) = AliasTable::build(&q).columns();
+        let (threshold, alias) = AliasTable::build(&q).unwrap().columns().unwrap();
         assert_eq!(threshold, uints(c, "threshold"));
         assert_eq!(
             alias.iter().map(|&a| u64::from(a)).collect::<Vec<_>>(),
@@ -152,14 +162,16 @@ fn integer_weights_and_alias_tables_match() {
 #[test]
 fn alias_draws_match() {
     for c in vectors()["alias_draws"].as_array().unwrap() {
-        let table = AliasTable::build(&integer_weights(&weights_of(c)).unwrap());
-        let out = table.draws(
+        let (seed, epoch, start, count) = (
             u64_of(c, "seed"),
             u64_of(c, "epoch"),
             u64_of(c, "start"),
-            u64_of(c, "count") as usize,
+            u64_of(c, "count"),
         );
-        assert_eq!(out, ints(c, "out"));
+        let table = AliasTable::build(&integer_weights(&weights_of(c)).unwrap()).unwrap();
+        assert_eq!(table.draws(seed, epoch, start, count).unwrap(), ints(c, "out"));
+        let weights = WeightTable::new(&weights_of(c)).unwrap();
+        assert_eq!(weights.alias_draws(seed, epoch, start, count).unwrap(), ints(c, "out"));
     }
 }
 
@@ -167,26 +179,30 @@ fn alias_draws_match() {
 fn without_replacement_matches() {
     for c in vectors()["without_replacement"].as_array().unwrap() {
         let q = integer_weights(&weights_of(c)).unwrap();
-        let out = weighted_without_replacement(&q, u64_of(c, "seed"), u64_of(c, "epoch"), u64_of(c, "k") as usize);
-        assert_eq!(out, ints(c, "out"));
+        let (seed, epoch, k) = (u64_of(c, "seed"), u64_of(c, "epoch"), u64_of(c, "k"));
+        assert_eq!(
+            weighted_without_replacement(&q, seed, epoch, k).unwrap(),
+            ints(c, "out")
+        );
+        let table = WeightTable::from_integer_weights(q).unwrap();
+        assert_eq!(table.without_replacement(seed, epoch, k).unwrap(), ints(c, "out"));
     }
 }
 
 #[test]
 fn pk_draws_match() {
     for c in vectors()["pk_draws"].as_array().unwrap() {
-        let offsets: Vec<usize> = uints(c, "offsets").iter().map(|&o| o as usize).collect();
-        let order: Vec<usize> = uints(c, "class_order").iter().map(|&o| o as usize).collect();
+        let layout = ClassLayout::new(ints(c, "rows"), ints(c, "offsets")).unwrap();
         let out = pk_draws(
             u64_of(c, "seed"),
             u64_of(c, "epoch"),
-            &ints(c, "rows"),
-            &offsets,
-            &order,
+            &layout,
+            &ints(c, "class_order"),
             u64_of(c, "num_val"),
             u64_of(c, "start"),
-            u64_of(c, "count") as usize,
-        );
+            u64_of(c, "count"),
+        )
+        .unwrap();
         assert_eq!(out, ints(c, "out"));
     }
 }

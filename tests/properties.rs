@@ -1,42 +1,46 @@
 //! Properties of the Rust core that hold for every input (spec §3–§8).
 
-use ferrosampler::keystream::{Keystream, bounded, bounded128};
-use ferrosampler::samplers::{permutation_stream, uniform_draws};
-use ferrosampler::weights::{AliasTable, CAPACITY, WeightError, integer_weights, weighted_without_replacement};
+use ferrosampler::EngineError;
+use ferrosampler::bounded::{bounded, bounded128};
+use ferrosampler::keystream::Keystream;
+use ferrosampler::permutation::permutation_stream;
+use ferrosampler::uniform::uniform_draws;
+use ferrosampler::weights::{AliasTable, CAPACITY, integer_weights, weighted_without_replacement};
 
 #[test]
 fn chacha8_layout_is_seekable() {
-    let mut stream = Keystream::new(7, 0, 3);
+    let mut stream = Keystream::new(7, 0, 3).unwrap();
     let words: Vec<u32> = (0..100).map(|_| stream.next_u32()).collect();
     for start in [0u128, 1, 15, 16, 17, 63, 64, 65] {
-        let mut seeked = Keystream::new(7, 0, 3).at_word(start);
+        let mut seeked = Keystream::new(7, 0, 3).unwrap().at_word(start);
         assert_eq!(seeked.next_u32(), words[start as usize]);
     }
-    let mut pairs = Keystream::new(7, 0, 3).at_word(31);
+    let mut pairs = Keystream::new(7, 0, 3).unwrap().at_word(31);
     assert_eq!(pairs.next_u64(), u64::from(words[31]) | u64::from(words[32]) << 32);
 }
 
 #[test]
 fn bounded_stays_in_range_and_hits_the_ends() {
-    assert_eq!(bounded(0, 10), 0);
-    assert_eq!(bounded(u64::MAX, 10), 9);
-    assert_eq!(bounded(u64::MAX, 1), 0);
-    assert_eq!(bounded128(u64::MAX, u64::MAX, u64::MAX), u64::MAX - 1);
-    assert_eq!(bounded128(0, 1 << 63, 10), 5);
+    assert_eq!(bounded(0, 10), Ok(0));
+    assert_eq!(bounded(u64::MAX, 10), Ok(9));
+    assert_eq!(bounded(u64::MAX, 1), Ok(0));
+    assert_eq!(bounded(u64::MAX, 1 << 64), Ok(u64::MAX));
+    assert_eq!(bounded128(u64::MAX, u64::MAX, u64::MAX), Ok(u64::MAX - 1));
+    assert_eq!(bounded128(0, 1 << 63, 10), Ok(5));
 }
 
 #[test]
 fn seeking_equals_slicing() {
-    let full = uniform_draws(1, 2, 1000, 0, 300);
-    assert_eq!(uniform_draws(1, 2, 1000, 123, 50), full[123..173]);
-    let perms = permutation_stream(1, 0, 2, 37, 0, 300);
-    assert_eq!(permutation_stream(1, 0, 2, 37, 100, 120), perms[100..220]);
+    let full = uniform_draws(1, 2, 1000, 0, 300).unwrap();
+    assert_eq!(uniform_draws(1, 2, 1000, 123, 50).unwrap(), full[123..173]);
+    let perms = permutation_stream(1, 0, 2, 37, 0, 300).unwrap();
+    assert_eq!(permutation_stream(1, 0, 2, 37, 100, 120).unwrap(), perms[100..220]);
 }
 
 #[test]
 fn permutation_blocks_are_permutations() {
     for n in [1u64, 2, 3, 16, 17, 100] {
-        let out = permutation_stream(9, 0, 0, n, 0, (3 * n) as usize);
+        let out = permutation_stream(9, 0, 0, n, 0, 3 * n).unwrap();
         for block in out.chunks(n as usize) {
             let mut sorted = block.to_vec();
             sorted.sort_unstable();
@@ -58,7 +62,7 @@ fn integer_weights_are_exact() {
 #[test]
 fn alias_table_preserves_every_mass() {
     let q = integer_weights(&[1.0, 2.0, 0.0, 3.0, 0.5, 9.0, 1e-9]).unwrap();
-    let (threshold, alias) = AliasTable::build(&q).columns();
+    let (threshold, alias) = AliasTable::build(&q).unwrap().columns().unwrap();
     let mut mass = vec![0u64; q.len()];
     for j in 0..q.len() {
         mass[j] += threshold[j];
@@ -69,22 +73,22 @@ fn alias_table_preserves_every_mass() {
 
 #[test]
 fn bad_weights_are_errors_not_panics() {
-    assert_eq!(integer_weights(&[]), Err(WeightError::Empty));
-    assert_eq!(integer_weights(&[0.0, 0.0]), Err(WeightError::AllZero));
+    assert_eq!(integer_weights(&[]), Err(EngineError::NoWeights));
+    assert_eq!(integer_weights(&[0.0, 0.0]), Err(EngineError::AllZeroWeights));
     assert!(matches!(
         integer_weights(&[1.0, f64::NAN]),
-        Err(WeightError::Invalid { index: 1, .. })
+        Err(EngineError::InvalidWeight { index: 1, .. })
     ));
     assert!(matches!(
         integer_weights(&[f64::INFINITY]),
-        Err(WeightError::Invalid { index: 0, .. })
+        Err(EngineError::InvalidWeight { index: 0, .. })
     ));
     assert!(matches!(
         integer_weights(&[1.0, -0.5]),
-        Err(WeightError::Invalid { index: 1, .. })
+        Err(EngineError::InvalidWeight { index: 1, .. })
     ));
     assert_eq!(
-        WeightError::Invalid { index: 1, value: -1.0 }.to_string(),
+        EngineError::InvalidWeight { index: 1, value: -1.0 }.to_string(),
         "weights[1] must be finite and non-negative, got -1.0"
     );
 }
@@ -92,7 +96,7 @@ fn bad_weights_are_errors_not_panics() {
 #[test]
 fn without_replacement_draws_each_positive_index_once() {
     let q = integer_weights(&[0.0, 1.0, 5.0, 0.0, 2.0, 1e-12]).unwrap();
-    let mut out = weighted_without_replacement(&q, 3, 0, 4);
+    let mut out = weighted_without_replacement(&q, 3, 0, 4).unwrap();
     out.sort_unstable();
     assert_eq!(out, vec![1, 2, 4, 5]);
 }
