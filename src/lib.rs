@@ -1,8 +1,6 @@
-//! ferrosampler: dataset index samplers as pure functions of (seed, epoch, position, parameters) (docs/spec.md).
-//!
-//! The core modules know nothing of Python; every public function checks its own preconditions and
-//! returns `Result<_, EngineError>`, so no argument can panic or abort it. `python` (feature "python")
-//! is the thin binding layer.
+//! ferrosampler (docs/spec.md): index samplers as pure functions of (seed, epoch, position, parameters).
+
+// The core knows nothing of Python and returns Result from every public function; `python` is the binding.
 
 // The core never panics on any input: these lints keep it so (tests may unwrap).
 #![cfg_attr(

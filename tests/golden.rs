@@ -1,5 +1,4 @@
-//! The Rust core against tests/golden/vectors.json (generated from the pure-Python
-//! reference by tests/golden/generate.py; pytest checks the same file).
+//! The Rust core against tests/golden/vectors.json (from the reference by tests/golden/generate.py; pytest reads it too).
 
 use ferrosampler::SPEC_VERSION;
 use ferrosampler::classes::{ClassLayout, pk_draws};

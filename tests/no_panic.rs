@@ -1,9 +1,4 @@
-//! No input panics the core (issue 6): random and extreme arguments to every public core function; each call
-//! returns Ok with a checked output, or Err exactly when an oracle written here says the arguments are bad.
-//!
-//! Calls whose work would be large but possible (between WORK and 2^60 elements) are skipped, not run: the
-//! core would do them, slowly. From 2^60 elements up (over isize::MAX bytes) the allocation must be refused.
-//! This file: keystream, bounded, limits, uniform draws, permutations, sharding (spec §1–§6).
+//! No input panics the core (spec §1–§6): random and extreme arguments; Ok with checked output, or Err as the oracle says.
 
 mod common;
 

@@ -1,5 +1,4 @@
-//! No input panics the core (issue 6), continued: class layouts and PK draws, weights, integer masses,
-//! alias tables, sampling without replacement (spec §7–§9). See tests/no_panic.rs for the method.
+//! No input panics the core (spec §7–§9): layouts, PK draws, weights, masses, alias tables, without replacement.
 
 mod common;
 

@@ -1,7 +1,6 @@
 //! Permutations (spec §5): the epoch as a sequence of independent permutation blocks, read by position.
-//!
-//! The block algorithm lives in its own file (`fisher_yates`, spec version 1); a second algorithm is
-//! added beside it and chosen in `block_prefix`.
+
+// One file per block algorithm (spec version 1: fisher_yates); `block_prefix` chooses among them.
 
 mod fisher_yates;
 

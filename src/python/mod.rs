@@ -1,7 +1,4 @@
-//! Binding (feature "python"): the `ferrosampler._core` extension module, declared in PyO3's declarative style.
-//!
-//! The binding only converts arguments (`args`), maps `EngineError` to Python exceptions (`errors`), runs
-//! the core with the GIL released and wraps its vectors as numpy arrays without copying.
+//! Binding (feature "python"): `ferrosampler._core`; converts arguments, maps errors, releases the GIL, wraps arrays.
 
 mod args;
 mod engine;

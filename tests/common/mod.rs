@@ -8,7 +8,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use ferrosampler::EngineError;
 use ferrosampler::limits::{EPOCH_LIMIT, POPULATION_LIMIT};
 
-/// Calls up to this many elements of work run; 2^60 and more must be refused; in between is skipped.
+// Calls up to WORK elements run and must succeed; from 2^60 elements (over isize::MAX bytes) the allocation
+// must be refused; in between the core would do the work, slowly, so the case is skipped.
 pub const WORK: u64 = 1 << 16;
 pub const REFUSED: u64 = 1 << 60;
 pub const CASES: usize = 4000;
