@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import ferrosampler.mindspore as fm
 import ferrosampler.reference.mindspore as rm
+from ferrosampler import _limits
 from ferrosampler.mindspore import (
     DistributedSampler,
     PKSampler,
@@ -819,7 +820,7 @@ def test_huge_uint64_subset_index_is_named():
 
 
 def test_epoch_counter_wraps_at_the_shared_epoch_limit(monkeypatch):
-    monkeypatch.setattr(fm, "EPOCH_LIMIT", 4)  # the constant _checks shares, not a private copy
+    monkeypatch.setattr(_limits, "EPOCH_LIMIT", 4)  # the one definition every family reads, not a private copy
     sampler = RandomSampler(seed=1, dataset_size=N)
     sampler.set_epoch(3)
     sampler.epoch_indices()
