@@ -1,7 +1,7 @@
 """Writes tests/golden/vectors.json from the pure-Python reference (docs/spec.md).
 
 Run after a spec change only: `python tests/golden/generate.py`. cargo test
-(tests/golden.rs) and pytest (tests/test_golden.py) both check the file.
+(tests/golden.rs) and pytest (tests/engine/test_golden.py) both check the file.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Rust == reference, bit for bit, for every engine function and every torch-compatible
-sampler, over hypothesis-chosen seeds, epochs, sizes and parameters."""
+"""Rust == reference, bit for bit, for every engine function, over hypothesis-chosen seeds,
+epochs, sizes and parameters (the torch-compatible samplers: tests/torch/test_torch_conformance.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import ferrosampler as fs
 import ferrosampler._core as rust
-import ferrosampler.reference as ref
 from ferrosampler.reference import _engine as reference
 
 seeds = st.integers(0, 2**64 - 1)
@@ -82,48 +80,3 @@ def test_pk_draws(class_sizes, seed, epoch, num_val, data):
         rust.pk_draws(seed, epoch, rows, offsets, order, num_val, start, count),
         reference.pk_draws(seed, epoch, rows.tolist(), offsets.tolist(), order.tolist(), num_val, start, count),
     )
-
-
-# The public classes: build both with the same arguments, compare what they yield.
-
-
-@settings(max_examples=300, deadline=None)
-@given(sizes, st.booleans(), st.one_of(st.none(), st.integers(1, 200)), seeds, st.integers(0, 3))
-def test_random_sampler(n, replacement, num_samples, seed, epoch):
-    a = fs.RandomSampler(range(n), replacement, num_samples, seed=seed)
-    b = ref.RandomSampler(range(n), replacement, num_samples, seed=seed)
-    a.set_epoch(epoch)
-    b.set_epoch(epoch)
-    same(list(a), list(b))
-    same(list(a), list(b))  # the next epoch too
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.integers(-5, 10**6), max_size=80), seeds)
-def test_subset_random_sampler(indices, seed):
-    a = fs.SubsetRandomSampler(indices, generator=seed)
-    b = ref.SubsetRandomSampler(indices, generator=seed)
-    assert list(a) == list(b)
-
-
-@settings(max_examples=300, deadline=None)
-@given(weights, st.booleans(), st.integers(1, 80), seeds, st.integers(0, 3))
-def test_weighted_random_sampler(ws, replacement, num_samples, seed, epoch):
-    if not replacement:
-        num_samples = min(num_samples, sum(w > 0 for w in ws))
-    a = fs.WeightedRandomSampler(ws, num_samples, replacement, seed=seed)
-    b = ref.WeightedRandomSampler(ws, num_samples, replacement, seed=seed)
-    a.set_epoch(epoch)
-    b.set_epoch(epoch)
-    same(list(a), list(b))
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.integers(0, 100), st.integers(1, 9), st.data(), st.booleans(), st.booleans(), seeds, st.integers(-5, 5))
-def test_distributed_sampler(n, replicas, data, shuffle, drop_last, seed, epoch):
-    rank = data.draw(st.integers(0, replicas - 1))
-    a = fs.DistributedSampler(range(n), replicas, rank, shuffle, seed % 2**63, drop_last)
-    b = ref.DistributedSampler(range(n), replicas, rank, shuffle, seed % 2**63, drop_last)
-    a.set_epoch(epoch)
-    b.set_epoch(epoch)
-    same(list(a), list(b))

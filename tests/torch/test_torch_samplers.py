@@ -338,16 +338,16 @@ def test_engine_rejects_what_would_crash() -> None:
 @pytest.mark.parametrize(
     "make",
     [
-        lambda: fs.RandomSampler(range(40), seed=1),
-        lambda: fs.RandomSampler(range(40), replacement=True, num_samples=90, seed=2),
-        lambda: fs.SubsetRandomSampler([5, 6, 7, 8], seed=3),
-        lambda: fs.WeightedRandomSampler([0.5, 0.0, 2.0, 1.0], 30, seed=4),
-        lambda: fs.DistributedSampler(range(40), 3, 1, seed=5),
-        lambda: fs.BatchSampler(fs.RandomSampler(range(40), seed=6), 7, False),
+        lambda f: f.RandomSampler(range(40), seed=1),
+        lambda f: f.RandomSampler(range(40), replacement=True, num_samples=90, seed=2),
+        lambda f: f.SubsetRandomSampler([5, 6, 7, 8], seed=3),
+        lambda f: f.WeightedRandomSampler([0.5, 0.0, 2.0, 1.0], 30, seed=4),
+        lambda f: f.DistributedSampler(range(40), 3, 1, seed=5),
+        lambda f: f.BatchSampler(f.RandomSampler(range(40), seed=6), 7, False),
     ],
 )
-def test_samplers_pickle_and_deepcopy_with_their_state(make) -> None:
-    sampler = make()
+def test_samplers_pickle_and_deepcopy_with_their_state(make, family) -> None:
+    sampler = make(family)
     sampler.set_epoch(3)
     clones = [pickle.loads(pickle.dumps(sampler)), copy.deepcopy(sampler)]
     expected = list(sampler)

@@ -13,8 +13,10 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
+import ferrosampler as fs
 import ferrosampler.mindspore as fm
 import ferrosampler.reference.mindspore as rm
+from ferrosampler import _limits
 from ferrosampler.mindspore import (
     DistributedSampler,
     PKSampler,
@@ -819,15 +821,19 @@ def test_huge_uint64_subset_index_is_named():
 
 
 def test_epoch_counter_wraps_at_the_shared_epoch_limit(monkeypatch):
-    monkeypatch.setattr(fm, "EPOCH_LIMIT", 4)  # the constant _checks shares, not a private copy
+    monkeypatch.setattr(_limits, "EPOCH_LIMIT", 4)  # the one definition every family reads, not a private copy
     sampler = RandomSampler(seed=1, dataset_size=N)
     sampler.set_epoch(3)
     sampler.epoch_indices()
     assert sampler.epoch == 0
+    torch_family = fs.RandomSampler(range(N), seed=1)  # the torch family steps the same counter
+    torch_family.set_epoch(3)
+    list(torch_family)
+    assert torch_family.epoch == 0
 
 
-@pytest.mark.parametrize("module", [fm, rm])
-def test_every_sampler_deep_copies(module):
+def test_every_sampler_deep_copies(mindspore_family):
+    module = mindspore_family
     samplers = [
         module.SequentialSampler(),
         module.SubsetSampler([1]),
