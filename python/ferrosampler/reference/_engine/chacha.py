@@ -5,7 +5,6 @@ Bernstein's original layout: words 0-3 the constants "expand 32-byte k", 4-11 th
 This is what `rand_chacha::ChaCha8Rng` / `chacha20::ChaCha8Rng` compute.
 """
 
-# ruff: noqa: E702 - one quarter-round step per line, as the ChaCha paper writes it
 from __future__ import annotations
 
 __all__ = ["CONSTANTS", "Keystream", "chacha_block"]
