@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PY=${PY:-.venv/bin/python}
+[[ $PY == /* ]] || PY="$PWD/$PY"  # absolute: cargo runs pyo3's build script elsewhere
 bin=$(dirname "$PY")
 
 echo "== lint: rustfmt, clippy"
