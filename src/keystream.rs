@@ -1,14 +1,15 @@
-//! Seed expansion, the ChaCha8 keystream and bounded integers (spec §1–§3).
+//! Seed and key, keystream (spec §1–§2): SplitMix64 key expansion and the seekable ChaCha8 keystream.
 
 use chacha20::ChaCha8Rng;
 use chacha20::rand_core::{Rng, SeedableRng};
+
+use crate::error::EngineError;
+use crate::limits::{check_epoch, check_span, vec_with_capacity};
 
 /// Stream purpose: a sampler's per-epoch draws.
 pub const MAIN: u8 = 0;
 /// Stream purpose: PKSampler's class order.
 pub const CLASS_ORDER: u8 = 1;
-/// Epochs live in the low 56 bits of the stream id.
-pub const EPOCH_LIMIT: u64 = 1 << 56;
 
 /// SplitMix64, four rounds, each output split into (low, high) 32-bit key words (spec §1).
 pub fn expand_seed(seed: u64) -> [u32; 8] {
@@ -20,15 +21,18 @@ pub fn expand_seed(seed: u64) -> [u32; 8] {
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^= z >> 31;
-        pair[0] = z as u32;
-        pair[1] = (z >> 32) as u32;
+        if let [low, high] = pair {
+            *low = z as u32;
+            *high = (z >> 32) as u32;
+        }
     }
     key
 }
 
-/// Stream id for (purpose, epoch); `None` when the epoch does not fit in 56 bits.
-pub fn stream_id(purpose: u8, epoch: u64) -> Option<u64> {
-    (epoch < EPOCH_LIMIT).then(|| (u64::from(purpose) << 56) | epoch)
+/// Stream id for (purpose, epoch): `(purpose << 56) | epoch` with `epoch < 2^56` (spec §2).
+pub fn stream_id(purpose: u8, epoch: u64) -> Result<u64, EngineError> {
+    check_epoch(epoch)?;
+    Ok((u64::from(purpose) << 56) | epoch)
 }
 
 /// The keystream of (seed, purpose, epoch), readable from any word position.
@@ -37,18 +41,19 @@ pub struct Keystream {
 }
 
 impl Keystream {
-    /// Callers validate `epoch < EPOCH_LIMIT`; larger epochs are reduced into range here.
-    pub fn new(seed: u64, purpose: u8, epoch: u64) -> Self {
+    pub fn new(seed: u64, purpose: u8, epoch: u64) -> Result<Self, EngineError> {
+        let id = stream_id(purpose, epoch)?;
         let mut bytes = [0u8; 32];
         for (chunk, word) in bytes.chunks_exact_mut(4).zip(expand_seed(seed)) {
             chunk.copy_from_slice(&word.to_le_bytes());
         }
         let mut rng = ChaCha8Rng::from_seed(bytes);
         // set_stream resets the word position, so it comes first.
-        rng.set_stream((u64::from(purpose) << 56) | (epoch % EPOCH_LIMIT));
-        Keystream { rng }
+        rng.set_stream(id);
+        Ok(Keystream { rng })
     }
 
+    /// Seek to word `word` (taken mod 2^68, the keystream's length; callers stay below it, spec §2).
     pub fn at_word(mut self, word: u128) -> Self {
         self.rng.set_word_pos(word);
         self
@@ -66,17 +71,46 @@ impl Keystream {
     }
 }
 
-/// Multiply-shift without rejection: one u64 draw, relative bias below n / 2^64 (spec §3).
-#[inline]
-pub fn bounded(x: u64, n: u64) -> u64 {
-    ((u128::from(x) * u128::from(n)) >> 64) as u64
+/// Gaps up to this many words are read through; longer ones seek (a seek refills a 64-word buffer).
+const SKIP_LIMIT: u128 = 64;
+
+impl Keystream {
+    /// out[c] = read(stream at position start + c·stride), position p starting at word `words·p`:
+    /// the strided form of reading positions in order. Callers keep every position below 2^64.
+    pub(crate) fn read_strided<T>(
+        mut self,
+        words: u64,
+        start: u64,
+        stride: u64,
+        out: &mut [T],
+        mut read: impl FnMut(&mut Keystream) -> T,
+    ) {
+        let words = u128::from(words);
+        let gap = words * u128::from(stride.saturating_sub(1));
+        let mut position = u128::from(start);
+        self.rng.set_word_pos(words * position);
+        for slot in out.iter_mut() {
+            *slot = read(&mut self);
+            position += u128::from(stride);
+            if gap == 0 {
+                continue;
+            }
+            if gap <= SKIP_LIMIT {
+                for _ in 0..gap {
+                    self.rng.next_u32();
+                }
+            } else {
+                self.rng.set_word_pos(words * position);
+            }
+        }
+    }
 }
 
-/// floor((x1·2^64 + x0) · r / 2^128) for r < 2^64 (spec §3).
-#[inline]
-pub fn bounded128(x0: u64, x1: u64, r: u64) -> u64 {
-    let high = u128::from(x1) * u128::from(r);
-    let low = (u128::from(x0) * u128::from(r)) >> 64;
-    // The result is below r < 2^64, so high + low < 2^128: no overflow.
-    ((high + low) >> 64) as u64
+/// Words [start, start + count) of stream (seed, purpose, epoch).
+pub fn keystream_words(seed: u64, purpose: u8, epoch: u64, start: u64, count: u64) -> Result<Vec<u32>, EngineError> {
+    check_span(start, count)?;
+    let mut stream = Keystream::new(seed, purpose, epoch)?.at_word(start.into());
+    let mut out = vec_with_capacity(count)?;
+    out.extend((0..count).map(|_| stream.next_u32()));
+    Ok(out)
 }

@@ -1,9 +1,12 @@
-//! The Rust core against tests/golden/vectors.json (generated from the pure-Python
-//! reference by tests/golden/generate.py; pytest checks the same file).
+//! The Rust core against tests/golden/vectors.json (from the reference by tests/golden/generate.py; pytest reads it too).
 
-use ferrosampler::keystream::{Keystream, expand_seed};
-use ferrosampler::samplers::{permutation_stream, pk_draws, strided_permutation, uniform_draws};
-use ferrosampler::weights::{AliasTable, integer_weights, weighted_without_replacement};
+use ferrosampler::SPEC_VERSION;
+use ferrosampler::classes::{ClassLayout, pk_draws};
+use ferrosampler::keystream::{expand_seed, keystream_words};
+use ferrosampler::permutation::{Bijection, Permutation, feistel_values, permutation_stream, round_keys};
+use ferrosampler::sharding::strided_permutation;
+use ferrosampler::uniform::uniform_draws;
+use ferrosampler::weights::{AliasTable, WeightTable, integer_weights, weighted_without_replacement};
 use serde_json::Value;
 
 fn vectors() -> Value {
@@ -59,8 +62,9 @@ fn parse_hex_float(text: &str) -> f64 {
 }
 
 #[test]
-fn spec_version_is_one() {
+fn spec_versions() {
     assert_eq!(vectors()["spec_version"], 1);
+    assert_eq!(SPEC_VERSION, 2);
 }
 
 #[test]
@@ -77,15 +81,17 @@ fn expand_seed_matches() {
 #[test]
 fn keystream_words_match() {
     for case in vectors()["keystream_words"].as_array().unwrap() {
-        let mut stream = Keystream::new(
+        let words: Vec<u64> = keystream_words(
             u64_of(case, "seed"),
             u64_of(case, "purpose") as u8,
             u64_of(case, "epoch"),
+            u64_of(case, "start"),
+            u64_of(case, "count"),
         )
-        .at_word(u128::from(u64_of(case, "start")));
-        let words: Vec<u64> = (0..u64_of(case, "count"))
-            .map(|_| u64::from(stream.next_u32()))
-            .collect();
+        .unwrap()
+        .iter()
+        .map(|&w| u64::from(w))
+        .collect();
         assert_eq!(words, uints(case, "out"));
     }
 }
@@ -98,8 +104,10 @@ fn uniform_draws_match() {
             u64_of(c, "epoch"),
             u64_of(c, "n"),
             u64_of(c, "start"),
-            u64_of(c, "count") as usize,
-        );
+            u64_of(c, "count"),
+            1,
+        )
+        .unwrap();
         assert_eq!(out, ints(c, "out"));
     }
 }
@@ -113,8 +121,11 @@ fn permutation_stream_matches() {
             u64_of(c, "epoch"),
             u64_of(c, "n"),
             u64_of(c, "start"),
-            u64_of(c, "count") as usize,
-        );
+            u64_of(c, "count"),
+            Permutation::FisherYates,
+            1,
+        )
+        .unwrap();
         assert_eq!(out, ints(c, "out"));
     }
 }
@@ -129,8 +140,10 @@ fn strided_permutation_matches() {
             c["shuffle"].as_bool().unwrap(),
             u64_of(c, "first"),
             u64_of(c, "stride"),
-            u64_of(c, "count") as usize,
-        );
+            u64_of(c, "count"),
+            Permutation::FisherYates,
+        )
+        .unwrap();
         assert_eq!(out, ints(c, "out"));
     }
 }
@@ -140,7 +153,7 @@ fn integer_weights_and_alias_tables_match() {
     for c in vectors()["integer_weights"].as_array().unwrap() {
         let q = integer_weights(&weights_of(c)).expect("valid weights");
         assert_eq!(q, uints(c, "q"));
-        let (threshold, alias) = AliasTable::build(&q).columns();
+        let (threshold, alias) = AliasTable::build(&q).unwrap().columns().unwrap();
         assert_eq!(threshold, uints(c, "threshold"));
         assert_eq!(
             alias.iter().map(|&a| u64::from(a)).collect::<Vec<_>>(),
@@ -152,14 +165,19 @@ fn integer_weights_and_alias_tables_match() {
 #[test]
 fn alias_draws_match() {
     for c in vectors()["alias_draws"].as_array().unwrap() {
-        let table = AliasTable::build(&integer_weights(&weights_of(c)).unwrap());
-        let out = table.draws(
+        let (seed, epoch, start, count) = (
             u64_of(c, "seed"),
             u64_of(c, "epoch"),
             u64_of(c, "start"),
-            u64_of(c, "count") as usize,
+            u64_of(c, "count"),
         );
-        assert_eq!(out, ints(c, "out"));
+        let table = AliasTable::build(&integer_weights(&weights_of(c)).unwrap()).unwrap();
+        assert_eq!(table.draws(seed, epoch, start, count, 1).unwrap(), ints(c, "out"));
+        let weights = WeightTable::new(&weights_of(c)).unwrap();
+        assert_eq!(
+            weights.alias_draws(seed, epoch, start, count, 1).unwrap(),
+            ints(c, "out")
+        );
     }
 }
 
@@ -167,26 +185,139 @@ fn alias_draws_match() {
 fn without_replacement_matches() {
     for c in vectors()["without_replacement"].as_array().unwrap() {
         let q = integer_weights(&weights_of(c)).unwrap();
-        let out = weighted_without_replacement(&q, u64_of(c, "seed"), u64_of(c, "epoch"), u64_of(c, "k") as usize);
-        assert_eq!(out, ints(c, "out"));
+        let (seed, epoch, k) = (u64_of(c, "seed"), u64_of(c, "epoch"), u64_of(c, "k"));
+        assert_eq!(
+            weighted_without_replacement(&q, seed, epoch, k).unwrap(),
+            ints(c, "out")
+        );
+        let table = WeightTable::from_integer_weights(q).unwrap();
+        assert_eq!(table.without_replacement(seed, epoch, k).unwrap(), ints(c, "out"));
     }
 }
 
 #[test]
 fn pk_draws_match() {
     for c in vectors()["pk_draws"].as_array().unwrap() {
-        let offsets: Vec<usize> = uints(c, "offsets").iter().map(|&o| o as usize).collect();
-        let order: Vec<usize> = uints(c, "class_order").iter().map(|&o| o as usize).collect();
+        let layout = ClassLayout::new(ints(c, "rows"), ints(c, "offsets")).unwrap();
         let out = pk_draws(
             u64_of(c, "seed"),
             u64_of(c, "epoch"),
-            &ints(c, "rows"),
-            &offsets,
-            &order,
+            &layout,
+            &ints(c, "class_order"),
             u64_of(c, "num_val"),
             u64_of(c, "start"),
-            u64_of(c, "count") as usize,
+            u64_of(c, "count"),
+            1,
+        )
+        .unwrap();
+        assert_eq!(out, ints(c, "out"));
+    }
+}
+
+// Spec v2 (tests/golden/vectors-v2.json, from tests/golden/generate_v2.py): the Feistel bijection and strided reads.
+
+fn vectors_v2() -> Value {
+    serde_json::from_str(include_str!("golden/vectors-v2.json")).expect("golden vectors are valid JSON")
+}
+
+fn permutation_of(case: &Value) -> Permutation {
+    let name = case["permutation"].as_str().expect("permutation");
+    Permutation::from_name(name, name).expect("a known permutation")
+}
+
+#[test]
+fn v2_spec_version() {
+    assert_eq!(vectors_v2()["spec_version"], 2);
+}
+
+#[test]
+fn v2_bijections_match() {
+    for c in vectors_v2()["bijections"].as_array().unwrap() {
+        let (seed, purpose, epoch) = (u64_of(c, "seed"), u64_of(c, "purpose") as u8, u64_of(c, "epoch"));
+        let (n, block) = (u64_of(c, "n"), u64_of(c, "block"));
+        let bijection = Bijection::for_block(seed, purpose, epoch, n, block).unwrap();
+        assert_eq!(u64::from(bijection.width()), u64_of(c, "width"));
+        if !c["round_keys"].is_null() {
+            assert_eq!(
+                round_keys(seed, purpose, epoch, block).unwrap().to_vec(),
+                uints(c, "round_keys")
+            );
+        }
+        let offsets = uints(c, "offsets");
+        let values = feistel_values(seed, purpose, epoch, n, block, &offsets).unwrap();
+        assert_eq!(values, ints(c, "values"), "n={n}");
+        for (&offset, &value) in offsets.iter().zip(&values) {
+            assert_eq!(bijection.apply(offset), value as u64);
+            assert_eq!(bijection.inverse(value as u64), offset);
+        }
+    }
+}
+
+#[test]
+fn v2_permutation_streams_match() {
+    for c in vectors_v2()["permutation_stream"].as_array().unwrap() {
+        let out = permutation_stream(
+            u64_of(c, "seed"),
+            u64_of(c, "purpose") as u8,
+            u64_of(c, "epoch"),
+            u64_of(c, "n"),
+            u64_of(c, "start"),
+            u64_of(c, "count"),
+            permutation_of(c),
+            u64_of(c, "stride"),
+        )
+        .unwrap();
+        assert_eq!(out, ints(c, "out"), "{c}");
+    }
+    for c in vectors_v2()["strided_permutation"].as_array().unwrap() {
+        let out = strided_permutation(
+            u64_of(c, "seed"),
+            u64_of(c, "epoch"),
+            u64_of(c, "n"),
+            c["shuffle"].as_bool().unwrap(),
+            u64_of(c, "first"),
+            u64_of(c, "stride"),
+            u64_of(c, "count"),
+            permutation_of(c),
+        )
+        .unwrap();
+        assert_eq!(out, ints(c, "out"), "{c}");
+    }
+}
+
+#[test]
+fn v2_strided_draws_match() {
+    let v = vectors_v2();
+    for c in v["uniform_draws"].as_array().unwrap() {
+        let (seed, epoch, n) = (u64_of(c, "seed"), u64_of(c, "epoch"), u64_of(c, "n"));
+        let (start, count, stride) = (u64_of(c, "start"), u64_of(c, "count"), u64_of(c, "stride"));
+        assert_eq!(
+            uniform_draws(seed, epoch, n, start, count, stride).unwrap(),
+            ints(c, "out")
         );
+    }
+    for c in v["alias_draws"].as_array().unwrap() {
+        let table = WeightTable::new(&weights_of(c)).unwrap();
+        let (seed, epoch) = (u64_of(c, "seed"), u64_of(c, "epoch"));
+        let (start, count, stride) = (u64_of(c, "start"), u64_of(c, "count"), u64_of(c, "stride"));
+        assert_eq!(
+            table.alias_draws(seed, epoch, start, count, stride).unwrap(),
+            ints(c, "out")
+        );
+    }
+    for c in v["pk_draws"].as_array().unwrap() {
+        let layout = ClassLayout::new(ints(c, "rows"), ints(c, "offsets")).unwrap();
+        let out = pk_draws(
+            u64_of(c, "seed"),
+            u64_of(c, "epoch"),
+            &layout,
+            &ints(c, "class_order"),
+            u64_of(c, "num_val"),
+            u64_of(c, "start"),
+            u64_of(c, "count"),
+            u64_of(c, "stride"),
+        )
+        .unwrap();
         assert_eq!(out, ints(c, "out"));
     }
 }

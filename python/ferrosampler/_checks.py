@@ -5,8 +5,7 @@ from __future__ import annotations
 import operator
 from typing import Any
 
-SEED_MODULUS = 1 << 64
-EPOCH_LIMIT = 1 << 56
+from . import _limits
 
 
 class ArgumentTypeError(TypeError, ValueError):
@@ -31,16 +30,13 @@ def integer(name: str, value: Any, message: str | None = None) -> int:
     return operator.index(value)
 
 
-INT64_MAX = (1 << 63) - 1
-
-
 def positive_integer(name: str, value: Any) -> int:
     """1 ≤ value ≤ 2**63 − 1: every count ends up as an int64 somewhere."""
     message = f"{name} should be a positive integer value, but got {name}={value!r}"
     number = integer(name, value, message)
     if number <= 0:
         raise ValueError(message)
-    if number > INT64_MAX:
+    if number > _limits.INT64_MAX:
         raise ValueError(f"{name} must be at most 2**63 - 1, but got {name}={number}")
     return number
 
@@ -54,14 +50,14 @@ def boolean(name: str, value: Any) -> bool:
 def seed_value(name: str, value: Any) -> int:
     """Any integer in [-2**63, 2**64), reduced mod 2**64 as torch.manual_seed does."""
     number = integer(name, value)
-    if not -(1 << 63) <= number < SEED_MODULUS:
+    if not _limits.INT64_MIN <= number < _limits.SEED_MODULUS:
         raise ValueError(f"{name} must be in [-2**63, 2**64), got {name}={number}")
-    return number % SEED_MODULUS
+    return number % _limits.SEED_MODULUS
 
 
 def epoch_value(value: Any) -> int:
     number = integer("epoch", value)
-    if not 0 <= number < EPOCH_LIMIT:
+    if not 0 <= number < _limits.EPOCH_LIMIT:
         raise ValueError(f"epoch must be in [0, 2**56), got epoch={number}")
     return number
 

@@ -7,8 +7,7 @@ indices; run the project's conformance tests to check it on your machine.
 
 from .. import _samplers
 from . import _engine
-
-SPEC_VERSION = 1
+from ._engine import SPEC_VERSION
 
 
 class RandomSampler(_samplers.RandomSampler):

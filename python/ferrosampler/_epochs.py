@@ -1,0 +1,49 @@
+"""The epoch counter every random sampler keeps, stepped under a lock (spec §10)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from . import _limits
+from ._checks import epoch_value
+
+
+class _LockedState:
+    """State guarded by ``self._lock``; pickles and deep-copies without the lock (which
+    cannot be copied) and gives each copy its own."""
+
+    _lock: threading.Lock
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+
+class _EpochCounter(_LockedState):
+    """``epoch``: the epoch the next iteration produces; each epoch started moves it on by one.
+
+    No ``__init__`` (the MindSpore family's base class has its own): call ``_start_epochs()``."""
+
+    epoch: int
+
+    def _start_epochs(self) -> None:
+        self.epoch = 0
+        self._lock = threading.Lock()
+
+    def set_epoch(self, epoch: int) -> None:
+        """The epoch the next iteration produces (then it counts up by itself)."""
+        self.epoch = epoch_value(epoch)
+
+    def _next_epoch(self) -> int:
+        """The epoch that starts now; threads iterating one sampler each get their own."""
+        with self._lock:
+            epoch = self.epoch
+            # Read from the module at each step, so the limit has one definition.
+            self.epoch = (epoch + 1) % _limits.EPOCH_LIMIT
+        return epoch

@@ -1,0 +1,24 @@
+"""torch.utils.data-compatible samplers on the ferrosampler engine, one module per family.
+
+Each random sampler turns (seed, epoch) into one epoch of indices through one engine
+function; ``_engine`` is the Rust extension here and the pure-Python reference in
+``ferrosampler.reference``, so both build identical objects from identical arguments.
+"""
+
+from ._random_epochs import _RandomEpochs
+from .batch import BatchSampler
+from .distributed import DistributedSampler
+from .random import RandomSampler
+from .sequential import SequentialSampler
+from .subset import SubsetRandomSampler
+from .weighted import WeightedRandomSampler
+
+__all__ = [
+    "BatchSampler",
+    "DistributedSampler",
+    "RandomSampler",
+    "SequentialSampler",
+    "SubsetRandomSampler",
+    "WeightedRandomSampler",
+    "_RandomEpochs",
+]

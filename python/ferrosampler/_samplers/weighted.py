@@ -1,0 +1,51 @@
+"""torch's WeightedRandomSampler: alias draws with replacement (spec §7), successive sampling without (§8)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._checks import boolean, positive_integer
+from .._iteration import CHUNK
+from .._weights import torch_weights
+from ._random_epochs import _RandomEpochs
+
+
+class WeightedRandomSampler(_RandomEpochs):
+    """P(i) ∝ weights[i]: integer alias table with replacement (spec §7), exact
+    successive sampling without (spec §8). Weights are validated and snapshotted here."""
+
+    def __init__(
+        self,
+        weights: Any,
+        num_samples: int,
+        replacement: bool = True,
+        generator: Any = None,
+        *,
+        seed: int | None = None,
+    ) -> None:
+        self.num_samples = positive_integer("num_samples", num_samples)
+        self.replacement = boolean("replacement", replacement)
+        self.weights = torch_weights(weights)
+        self._table = self._engine.WeightTable(self.weights)
+        if not self.replacement and self.num_samples > self._table.nonzero:
+            raise ValueError(
+                f"num_samples should be at most the number of non-zero weights ({self._table.nonzero}) "
+                f"when replacement=False, but got num_samples={self.num_samples}"
+            )
+        super().__init__(seed, generator)
+
+    def __len__(self) -> int:
+        return self.num_samples
+
+    def _shape(self) -> tuple[int, int]:
+        return len(self.weights), self.num_samples
+
+    def _chunk(self, n: int) -> int:
+        return CHUNK if self.replacement else self.num_samples
+
+    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int) -> np.ndarray:
+        if self.replacement:
+            return self._table.alias_draws(seed, epoch, start, count)
+        return self._table.without_replacement(seed, epoch, count)

@@ -1,0 +1,76 @@
+"""The state_dict format every sampler shares: a small JSON-serialisable dict, checked field by field."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from . import _core
+
+STATE_FORMAT = 1
+_COMMON_FIELDS = ("format", "kind", "spec_version", "fingerprint", "epoch", "position")
+
+
+def fingerprint(*parts: Any) -> str:
+    """A short hash of the parameters that fix an epoch's order (arrays by dtype, shape and bytes)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(_canonical(part))
+        digest.update(b"\x00")
+    return digest.hexdigest()[:32]
+
+
+def _canonical(part: Any) -> bytes:
+    if isinstance(part, np.ndarray):
+        array = np.ascontiguousarray(part)
+        return f"ndarray:{array.dtype.str}:{array.shape}:".encode() + array.tobytes()
+    if isinstance(part, (list, tuple)):
+        return b"[" + b",".join(_canonical(item) for item in part) + b"]"
+    return json.dumps(part, sort_keys=True, default=repr).encode()
+
+
+def make_state(kind: str, *, fingerprint: str, epoch: int, position: int, **fields: Any) -> dict[str, Any]:
+    """The common fields plus a sampler's own (each JSON-serialisable: ints, strs, bools, None, lists, dicts)."""
+    state: dict[str, Any] = {
+        "format": STATE_FORMAT,
+        "kind": kind,
+        "spec_version": _core.SPEC_VERSION,
+        "fingerprint": fingerprint,
+        "epoch": epoch,
+        "position": position,
+    }
+    state.update(fields)
+    return state
+
+
+def check_state(state: Any, kind: str, fingerprint: str, *, length: int | None = None) -> Mapping[str, Any]:
+    """``state`` if it was saved by a sampler of this kind and parameters; else ValueError naming the field."""
+    if not isinstance(state, Mapping):
+        raise ValueError(f"state must be a dict from state_dict(), got {type(state).__name__}")
+    for name in _COMMON_FIELDS:
+        if name not in state:
+            raise ValueError(f"state is missing the field {name!r}; pass a dict from state_dict()")
+    _expect(state, "format", STATE_FORMAT)
+    _expect(state, "kind", kind)
+    _expect(state, "spec_version", _core.SPEC_VERSION)
+    if state["fingerprint"] != fingerprint:
+        raise ValueError(
+            f"state['fingerprint'] does not match this {kind}'s parameters (other weights, data size, seed, "
+            "permutation or shard settings than the run that saved it)"
+        )
+    for name in ("epoch", "position"):
+        value = state[name]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"state[{name!r}] must be a non-negative int, got {value!r}")
+    if length is not None and state["position"] > length:
+        raise ValueError(f"state['position'] must be at most the epoch length {length}, got {state['position']}")
+    return state
+
+
+def _expect(state: Mapping[str, Any], name: str, expected: Any) -> None:
+    if state[name] != expected:
+        raise ValueError(f"state[{name!r}] must be {expected!r} for this sampler, got {state[name]!r}")

@@ -1,0 +1,177 @@
+"""The base of the MindSpore-compatible samplers: seed, epoch, dataset size and chaining."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from .. import _core
+from .._checks import epoch_value, seed_value
+from .._epochs import _EpochCounter
+from .._iteration import int64, yield_ints
+from ._checks import dataset_size_value
+from ._compat import SamplerBase, Shuffle, prebuilt_sampler
+from ._pipeline import _PipelineView
+from ._seeds import resolve_seed
+
+
+class _ChainedSampler(_EpochCounter, SamplerBase):
+    """Seed, epoch, dataset size and chain bookkeeping shared by the seven samplers.
+
+    A subclass defines ``_length(n)`` (validates against the n rows it indexes and returns
+    the epoch's count) and ``_positions(seed, epoch, n, k)`` (k positions into those rows)."""
+
+    _engine: Any = _core
+
+    def __init__(self, num_samples: int | None, seed: Any, dataset_size: Any) -> None:
+        # 0 ("all" to MindSpore) keeps Sampler.__init__ from calling len() before the size is known.
+        super().__init__(0)
+        self.num_samples = num_samples
+        self._explicit_seed = None if seed is None else seed_value("seed", seed)
+        self._seed: tuple[int, bool] | None = None
+        self._child: _ChainedSampler | None = None
+        self._start_epochs()
+        if dataset_size is not None:
+            self.set_dataset_size(dataset_size)
+
+    # -- MindSpore chaining API -------------------------------------------------------------
+
+    def add_child(self, sampler: Any) -> None:
+        """The child runs first on the dataset; this sampler then indexes the child's output."""
+        if sampler is None:
+            return
+        if not isinstance(sampler, _ChainedSampler):
+            raise TypeError(
+                f"add_child expects a ferrosampler.mindspore sampler, got an object of type {type(sampler).__name__}"
+            )
+        if self._child is not None:
+            raise RuntimeError("Cannot add child sampler, this sampler already has a child.")
+        if any(member is self for member in sampler._chain()):
+            raise ValueError("add_child would make the sampler chain a cycle")
+        self._child = sampler
+        self.child_sampler = sampler  # what Dataset.use_sampler reads
+        if self._known_dataset_size():
+            len(self)  # the chain's data-dependent checks, now that they can run
+
+    def get_child(self) -> _ChainedSampler | None:
+        return self._child
+
+    def get_num_samples(self) -> int | None:
+        """The configured cap as MindSpore computes it (§6.4); ``len()`` is the emitted count."""
+        own = self._own_num_samples()
+        if self._child is None:
+            return own
+        child = self._child.get_num_samples()
+        if own is not None and child is not None:
+            return min(own, child)
+        return own if own is not None else child
+
+    def _own_num_samples(self) -> int | None:
+        return self.num_samples
+
+    def is_shuffled(self) -> bool:
+        return self._child.is_shuffled() if self._child is not None else self._shuffles_itself()
+
+    def is_sharded(self) -> bool:
+        return self._child.is_sharded() if self._child is not None else False
+
+    def _shuffles_itself(self) -> bool:
+        return True
+
+    def get_shuffle_mode(self) -> Any:
+        return Shuffle.GLOBAL
+
+    def _chain(self) -> list[_ChainedSampler]:
+        """This sampler and its descendants, top first."""
+        members: list[_ChainedSampler] = []
+        sampler: _ChainedSampler | None = self
+        while sampler is not None:
+            members.append(sampler)
+            sampler = sampler._child
+        return members
+
+    # -- MindSpore pipeline protocol --------------------------------------------------------
+
+    def parse(self) -> Any:
+        """Hands the pipeline a view that yields this chain's final row ids (see _PipelineView)."""
+        return prebuilt_sampler(_PipelineView(self))
+
+    def __bool__(self) -> bool:
+        # MindSpore tests `if self.sampler:`; without this, truth would call len() before the size is known.
+        return True
+
+    # -- dataset size -----------------------------------------------------------------------
+
+    def set_dataset_size(self, dataset_size: int) -> None:
+        """The number of rows of the dataset under the chain; checks the chain against it."""
+        size = dataset_size_value(dataset_size)
+        self._chain_length(size)
+        self.dataset_size = size
+
+    def _implied_dataset_size(self) -> int:
+        return 0
+
+    def _known_dataset_size(self) -> int:
+        for sampler in self._chain():
+            size = sampler.dataset_size or sampler._implied_dataset_size()
+            if size:
+                return size
+        return 0
+
+    def _dataset_size_or_raise(self) -> int:
+        size = self._known_dataset_size()
+        if not size:
+            raise ValueError(
+                f"{type(self).__name__} needs the dataset size: use it in a MindSpore dataset, "
+                "pass dataset_size=, or call set_dataset_size(n)"
+            )
+        return size
+
+    def __len__(self) -> int:
+        return self._chain_length(self._dataset_size_or_raise())
+
+    def _chain_length(self, dataset_size: int) -> int:
+        n = dataset_size if self._child is None else self._child._chain_length(dataset_size)
+        return self._length(n)
+
+    # -- seeds and epochs -------------------------------------------------------------------
+
+    def _seed_and_fixed(self) -> tuple[int, bool]:
+        with self._lock:
+            if self._seed is None:
+                self._seed = resolve_seed(self._explicit_seed)
+            return self._seed
+
+    def _stream_epoch(self, epoch: int, seed_fixed: bool) -> int:
+        return epoch
+
+    # -- indices ----------------------------------------------------------------------------
+
+    def epoch_indices(self, epoch: int | None = None) -> np.ndarray:
+        """One whole epoch of row ids as int64. Without ``epoch`` it is the next epoch (what
+        iterating would yield, and the counter moves on); with it, that epoch, no side effect."""
+        size = self._dataset_size_or_raise()
+        epoch_number = self._next_epoch() if epoch is None else epoch_value(epoch)
+        return self._chain_rows(epoch_number, size)
+
+    def _chain_rows(self, epoch: int, dataset_size: int) -> np.ndarray:
+        if self._child is None:
+            n, rows = dataset_size, None
+        else:
+            rows = self._child._chain_rows(epoch, dataset_size)
+            n = len(rows)
+        seed, fixed = self._seed_and_fixed()
+        positions = int64(self._positions(seed, self._stream_epoch(epoch, fixed), n, self._length(n)))
+        return positions if rows is None else rows[positions]
+
+    def __iter__(self) -> Iterator[int]:
+        # A generator: the epoch counter moves at the first next(), not at iter().
+        yield from yield_ints(self.epoch_indices())
+
+    def _length(self, n: int) -> int:
+        raise NotImplementedError
+
+    def _positions(self, seed: int, epoch: int, n: int, k: int) -> Any:
+        raise NotImplementedError

@@ -1,0 +1,95 @@
+"""MindSpore's DistributedSampler: one shard of a permutation shared by all shards (spec §6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._chain import _ChainedSampler
+from ._checks import capped, integer, num_samples_value
+from ._compat import Shuffle, config_seed
+from ._seeds import MINDSPORE_DEFAULT_SEED
+
+
+class DistributedSampler(_ChainedSampler):
+    """Shard ``shard_id`` of ``num_shards`` over one permutation shared by all shards.
+
+    offset −1: positions D·c + k (mod N) for c < ceil(N/D), padding wraps to the start.
+    offset ≥ 0: rows j with (j + offset) mod D == k, no padding; an empty shard emits [0].
+    Both capped per shard by num_samples. Key: ``seed=``, else the config seed + 1 captured
+    here (MindSpore's rule), so every shard shares the permutation without any seed set."""
+
+    def __init__(
+        self,
+        num_shards: int,
+        shard_id: int,
+        shuffle: Any = True,
+        num_samples: int | None = None,
+        offset: int = -1,
+        *,
+        seed: Any = None,
+        dataset_size: Any = None,
+    ) -> None:
+        self.num_shards = integer("num_shards", num_shards)
+        self.shard_id = integer("shard_id", shard_id)
+        if not isinstance(shuffle, bool) and shuffle not in tuple(Shuffle):
+            raise TypeError(f"shuffle must be a boolean value or valid shuffle mode but was: {shuffle}.")
+        num_samples = num_samples_value(num_samples)
+        offset = integer("offset", offset)
+        if isinstance(shuffle, bool):
+            shuffle = Shuffle.GLOBAL if shuffle else Shuffle.FALSE
+        if shuffle not in (Shuffle.FALSE, Shuffle.GLOBAL):
+            raise RuntimeError(f"The shuffle mode: {shuffle} is not supported with current dataset.")
+        if self.num_shards <= 0:
+            raise RuntimeError(f"DistributedSampler: num_shards must be greater than 0, but got: {self.num_shards}")
+        if not 0 <= self.shard_id < self.num_shards:
+            raise RuntimeError(
+                f"DistributedSampler: shard_id must be in range [0, {self.num_shards}), but got: {self.shard_id}"
+            )
+        self.shuffle = shuffle
+        self.offset = _checked_offset(offset, self.num_shards)
+        config = config_seed()
+        self.seed = config if config is not None else MINDSPORE_DEFAULT_SEED
+        super().__init__(num_samples, seed, dataset_size)
+        # MindSpore hands config seed + 1 to C++ (quirk 4): fixed, so shards agree.
+        self._seed = (self._explicit_seed, True) if self._explicit_seed is not None else (self.seed + 1, True)
+
+    def set_offset(self, offset: int) -> DistributedSampler:
+        self.offset = _checked_offset(integer("offset", offset), self.num_shards)
+        return self
+
+    def _first_row_and_count(self, n: int) -> tuple[int, int]:
+        """First position read by this shard and how many positions it owns (before the cap)."""
+        if self.offset == -1:
+            return self.shard_id, -(-n // self.num_shards)
+        first = (self.shard_id - self.offset) % self.num_shards
+        return first, max(0, -(-(n - first) // self.num_shards))
+
+    def _length(self, n: int) -> int:
+        owned = capped(self.num_samples, self._first_row_and_count(n)[1])
+        return owned or 1  # an empty offset shard emits the dummy [0] (quirk 1)
+
+    def _positions(self, seed: int, epoch: int, n: int, k: int) -> Any:
+        first, owned = self._first_row_and_count(n)
+        if owned == 0:
+            return [0]
+        shuffled = self.shuffle == Shuffle.GLOBAL
+        return self._engine.strided_permutation(seed, epoch, n, shuffled, first, self.num_shards, k)
+
+    def _shuffles_itself(self) -> bool:
+        return self.shuffle != Shuffle.FALSE
+
+    def is_sharded(self) -> bool:
+        return self._child.is_sharded() if self._child is not None else self.num_shards > 1
+
+    def get_shuffle_mode(self) -> Any:
+        return self.shuffle
+
+
+def _checked_offset(offset: int, num_shards: int) -> int:
+    if offset > num_shards:
+        raise RuntimeError(
+            f"DistributedSampler: offset must be no more than num_shards({num_shards}), but got: {offset}"
+        )
+    if offset < -1:
+        raise ValueError(f"DistributedSampler: offset must be -1 or in [0, num_shards], but got: {offset}")
+    return offset

@@ -1,0 +1,94 @@
+"""MindSpore's PKSampler: num_val draws with replacement from every class (spec §9)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import _limits
+from .._classes import ClassRows
+from .._iteration import int64
+from ._chain import _ChainedSampler
+from ._checks import boolean, capped, integer, num_samples_value
+from ._compat import Shuffle
+
+
+class PKSampler(_ChainedSampler):
+    """num_val draws with replacement from every class, classes in ascending label order
+    (shuffled once, for all epochs, when shuffle=True). Class labels come from ``labels=``:
+    one label per dataset row, or a function ``row -> label`` that reads them from the
+    dataset once its size is known (e.g. ``labels=lambda i: source[i][1]``). A PKSampler can
+    be a chain's child, not its parent."""
+
+    def __init__(
+        self,
+        num_val: int,
+        num_class: Any = None,
+        shuffle: bool = False,
+        class_column: str = "label",
+        num_samples: int | None = None,
+        *,
+        labels: Any = None,
+        seed: Any = None,
+        dataset_size: Any = None,
+    ) -> None:
+        self.num_val = integer("num_val", num_val)
+        if num_class is not None:
+            raise NotImplementedError("Not supported to specify num_class for PKSampler.")
+        self.shuffle = boolean("shuffle", shuffle)
+        if not isinstance(class_column, str):
+            raise TypeError(f"class_column must be a str value but was: {class_column}.")
+        num_samples = num_samples_value(num_samples)
+        if self.num_val <= 0:
+            raise RuntimeError(f"PKSampler: num_val must be greater than 0, but got: {self.num_val}")
+        self.class_column = class_column
+        self._label_of = labels if callable(labels) else None
+        self._classes = None if labels is None or self._label_of is not None else ClassRows(labels)
+        super().__init__(num_samples, seed, dataset_size)
+        if self._classes is not None:
+            len(self)  # labels= fix the epoch length: check it now
+
+    def add_child(self, sampler: Any) -> None:
+        if sampler is not None:
+            raise RuntimeError("PKSampler cannot have a child sampler: its labels= describe the dataset's own rows")
+
+    def _implied_dataset_size(self) -> int:
+        return 0 if self._classes is None else self._classes.num_rows
+
+    def _labelled_classes(self, n: int) -> ClassRows:
+        if self._label_of is not None and (self._classes is None or self._classes.num_rows != n):
+            self._classes = ClassRows([self._label_of(row) for row in range(n)])  # once per dataset size
+        if self._classes is None:
+            raise ValueError(
+                "PKSampler needs the class of every row: pass labels= (one label per dataset row, "
+                "or a function row -> label)"
+            )
+        return self._classes
+
+    def _length(self, n: int) -> int:
+        classes = self._labelled_classes(n)
+        if classes.num_rows != n:
+            raise ValueError(f"PKSampler: labels has {classes.num_rows} entries but the dataset has {n} rows")
+        count = capped(self.num_samples, self.num_val * classes.num_classes)
+        if count > _limits.INT64_MAX:
+            raise ValueError(
+                f"PKSampler: an epoch of num_val * classes = {self.num_val} * {classes.num_classes} indices is more "
+                f"than 2**63 - 1; pass num_samples to cap it"
+            )
+        return count
+
+    def _positions(self, seed: int, epoch: int, n: int, k: int) -> Any:
+        classes = self._labelled_classes(n)
+        count = classes.num_classes
+        if self.shuffle:  # block 0 of the CLASS_ORDER stream at epoch 0: the same order every epoch
+            class_order = int64(self._engine.permutation_stream(seed, self._engine.CLASS_ORDER, 0, count, 0, count))
+        else:
+            class_order = np.arange(count, dtype=np.int64)
+        return self._engine.pk_draws(seed, epoch, classes.rows, classes.offsets, class_order, self.num_val, 0, k)
+
+    def _shuffles_itself(self) -> bool:
+        return self.shuffle
+
+    def get_shuffle_mode(self) -> Any:
+        return Shuffle.FALSE

@@ -1,0 +1,68 @@
+"""MindSpore's WeightedRandomSampler: alias draws (spec §7) or successive sampling without replacement (§8)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._iteration import int64
+from .._weights import is_real_number, mindspore_weights
+from ._chain import _ChainedSampler
+from ._checks import boolean, capped, num_samples_value
+
+
+class WeightedRandomSampler(_ChainedSampler):
+    """k = min(num_samples or N, N) indices of [0, len(weights)) with P(i) ∝ weights[i]:
+    alias draws with replacement (spec §7), successive sampling without (spec §8) followed
+    by the zero-weight indices in ascending order. Under a user-fixed seed every epoch is
+    the same (MindSpore reseeds identically each epoch)."""
+
+    def __init__(
+        self,
+        weights: Any,
+        num_samples: int | None = None,
+        replacement: bool = True,
+        *,
+        seed: Any = None,
+        dataset_size: Any = None,
+    ) -> None:
+        if not isinstance(weights, list):
+            weights = [weights]  # MindSpore's wrapping: a tuple or ndarray then fails the element check
+        for position, weight in enumerate(weights):
+            if not is_real_number(weight):
+                raise TypeError(
+                    f"type of weights element must be number, but got w[{position}]: {weight}, type: {type(weight)}."
+                )
+        num_samples = num_samples_value(num_samples)
+        self.replacement = boolean("replacement", replacement)
+        self.weights = weights
+        self._weight_values = mindspore_weights(weights)
+        self._table = self._engine.WeightTable(self._weight_values)
+        self._zero_weight_ids = np.flatnonzero(self._weight_values == 0)
+        super().__init__(num_samples, seed, dataset_size)
+
+    def _stream_epoch(self, epoch: int, seed_fixed: bool) -> int:
+        return 0 if seed_fixed else epoch
+
+    def _length(self, n: int) -> int:
+        if len(self.weights) > n:
+            raise RuntimeError(
+                "Invalid parameter, size of sample weights must be less than or equal to num of data, otherwise "
+                f"might cause generated id out of bound or other errors, but got weight size: {len(self.weights)}, "
+                f"num of data: {n}"
+            )
+        k = capped(self.num_samples, n)
+        if not self.replacement and len(self.weights) < k:
+            raise RuntimeError(
+                "Invalid parameter, without replacement, weight size must be greater than or equal to num_samples, "
+                f"but got weight size: {len(self.weights)}, num_samples: {k}"
+            )
+        return k
+
+    def _positions(self, seed: int, epoch: int, n: int, k: int) -> Any:
+        if self.replacement:
+            return self._table.alias_draws(seed, epoch, 0, k)
+        drawn = self._table.without_replacement(seed, epoch, min(k, self._table.nonzero))
+        # Zero weights have key +inf in MindSpore's Efraimidis–Spirakis: last, by index.
+        return np.concatenate([int64(drawn), self._zero_weight_ids[: k - len(drawn)]])

@@ -1,0 +1,84 @@
+"""Float weights to exact integer masses summing to n·2^32 (spec §7.1; Rust: src/weights/masses.rs)."""
+
+from __future__ import annotations
+
+import math
+import struct
+from typing import Any
+
+from ..limits import WEIGHTS_LIMIT
+
+CAPACITY = 1 << 32  # column capacity of the alias table; the masses sum to n · CAPACITY
+
+
+def decompose(w: float) -> tuple[int, int]:
+    """Integer significand and binary exponent: w = m · 2^e (spec §7.1 step 2)."""
+    (bits,) = struct.unpack("<Q", struct.pack("<d", w))
+    exponent_bits = (bits >> 52) & 0x7FF
+    fraction = bits & ((1 << 52) - 1)
+    if exponent_bits == 0:
+        return fraction, -1074
+    return fraction | (1 << 52), exponent_bits - 1075
+
+
+def floor_log2(w: float) -> int:
+    """floor(log2(w)) for w > 0, subnormals included."""
+    m, e = decompose(w)
+    return (m.bit_length() - 1) + e
+
+
+def _as_weight(i: int, w: Any) -> float:
+    if isinstance(w, (str, bytes, bytearray)):
+        raise TypeError(f"weights[{i}] must be a real number, got {type(w).__name__}: {w!r}")
+    try:
+        return float(w)
+    except OverflowError:
+        raise ValueError(f"weights[{i}] must be finite and non-negative, got {w!r}") from None
+    except (TypeError, ValueError):
+        raise TypeError(f"weights[{i}] must be a real number, got {type(w).__name__}: {w!r}") from None
+
+
+def integer_weights(weights: Any) -> list[int]:
+    """Integer masses with sum exactly n * 2**32, proportional to the float weights (spec §7.1)."""
+    values = [_as_weight(i, w) for i, w in enumerate(weights)]
+    n = len(values)
+    if n == 0:
+        raise ValueError("weights must not be empty")
+    if n >= WEIGHTS_LIMIT:
+        raise ValueError(f"weights must have fewer than 2**32 entries, got {n}")
+    largest = 0.0
+    for i, w in enumerate(values):
+        if not (math.isfinite(w) and w >= 0.0):
+            raise ValueError(f"weights[{i}] must be finite and non-negative, got {w!r}")
+        largest = max(largest, w)
+    if largest == 0.0:
+        raise ValueError("weights must contain at least one positive value, got all zeros")
+
+    # Step 2: ω = floor(w · 2^(52−E)), exact, at least 1 for w > 0.
+    top = floor_log2(largest)
+    omega: list[int] = []
+    for w in values:
+        if w == 0.0:
+            omega.append(0)
+            continue
+        m, e = decompose(w)
+        shift = e + 52 - top
+        scaled = m << shift if shift >= 0 else m >> -shift
+        omega.append(max(scaled, 1))
+
+    # Steps 3–4: masses = ceil(ω · T / W), exact.
+    total_omega = 0
+    for o in omega:
+        total_omega += o
+    total = n * CAPACITY
+    masses = [-((-o * total) // total_omega) for o in omega]
+
+    # Step 5: the excess comes off the lowest index holding the largest mass.
+    excess = -total
+    heaviest = 0
+    for i, mass in enumerate(masses):
+        excess += mass
+        if mass > masses[heaviest]:
+            heaviest = i
+    masses[heaviest] -= excess
+    return masses

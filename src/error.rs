@@ -1,0 +1,304 @@
+//! Errors (spec §2–§9 preconditions): one `EngineError` whose Display is the pure-Python reference's message.
+
+use std::fmt;
+
+use crate::limits::IntRange;
+
+/// Why an engine call was refused. Every variant but `Allocation` is a bad value (Python's ValueError);
+/// `Allocation` is memory the machine does not have (MemoryError).
+#[derive(Debug, Clone, PartialEq)]
+pub enum EngineError {
+    /// An integer argument outside its range; `value` is its decimal text (it may not fit any Rust integer).
+    OutOfRange {
+        name: &'static str,
+        range: IntRange,
+        value: String,
+    },
+    /// `start + count` reaches 2^64 (positions are below 2^64, spec §2).
+    SpanTooLong { start: u64, count: u64 },
+    /// The last strided position `start + (count − 1)·stride` reaches 2^64 − 1 (the span rule, strided).
+    StridedSpanTooLong { start: u64, count: u64, stride: u64 },
+    /// `permutation=` names no block algorithm (spec §5).
+    UnknownPermutation { name: String },
+    /// A worker thread could not be started (the machine's limit, like an allocation).
+    Thread,
+    /// Something is drawn from a population of size 0.
+    EmptyPopulation { name: &'static str },
+    /// An array of `elements` items (outputs or working memory) cannot be allocated.
+    Allocation { elements: u128 },
+    /// Spec §7.1: no weights at all.
+    NoWeights,
+    /// Spec §7.1: n ≥ 2^32 weights.
+    TooManyWeights { n: usize },
+    /// Spec §7.1: the first weight that is not finite and ≥ 0.
+    InvalidWeight { index: usize, value: f64 },
+    /// Spec §7.1: no weight is positive.
+    AllZeroWeights,
+    /// Integer masses that are not 1..2^32 − 1 masses summing to n · 2^32 (spec §7.1's result).
+    InvalidMasses { n: usize, total: u128 },
+    /// Spec §8: k above the number of non-zero weights.
+    TooManyDraws { k: u64, nonzero: usize },
+    /// Spec §9: fewer than 2 offsets (no class).
+    TooFewOffsets { len: usize },
+    /// Spec §9: offsets[0] ≠ 0.
+    FirstOffset { first: i64 },
+    /// Spec §9: offsets[C] ≠ len(rows).
+    LastOffset { classes: usize, rows: usize, last: i64 },
+    /// Spec §9: class `class` has no row (offsets[class + 1] ≤ offsets[class]).
+    EmptyClass { class: usize, lo: i64, hi: i64 },
+    /// Spec §9: class_order[index] is not a class number.
+    ClassId { index: usize, class: i64, classes: usize },
+    /// Spec §9: positions past len(class_order) · num_val.
+    PastTheEnd { available: u128, start: u64, count: u64 },
+}
+
+impl fmt::Display for EngineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::OutOfRange { name, range, value } => {
+                write!(
+                    f,
+                    "{name} must be in [{}, {}), got {name}={value}",
+                    range.lo, range.hi_text
+                )
+            }
+            Self::SpanTooLong { start, count } => {
+                write!(f, "start + count must be < 2**64, got start={start}, count={count}")
+            }
+            Self::StridedSpanTooLong { start, count, stride } => write!(
+                f,
+                "start + (count - 1) * stride must be < 2**64 - 1, got start={start}, count={count}, stride={stride}"
+            ),
+            Self::UnknownPermutation { name } => {
+                write!(
+                    f,
+                    "permutation must be one of 'feistel', 'fisher-yates', got permutation={name}"
+                )
+            }
+            Self::Thread => write!(f, "cannot start a worker thread"),
+            Self::EmptyPopulation { name } => write!(f, "{name} must be >= 1 when count > 0, got {name}=0"),
+            Self::Allocation { elements } => write!(f, "cannot allocate {elements} indices"),
+            Self::NoWeights => write!(f, "weights must not be empty"),
+            Self::TooManyWeights { n } => write!(f, "weights must have fewer than 2**32 entries, got {n}"),
+            Self::InvalidWeight { index, value } => {
+                let value = python_float_repr(*value);
+                write!(f, "weights[{index}] must be finite and non-negative, got {value}")
+            }
+            Self::AllZeroWeights => write!(f, "weights must contain at least one positive value, got all zeros"),
+            Self::InvalidMasses { n, total } => write!(
+                f,
+                "integer weights must be 1 to 2**32 - 1 masses summing to len * 2**32, got {n} summing to {total}"
+            ),
+            Self::TooManyDraws { k, nonzero } => {
+                write!(f, "k must be <= the number of non-zero weights ({nonzero}), got k={k}")
+            }
+            Self::TooFewOffsets { len } => write!(f, "offsets must have at least 2 entries, got {len}"),
+            Self::FirstOffset { first } => write!(f, "offsets[0] must be 0, got offsets[0]={first}"),
+            Self::LastOffset { classes, rows, last } => {
+                write!(f, "offsets[{classes}] must equal len(rows)={rows}, got {last}")
+            }
+            Self::EmptyClass { class, lo, hi } => write!(
+                f,
+                "every class must have at least one row: offsets[{}]={hi} <= offsets[{class}]={lo}",
+                class + 1
+            ),
+            Self::ClassId { index, class, classes } => {
+                write!(f, "class_order[{index}] must be in [0, {classes}), got {class}")
+            }
+            Self::PastTheEnd {
+                available,
+                start,
+                count,
+            } => write!(
+                f,
+                "start + count must be <= len(class_order) * num_val = {available}, got start={start}, count={count}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for EngineError {}
+
+/// Python's `repr(float)`: the shortest round-tripping digits (as Rust's), in fixed notation for
+/// decimal exponents -4 < decpt <= 16 and as `d.ddde±XX` otherwise, because the reference prints `{w!r}`.
+pub fn python_float_repr(value: f64) -> String {
+    if value.is_nan() {
+        return "nan".to_string();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 { "inf" } else { "-inf" }.to_string();
+    }
+    // Rust's shortest form gives the digit count; exact formatting to that count rounds ties to even, as Python does.
+    let shortest = format!("{:e}", value.abs());
+    let count = shortest
+        .split_once('e')
+        .map_or(1, |(mantissa, _)| mantissa.chars().filter(char::is_ascii_digit).count());
+    let nearest = format!("{:.*e}", count.saturating_sub(1), value.abs());
+    // Next to a power of two the nearest such decimal may not read back; then the shortest form is the one.
+    let scientific = if nearest.parse::<f64>() == Ok(value.abs()) {
+        nearest
+    } else {
+        shortest
+    };
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((scientific.as_str(), "0"));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let exponent: i64 = exponent.parse().unwrap_or(0);
+    let sign = if value.is_sign_negative() { "-" } else { "" };
+    // decpt: the decimal point sits after this many digits (Python's dtoa convention).
+    let decpt = exponent + 1;
+    let len = digits.len() as i64;
+    let body = if (-3..=16).contains(&decpt) {
+        if decpt <= 0 {
+            format!("0.{}{digits}", "0".repeat(decpt.unsigned_abs() as usize))
+        } else if decpt >= len {
+            format!("{digits}{}.0", "0".repeat((decpt - len) as usize))
+        } else {
+            let (whole, fraction) = digits.split_at(decpt as usize);
+            format!("{whole}.{fraction}")
+        }
+    } else {
+        let (first, rest) = digits.split_at(1.min(digits.len()));
+        let point = if rest.is_empty() { "" } else { "." };
+        let exp_sign = if exponent < 0 { '-' } else { '+' };
+        format!("{first}{point}{rest}e{exp_sign}{:02}", exponent.unsigned_abs())
+    };
+    format!("{sign}{body}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::{EPOCHS, POPULATIONS};
+
+    #[test]
+    fn float_repr_is_pythons() {
+        let cases = [
+            (1.5e20, "1.5e+20"),
+            (-1e-300, "-1e-300"),
+            (1e16, "1e+16"),
+            (1e15, "1000000000000000.0"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (-0.0, "-0.0"),
+            (123456789012345678.0, "1.2345678901234568e+17"),
+            (5e-324, "5e-324"),
+            (f64::MAX, "1.7976931348623157e+308"),
+            (f64::NAN, "nan"),
+            (f64::NEG_INFINITY, "-inf"),
+            (-1.0, "-1.0"),
+            (-0.5, "-0.5"),
+            (-1.5e20, "-1.5e+20"),
+            (-123.456, "-123.456"),
+            // A tie between two shortest forms: Python rounds to even.
+            (f64::from_bits(4831119212756451402), "970501480331273.2"),
+            // A power of two, whose nearest 16-digit decimal does not read back.
+            (f64::from_bits(27021597764222976), "7.120236347223045e-307"),
+        ];
+        for (value, text) in cases {
+            assert_eq!(python_float_repr(value), text, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn messages_are_the_references() {
+        let cases: Vec<(EngineError, &str)> = vec![
+            (
+                EngineError::OutOfRange {
+                    name: "epoch",
+                    range: EPOCHS,
+                    value: "72057594037927936".into(),
+                },
+                "epoch must be in [0, 2**56), got epoch=72057594037927936",
+            ),
+            (
+                EngineError::OutOfRange {
+                    name: "n",
+                    range: POPULATIONS,
+                    value: "9223372036854775809".into(),
+                },
+                "n must be in [0, 2**63 + 1), got n=9223372036854775809",
+            ),
+            (
+                EngineError::SpanTooLong {
+                    start: u64::MAX - 1,
+                    count: 3,
+                },
+                "start + count must be < 2**64, got start=18446744073709551614, count=3",
+            ),
+            (
+                EngineError::EmptyPopulation { name: "n" },
+                "n must be >= 1 when count > 0, got n=0",
+            ),
+            (EngineError::NoWeights, "weights must not be empty"),
+            (
+                EngineError::TooManyWeights { n: 1 << 32 },
+                "weights must have fewer than 2**32 entries, got 4294967296",
+            ),
+            (
+                EngineError::InvalidWeight {
+                    index: 1,
+                    value: -1e-300,
+                },
+                "weights[1] must be finite and non-negative, got -1e-300",
+            ),
+            (
+                EngineError::InvalidWeight {
+                    index: 1,
+                    value: f64::NAN,
+                },
+                "weights[1] must be finite and non-negative, got nan",
+            ),
+            (
+                EngineError::AllZeroWeights,
+                "weights must contain at least one positive value, got all zeros",
+            ),
+            (
+                EngineError::InvalidMasses { n: 2, total: 3 },
+                "integer weights must be 1 to 2**32 - 1 masses summing to len * 2**32, got 2 summing to 3",
+            ),
+            (
+                EngineError::TooManyDraws { k: 2, nonzero: 1 },
+                "k must be <= the number of non-zero weights (1), got k=2",
+            ),
+            (
+                EngineError::TooFewOffsets { len: 1 },
+                "offsets must have at least 2 entries, got 1",
+            ),
+            (
+                EngineError::FirstOffset { first: 1 },
+                "offsets[0] must be 0, got offsets[0]=1",
+            ),
+            (
+                EngineError::LastOffset {
+                    classes: 1,
+                    rows: 4,
+                    last: 3,
+                },
+                "offsets[1] must equal len(rows)=4, got 3",
+            ),
+            (
+                EngineError::EmptyClass { class: 0, lo: 0, hi: 0 },
+                "every class must have at least one row: offsets[1]=0 <= offsets[0]=0",
+            ),
+            (
+                EngineError::ClassId {
+                    index: 0,
+                    class: 2,
+                    classes: 2,
+                },
+                "class_order[0] must be in [0, 2), got 2",
+            ),
+            (
+                EngineError::PastTheEnd {
+                    available: 4,
+                    start: 3,
+                    count: 2,
+                },
+                "start + count must be <= len(class_order) * num_val = 4, got start=3, count=2",
+            ),
+        ];
+        for (error, text) in cases {
+            assert_eq!(error.to_string(), text);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+//! Binding (feature "python"): `ferrosampler._core`; converts arguments, maps errors, releases the GIL, wraps arrays.
+
+mod args;
+mod engine;
+mod errors;
+mod weight_table;
+
+use pyo3::prelude::*;
+
+/// The Rust engine: every function is a pure function of its arguments (docs/spec.md).
+// gil_used = true until the module is audited for free-threaded Python (a later issue flips it).
+#[pymodule(gil_used = true)]
+mod _core {
+    use pyo3::prelude::*;
+
+    #[pymodule_export]
+    use super::engine::{
+        _set_min_chunk, bounded, bounded128, expand_seed, get_num_threads, keystream_words, permutation_stream,
+        pk_draws, set_num_threads, stream_id, strided_permutation, uniform_draws,
+    };
+    #[pymodule_export]
+    use super::weight_table::WeightTable;
+
+    #[pymodule_export]
+    const MAIN: u8 = crate::keystream::MAIN;
+    #[pymodule_export]
+    const CLASS_ORDER: u8 = crate::keystream::CLASS_ORDER;
+    #[pymodule_export]
+    const SPEC_VERSION: u32 = crate::SPEC_VERSION;
+
+    #[pymodule_export]
+    const PERMUTATIONS: (&str, &str) = ("feistel", "fisher-yates");
+
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        // The package version comes from Cargo.toml, its single source.
+        m.add("__version__", env!("CARGO_PKG_VERSION"))
+    }
+}

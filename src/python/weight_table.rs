@@ -1,0 +1,84 @@
+//! Binding of WeightTable (spec §7–§8): a frozen pyclass around the core's validated table.
+
+use numpy::PyArray1;
+use pyo3::prelude::*;
+
+use crate::python::args::{Arg, epoch_arg, float64_weights, strided_span_args, u64_arg};
+use crate::weights;
+
+type Array<'py, T> = Bound<'py, PyArray1<T>>;
+
+/// Validated integer masses of a weight vector, with the alias table built on first use.
+#[pyclass(frozen, module = "ferrosampler._core")]
+pub(crate) struct WeightTable {
+    table: weights::WeightTable,
+}
+
+#[pymethods]
+impl WeightTable {
+    #[new]
+    fn new(py: Python<'_>, weights: Arg) -> PyResult<Self> {
+        let weights = float64_weights(weights)?;
+        let weights = weights.as_slice()?;
+        let table = py.detach(|| weights::WeightTable::new(weights))?;
+        Ok(WeightTable { table })
+    }
+
+    #[getter]
+    fn n(&self) -> usize {
+        self.table.n()
+    }
+
+    #[getter]
+    fn nonzero(&self) -> usize {
+        self.table.nonzero()
+    }
+
+    fn integer_weights<'py>(&self, py: Python<'py>) -> PyResult<Array<'py, u64>> {
+        Ok(PyArray1::from_vec(py, self.table.masses_copy()?))
+    }
+
+    fn alias_table<'py>(&self, py: Python<'py>) -> PyResult<(Array<'py, u64>, Array<'py, u32>)> {
+        let (threshold, alias) = py.detach(|| self.table.alias_table())?;
+        Ok((PyArray1::from_vec(py, threshold), PyArray1::from_vec(py, alias)))
+    }
+
+    #[pyo3(signature = (seed, epoch, start, count, stride=None), text_signature = "(self, seed, epoch, start, count, stride=1)")]
+    fn alias_draws<'py>(
+        &self,
+        py: Python<'py>,
+        seed: Arg,
+        epoch: Arg,
+        start: Arg,
+        count: Arg,
+        stride: Option<Arg>,
+    ) -> PyResult<Array<'py, i64>> {
+        let (seed, epoch) = (u64_arg("seed", seed)?, epoch_arg(epoch)?);
+        let (start, count, stride) = strided_span_args(start, count, stride)?;
+        let out = py.detach(|| self.table.alias_draws(seed, epoch, start, count, stride))?;
+        Ok(PyArray1::from_vec(py, out))
+    }
+
+    fn without_replacement<'py>(&self, py: Python<'py>, seed: Arg, epoch: Arg, k: Arg) -> PyResult<Array<'py, i64>> {
+        let (seed, epoch, k) = (u64_arg("seed", seed)?, epoch_arg(epoch)?, u64_arg("k", k)?);
+        let out = py.detach(|| self.table.without_replacement(seed, epoch, k))?;
+        Ok(PyArray1::from_vec(py, out))
+    }
+
+    fn __len__(&self) -> usize {
+        self.table.n()
+    }
+
+    /// Rebuilds a table from `integer_weights()`: what pickle and deepcopy use.
+    #[staticmethod]
+    fn _from_integer_weights(masses: Vec<u64>) -> PyResult<Self> {
+        Ok(WeightTable {
+            table: weights::WeightTable::from_integer_weights(masses)?,
+        })
+    }
+
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (Vec<u64>,))> {
+        let rebuild = py.get_type::<WeightTable>().getattr("_from_integer_weights")?;
+        Ok((rebuild, (self.table.masses_copy()?,)))
+    }
+}

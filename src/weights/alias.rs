@@ -1,0 +1,110 @@
+//! Alias table (spec §7.2) and its draws (spec §7.3).
+
+use crate::bounded::multiply_shift;
+use crate::error::EngineError;
+use crate::keystream::{Keystream, MAIN};
+use crate::limits::{check_epoch, check_strided_span, vec_with_capacity, zeroed};
+use crate::threads;
+use crate::weights::masses::{CAPACITY, check_masses};
+
+/// One column: accept index j when the coin word is below `threshold`, else take `alias`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Column {
+    /// A full column stores 2^32 − 1 and aliases itself, which draws the same as a threshold of 2^32.
+    threshold: u32,
+    alias: u32,
+}
+
+/// Walker/Vose alias table with integer thresholds (spec §7.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AliasTable {
+    columns: Vec<Column>,
+}
+
+impl AliasTable {
+    /// The table of integer masses (§7.1's result; anything else is `InvalidMasses`).
+    pub fn build(masses: &[u64]) -> Result<Self, EngineError> {
+        check_masses(masses)?;
+        let n = masses.len() as u64;
+        let mut q: Vec<u64> = vec_with_capacity(n)?;
+        q.extend_from_slice(masses);
+        let mut columns: Vec<Column> = vec_with_capacity(n)?;
+        // n < 2^32 (checked), so every index fits in u32.
+        columns.extend((0..n as u32).map(|j| Column {
+            threshold: u32::MAX,
+            alias: j,
+        }));
+        // Two LIFO stacks filled in index order; together they never hold more than n indices.
+        let mut small: Vec<u32> = vec_with_capacity(n)?;
+        let mut large: Vec<u32> = vec_with_capacity(n)?;
+        for (j, &mass) in (0..n as u32).zip(masses) {
+            if mass < CAPACITY { small.push(j) } else { large.push(j) }
+        }
+        while let (Some(s), Some(l)) = (small.pop(), large.pop()) {
+            let q_s = q.get(s as usize).copied().unwrap_or(CAPACITY);
+            if let Some(column) = columns.get_mut(s as usize) {
+                // Small columns hold q_s < 2^32.
+                *column = Column {
+                    threshold: q_s as u32,
+                    alias: l,
+                };
+            }
+            if let Some(q_l) = q.get_mut(l as usize) {
+                // q_l ≥ 2^32 ≥ 2^32 − q_s: exact, never below zero.
+                *q_l -= CAPACITY - q_s;
+                if *q_l < CAPACITY { small.push(l) } else { large.push(l) }
+            }
+        }
+        // Exact arithmetic: every index left on a stack has q = 2^32 and keeps its full column.
+        Ok(AliasTable { columns })
+    }
+
+    pub fn len(&self) -> usize {
+        self.columns.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.columns.is_empty()
+    }
+
+    /// Thresholds (2^32 for a full column, as the spec writes them) and aliases.
+    pub fn columns(&self) -> Result<(Vec<u64>, Vec<u32>), EngineError> {
+        let n = self.columns.len() as u64;
+        let mut threshold: Vec<u64> = vec_with_capacity(n)?;
+        let mut alias: Vec<u32> = vec_with_capacity(n)?;
+        for (j, column) in (0u32..).zip(&self.columns) {
+            let full = column.threshold == u32::MAX && column.alias == j;
+            threshold.push(if full { CAPACITY } else { column.threshold.into() });
+            alias.push(column.alias);
+        }
+        Ok((threshold, alias))
+    }
+
+    /// Draws start + c·stride (c < count) of the epoch, three words each (spec §7.3).
+    pub fn draws(&self, seed: u64, epoch: u64, start: u64, count: u64, stride: u64) -> Result<Vec<i64>, EngineError> {
+        check_strided_span(start, count, stride)?;
+        check_epoch(epoch)?;
+        let mut out = zeroed(count)?;
+        threads::fill(&mut out, |first, chunk| {
+            let stream = Keystream::new(seed, MAIN, epoch)?;
+            // Position p starts at word 3p (3 · p < 3 · 2^64: far below the keystream's 2^68 words).
+            stream.read_strided(3, start + first * stride, stride, chunk, |s| self.draw(s));
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// One draw: a u64 picks the column, a u32 coin accepts it or takes its alias.
+    #[inline]
+    fn draw(&self, stream: &mut Keystream) -> i64 {
+        let x = stream.next_u64();
+        let coin = stream.next_u32();
+        let j = multiply_shift(x, self.columns.len() as u64);
+        // j < n = len, so the column exists (and `build` never makes an empty table).
+        let chosen = match self.columns.get(j as usize) {
+            Some(column) if coin >= column.threshold => column.alias.into(),
+            _ => j,
+        };
+        chosen as i64
+    }
+}

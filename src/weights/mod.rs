@@ -1,0 +1,11 @@
+//! Weights (spec §7–§8): float weights to exact integer masses, the alias table, sampling without replacement.
+
+pub mod alias;
+pub mod masses;
+pub mod table;
+pub mod without_replacement;
+
+pub use alias::AliasTable;
+pub use masses::{CAPACITY, check_masses, integer_weights};
+pub use table::WeightTable;
+pub use without_replacement::weighted_without_replacement;

@@ -1,0 +1,84 @@
+//! WeightTable (spec §7–§8): validated integer masses, with the alias table built on first use.
+
+use std::sync::OnceLock;
+
+use crate::error::EngineError;
+use crate::limits::{check_strided_span, copy_of};
+use crate::weights::alias::AliasTable;
+use crate::weights::masses::{check_masses, integer_weights};
+use crate::weights::without_replacement::{check_k, draw};
+
+/// The integer masses of a weight vector and what samplers draw from them.
+#[derive(Debug)]
+pub struct WeightTable {
+    masses: Vec<u64>,
+    nonzero: usize,
+    alias: OnceLock<AliasTable>,
+}
+
+impl WeightTable {
+    /// From float weights (spec §7.1), refusing what `integer_weights` refuses.
+    pub fn new(weights: &[f64]) -> Result<Self, EngineError> {
+        Self::from_integer_weights(integer_weights(weights)?)
+    }
+
+    /// From integer masses (what pickling keeps), refusing any that §7.1 could not have produced.
+    pub fn from_integer_weights(masses: Vec<u64>) -> Result<Self, EngineError> {
+        let nonzero = check_masses(&masses)?;
+        Ok(WeightTable {
+            masses,
+            nonzero,
+            alias: OnceLock::new(),
+        })
+    }
+
+    pub fn masses(&self) -> &[u64] {
+        &self.masses
+    }
+
+    pub fn n(&self) -> usize {
+        self.masses.len()
+    }
+
+    pub fn nonzero(&self) -> usize {
+        self.nonzero
+    }
+
+    /// The alias table, built once (two racing first calls may both build it; one is kept).
+    pub fn alias(&self) -> Result<&AliasTable, EngineError> {
+        if let Some(table) = self.alias.get() {
+            return Ok(table);
+        }
+        let table = AliasTable::build(&self.masses)?;
+        Ok(self.alias.get_or_init(|| table))
+    }
+
+    /// Thresholds and aliases (spec §7.2, as the golden vectors write them).
+    pub fn alias_table(&self) -> Result<(Vec<u64>, Vec<u32>), EngineError> {
+        self.alias()?.columns()
+    }
+
+    /// Draws start + c·stride (c < count) with replacement (spec §7.3).
+    pub fn alias_draws(
+        &self,
+        seed: u64,
+        epoch: u64,
+        start: u64,
+        count: u64,
+        stride: u64,
+    ) -> Result<Vec<i64>, EngineError> {
+        check_strided_span(start, count, stride)?;
+        self.alias()?.draws(seed, epoch, start, count, stride)
+    }
+
+    /// k distinct indices (spec §8), k ≤ `nonzero`.
+    pub fn without_replacement(&self, seed: u64, epoch: u64, k: u64) -> Result<Vec<i64>, EngineError> {
+        check_k(k, self.nonzero)?;
+        draw(&self.masses, seed, epoch, k)
+    }
+
+    /// A copy of the masses, made with fallible allocation (for pickling and `integer_weights()`).
+    pub fn masses_copy(&self) -> Result<Vec<u64>, EngineError> {
+        copy_of(&self.masses)
+    }
+}

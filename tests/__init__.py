@@ -1,0 +1,1 @@
+"""Python tests, grouped like the code (tests/*.rs are cargo's)."""

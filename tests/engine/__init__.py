@@ -1,0 +1,1 @@
+"""The engine functions: golden vectors, errors, Rust against the reference."""

@@ -1,0 +1,151 @@
+"""Both engines (the ``engine`` fixture) against tests/golden/vectors.json (also read by cargo test:
+tests/golden.rs)."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+
+import numpy as np
+
+import ferrosampler._core as rust
+import ferrosampler.reference as ref
+from ferrosampler.reference import _engine as reference
+
+GOLDEN = pathlib.Path(__file__).parents[1] / "golden"
+VECTORS = json.loads((GOLDEN / "vectors.json").read_text())
+V2 = json.loads((GOLDEN / "vectors-v2.json").read_text())
+
+
+def as_list(values) -> list[int]:
+    return [int(v) for v in values]
+
+
+def weights_of(case) -> np.ndarray:
+    return np.array([float.fromhex(w) for w in case["weights"]], dtype=np.float64)
+
+
+def test_spec_version() -> None:
+    # vectors.json keeps spec v1's cases (still valid in v2); vectors-v2.json adds v2's.
+    assert VECTORS["spec_version"] == 1
+    assert V2["spec_version"] == rust.SPEC_VERSION == 2
+
+
+def test_reference_spec_version_equals_the_rust_one() -> None:
+    assert ref.SPEC_VERSION == reference.SPEC_VERSION == rust.SPEC_VERSION
+
+
+def test_expand_seed(engine) -> None:
+    for case in VECTORS["expand_seed"]:
+        assert as_list(engine.expand_seed(case["seed"])) == case["key"]
+
+
+def test_keystream_words(engine) -> None:
+    for c in VECTORS["keystream_words"]:
+        assert as_list(engine.keystream_words(c["seed"], c["purpose"], c["epoch"], c["start"], c["count"])) == c["out"]
+
+
+def test_uniform_draws(engine) -> None:
+    for c in VECTORS["uniform_draws"]:
+        assert as_list(engine.uniform_draws(c["seed"], c["epoch"], c["n"], c["start"], c["count"])) == c["out"]
+
+
+def test_permutation_stream(engine) -> None:
+    for c in VECTORS["permutation_stream"]:
+        out = engine.permutation_stream(
+            c["seed"], c["purpose"], c["epoch"], c["n"], c["start"], c["count"], permutation="fisher-yates"
+        )
+        assert as_list(out) == c["out"]
+
+
+def test_strided_permutation(engine) -> None:
+    for c in VECTORS["strided_permutation"]:
+        out = engine.strided_permutation(
+            c["seed"], c["epoch"], c["n"], c["shuffle"], c["first"], c["stride"], c["count"], permutation="fisher-yates"
+        )
+        assert as_list(out) == c["out"]
+
+
+def test_integer_weights_and_alias_table(engine) -> None:
+    for c in VECTORS["integer_weights"]:
+        table = engine.WeightTable(weights_of(c))
+        assert as_list(table.integer_weights()) == c["q"]
+        thresholds, aliases = table.alias_table()
+        assert as_list(thresholds) == c["threshold"]
+        assert as_list(aliases) == c["alias"]
+
+
+def test_alias_draws(engine) -> None:
+    for c in VECTORS["alias_draws"]:
+        table = engine.WeightTable(weights_of(c))
+        assert as_list(table.alias_draws(c["seed"], c["epoch"], c["start"], c["count"])) == c["out"]
+
+
+def test_without_replacement(engine) -> None:
+    for c in VECTORS["without_replacement"]:
+        table = engine.WeightTable(weights_of(c))
+        assert as_list(table.without_replacement(c["seed"], c["epoch"], c["k"])) == c["out"]
+
+
+def test_pk_draws(engine) -> None:
+    for c in VECTORS["pk_draws"]:
+        out = engine.pk_draws(
+            c["seed"],
+            c["epoch"],
+            np.array(c["rows"], dtype=np.int64),
+            np.array(c["offsets"], dtype=np.int64),
+            np.array(c["class_order"], dtype=np.int64),
+            c["num_val"],
+            c["start"],
+            c["count"],
+        )
+        assert as_list(out) == c["out"]
+
+
+# Spec v2: tests/golden/vectors-v2.json (tests/golden/generate_v2.py).
+
+
+def test_v2_bijections(engine) -> None:
+    for c in V2["bijections"]:
+        if c["n"] > 128:
+            keys = reference.round_keys(c["seed"], c["purpose"], c["epoch"], c["block"])
+            assert keys == c["round_keys"]
+        bijection = reference.Bijection.for_block(c["seed"], c["purpose"], c["epoch"], c["n"], c["block"])
+        assert bijection.width() == c["width"]
+        assert [bijection.inverse(v) for v in c["values"]] == c["offsets"]
+        # Through the engine: position block·n + offset of the stream, one strided call per case.
+        offsets = c["offsets"]
+        base = c["block"] * c["n"]
+        got = [
+            int(engine.permutation_stream(c["seed"], c["purpose"], c["epoch"], c["n"], base + offset, 1)[0])
+            for offset in offsets
+        ]
+        assert got == c["values"]
+
+
+def test_v2_permutation_stream(engine) -> None:
+    for c in V2["permutation_stream"]:
+        out = engine.permutation_stream(
+            c["seed"], c["purpose"], c["epoch"], c["n"], c["start"], c["count"], c["permutation"], c["stride"]
+        )
+        assert as_list(out) == c["out"]
+
+
+def test_v2_strided_permutation(engine) -> None:
+    for c in V2["strided_permutation"]:
+        args = (c["seed"], c["epoch"], c["n"], c["shuffle"], c["first"], c["stride"], c["count"])
+        assert as_list(engine.strided_permutation(*args, permutation=c["permutation"])) == c["out"]
+        assert as_list(engine.strided_permutation(*args)) == c["out"]  # the default
+
+
+def test_v2_strided_draws(engine) -> None:
+    for c in V2["uniform_draws"]:
+        out = engine.uniform_draws(c["seed"], c["epoch"], c["n"], c["start"], c["count"], stride=c["stride"])
+        assert as_list(out) == c["out"]
+    for c in V2["alias_draws"]:
+        table = engine.WeightTable(weights_of(c))
+        assert as_list(table.alias_draws(c["seed"], c["epoch"], c["start"], c["count"], stride=c["stride"])) == c["out"]
+    for c in V2["pk_draws"]:
+        arrays = [np.array(c[key], dtype=np.int64) for key in ("rows", "offsets", "class_order")]
+        out = engine.pk_draws(c["seed"], c["epoch"], *arrays, c["num_val"], c["start"], c["count"], stride=c["stride"])
+        assert as_list(out) == c["out"]

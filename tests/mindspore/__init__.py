@@ -1,0 +1,1 @@
+"""The mindspore.dataset-compatible samplers."""

@@ -1,0 +1,1 @@
+"""The torch.utils.data-compatible samplers."""
