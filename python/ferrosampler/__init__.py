@@ -5,12 +5,16 @@ mindspore.dataset-compatible ones and ``ferrosampler.reference`` the pure-Python
 reference implementation of docs/spec.md.
 """
 
+from ._balanced import class_balanced_weights, class_counts
 from ._checks import ArgumentTypeError
 from ._core import SPEC_VERSION
 from ._core import __version__ as __version__
 from ._samplers import (
     BatchSampler,
     DistributedSampler,
+    DistributedWeightedSampler,
+    MPerClassSampler,
+    PKBatchSampler,
     RandomSampler,
     SequentialSampler,
     SubsetRandomSampler,
@@ -23,9 +27,14 @@ __all__ = [
     "ArgumentTypeError",
     "BatchSampler",
     "DistributedSampler",
+    "DistributedWeightedSampler",
+    "MPerClassSampler",
+    "PKBatchSampler",
     "RandomSampler",
     "SequentialSampler",
     "SubsetRandomSampler",
     "WeightedRandomSampler",
+    "class_balanced_weights",
+    "class_counts",
     "manual_seed",
 ]

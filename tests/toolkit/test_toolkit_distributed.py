@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ferrosampler as fs
-from ferrosampler import _toolkit, _toolkit_reference
-from ferrosampler._toolkit import DistributedWeightedSampler, strided_alias_draws
+from ferrosampler import DistributedWeightedSampler, reference
+from ferrosampler.reference import _literal
 
 weights = st.lists(st.floats(0, 100, allow_nan=False), min_size=1, max_size=40).filter(lambda w: any(x > 0 for x in w))
 
@@ -49,19 +49,21 @@ def test_rust_reference_literal_agree(w, g, replicas, replacement, seed, drop_la
     if not replacement:
         g = min(g, sum(x > 0 for x in w))
     rust = _ranks(DistributedWeightedSampler, w, g, replicas, replacement, seed, 1, drop_last)
-    ref = _ranks(_toolkit_reference.DistributedWeightedSampler, w, g, replicas, replacement, seed, 1, drop_last)
+    ref = _ranks(reference.DistributedWeightedSampler, w, g, replicas, replacement, seed, 1, drop_last)
     for r in range(replicas):
-        literal = _toolkit_reference.distributed_weighted_literal(w, g, replicas, r, replacement, seed, 1, drop_last)
+        literal = _literal.distributed_weighted_literal(w, g, replicas, r, replacement, seed, 1, drop_last)
         assert rust[r].tolist() == ref[r].tolist() == literal
 
 
-def test_strided_paths_agree_and_seek():
+def test_rank_reads_are_strided_alias_draws_and_seek():
     table = fs.WeightedRandomSampler([1.0, 2.0, 0.0, 5.0], 1).__dict__["_table"]
     whole = np.asarray(table.alias_draws(7, 2, 0, 20000))
-    for stride in (1, 3, 63, 64, 200):
-        for first in (0, 5):
-            count = (20000 - first - 1) // stride + 1
-            assert np.array_equal(strided_alias_draws(table, 7, 2, first, stride, count), whole[first::stride])
+    for replicas in (1, 3, 64, 200):
+        s = DistributedWeightedSampler([1.0, 2.0, 0.0, 5.0], 20000, num_replicas=replicas, rank=replicas // 2, seed=7)
+        s.set_epoch(2)
+        part = s.epoch_indices()
+        inside = len(range(replicas // 2, 20000, replicas))
+        assert np.array_equal(part[:inside], whole[replicas // 2 :: replicas])
     s = DistributedWeightedSampler(np.ones(1000), 1000, num_replicas=4, rank=2, seed=5)
     full = s.epoch_indices()
     assert np.array_equal(s.rank_indices(100, 50), full[100:150])
@@ -103,4 +105,7 @@ def test_errors(kwargs, error, text):
 def test_needs_a_process_group_or_explicit_world():
     with pytest.raises(ValueError, match="process group"):
         DistributedWeightedSampler([1.0, 2.0])
-    assert _toolkit.PK_CLASSES == 2 and _toolkit.PK_ROWS == 3
+
+
+def test_stream_purposes(engine):
+    assert (engine.MAIN, engine.CLASS_ORDER, engine.PK_CLASSES, engine.PK_ROWS) == (0, 1, 2, 3)

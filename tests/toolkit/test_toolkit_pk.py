@@ -10,9 +10,10 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ferrosampler import _toolkit_reference as ref
-from ferrosampler._toolkit import BalancedClasses, MPerClassSampler, PKBatchSampler
+from ferrosampler import MPerClassSampler, PKBatchSampler, reference
+from ferrosampler._samplers._class_slots import BalancedClasses
 from ferrosampler.reference import _engine as reference_engine
+from ferrosampler.reference import _literal as ref
 
 SIZES = [30, 1, 7, 2, 12, 5, 3, 40, 9, 4, 6]  # 11 classes, some smaller than K
 LABELS = np.repeat(np.arange(len(SIZES)) * 10, SIZES)  # labels 0, 10, 20, …
@@ -69,7 +70,7 @@ def test_rust_reference_literal_agree(sizes, p, k, num_batches, seed, always):
         for rank in range(replicas):
             args = {"num_batches": num_batches, "seed": seed, "num_replicas": replicas, "rank": rank}
             rust = PKBatchSampler(labels, p, k, replacement_within_class=mode, **args).epoch_batches(4)
-            python = ref.PKBatchSampler(labels, p, k, replacement_within_class=mode, **args).epoch_batches(4)
+            python = reference.PKBatchSampler(labels, p, k, replacement_within_class=mode, **args).epoch_batches(4)
             literal = ref.pk_epoch_literal(
                 labels, p, k, num_batches, seed, 4, always=always, num_replicas=replicas, rank=rank
             )
@@ -168,7 +169,7 @@ def test_m_per_class_rust_reference_literal_agree(sizes, m, groups, length, seed
     for replicas, rank in ((1, 0), (2, 1)):
         args = {"seed": seed, "num_replicas": replicas, "rank": rank}
         rust = MPerClassSampler(labels, m, batch_size, length, **args).epoch_indices(2)
-        python = ref.MPerClassSampler(labels, m, batch_size, length, **args).epoch_indices(2)
+        python = reference.MPerClassSampler(labels, m, batch_size, length, **args).epoch_indices(2)
         literal = ref.m_per_class_literal(labels, m, batch_size, length, seed, 2, num_replicas=replicas, rank=rank)
         assert rust.tolist() == python.tolist() == literal
 

@@ -15,8 +15,7 @@ import pytest
 import torch
 
 import ferrosampler as fs
-from ferrosampler._balanced import FromLabelsMixin, class_balanced_weights, class_counts
-from ferrosampler._toolkit import DistributedWeightedSampler
+from ferrosampler import DistributedWeightedSampler, class_balanced_weights, class_counts
 
 stats = pytest.importorskip("scipy.stats")
 ALPHA = 1e-6
@@ -103,15 +102,11 @@ def test_errors(kwargs, error, text):
         class_balanced_weights(labels, **kwargs)
 
 
-class _Weighted(FromLabelsMixin, fs.WeightedRandomSampler):
-    """What WeightedRandomSampler.from_labels will be after the merge."""
-
-
 @pytest.mark.parametrize("seed", [1, 2])
 def test_chi_square_balanced_classes(seed):
     """class_balanced_weights + WeightedRandomSampler: every class drawn with probability 1/C."""
     labels = np.repeat(np.arange(6), [1000, 300, 50, 10, 3, 1])
-    sampler = _Weighted.from_labels(labels, 30000, seed=seed)
+    sampler = fs.WeightedRandomSampler.from_labels(labels, 30000, seed=seed)
     classes = labels[sampler.epoch_indices(0)]
     observed = np.bincount(classes, minlength=6)
     assert stats.chisquare(observed, np.full(6, 30000 / 6)).pvalue > ALPHA

@@ -6,15 +6,18 @@ from typing import Any
 
 import numpy as np
 
+from .._balanced import FromLabelsMixin
 from .._checks import boolean, positive_integer
 from .._iteration import CHUNK
+from .._reweighting import Reweightable
 from .._weights import torch_weights
 from ._random_epochs import _RandomEpochs
 
 
-class WeightedRandomSampler(_RandomEpochs):
+class WeightedRandomSampler(FromLabelsMixin, Reweightable, _RandomEpochs):
     """P(i) ∝ weights[i]: integer alias table with replacement (spec §7), exact
-    successive sampling without (spec §8). Weights are validated and snapshotted here."""
+    successive sampling without (spec §8). Weights are validated and snapshotted here;
+    ``set_weights`` replaces them from the next epoch on, ``from_labels`` builds them (spec §15)."""
 
     def __init__(
         self,
@@ -27,19 +30,27 @@ class WeightedRandomSampler(_RandomEpochs):
     ) -> None:
         self.num_samples = positive_integer("num_samples", num_samples)
         self.replacement = boolean("replacement", replacement)
-        self.weights = torch_weights(weights)
-        self._table = self._engine.WeightTable(self.weights)
-        if not self.replacement and self.num_samples > self._table.nonzero:
+        self._use_weights(self._prepare_weights(weights))
+        super().__init__(seed, generator)
+
+    def _prepare_weights(self, weights: Any) -> tuple[np.ndarray, Any]:
+        values = torch_weights(weights)
+        table = self._engine.WeightTable(values)
+        if not self.replacement and self.num_samples > table.nonzero:
             raise ValueError(
-                f"num_samples should be at most the number of non-zero weights ({self._table.nonzero}) "
+                f"num_samples should be at most the number of non-zero weights ({table.nonzero}) "
                 f"when replacement=False, but got num_samples={self.num_samples}"
             )
-        super().__init__(seed, generator)
+        return values, table
+
+    def _use_weights(self, prepared: tuple[np.ndarray, Any]) -> None:
+        self.weights, self._table = prepared
 
     def __len__(self) -> int:
         return self.num_samples
 
     def _shape(self) -> tuple[int, int]:
+        self._weights_for_new_epoch()
         return len(self.weights), self.num_samples
 
     def _chunk(self, n: int) -> int:
