@@ -11,7 +11,7 @@ import pytest
 
 DOCS = pathlib.Path(__file__).resolve().parents[2] / "docs"
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
-PAGES = ["index.md", "getting-started-torch.md", "getting-started-mindspore.md"]
+PAGES = ["index.md", "getting-started-torch.md", "getting-started-mindspore.md", "imbalance.md"]
 
 SNIPPETS = [
     pytest.param(code, id=f"{page}-{number}")
