@@ -69,7 +69,7 @@ def sized_length(name: str, value: Any) -> int:
         raise ArgumentTypeError(f"{name} must have a len(), got an object of type {type(value).__name__}") from None
 
 
-PERMUTATIONS = ("feistel", "fisher-yates")  # the engine's accepted values, default first (engine v2)
+PERMUTATIONS = ("feistel", "fisher-yates")  # _core.PERMUTATIONS (a test checks), default first
 
 
 def permutation_value(value: Any) -> str:

@@ -6,7 +6,6 @@ from typing import Any
 
 from .._checks import boolean, permutation_value, positive_integer, sized_length
 from .._iteration import CHUNK
-from .._permutations import permutation_keywords
 from ._random_epochs import _RandomEpochs
 
 
@@ -66,5 +65,6 @@ class RandomSampler(_RandomEpochs):
     def _generate(self, seed: int, epoch: int, n: int, start: int, count: int) -> Any:
         if self.replacement:
             return self._engine.uniform_draws(seed, epoch, n, start, count)
-        keywords = permutation_keywords(self._engine, self.permutation)
-        return self._engine.permutation_stream(seed, self._engine.MAIN, epoch, n, start, count, **keywords)
+        return self._engine.permutation_stream(
+            seed, self._engine.MAIN, epoch, n, start, count, permutation=self.permutation
+        )

@@ -9,7 +9,6 @@ import numpy as np
 
 from .._checks import ArgumentTypeError, permutation_value, sized_length
 from .._iteration import CHUNK
-from .._permutations import permutation_keywords
 from ._random_epochs import _RandomEpochs
 
 
@@ -41,8 +40,9 @@ class SubsetRandomSampler(_RandomEpochs):
         return len(self.indices), self.permutation
 
     def _generate(self, seed: int, epoch: int, n: int, start: int, count: int) -> Any:
-        keywords = permutation_keywords(self._engine, self.permutation)
-        return self._engine.permutation_stream(seed, self._engine.MAIN, epoch, n, start, count, **keywords)
+        return self._engine.permutation_stream(
+            seed, self._engine.MAIN, epoch, n, start, count, permutation=self.permutation
+        )
 
     def _wrap(self, positions: Iterator[int]) -> Iterator[Any]:
         return map(self.indices.__getitem__, positions)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from .._checks import permutation_value
-from .._permutations import permutation_keywords
 from ._chain import _ChainedSampler
 from ._checks import capped, integer, num_samples_value
 from ._compat import Shuffle, config_seed
@@ -79,11 +78,10 @@ class DistributedSampler(_ChainedSampler):
         if owned == 0:
             return [0][start:]
         shuffled = self.shuffle == Shuffle.GLOBAL
-        keywords = permutation_keywords(self._engine, self.permutation)
         # Position c reads (first + c·D) mod n, so the rest starts at (first + start·D) mod n.
         resumed_first = (first + start * self.num_shards) % n
         return self._engine.strided_permutation(
-            seed, epoch, n, shuffled, resumed_first, self.num_shards, k - start, **keywords
+            seed, epoch, n, shuffled, resumed_first, self.num_shards, k - start, permutation=self.permutation
         )
 
     def _order_parameters(self) -> tuple[Any, ...]:

@@ -10,7 +10,6 @@ from .. import _limits
 from .._checks import permutation_value
 from .._classes import ClassRows
 from .._iteration import int64
-from .._permutations import permutation_keywords
 from ._chain import _ChainedSampler
 from ._checks import boolean, capped, integer, num_samples_value
 from ._compat import Shuffle
@@ -87,8 +86,9 @@ class PKSampler(_ChainedSampler):
         classes = self._labelled_classes(n)
         count = classes.num_classes
         if self.shuffle:  # block 0 of the CLASS_ORDER stream at epoch 0: the same order every epoch
-            keywords = permutation_keywords(self._engine, self.permutation)
-            stream = self._engine.permutation_stream(seed, self._engine.CLASS_ORDER, 0, count, 0, count, **keywords)
+            stream = self._engine.permutation_stream(
+                seed, self._engine.CLASS_ORDER, 0, count, 0, count, permutation=self.permutation
+            )
             class_order = int64(stream)
         else:
             class_order = np.arange(count, dtype=np.int64)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from .._checks import permutation_value
-from .._permutations import permutation_keywords
 from ._chain import _ChainedSampler
 from ._checks import boolean, capped, num_samples_value
 from ._compat import Shuffle
@@ -48,8 +47,9 @@ class RandomSampler(_ChainedSampler):
     def _positions(self, seed: int, epoch: int, n: int, k: int, start: int) -> Any:
         if self.replacement:
             return self._engine.uniform_draws(seed, epoch, n, start, k - start)
-        keywords = permutation_keywords(self._engine, self.permutation)
-        return self._engine.permutation_stream(seed, self._engine.MAIN, epoch, n, start, k - start, **keywords)
+        return self._engine.permutation_stream(
+            seed, self._engine.MAIN, epoch, n, start, k - start, permutation=self.permutation
+        )
 
     def _order_parameters(self) -> tuple[Any, ...]:
         permutation = None if self.replacement else self.permutation

@@ -8,7 +8,6 @@ import numpy as np
 
 from .._checks import permutation_value
 from .._iteration import int64
-from .._permutations import permutation_keywords
 from .._state import fingerprint
 from ._chain import _ChainedSampler
 from ._checks import num_samples_value, within_int64
@@ -96,8 +95,11 @@ class SubsetRandomSampler(SubsetSampler):
         super().__init__(indices, num_samples, seed=seed, dataset_size=dataset_size)
 
     def _positions(self, seed: int, epoch: int, n: int, k: int, start: int) -> np.ndarray:
-        keywords = permutation_keywords(self._engine, self.permutation)
-        order = int64(self._engine.permutation_stream(seed, self._engine.MAIN, epoch, k, start, k - start, **keywords))
+        order = int64(
+            self._engine.permutation_stream(
+                seed, self._engine.MAIN, epoch, k, start, k - start, permutation=self.permutation
+            )
+        )
         return self._ids[order]
 
     def _order_parameters(self) -> tuple[Any, ...]:
