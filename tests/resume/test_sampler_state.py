@@ -169,3 +169,43 @@ def test_abandoned_iterators_leave_no_threads_behind():
         iterator = iter(fs.RandomSampler(range(300_000), seed=seed))
         next(iterator)  # a chunk is being prefetched when the iterator is dropped
     assert threading.active_count() <= before + 2
+
+
+def test_permutation_is_checked_by_name():
+    import ferrosampler._core as core
+
+    assert core.PERMUTATIONS == fs._checks.PERMUTATIONS
+    for make in [
+        lambda p: fs.RandomSampler(range(3), permutation=p),
+        lambda p: fs.SubsetRandomSampler([1, 2], permutation=p),
+        lambda p: fm.RandomSampler(permutation=p),
+        lambda p: fm.SubsetRandomSampler([1], permutation=p),
+        lambda p: fm.DistributedSampler(2, 0, permutation=p),
+        lambda p: fm.PKSampler(1, permutation=p),
+    ]:
+        with pytest.raises(
+            ValueError, match="permutation must be one of 'feistel', 'fisher-yates', got permutation='x'"
+        ):
+            make("x")
+
+
+def test_fisher_yates_keeps_spec_v1_output():
+    import ferrosampler._core as core
+
+    n = 1000
+    v1 = core.permutation_stream(9, core.MAIN, 0, n, 0, n, permutation="fisher-yates").tolist()
+    assert fs.RandomSampler(range(n), seed=9, permutation="fisher-yates").epoch_indices(0).tolist() == v1
+    assert fs.RandomSampler(range(n), seed=9).epoch_indices(0).tolist() != v1
+
+
+def test_torch_samplers_are_torch_samplers():
+    import torch.utils.data
+
+    for sampler in [
+        fs.RandomSampler(range(3)),
+        fs.SubsetRandomSampler([1]),
+        fs.WeightedRandomSampler([1.0], 1),
+        fs.SequentialSampler(range(3)),
+        fs.BatchSampler(range(3), 2, False),
+    ]:
+        assert isinstance(sampler, torch.utils.data.Sampler)
