@@ -119,6 +119,15 @@ def memory_available() -> int | None:
     return None
 
 
+def load_average() -> str:
+    """1/5/15-minute load when the report is written: a shared machine's timings need it next to them."""
+    try:
+        one, five, fifteen = os.getloadavg()
+    except (AttributeError, OSError):  # Windows has no load average
+        return "unknown"
+    return f"{one:.2f} / {five:.2f} / {fifteen:.2f} (1 / 5 / 15 min, at the end of the run)"
+
+
 def usable_cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -155,6 +164,7 @@ def machine() -> list[tuple[str, str]]:
         ("CPU", cpu_model()),
         ("cores", f"{os.cpu_count()} logical, {usable_cores()} usable by this process"),
         ("memory", memory_total()),
+        ("load average", load_average()),
         ("OS", platform.platform()),
         *versions()[:5],
         ("git HEAD", git_head()),
