@@ -67,3 +67,12 @@ def sized_length(name: str, value: Any) -> int:
         return len(value)
     except TypeError:
         raise ArgumentTypeError(f"{name} must have a len(), got an object of type {type(value).__name__}") from None
+
+
+PERMUTATIONS = ("feistel", "fisher-yates")  # _core.PERMUTATIONS (a test checks), default first
+
+
+def permutation_value(value: Any) -> str:
+    if not isinstance(value, str) or value not in PERMUTATIONS:
+        raise ValueError(f"permutation must be one of 'feistel', 'fisher-yates', got permutation={value!r}")
+    return value

@@ -9,11 +9,13 @@ from __future__ import annotations
 import math
 import operator
 import sys
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
 from ._checks import ArgumentTypeError, is_integer
+from ._state import fingerprint
 
 __all__ = ["ClassLabels", "ClassRows", "class_labels"]
 
@@ -31,6 +33,11 @@ class ClassRows:
         sizes = np.bincount(class_of_row)
         self.num_classes = len(sizes)
         self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A hash of the grouping (for state fingerprints), computed once."""
+        return fingerprint(self.rows, self.offsets)
 
 
 class ClassLabels:

@@ -39,8 +39,8 @@ class Resumable:
     first position: a loaded state's place, else what ``default`` gives)."""
 
     _state_kind = ""
-    _progress: Progress | None = None
-    _resume: Place | None = None
+    _live: Progress | None = None
+    _resume_place: Place | None = None
 
     def _fingerprint(self) -> str:
         raise NotImplementedError
@@ -49,9 +49,9 @@ class Resumable:
         raise NotImplementedError
 
     def _live_place(self, idle: Place) -> Place:
-        if self._resume is not None:
-            return self._resume
-        progress = self._progress
+        if self._resume_place is not None:
+            return self._resume_place
+        progress = self._live
         if progress is not None:
             return Place(progress.epoch, progress.seed, progress.position())
         return idle
@@ -75,9 +75,14 @@ class Resumable:
         place = Place(state["epoch"], fixed_seed if fixed_seed is not None else seed, state["position"])
         if place.seed is None and place.position > 0:
             raise ValueError("state['epoch_seed'] is needed to resume an unseeded sampler mid-epoch")
-        self._resume, self._progress = place, None
+        self._resume_place, self._live = place, None
         return place
 
-    def _take_resume(self) -> Place | None:
-        place, self._resume = self._resume, None
+    def _keep_place_for(self, epoch: int) -> None:
+        """set_epoch to another epoch than the loaded state's drops the loaded position."""
+        if self._resume_place is not None and self._resume_place.epoch != epoch:
+            self._resume_place = None
+
+    def _take_place(self) -> Place | None:
+        place, self._resume_place = self._resume_place, None
         return place

@@ -72,8 +72,7 @@ class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, Distr
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch = epoch_value(epoch)
-        if self._resume is not None and self._resume.epoch != self.epoch:
-            self._resume = None
+        self._keep_place_for(self.epoch)
 
     def __len__(self) -> int:
         return self.num_samples
@@ -109,16 +108,16 @@ class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, Distr
         if epoch is not None:
             return self.rank_indices(0, None, epoch)
         self._weights_for_new_epoch()
-        place = self._take_resume()
+        place = self._take_place()
         start = 0 if place is None else place.position
         return self.rank_indices(start, None, self.epoch)
 
     def __iter__(self) -> Iterator[int]:
         self._weights_for_new_epoch()  # the epoch is fixed when iter() is called, as torch's DistributedSampler
         epoch = self.epoch
-        place = self._take_resume()
+        place = self._take_place()
         start = 0 if place is None else place.position
-        progress = self._progress = Progress(self.seed, epoch, start)
+        progress = self._live = Progress(self.seed, epoch, start)
         step = CHUNK if self.replacement else max(1, self.num_samples)
 
         def chunks() -> Iterator[tuple[int, list[int]]]:

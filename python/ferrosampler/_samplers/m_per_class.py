@@ -71,6 +71,11 @@ class MPerClassSampler(Resumable, _SeededEpochs, SamplerBase):
         self._unit_size = self.group * self.m_per_class
         self._units = math.ceil(self.list_size / self._unit_size)
 
+    def set_epoch(self, epoch: int) -> None:
+        """The epoch the next iteration produces (then it counts up by itself)."""
+        super().set_epoch(epoch)
+        self._keep_place_for(self.epoch)
+
     def __len__(self) -> int:
         return self.list_size
 
@@ -93,7 +98,7 @@ class MPerClassSampler(Resumable, _SeededEpochs, SamplerBase):
         return out[start - offset : stop - offset]
 
     def _begin(self) -> Place:
-        place = self._take_resume()
+        place = self._take_place()
         if place is None:
             seed, epoch = self._next_key()
             return Place(epoch, seed, 0)
@@ -118,7 +123,7 @@ class MPerClassSampler(Resumable, _SeededEpochs, SamplerBase):
         place = self._begin()
         seed, epoch = place.seed, place.epoch
         assert seed is not None
-        progress = self._progress = Progress(seed, epoch, place.position)
+        progress = self._live = Progress(seed, epoch, place.position)
         step = max(_UNIT_CHUNK, self._unit_size)
 
         def chunks() -> Iterator[tuple[int, list[int]]]:

@@ -67,6 +67,11 @@ class PKBatchSampler(Resumable, _SeededEpochs, SamplerBase):
         if self._per_rank * w * self.p * self.k > INT64_MAX:
             raise ValueError("num_batches * p * k must be below 2**63")
 
+    def set_epoch(self, epoch: int) -> None:
+        """The epoch the next iteration produces (then it counts up by itself)."""
+        super().set_epoch(epoch)
+        self._keep_place_for(self.epoch)
+
     def __len__(self) -> int:
         return self._per_rank
 
@@ -91,7 +96,7 @@ class PKBatchSampler(Resumable, _SeededEpochs, SamplerBase):
         return slot_rows(self._engine, seed, e, self.classes, schedule.batch(b), b * self.p, self.k, self._always)
 
     def _begin(self) -> Place:
-        place = self._take_resume()
+        place = self._take_place()
         if place is None:
             seed, epoch = self._next_key()
             return Place(epoch, seed, 0)
@@ -118,7 +123,7 @@ class PKBatchSampler(Resumable, _SeededEpochs, SamplerBase):
         place = self._begin()  # at the first next(), as the other random samplers
         seed, epoch = place.seed, place.epoch
         assert seed is not None
-        progress = self._progress = Progress(seed, epoch, place.position)
+        progress = self._live = Progress(seed, epoch, place.position)
 
         def chunks() -> Iterator[tuple[int, list[list[int]]]]:
             for first in range(place.position, self._per_rank, _BATCH_CHUNK):

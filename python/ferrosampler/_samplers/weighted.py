@@ -10,6 +10,7 @@ from .._balanced import FromLabelsMixin
 from .._checks import boolean, positive_integer
 from .._iteration import CHUNK
 from .._reweighting import Reweightable
+from .._state import fingerprint
 from .._weights import torch_weights
 from ._random_epochs import _RandomEpochs
 
@@ -17,7 +18,13 @@ from ._random_epochs import _RandomEpochs
 class WeightedRandomSampler(FromLabelsMixin, Reweightable, _RandomEpochs):
     """P(i) ∝ weights[i]: integer alias table with replacement (spec §7), exact
     successive sampling without (spec §8). Weights are validated and snapshotted here;
-    ``set_weights`` replaces them from the next epoch on, ``from_labels`` builds them (spec §15)."""
+    ``set_weights`` replaces them from the next epoch on, ``from_labels`` builds them (spec §15, §19).
+
+    Resume (spec §12) seeks in O(1) with replacement; without replacement the draws are
+    sequential, so the engine regenerates the epoch's prefix itself (in Rust, nothing
+    replayed through Python) and iteration continues after it."""
+
+    _state_kind = "torch.WeightedRandomSampler"
 
     def __init__(
         self,
@@ -33,7 +40,7 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _RandomEpochs):
         self._use_weights(self._prepare_weights(weights))
         super().__init__(seed, generator)
 
-    def _prepare_weights(self, weights: Any) -> tuple[np.ndarray, Any]:
+    def _prepare_weights(self, weights: Any) -> tuple[np.ndarray, Any, str]:
         values = torch_weights(weights)
         table = self._engine.WeightTable(values)
         if not self.replacement and self.num_samples > table.nonzero:
@@ -41,22 +48,25 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _RandomEpochs):
                 f"num_samples should be at most the number of non-zero weights ({table.nonzero}) "
                 f"when replacement=False, but got num_samples={self.num_samples}"
             )
-        return values, table
+        return values, table, fingerprint(values)  # once per snapshot, which never changes
 
-    def _use_weights(self, prepared: tuple[np.ndarray, Any]) -> None:
-        self.weights, self._table = prepared
+    def _use_weights(self, prepared: tuple[np.ndarray, Any, str]) -> None:
+        self.weights, self._table, self._weights_fingerprint = prepared
 
     def __len__(self) -> int:
         return self.num_samples
 
     def _shape(self) -> tuple[int, int]:
-        self._weights_for_new_epoch()
+        self._weights_for_new_epoch()  # read once at the start of an epoch
         return len(self.weights), self.num_samples
 
     def _chunk(self, n: int) -> int:
         return CHUNK if self.replacement else self.num_samples
 
-    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int) -> np.ndarray:
+    def _order_parameters(self) -> tuple[Any, ...]:
+        return self._weights_fingerprint, self.num_samples, self.replacement
+
+    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int) -> Any:
         if self.replacement:
             return self._table.alias_draws(seed, epoch, start, count)
-        return self._table.without_replacement(seed, epoch, count)
+        return self._table.without_replacement(seed, epoch, start + count)[start:]

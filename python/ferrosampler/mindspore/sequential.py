@@ -44,8 +44,11 @@ class SequentialSampler(_ChainedSampler):
             )
         return capped(self.num_samples, n - start)
 
-    def _positions(self, seed: int, epoch: int, n: int, k: int) -> np.ndarray:
-        return np.arange(self._start(), self._start() + k, dtype=np.int64)
+    def _positions(self, seed: int, epoch: int, n: int, k: int, start: int) -> np.ndarray:
+        return np.arange(self._start() + start, self._start() + k, dtype=np.int64)
+
+    def _order_parameters(self) -> tuple[Any, ...]:
+        return self.start_index, self.num_samples
 
     def _shuffles_itself(self) -> bool:
         return False

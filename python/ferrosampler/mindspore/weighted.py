@@ -9,6 +9,7 @@ import numpy as np
 from .._balanced import FromLabelsMixin
 from .._iteration import int64
 from .._reweighting import Reweightable
+from .._state import fingerprint
 from .._weights import is_real_number, mindspore_weights
 from ._chain import _ChainedSampler
 from ._checks import boolean, capped, num_samples_value
@@ -18,8 +19,9 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _ChainedSampler):
     """k = min(num_samples or N, N) indices of [0, len(weights)) with P(i) ∝ weights[i]:
     alias draws with replacement (spec §7), successive sampling without (spec §8) followed
     by the zero-weight indices in ascending order. Under a user-fixed seed every epoch is
-    the same (MindSpore reseeds identically each epoch). ``set_weights`` replaces the weights
-    from the next epoch on; ``from_labels`` builds them (spec §15)."""
+    the same (MindSpore reseeds identically each epoch). Resume seeks in O(1) with
+    replacement; without, the engine regenerates the epoch's draws itself (in Rust).
+    ``set_weights`` replaces the weights from the next epoch on; ``from_labels`` builds them (spec §15)."""
 
     def __init__(
         self,
@@ -54,6 +56,7 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _ChainedSampler):
     def _use_weights(self, prepared: tuple[list[Any], np.ndarray, Any]) -> None:
         self.weights, self._weight_values, self._table = prepared
         self._zero_weight_ids = np.flatnonzero(self._weight_values == 0)
+        self._weights_fingerprint = fingerprint(self._weight_values)  # once per snapshot, which never changes
 
     def _stream_epoch(self, epoch: int, seed_fixed: bool) -> int:
         return 0 if seed_fixed else epoch
@@ -73,10 +76,13 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _ChainedSampler):
             )
         return k
 
-    def _positions(self, seed: int, epoch: int, n: int, k: int) -> Any:
+    def _positions(self, seed: int, epoch: int, n: int, k: int, start: int) -> Any:
         self._weights_for_new_epoch()  # called once per epoch, before any of its positions
         if self.replacement:
-            return self._table.alias_draws(seed, epoch, 0, k)
+            return self._table.alias_draws(seed, epoch, start, k - start)
         drawn = self._table.without_replacement(seed, epoch, min(k, self._table.nonzero))
         # Zero weights have key +inf in MindSpore's Efraimidis–Spirakis: last, by index.
-        return np.concatenate([int64(drawn), self._zero_weight_ids[: k - len(drawn)]])
+        return np.concatenate([int64(drawn), self._zero_weight_ids[: k - len(drawn)]])[start:]
+
+    def _order_parameters(self) -> tuple[Any, ...]:
+        return self._weights_fingerprint, self.num_samples, self.replacement
