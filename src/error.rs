@@ -16,6 +16,12 @@ pub enum EngineError {
     },
     /// `start + count` reaches 2^64 (positions are below 2^64, spec §2).
     SpanTooLong { start: u64, count: u64 },
+    /// The last strided position `start + (count − 1)·stride` reaches 2^64 − 1 (the span rule, strided).
+    StridedSpanTooLong { start: u64, count: u64, stride: u64 },
+    /// `permutation=` names no block algorithm (spec §5).
+    UnknownPermutation { name: String },
+    /// A worker thread could not be started (the machine's limit, like an allocation).
+    Thread,
     /// Something is drawn from a population of size 0.
     EmptyPopulation { name: &'static str },
     /// An array of `elements` items (outputs or working memory) cannot be allocated.
@@ -59,6 +65,17 @@ impl fmt::Display for EngineError {
             Self::SpanTooLong { start, count } => {
                 write!(f, "start + count must be < 2**64, got start={start}, count={count}")
             }
+            Self::StridedSpanTooLong { start, count, stride } => write!(
+                f,
+                "start + (count - 1) * stride must be < 2**64 - 1, got start={start}, count={count}, stride={stride}"
+            ),
+            Self::UnknownPermutation { name } => {
+                write!(
+                    f,
+                    "permutation must be one of 'feistel', 'fisher-yates', got permutation={name}"
+                )
+            }
+            Self::Thread => write!(f, "cannot start a worker thread"),
             Self::EmptyPopulation { name } => write!(f, "{name} must be >= 1 when count > 0, got {name}=0"),
             Self::Allocation { elements } => write!(f, "cannot allocate {elements} indices"),
             Self::NoWeights => write!(f, "weights must not be empty"),

@@ -71,6 +71,41 @@ impl Keystream {
     }
 }
 
+/// Gaps up to this many words are read through; longer ones seek (a seek refills a 64-word buffer).
+const SKIP_LIMIT: u128 = 64;
+
+impl Keystream {
+    /// out[c] = read(stream at position start + c·stride), position p starting at word `words·p`:
+    /// the strided form of reading positions in order. Callers keep every position below 2^64.
+    pub(crate) fn read_strided<T>(
+        mut self,
+        words: u64,
+        start: u64,
+        stride: u64,
+        out: &mut [T],
+        mut read: impl FnMut(&mut Keystream) -> T,
+    ) {
+        let words = u128::from(words);
+        let gap = words * u128::from(stride.saturating_sub(1));
+        let mut position = u128::from(start);
+        self.rng.set_word_pos(words * position);
+        for slot in out.iter_mut() {
+            *slot = read(&mut self);
+            position += u128::from(stride);
+            if gap == 0 {
+                continue;
+            }
+            if gap <= SKIP_LIMIT {
+                for _ in 0..gap {
+                    self.rng.next_u32();
+                }
+            } else {
+                self.rng.set_word_pos(words * position);
+            }
+        }
+    }
+}
+
 /// Words [start, start + count) of stream (seed, purpose, epoch).
 pub fn keystream_words(seed: u64, purpose: u8, epoch: u64, start: u64, count: u64) -> Result<Vec<u32>, EngineError> {
     check_span(start, count)?;

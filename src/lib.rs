@@ -15,6 +15,7 @@ pub mod keystream;
 pub mod limits;
 pub mod permutation;
 pub mod sharding;
+pub mod threads;
 pub mod uniform;
 pub mod weights;
 
@@ -24,4 +25,4 @@ mod python;
 pub use error::EngineError;
 
 /// The version of docs/spec.md this crate implements; `_core.SPEC_VERSION` exports it.
-pub const SPEC_VERSION: u32 = 1;
+pub const SPEC_VERSION: u32 = 2;

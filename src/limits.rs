@@ -94,6 +94,20 @@ pub fn check_span(start: u64, count: u64) -> Result<(), EngineError> {
     Ok(())
 }
 
+/// Spec §2: positions start + c·stride (c < count, stride ≥ 1) are read; the last plus one is below
+/// 2^64, which at stride 1 is `check_span` (and its message).
+pub fn check_strided_span(start: u64, count: u64, stride: u64) -> Result<(), EngineError> {
+    POSITIVE_U64S.check("stride", stride.into())?;
+    if stride == 1 || count <= 1 {
+        return check_span(start, count);
+    }
+    let last = u128::from(start) + u128::from(count - 1) * u128::from(stride);
+    if last + 1 >= POSITION_LIMIT {
+        return Err(EngineError::StridedSpanTooLong { start, count, stride });
+    }
+    Ok(())
+}
+
 /// Spec §2/§4: a population size is at most 2^63, and at least 1 as soon as something is drawn.
 pub fn check_population(n: u64, count: u64) -> Result<(), EngineError> {
     POPULATIONS.check("n", n.into())?;
@@ -110,6 +124,14 @@ pub fn vec_with_capacity<T>(len: u64) -> Result<Vec<T>, EngineError> {
     let len = usize::try_from(len).map_err(|_| failed())?;
     let mut out = Vec::new();
     out.try_reserve_exact(len).map_err(|_| failed())?;
+    Ok(out)
+}
+
+/// `len` zeros, with fallible allocation: the output a parallel fill writes into.
+pub fn zeroed(len: u64) -> Result<Vec<i64>, EngineError> {
+    let mut out = vec_with_capacity(len)?;
+    // The capacity is exactly len, so this cannot reallocate (len fits usize: checked above).
+    out.resize(len as usize, 0);
     Ok(out)
 }
 

@@ -3,7 +3,7 @@
 use ferrosampler::SPEC_VERSION;
 use ferrosampler::classes::{ClassLayout, pk_draws};
 use ferrosampler::keystream::{expand_seed, keystream_words};
-use ferrosampler::permutation::permutation_stream;
+use ferrosampler::permutation::{Bijection, Permutation, feistel_values, permutation_stream, round_keys};
 use ferrosampler::sharding::strided_permutation;
 use ferrosampler::uniform::uniform_draws;
 use ferrosampler::weights::{AliasTable, WeightTable, integer_weights, weighted_without_replacement};
@@ -62,9 +62,9 @@ fn parse_hex_float(text: &str) -> f64 {
 }
 
 #[test]
-fn spec_version_is_one() {
+fn spec_versions() {
     assert_eq!(vectors()["spec_version"], 1);
-    assert_eq!(SPEC_VERSION, 1);
+    assert_eq!(SPEC_VERSION, 2);
 }
 
 #[test]
@@ -105,6 +105,7 @@ fn uniform_draws_match() {
             u64_of(c, "n"),
             u64_of(c, "start"),
             u64_of(c, "count"),
+            1,
         )
         .unwrap();
         assert_eq!(out, ints(c, "out"));
@@ -121,6 +122,8 @@ fn permutation_stream_matches() {
             u64_of(c, "n"),
             u64_of(c, "start"),
             u64_of(c, "count"),
+            Permutation::FisherYates,
+            1,
         )
         .unwrap();
         assert_eq!(out, ints(c, "out"));
@@ -138,6 +141,7 @@ fn strided_permutation_matches() {
             u64_of(c, "first"),
             u64_of(c, "stride"),
             u64_of(c, "count"),
+            Permutation::FisherYates,
         )
         .unwrap();
         assert_eq!(out, ints(c, "out"));
@@ -168,9 +172,12 @@ fn alias_draws_match() {
             u64_of(c, "count"),
         );
         let table = AliasTable::build(&integer_weights(&weights_of(c)).unwrap()).unwrap();
-        assert_eq!(table.draws(seed, epoch, start, count).unwrap(), ints(c, "out"));
+        assert_eq!(table.draws(seed, epoch, start, count, 1).unwrap(), ints(c, "out"));
         let weights = WeightTable::new(&weights_of(c)).unwrap();
-        assert_eq!(weights.alias_draws(seed, epoch, start, count).unwrap(), ints(c, "out"));
+        assert_eq!(
+            weights.alias_draws(seed, epoch, start, count, 1).unwrap(),
+            ints(c, "out")
+        );
     }
 }
 
@@ -200,6 +207,115 @@ fn pk_draws_match() {
             u64_of(c, "num_val"),
             u64_of(c, "start"),
             u64_of(c, "count"),
+            1,
+        )
+        .unwrap();
+        assert_eq!(out, ints(c, "out"));
+    }
+}
+
+// Spec v2 (tests/golden/vectors-v2.json, from tests/golden/generate_v2.py): the Feistel bijection and strided reads.
+
+fn vectors_v2() -> Value {
+    serde_json::from_str(include_str!("golden/vectors-v2.json")).expect("golden vectors are valid JSON")
+}
+
+fn permutation_of(case: &Value) -> Permutation {
+    let name = case["permutation"].as_str().expect("permutation");
+    Permutation::from_name(name, name).expect("a known permutation")
+}
+
+#[test]
+fn v2_spec_version() {
+    assert_eq!(vectors_v2()["spec_version"], 2);
+}
+
+#[test]
+fn v2_bijections_match() {
+    for c in vectors_v2()["bijections"].as_array().unwrap() {
+        let (seed, purpose, epoch) = (u64_of(c, "seed"), u64_of(c, "purpose") as u8, u64_of(c, "epoch"));
+        let (n, block) = (u64_of(c, "n"), u64_of(c, "block"));
+        let bijection = Bijection::for_block(seed, purpose, epoch, n, block).unwrap();
+        assert_eq!(u64::from(bijection.width()), u64_of(c, "width"));
+        if !c["round_keys"].is_null() {
+            assert_eq!(
+                round_keys(seed, purpose, epoch, block).unwrap().to_vec(),
+                uints(c, "round_keys")
+            );
+        }
+        let offsets = uints(c, "offsets");
+        let values = feistel_values(seed, purpose, epoch, n, block, &offsets).unwrap();
+        assert_eq!(values, ints(c, "values"), "n={n}");
+        for (&offset, &value) in offsets.iter().zip(&values) {
+            assert_eq!(bijection.apply(offset), value as u64);
+            assert_eq!(bijection.inverse(value as u64), offset);
+        }
+    }
+}
+
+#[test]
+fn v2_permutation_streams_match() {
+    for c in vectors_v2()["permutation_stream"].as_array().unwrap() {
+        let out = permutation_stream(
+            u64_of(c, "seed"),
+            u64_of(c, "purpose") as u8,
+            u64_of(c, "epoch"),
+            u64_of(c, "n"),
+            u64_of(c, "start"),
+            u64_of(c, "count"),
+            permutation_of(c),
+            u64_of(c, "stride"),
+        )
+        .unwrap();
+        assert_eq!(out, ints(c, "out"), "{c}");
+    }
+    for c in vectors_v2()["strided_permutation"].as_array().unwrap() {
+        let out = strided_permutation(
+            u64_of(c, "seed"),
+            u64_of(c, "epoch"),
+            u64_of(c, "n"),
+            c["shuffle"].as_bool().unwrap(),
+            u64_of(c, "first"),
+            u64_of(c, "stride"),
+            u64_of(c, "count"),
+            permutation_of(c),
+        )
+        .unwrap();
+        assert_eq!(out, ints(c, "out"), "{c}");
+    }
+}
+
+#[test]
+fn v2_strided_draws_match() {
+    let v = vectors_v2();
+    for c in v["uniform_draws"].as_array().unwrap() {
+        let (seed, epoch, n) = (u64_of(c, "seed"), u64_of(c, "epoch"), u64_of(c, "n"));
+        let (start, count, stride) = (u64_of(c, "start"), u64_of(c, "count"), u64_of(c, "stride"));
+        assert_eq!(
+            uniform_draws(seed, epoch, n, start, count, stride).unwrap(),
+            ints(c, "out")
+        );
+    }
+    for c in v["alias_draws"].as_array().unwrap() {
+        let table = WeightTable::new(&weights_of(c)).unwrap();
+        let (seed, epoch) = (u64_of(c, "seed"), u64_of(c, "epoch"));
+        let (start, count, stride) = (u64_of(c, "start"), u64_of(c, "count"), u64_of(c, "stride"));
+        assert_eq!(
+            table.alias_draws(seed, epoch, start, count, stride).unwrap(),
+            ints(c, "out")
+        );
+    }
+    for c in v["pk_draws"].as_array().unwrap() {
+        let layout = ClassLayout::new(ints(c, "rows"), ints(c, "offsets")).unwrap();
+        let out = pk_draws(
+            u64_of(c, "seed"),
+            u64_of(c, "epoch"),
+            &layout,
+            &ints(c, "class_order"),
+            u64_of(c, "num_val"),
+            u64_of(c, "start"),
+            u64_of(c, "count"),
+            u64_of(c, "stride"),
         )
         .unwrap();
         assert_eq!(out, ints(c, "out"));

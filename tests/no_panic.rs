@@ -4,7 +4,7 @@ mod common;
 
 use std::collections::{HashMap, HashSet};
 
-use common::{CASES, Expect, Gen, REFUSED, WORK, expect, judge, no_panic, population_ok, span_ok};
+use common::{CASES, Expect, Gen, REFUSED, WORK, expect, judge, no_panic, population_ok, span_ok, strided_span_ok};
 use ferrosampler::EngineError;
 use ferrosampler::bounded::{bounded, bounded128};
 use ferrosampler::classes::{ClassLayout, pk_draws};
@@ -12,7 +12,7 @@ use ferrosampler::keystream::{Keystream, expand_seed, keystream_words, stream_id
 use ferrosampler::limits::{
     EPOCH_LIMIT, check_epoch, check_population, check_purpose, check_span, copy_of, vec_with_capacity,
 };
-use ferrosampler::permutation::{permutation_stream, prefix_is_sparse};
+use ferrosampler::permutation::{Permutation, permutation_stream, prefix_is_sparse};
 use ferrosampler::sharding::strided_permutation;
 use ferrosampler::uniform::uniform_draws;
 use ferrosampler::weights::{integer_weights, weighted_without_replacement};
@@ -86,8 +86,9 @@ fn uniform_draws_never_panic() {
     let mut g = Gen(3);
     for case in 0..CASES {
         let (seed, epoch, n, start, count) = (g.u64(), g.epoch(), g.population(), g.u64(), g.count());
-        let what = format!("case {case}: uniform_draws({seed}, {epoch}, {n}, {start}, {count})");
-        let valid = epoch < EPOCH_LIMIT && span_ok(start, count) && population_ok(n, count);
+        let stride = g.stride();
+        let what = format!("case {case}: uniform_draws({seed}, {epoch}, {n}, {start}, {count}, {stride})");
+        let valid = epoch < EPOCH_LIMIT && strided_span_ok(start, count, stride) && population_ok(n, count);
         let expected = expect(valid, count);
         if expected == Expect::Skip {
             continue;
@@ -95,7 +96,7 @@ fn uniform_draws_never_panic() {
         if let Some(out) = judge(
             &what,
             &expected,
-            no_panic(&what, || uniform_draws(seed, epoch, n, start, count)),
+            no_panic(&what, || uniform_draws(seed, epoch, n, start, count, stride)),
         ) {
             assert_eq!(out.len() as u64, count, "{what}");
             assert!(out.iter().all(|&v| v >= 0 && (v as u64) < n), "{what}");
@@ -109,10 +110,17 @@ fn permutation_stream_never_panics() {
     for case in 0..CASES {
         let (seed, purpose, epoch) = (g.u64(), g.next() as u8, g.epoch());
         let (n, start, count) = (g.population(), g.u64(), g.count());
-        let what = format!("case {case}: permutation_stream({seed}, {purpose}, {epoch}, {n}, {start}, {count})");
-        let valid = epoch < EPOCH_LIMIT && span_ok(start, count) && population_ok(n, count);
+        // Feistel at any stride (O(count) work); Fisher–Yates at stride 1, whose work is modelled below.
+        let (permutation, stride) = match g.below(2) {
+            0 => (Permutation::Feistel, g.stride()),
+            _ => (Permutation::FisherYates, 1),
+        };
+        let what = format!(
+            "case {case}: permutation_stream({seed}, {purpose}, {epoch}, {n}, {start}, {count}, {permutation:?}, {stride})"
+        );
+        let valid = epoch < EPOCH_LIMIT && strided_span_ok(start, count, stride) && population_ok(n, count);
         // The first block computes its prefix up to start mod n + count, densely (n items) or sparsely.
-        let work = if n == 0 || count == 0 {
+        let work = if n == 0 || count == 0 || permutation == Permutation::Feistel {
             count
         } else {
             let length = (start % n).saturating_add(count).min(n);
@@ -123,13 +131,15 @@ fn permutation_stream_never_panics() {
         if expected == Expect::Skip {
             continue;
         }
-        let result = no_panic(&what, || permutation_stream(seed, purpose, epoch, n, start, count));
+        let result = no_panic(&what, || {
+            permutation_stream(seed, purpose, epoch, n, start, count, permutation, stride)
+        });
         if let Some(out) = judge(&what, &expected, result) {
             assert_eq!(out.len() as u64, count, "{what}");
             // Within a block, no value repeats.
             let mut seen: HashMap<u64, HashSet<i64>> = HashMap::new();
             for (i, &v) in (0u64..).zip(&out) {
-                let position = start + i;
+                let position = start + i * stride;
                 assert!(v >= 0 && (v as u64) < n, "{what}");
                 assert!(
                     seen.entry(position / n).or_default().insert(v),
@@ -146,13 +156,15 @@ fn strided_permutation_never_panics() {
     for case in 0..CASES {
         let (seed, epoch, n, shuffle) = (g.u64(), g.epoch(), g.population(), g.below(2) == 1);
         let (first, stride, count) = (g.u64(), if g.below(4) == 0 { 0 } else { g.u64() }, g.count());
-        let what =
-            format!("case {case}: strided_permutation({seed}, {epoch}, {n}, {shuffle}, {first}, {stride}, {count})");
+        let permutation = g.pick(&[Permutation::Feistel, Permutation::FisherYates]);
+        let what = format!(
+            "case {case}: strided_permutation({seed}, {epoch}, {n}, {shuffle}, {first}, {stride}, {count}, {permutation:?})"
+        );
         let valid = epoch < EPOCH_LIMIT && population_ok(n, count);
         let positions = |count: u64| {
             (0..count).map(move |c| ((u128::from(first) + u128::from(c) * u128::from(stride)) % u128::from(n)) as u64)
         };
-        let work = if !shuffle || n == 0 || count == 0 || count > WORK {
+        let work = if !shuffle || n == 0 || count == 0 || count > WORK || permutation == Permutation::Feistel {
             count
         } else {
             let length = positions(count).max().unwrap_or(0) + 1;
@@ -164,7 +176,7 @@ fn strided_permutation_never_panics() {
             continue;
         }
         let result = no_panic(&what, || {
-            strided_permutation(seed, epoch, n, shuffle, first, stride, count)
+            strided_permutation(seed, epoch, n, shuffle, first, stride, count, permutation)
         });
         if let Some(out) = judge(&what, &expected, result) {
             assert_eq!(out.len() as u64, count, "{what}");
@@ -185,33 +197,37 @@ fn strided_permutation_never_panics() {
 
 #[test]
 fn issue_11_cases_are_errors_or_answers() {
+    const FY: Permutation = Permutation::FisherYates;
     let huge = |result: Result<Vec<i64>, EngineError>| matches!(result, Err(EngineError::Allocation { .. }));
     // A large `first` needs the prefix up to it: 2^63 items densely, which is refused, not aborted.
-    assert!(huge(strided_permutation(1, 0, 1 << 63, true, (1 << 63) - 1, 1, 1)));
+    assert!(huge(strided_permutation(1, 0, 1 << 63, true, (1 << 63) - 1, 1, 1, FY)));
     // stride = 0 reads one position: a 6-item sparse prefix, whatever the count.
-    let out = strided_permutation(1, 0, 1 << 40, true, 5, 0, 3).unwrap();
+    let out = strided_permutation(1, 0, 1 << 40, true, 5, 0, 3, FY).unwrap();
     assert!(out[0] == out[1] && out[1] == out[2]);
-    assert_eq!(strided_permutation(7, 0, 1 << 40, true, 5, 7, 6).unwrap().len(), 6);
+    assert_eq!(strided_permutation(7, 0, 1 << 40, true, 5, 7, 6, FY).unwrap().len(), 6);
     assert_eq!(
-        strided_permutation(1, 0, 1 << 63, false, (1 << 63) - 1, 1 << 62, 5)
+        strided_permutation(1, 0, 1 << 63, false, (1 << 63) - 1, 1 << 62, 5, FY)
             .unwrap()
             .len(),
         5
     );
-    assert!(huge(strided_permutation(1, 0, 10, true, 0, 1, u64::MAX)));
-    assert!(huge(strided_permutation(1, 0, 1 << 63, true, 0, 1, 1 << 62)));
-    assert_eq!(permutation_stream(1, 0, 3, 1 << 63, 1 << 63, 19).unwrap().len(), 19);
-    assert!(huge(permutation_stream(1, 0, 3, 1 << 63, (1 << 63) - 1, 2)));
-    assert!(huge(uniform_draws(0, 0, 1, 0, 1 << 62)));
+    assert!(huge(strided_permutation(1, 0, 10, true, 0, 1, u64::MAX, FY)));
+    assert!(huge(strided_permutation(1, 0, 1 << 63, true, 0, 1, 1 << 62, FY)));
+    assert_eq!(
+        permutation_stream(1, 0, 3, 1 << 63, 1 << 63, 19, FY, 1).unwrap().len(),
+        19
+    );
+    assert!(huge(permutation_stream(1, 0, 3, 1 << 63, (1 << 63) - 1, 2, FY, 1)));
+    assert!(huge(uniform_draws(0, 0, 1, 0, 1 << 62, 1)));
     // Rust callers get the errors the binding used to add: n = 0, a bad class id, k too large.
     assert_eq!(
-        uniform_draws(0, 0, 0, 0, 5),
+        uniform_draws(0, 0, 0, 0, 5, 1),
         Err(EngineError::EmptyPopulation { name: "n" })
     );
-    assert!(permutation_stream(0, 0, 0, 0, 0, 1).is_err());
+    assert!(permutation_stream(0, 0, 0, 0, 0, 1, Permutation::Feistel, 1).is_err());
     let layout = ClassLayout::new(vec![0, 1, 2, 3], vec![0, 1, 4]).unwrap();
     assert_eq!(
-        pk_draws(0, 0, &layout, &[2], 1, 0, 1),
+        pk_draws(0, 0, &layout, &[2], 1, 0, 1, 1),
         Err(EngineError::ClassId {
             index: 0,
             class: 2,

@@ -4,7 +4,7 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{CASES, Expect, Gen, expect, judge, no_panic, span_ok};
+use common::{CASES, Expect, Gen, expect, judge, no_panic, strided_span_ok};
 use ferrosampler::classes::{ClassLayout, pk_draws};
 use ferrosampler::error::python_float_repr;
 use ferrosampler::limits::EPOCH_LIMIT;
@@ -61,25 +61,26 @@ fn pk_draws_never_panic() {
             .collect();
         let (seed, epoch, start, count) = (g.u64(), g.epoch(), g.u64(), g.count());
         let num_val = if g.below(2) == 0 { g.u64() } else { g.below(5) };
-        let what = format!("{what}, pk_draws({seed}, {epoch}, {class_order:?}, {num_val}, {start}, {count})");
+        let stride = g.stride();
+        let what = format!("{what}, pk_draws({seed}, {epoch}, {class_order:?}, {num_val}, {start}, {count}, {stride})");
         let ids_ok = class_order.iter().all(|&c| c >= 0 && (c as u64) < classes as u64);
         let available = class_order.len() as u128 * u128::from(num_val);
         let valid = epoch < EPOCH_LIMIT
-            && span_ok(start, count)
+            && strided_span_ok(start, count, stride)
             && num_val >= 1
             && ids_ok
-            && u128::from(start) + u128::from(count) <= available;
+            && end_of(start, count, stride) <= available;
         let expected = expect(valid, count);
         if expected == Expect::Skip {
             continue;
         }
         let result = no_panic(&what, || {
-            pk_draws(seed, epoch, &layout, &class_order, num_val, start, count)
+            pk_draws(seed, epoch, &layout, &class_order, num_val, start, count, stride)
         });
         if let Some(out) = judge(&what, &expected, result) {
             assert_eq!(out.len() as u64, count, "{what}");
             for (i, v) in (0u64..).zip(out) {
-                let position = start + i;
+                let position = start + i * stride;
                 let class = class_order[(position / num_val) as usize] as usize;
                 assert!(layout.class_rows(class).unwrap().contains(&v), "{what}");
             }
@@ -141,10 +142,13 @@ fn check_tables(g: &mut Gen, what: &str, mut masses: Vec<u64>) {
     let table = no_panic(&what, || WeightTable::from_integer_weights(masses.clone()));
     assert_eq!(table.is_ok(), valid, "{what}");
 
-    let (seed, epoch, start, count) = (g.u64(), g.epoch(), g.u64(), g.count());
+    let (seed, epoch, start, count, stride) = (g.u64(), g.epoch(), g.u64(), g.count(), g.stride());
     let k = if g.below(2) == 0 { g.u64() } else { g.below(nonzero + 2) };
-    let what = format!("{what}: draws({seed}, {epoch}, {start}, {count}), k={k}");
-    let expected = expect(valid && epoch < EPOCH_LIMIT && span_ok(start, count), count);
+    let what = format!("{what}: draws({seed}, {epoch}, {start}, {count}, {stride}), k={k}");
+    let expected = expect(
+        valid && epoch < EPOCH_LIMIT && strided_span_ok(start, count, stride),
+        count,
+    );
     if let (Ok(alias), false) = (&alias, expected == Expect::Skip) {
         let (threshold, aliases) = alias.columns().unwrap();
         let mut mass = vec![0u64; masses.len()];
@@ -156,14 +160,14 @@ fn check_tables(g: &mut Gen, what: &str, mut masses: Vec<u64>) {
         if let Some(out) = judge(
             &what,
             &expected,
-            no_panic(&what, || alias.draws(seed, epoch, start, count)),
+            no_panic(&what, || alias.draws(seed, epoch, start, count, stride)),
         ) {
             assert_eq!(out.len() as u64, count, "{what}");
             assert!(out.iter().all(|&j| masses[j as usize] > 0), "{what}");
         }
     }
     if let (Ok(table), false) = (&table, expected == Expect::Skip) {
-        let result = no_panic(&what, || table.alias_draws(seed, epoch, start, count));
+        let result = no_panic(&what, || table.alias_draws(seed, epoch, start, count, stride));
         judge(&what, &expected, result);
         assert_eq!(table.alias_table().unwrap(), alias.as_ref().unwrap().columns().unwrap());
         assert_eq!(table.masses_copy().unwrap(), masses);
@@ -182,5 +186,13 @@ fn check_tables(g: &mut Gen, what: &str, mut masses: Vec<u64>) {
             no_panic(&what, || table.without_replacement(seed, epoch, k)).is_err(),
             "{what}"
         );
+    }
+}
+
+/// One past the last strided position read (start when nothing is read).
+fn end_of(start: u64, count: u64, stride: u64) -> u128 {
+    match count {
+        0 => u128::from(start),
+        _ => u128::from(start) + u128::from(count - 1) * u128::from(stride) + 1,
     }
 }

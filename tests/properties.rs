@@ -3,7 +3,7 @@
 use ferrosampler::EngineError;
 use ferrosampler::bounded::{bounded, bounded128};
 use ferrosampler::keystream::Keystream;
-use ferrosampler::permutation::permutation_stream;
+use ferrosampler::permutation::{Permutation, permutation_stream};
 use ferrosampler::uniform::uniform_draws;
 use ferrosampler::weights::{AliasTable, CAPACITY, integer_weights, weighted_without_replacement};
 
@@ -31,21 +31,45 @@ fn bounded_stays_in_range_and_hits_the_ends() {
 
 #[test]
 fn seeking_equals_slicing() {
-    let full = uniform_draws(1, 2, 1000, 0, 300).unwrap();
-    assert_eq!(uniform_draws(1, 2, 1000, 123, 50).unwrap(), full[123..173]);
-    let perms = permutation_stream(1, 0, 2, 37, 0, 300).unwrap();
-    assert_eq!(permutation_stream(1, 0, 2, 37, 100, 120).unwrap(), perms[100..220]);
+    let full = uniform_draws(1, 2, 1000, 0, 300, 1).unwrap();
+    assert_eq!(uniform_draws(1, 2, 1000, 123, 50, 1).unwrap(), full[123..173]);
+    for permutation in [Permutation::Feistel, Permutation::FisherYates] {
+        for n in [37, 1000] {
+            let perms = permutation_stream(1, 0, 2, n, 0, 3000, permutation, 1).unwrap();
+            assert_eq!(
+                permutation_stream(1, 0, 2, n, 100, 1200, permutation, 1).unwrap(),
+                perms[100..1300]
+            );
+            // Strided reads are slices with a step.
+            let strided = permutation_stream(1, 0, 2, n, 5, 100, permutation, 29).unwrap();
+            let stepped: Vec<i64> = perms[5..].iter().step_by(29).take(100).copied().collect();
+            assert_eq!(strided, stepped);
+        }
+    }
+    let strided = uniform_draws(1, 2, 1000, 7, 20, 13).unwrap();
+    let stepped: Vec<i64> = full[7..].iter().step_by(13).take(20).copied().collect();
+    assert_eq!(strided, stepped);
 }
 
 #[test]
 fn permutation_blocks_are_permutations() {
-    for n in [1u64, 2, 3, 16, 17, 100] {
-        let out = permutation_stream(9, 0, 0, n, 0, 3 * n).unwrap();
-        for block in out.chunks(n as usize) {
-            let mut sorted = block.to_vec();
-            sorted.sort_unstable();
-            assert_eq!(sorted, (0..n as i64).collect::<Vec<_>>());
+    for permutation in [Permutation::Feistel, Permutation::FisherYates] {
+        for n in [1u64, 2, 3, 16, 17, 100, 128, 129, 256, 257, 1000] {
+            let out = permutation_stream(9, 0, 0, n, 0, 3 * n, permutation, 1).unwrap();
+            for block in out.chunks(n as usize) {
+                let mut sorted = block.to_vec();
+                sorted.sort_unstable();
+                assert_eq!(sorted, (0..n as i64).collect::<Vec<_>>());
+            }
         }
+    }
+    // Up to 128 the Feistel default is the v1 Fisher–Yates block itself (spec §5.3).
+    for n in [1u64, 5, 100, 128] {
+        let feistel = permutation_stream(3, 1, 4, n, 7, 5 * n, Permutation::Feistel, 1).unwrap();
+        assert_eq!(
+            feistel,
+            permutation_stream(3, 1, 4, n, 7, 5 * n, Permutation::FisherYates, 1).unwrap()
+        );
     }
 }
 

@@ -9,15 +9,19 @@ import numpy.typing as npt
 __all__ = [
     "CLASS_ORDER",
     "MAIN",
+    "PERMUTATIONS",
     "SPEC_VERSION",
     "WeightTable",
     "__version__",
+    "_set_min_chunk",
     "bounded",
     "bounded128",
     "expand_seed",
+    "get_num_threads",
     "keystream_words",
     "permutation_stream",
     "pk_draws",
+    "set_num_threads",
     "stream_id",
     "strided_permutation",
     "uniform_draws",
@@ -26,6 +30,7 @@ __all__ = [
 MAIN: Final[int]
 CLASS_ORDER: Final[int]
 SPEC_VERSION: Final[int]
+PERMUTATIONS: Final[tuple[str, str]]
 __version__: Final[str]
 
 def expand_seed(seed: int) -> list[int]: ...
@@ -33,12 +38,26 @@ def stream_id(purpose: int, epoch: int) -> int: ...
 def bounded(x: int, n: int) -> int: ...
 def bounded128(x0: int, x1: int, r: int) -> int: ...
 def keystream_words(seed: int, purpose: int, epoch: int, start: int, count: int) -> npt.NDArray[np.uint32]: ...
-def uniform_draws(seed: int, epoch: int, n: int, start: int, count: int) -> npt.NDArray[np.int64]: ...
+def uniform_draws(seed: int, epoch: int, n: int, start: int, count: int, stride: int = 1) -> npt.NDArray[np.int64]: ...
 def permutation_stream(
-    seed: int, purpose: int, epoch: int, n: int, start: int, count: int
+    seed: int,
+    purpose: int,
+    epoch: int,
+    n: int,
+    start: int,
+    count: int,
+    permutation: str = "feistel",
+    stride: int = 1,
 ) -> npt.NDArray[np.int64]: ...
 def strided_permutation(
-    seed: int, epoch: int, n: int, shuffle: bool, first: int, stride: int, count: int
+    seed: int,
+    epoch: int,
+    n: int,
+    shuffle: bool,
+    first: int,
+    stride: int,
+    count: int,
+    permutation: str = "feistel",
 ) -> npt.NDArray[np.int64]: ...
 def pk_draws(
     seed: int,
@@ -49,7 +68,11 @@ def pk_draws(
     num_val: int,
     start: int,
     count: int,
+    stride: int = 1,
 ) -> npt.NDArray[np.int64]: ...
+def get_num_threads() -> int: ...
+def set_num_threads(n: int) -> None: ...
+def _set_min_chunk(n: int) -> None: ...
 
 @final
 class WeightTable:
@@ -60,7 +83,7 @@ class WeightTable:
     def nonzero(self) -> int: ...
     def integer_weights(self) -> npt.NDArray[np.uint64]: ...
     def alias_table(self) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]: ...
-    def alias_draws(self, seed: int, epoch: int, start: int, count: int) -> npt.NDArray[np.int64]: ...
+    def alias_draws(self, seed: int, epoch: int, start: int, count: int, stride: int = 1) -> npt.NDArray[np.int64]: ...
     def without_replacement(self, seed: int, epoch: int, k: int) -> npt.NDArray[np.int64]: ...
     def __len__(self) -> int: ...
     @staticmethod

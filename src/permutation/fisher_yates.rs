@@ -17,7 +17,7 @@ pub fn prefix_is_sparse(n: u64, length: u64) -> bool {
 
 /// The first `length` outputs of block `block` of a permutation of [0, n) (`length` is capped at n).
 /// Callers guarantee `n ≤ 2^63` and `block·n + length ≤ 2^64`; the keystream checks the epoch.
-pub(crate) fn fisher_yates_prefix(
+pub fn fisher_yates_prefix(
     seed: u64,
     purpose: u8,
     epoch: u64,

@@ -1,16 +1,54 @@
-//! Permutations (spec §5): the epoch as a sequence of independent permutation blocks, read by position.
+//! Permutations (spec §5): the epoch as a sequence of independent permutation blocks, read at strided
+//! positions; `Permutation` chooses the block algorithm (Feistel by default, Fisher–Yates = spec v1).
 
-// One file per block algorithm (spec version 1: fisher_yates); `block_prefix` chooses among them.
-
+mod feistel;
 mod fisher_yates;
+mod lanes;
 
-pub use fisher_yates::{SPARSE_RATIO, prefix_is_sparse};
+pub use feistel::{
+    Bijection, Feistel, LANES, MIX_1, MIX_2, ROUNDS, TABLE_MAX, bit_width, feistel_values, round_function, round_keys,
+};
+pub use fisher_yates::{SPARSE_RATIO, fisher_yates_prefix, prefix_is_sparse};
 
 use crate::error::EngineError;
-use crate::limits::{check_epoch, check_population, check_span, vec_with_capacity};
+use crate::limits::{check_epoch, check_population, check_strided_span, zeroed};
+use crate::threads;
 
-/// Positions [start, start + count) of a sequence of independent permutations of [0, n),
-/// block `b` keyed at u64 draw `b·n` of stream (seed, purpose, epoch).
+/// The block algorithms, by their Python names, default first.
+pub const PERMUTATIONS: [&str; 2] = ["feistel", "fisher-yates"];
+
+/// Which algorithm computes a permutation block (spec §5).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Permutation {
+    /// Spec §5.2–§5.3: random access, O(1) per offset (the default).
+    #[default]
+    Feistel,
+    /// Spec §5.1: spec v1's forward Fisher–Yates, O(prefix) per block.
+    FisherYates,
+}
+
+impl Permutation {
+    /// The algorithm named `name` ("feistel", "fisher-yates"); `quoted` is the name as the error shows it.
+    pub fn from_name(name: &str, quoted: &str) -> Result<Self, EngineError> {
+        match name {
+            "feistel" => Ok(Permutation::Feistel),
+            "fisher-yates" => Ok(Permutation::FisherYates),
+            _ => Err(EngineError::UnknownPermutation {
+                name: quoted.to_string(),
+            }),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Permutation::Feistel => "feistel",
+            Permutation::FisherYates => "fisher-yates",
+        }
+    }
+}
+
+/// Positions start + c·stride (c < count) of a sequence of independent permutations of [0, n).
+#[allow(clippy::too_many_arguments)]
 pub fn permutation_stream(
     seed: u64,
     purpose: u8,
@@ -18,34 +56,89 @@ pub fn permutation_stream(
     n: u64,
     start: u64,
     count: u64,
+    permutation: Permutation,
+    stride: u64,
 ) -> Result<Vec<i64>, EngineError> {
-    check_span(start, count)?;
+    check_strided_span(start, count, stride)?;
     check_population(n, count)?;
     check_epoch(epoch)?;
-    let mut out = vec_with_capacity(count)?;
-    // start + count < 2^64 (checked), and n ≥ 1 whenever the loop runs.
-    let end = start + count;
-    let mut position = start;
-    while position < end {
-        let block = position / n;
-        let offset = position % n;
-        // block·n ≤ position < end, so neither line overflows.
-        let last = (end - block * n).min(n);
-        let prefix = block_prefix(seed, purpose, epoch, n, block, last)?;
-        out.extend_from_slice(prefix.get(offset as usize..).unwrap_or_default());
-        position = block * n + last;
+    let mut out = zeroed(count)?;
+    match permutation {
+        // Every chunk is the same read from its own first position (all positions < 2^64: checked).
+        Permutation::Feistel => threads::fill(&mut out, |first, chunk| {
+            fill_feistel(seed, purpose, epoch, n, start + first * stride, stride, chunk)
+        })?,
+        // Fisher–Yates is sequential within a block: one thread.
+        Permutation::FisherYates => fill_fisher_yates(seed, purpose, epoch, n, start, stride, &mut out)?,
     }
     Ok(out)
 }
 
-/// The first `length ≤ n` outputs of block `block`, by the block algorithm of this spec version.
-pub(crate) fn block_prefix(
+/// The outputs of `out` that fall in one block: `(block, offset of the first, how many)`.
+fn block_run(n: u64, position: u64, stride: u64, remaining: usize) -> (u64, u64, usize) {
+    let (block, offset) = (position / n, position % n);
+    // Offsets offset + k·stride < n: ⌈(n − offset)/stride⌉ ≥ 1 of them.
+    let in_block = (n - offset).div_ceil(stride);
+    let take = usize::try_from(in_block).map_or(remaining, |in_block| in_block.min(remaining));
+    (block, offset, take)
+}
+
+/// Feistel blocks (spec §5.2): each block's offsets evaluated directly. Callers keep n ≥ 1 when
+/// `out` is not empty, stride ≥ 1 and every position < 2^64.
+fn fill_feistel(
     seed: u64,
     purpose: u8,
     epoch: u64,
     n: u64,
-    block: u64,
-    length: u64,
-) -> Result<Vec<i64>, EngineError> {
-    fisher_yates::fisher_yates_prefix(seed, purpose, epoch, n, block, length)
+    start: u64,
+    stride: u64,
+    out: &mut [i64],
+) -> Result<(), EngineError> {
+    let mut position = start;
+    let mut rest = out;
+    while !rest.is_empty() {
+        let (block, offset, take) = block_run(n, position, stride, rest.len());
+        let (run, tail) = rest.split_at_mut(take.min(rest.len()));
+        let bijection = Bijection::for_block(seed, purpose, epoch, n, block)?;
+        let mut next = offset;
+        bijection.fill_with(run, || {
+            let value = next;
+            // Only the value after the run's last can pass n (it is never used).
+            next = next.wrapping_add(stride);
+            value
+        });
+        rest = tail;
+        // The position after the run; past 2^64 only once nothing is left.
+        position = position.wrapping_add((take as u64).wrapping_mul(stride));
+    }
+    Ok(())
+}
+
+/// Fisher–Yates blocks (spec §5.1): each block's prefix up to its last offset read, once.
+fn fill_fisher_yates(
+    seed: u64,
+    purpose: u8,
+    epoch: u64,
+    n: u64,
+    start: u64,
+    stride: u64,
+    out: &mut [i64],
+) -> Result<(), EngineError> {
+    let mut position = start;
+    let mut rest = out;
+    while !rest.is_empty() {
+        let (block, offset, take) = block_run(n, position, stride, rest.len());
+        let (run, tail) = rest.split_at_mut(take.min(rest.len()));
+        // offset + (take − 1)·stride < n.
+        let last = offset + (take as u64 - 1) * stride;
+        let prefix = fisher_yates_prefix(seed, purpose, epoch, n, block, last + 1)?;
+        let step = usize::try_from(stride).unwrap_or(usize::MAX);
+        let picked = prefix.iter().skip(offset as usize).step_by(step);
+        for (slot, &value) in run.iter_mut().zip(picked) {
+            *slot = value;
+        }
+        rest = tail;
+        position = position.wrapping_add((take as u64).wrapping_mul(stride));
+    }
+    Ok(())
 }

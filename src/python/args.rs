@@ -5,7 +5,8 @@ use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
 use crate::error::EngineError;
-use crate::limits::{EPOCHS, IntRange, POPULATIONS, POSITIVE_U64S, PURPOSES, U64S, check_span};
+use crate::limits::{EPOCHS, IntRange, POPULATIONS, POSITIVE_U64S, PURPOSES, U64S, check_span, check_strided_span};
+use crate::permutation::Permutation;
 
 pub(crate) type Arg<'a, 'py> = &'a Bound<'py, PyAny>;
 
@@ -73,6 +74,28 @@ pub(crate) fn span_args(start: Arg, count: Arg) -> PyResult<(u64, u64)> {
     let (start, count) = (u64_arg("start", start)?, u64_arg("count", count)?);
     check_span(start, count)?;
     Ok((start, count))
+}
+
+/// (start, count, stride), refused in the reference's order: start, count, stride (≥ 1, default 1), then
+/// the last position (spec §2).
+pub(crate) fn strided_span_args(start: Arg, count: Arg, stride: Option<Arg>) -> PyResult<(u64, u64, u64)> {
+    let (start, count) = (u64_arg("start", start)?, u64_arg("count", count)?);
+    let stride = match stride {
+        Some(stride) => positive_u64_arg("stride", stride)?,
+        None => 1,
+    };
+    check_strided_span(start, count, stride)?;
+    Ok((start, count, stride))
+}
+
+/// `permutation=`: one of "feistel" (the default, also for None) and "fisher-yates".
+pub(crate) fn permutation_arg(value: Option<Arg>) -> PyResult<Permutation> {
+    let Some(value) = value.filter(|value| !value.is_none()) else {
+        return Ok(Permutation::default());
+    };
+    let quoted = value.repr()?.to_string();
+    let name = value.extract::<String>().unwrap_or_default();
+    Ok(Permutation::from_name(&name, &quoted)?)
 }
 
 /// A sequence of integers as a Vec<i64>, or TypeError naming the argument.

@@ -6,9 +6,10 @@ use pyo3::prelude::*;
 use crate::classes::{self, ClassLayout};
 use crate::limits::BOUNDED_NS;
 use crate::python::args::{
-    Arg, epoch_arg, integer_in, integers_arg, population_arg, positive_u64_arg, purpose_arg, span_args, u64_arg,
+    Arg, epoch_arg, integer_in, integers_arg, permutation_arg, population_arg, positive_u64_arg, purpose_arg,
+    span_args, strided_span_args, u64_arg,
 };
-use crate::{keystream, permutation, sharding, uniform};
+use crate::{keystream, permutation, sharding, threads, uniform};
 
 type Indices<'py> = Bound<'py, PyArray1<i64>>;
 
@@ -51,6 +52,7 @@ pub(crate) fn keystream_words<'py>(
 }
 
 #[pyfunction]
+#[pyo3(signature = (seed, epoch, n, start, count, stride=None), text_signature = "(seed, epoch, n, start, count, stride=1)")]
 pub(crate) fn uniform_draws<'py>(
     py: Python<'py>,
     seed: Arg,
@@ -58,15 +60,21 @@ pub(crate) fn uniform_draws<'py>(
     n: Arg,
     start: Arg,
     count: Arg,
+    stride: Option<Arg>,
 ) -> PyResult<Indices<'py>> {
     let (seed, epoch) = (u64_arg("seed", seed)?, epoch_arg(epoch)?);
-    let (start, count) = span_args(start, count)?;
+    let (start, count, stride) = strided_span_args(start, count, stride)?;
     let n = population_arg(n)?;
-    let out = py.detach(|| uniform::uniform_draws(seed, epoch, n, start, count))?;
+    let out = py.detach(|| uniform::uniform_draws(seed, epoch, n, start, count, stride))?;
     Ok(PyArray1::from_vec(py, out))
 }
 
 #[pyfunction]
+#[pyo3(
+    signature = (seed, purpose, epoch, n, start, count, permutation=None, stride=None),
+    text_signature = "(seed, purpose, epoch, n, start, count, permutation='feistel', stride=1)"
+)]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn permutation_stream<'py>(
     py: Python<'py>,
     seed: Arg,
@@ -75,15 +83,23 @@ pub(crate) fn permutation_stream<'py>(
     n: Arg,
     start: Arg,
     count: Arg,
+    permutation: Option<Arg>,
+    stride: Option<Arg>,
 ) -> PyResult<Indices<'py>> {
     let (seed, purpose, epoch) = (u64_arg("seed", seed)?, purpose_arg(purpose)?, epoch_arg(epoch)?);
-    let (start, count) = span_args(start, count)?;
+    let (start, count, stride) = strided_span_args(start, count, stride)?;
     let n = population_arg(n)?;
-    let out = py.detach(|| permutation::permutation_stream(seed, purpose, epoch, n, start, count))?;
+    let permutation = permutation_arg(permutation)?;
+    let out =
+        py.detach(|| permutation::permutation_stream(seed, purpose, epoch, n, start, count, permutation, stride))?;
     Ok(PyArray1::from_vec(py, out))
 }
 
 #[pyfunction]
+#[pyo3(
+    signature = (seed, epoch, n, shuffle, first, stride, count, permutation=None),
+    text_signature = "(seed, epoch, n, shuffle, first, stride, count, permutation='feistel')"
+)]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn strided_permutation<'py>(
     py: Python<'py>,
@@ -94,6 +110,7 @@ pub(crate) fn strided_permutation<'py>(
     first: Arg,
     stride: Arg,
     count: Arg,
+    permutation: Option<Arg>,
 ) -> PyResult<Indices<'py>> {
     let (seed, epoch) = (u64_arg("seed", seed)?, epoch_arg(epoch)?);
     let (first, stride, count) = (
@@ -103,11 +120,17 @@ pub(crate) fn strided_permutation<'py>(
     );
     let n = population_arg(n)?;
     let shuffle = shuffle.is_truthy()?;
-    let out = py.detach(|| sharding::strided_permutation(seed, epoch, n, shuffle, first, stride, count))?;
+    let permutation = permutation_arg(permutation)?;
+    let out =
+        py.detach(|| sharding::strided_permutation(seed, epoch, n, shuffle, first, stride, count, permutation))?;
     Ok(PyArray1::from_vec(py, out))
 }
 
 #[pyfunction]
+#[pyo3(
+    signature = (seed, epoch, rows, offsets, class_order, num_val, start, count, stride=None),
+    text_signature = "(seed, epoch, rows, offsets, class_order, num_val, start, count, stride=1)"
+)]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn pk_draws<'py>(
     py: Python<'py>,
@@ -119,14 +142,33 @@ pub(crate) fn pk_draws<'py>(
     num_val: Arg,
     start: Arg,
     count: Arg,
+    stride: Option<Arg>,
 ) -> PyResult<Indices<'py>> {
     let (seed, epoch) = (u64_arg("seed", seed)?, epoch_arg(epoch)?);
-    let (start, count) = span_args(start, count)?;
+    let (start, count, stride) = strided_span_args(start, count, stride)?;
     let num_val = positive_u64_arg("num_val", num_val)?;
     let rows = integers_arg("rows", rows)?;
     let offsets = integers_arg("offsets", offsets)?;
     let class_order = integers_arg("class_order", class_order)?;
     let layout = ClassLayout::new(rows, offsets)?;
-    let out = py.detach(|| classes::pk_draws(seed, epoch, &layout, &class_order, num_val, start, count))?;
+    let out = py.detach(|| classes::pk_draws(seed, epoch, &layout, &class_order, num_val, start, count, stride))?;
     Ok(PyArray1::from_vec(py, out))
+}
+
+#[pyfunction]
+pub(crate) fn get_num_threads() -> usize {
+    threads::num_threads()
+}
+
+#[pyfunction]
+pub(crate) fn set_num_threads(n: Arg) -> PyResult<()> {
+    let n = integer_in("n", n, threads::THREAD_COUNTS)?;
+    Ok(threads::set_num_threads(n as u64)?)
+}
+
+/// The smallest chunk a thread is given (a testing knob: the output is the same at every value).
+#[pyfunction]
+pub(crate) fn _set_min_chunk(n: Arg) -> PyResult<()> {
+    let n = integer_in("n", n, threads::CHUNK_SIZES)?;
+    Ok(threads::set_min_chunk(n as u64)?)
 }

@@ -1,7 +1,7 @@
 //! Binding errors: every `EngineError` becomes the Python exception the pure-Python reference raises.
 
 use pyo3::PyErr;
-use pyo3::exceptions::{PyMemoryError, PyValueError};
+use pyo3::exceptions::{PyMemoryError, PyRuntimeError, PyValueError};
 
 use crate::error::EngineError;
 
@@ -11,8 +11,11 @@ impl From<EngineError> for PyErr {
         // Listed in full so that a new variant has to choose its exception here.
         match error {
             EngineError::Allocation { .. } => PyMemoryError::new_err(message),
+            EngineError::Thread => PyRuntimeError::new_err(message),
             EngineError::OutOfRange { .. }
             | EngineError::SpanTooLong { .. }
+            | EngineError::StridedSpanTooLong { .. }
+            | EngineError::UnknownPermutation { .. }
             | EngineError::EmptyPopulation { .. }
             | EngineError::NoWeights
             | EngineError::TooManyWeights { .. }

@@ -15,8 +15,8 @@ mod _core {
 
     #[pymodule_export]
     use super::engine::{
-        bounded, bounded128, expand_seed, keystream_words, permutation_stream, pk_draws, stream_id,
-        strided_permutation, uniform_draws,
+        _set_min_chunk, bounded, bounded128, expand_seed, get_num_threads, keystream_words, permutation_stream,
+        pk_draws, set_num_threads, stream_id, strided_permutation, uniform_draws,
     };
     #[pymodule_export]
     use super::weight_table::WeightTable;
@@ -27,6 +27,9 @@ mod _core {
     const CLASS_ORDER: u8 = crate::keystream::CLASS_ORDER;
     #[pymodule_export]
     const SPEC_VERSION: u32 = crate::SPEC_VERSION;
+
+    #[pymodule_export]
+    const PERMUTATIONS: (&str, &str) = ("feistel", "fisher-yates");
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

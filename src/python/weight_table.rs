@@ -3,7 +3,7 @@
 use numpy::PyArray1;
 use pyo3::prelude::*;
 
-use crate::python::args::{Arg, epoch_arg, float64_weights, span_args, u64_arg};
+use crate::python::args::{Arg, epoch_arg, float64_weights, strided_span_args, u64_arg};
 use crate::weights;
 
 type Array<'py, T> = Bound<'py, PyArray1<T>>;
@@ -43,6 +43,7 @@ impl WeightTable {
         Ok((PyArray1::from_vec(py, threshold), PyArray1::from_vec(py, alias)))
     }
 
+    #[pyo3(signature = (seed, epoch, start, count, stride=None), text_signature = "(self, seed, epoch, start, count, stride=1)")]
     fn alias_draws<'py>(
         &self,
         py: Python<'py>,
@@ -50,10 +51,11 @@ impl WeightTable {
         epoch: Arg,
         start: Arg,
         count: Arg,
+        stride: Option<Arg>,
     ) -> PyResult<Array<'py, i64>> {
         let (seed, epoch) = (u64_arg("seed", seed)?, epoch_arg(epoch)?);
-        let (start, count) = span_args(start, count)?;
-        let out = py.detach(|| self.table.alias_draws(seed, epoch, start, count))?;
+        let (start, count, stride) = strided_span_args(start, count, stride)?;
+        let out = py.detach(|| self.table.alias_draws(seed, epoch, start, count, stride))?;
         Ok(PyArray1::from_vec(py, out))
     }
 

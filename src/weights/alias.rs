@@ -3,7 +3,8 @@
 use crate::bounded::multiply_shift;
 use crate::error::EngineError;
 use crate::keystream::{Keystream, MAIN};
-use crate::limits::{check_span, vec_with_capacity};
+use crate::limits::{check_epoch, check_strided_span, vec_with_capacity, zeroed};
+use crate::threads;
 use crate::weights::masses::{CAPACITY, check_masses};
 
 /// One column: accept index j when the coin word is below `threshold`, else take `alias`.
@@ -79,24 +80,31 @@ impl AliasTable {
         Ok((threshold, alias))
     }
 
-    /// Draws [start, start + count) of the epoch, three words each (spec §7.3).
-    pub fn draws(&self, seed: u64, epoch: u64, start: u64, count: u64) -> Result<Vec<i64>, EngineError> {
-        check_span(start, count)?;
-        let n = self.columns.len() as u64;
-        // 3 · start < 3 · 2^64: far below the keystream's 2^68 words.
-        let mut stream = Keystream::new(seed, MAIN, epoch)?.at_word(3 * u128::from(start));
-        let mut out = vec_with_capacity(count)?;
-        out.extend((0..count).map(|_| {
-            let x = stream.next_u64();
-            let coin = stream.next_u32();
-            let j = multiply_shift(x, n);
-            // j < n = len, so the column exists (and `build` never makes an empty table).
-            let chosen = match self.columns.get(j as usize) {
-                Some(column) if coin >= column.threshold => column.alias.into(),
-                _ => j,
-            };
-            chosen as i64
-        }));
+    /// Draws start + c·stride (c < count) of the epoch, three words each (spec §7.3).
+    pub fn draws(&self, seed: u64, epoch: u64, start: u64, count: u64, stride: u64) -> Result<Vec<i64>, EngineError> {
+        check_strided_span(start, count, stride)?;
+        check_epoch(epoch)?;
+        let mut out = zeroed(count)?;
+        threads::fill(&mut out, |first, chunk| {
+            let stream = Keystream::new(seed, MAIN, epoch)?;
+            // Position p starts at word 3p (3 · p < 3 · 2^64: far below the keystream's 2^68 words).
+            stream.read_strided(3, start + first * stride, stride, chunk, |s| self.draw(s));
+            Ok(())
+        })?;
         Ok(out)
+    }
+
+    /// One draw: a u64 picks the column, a u32 coin accepts it or takes its alias.
+    #[inline]
+    fn draw(&self, stream: &mut Keystream) -> i64 {
+        let x = stream.next_u64();
+        let coin = stream.next_u32();
+        let j = multiply_shift(x, self.columns.len() as u64);
+        // j < n = len, so the column exists (and `build` never makes an empty table).
+        let chosen = match self.columns.get(j as usize) {
+            Some(column) if coin >= column.threshold => column.alias.into(),
+            _ => j,
+        };
+        chosen as i64
     }
 }

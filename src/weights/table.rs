@@ -3,7 +3,7 @@
 use std::sync::OnceLock;
 
 use crate::error::EngineError;
-use crate::limits::{check_span, copy_of};
+use crate::limits::{check_strided_span, copy_of};
 use crate::weights::alias::AliasTable;
 use crate::weights::masses::{check_masses, integer_weights};
 use crate::weights::without_replacement::{check_k, draw};
@@ -58,10 +58,17 @@ impl WeightTable {
         self.alias()?.columns()
     }
 
-    /// Draws [start, start + count) with replacement (spec §7.3).
-    pub fn alias_draws(&self, seed: u64, epoch: u64, start: u64, count: u64) -> Result<Vec<i64>, EngineError> {
-        check_span(start, count)?;
-        self.alias()?.draws(seed, epoch, start, count)
+    /// Draws start + c·stride (c < count) with replacement (spec §7.3).
+    pub fn alias_draws(
+        &self,
+        seed: u64,
+        epoch: u64,
+        start: u64,
+        count: u64,
+        stride: u64,
+    ) -> Result<Vec<i64>, EngineError> {
+        check_strided_span(start, count, stride)?;
+        self.alias()?.draws(seed, epoch, start, count, stride)
     }
 
     /// k distinct indices (spec §8), k ≤ `nonzero`.

@@ -68,6 +68,15 @@ impl Gen {
     }
 
     /// Mostly small counts (so calls run), sometimes absurd ones (so they must be refused).
+    /// A stride: mostly 1, else small, huge or extreme (0 is refused by the strided functions).
+    pub fn stride(&mut self) -> u64 {
+        match self.below(4) {
+            0 | 1 => 1,
+            2 => self.below(1000),
+            _ => self.u64(),
+        }
+    }
+
     pub fn count(&mut self) -> u64 {
         if self.below(4) == 0 { self.u64() } else { self.below(70) }
     }
@@ -152,4 +161,9 @@ pub fn span_ok(start: u64, count: u64) -> bool {
 
 pub fn population_ok(n: u64, count: u64) -> bool {
     n <= POPULATION_LIMIT && (count == 0 || n >= 1)
+}
+
+/// Positions start + c·stride (c < count) all below 2^64 − 1, stride ≥ 1 (spec §2's strided span).
+pub fn strided_span_ok(start: u64, count: u64, stride: u64) -> bool {
+    stride >= 1 && (count == 0 || u128::from(start) + u128::from(count - 1) * u128::from(stride) + 1 < 1 << 64)
 }

@@ -80,3 +80,98 @@ def test_pk_draws(class_sizes, seed, epoch, num_val, data):
         rust.pk_draws(seed, epoch, rows, offsets, order, num_val, start, count),
         reference.pk_draws(seed, epoch, rows.tolist(), offsets.tolist(), order.tolist(), num_val, start, count),
     )
+
+
+permutations = st.sampled_from(["feistel", "fisher-yates"])
+# Feistel sizes: the table (<= 128), just above it, awkward widths and huge n.
+feistel_sizes = st.one_of(
+    sizes, st.sampled_from([128, 129, 255, 256, 257, 1000, 2**20 + 1, 2**40 + 1, 2**63]), st.integers(129, 5000)
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    seeds,
+    st.sampled_from([0, 1]),
+    epochs,
+    feistel_sizes,
+    st.integers(0, 2**40),
+    st.integers(0, 60),
+    permutations,
+    st.one_of(st.just(1), st.integers(1, 50), st.integers(1, 2**40)),
+)
+def test_permutation_stream_v2(seed, purpose, epoch, n, start, count, permutation, stride):
+    if permutation == "fisher-yates" and n > 5000:
+        n = n % 5000 + 1  # Fisher–Yates is O(n) per block in the reference
+    same(
+        rust.permutation_stream(seed, purpose, epoch, n, start, count, permutation, stride),
+        reference.permutation_stream(seed, purpose, epoch, n, start, count, permutation=permutation, stride=stride),
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    seeds,
+    epochs,
+    feistel_sizes,
+    st.booleans(),
+    st.integers(0, 2**64 - 1),
+    st.integers(0, 2**64 - 1),
+    st.integers(0, 40),
+)
+def test_strided_permutation_feistel(seed, epoch, n, shuffle, first, stride, count):
+    same(
+        rust.strided_permutation(seed, epoch, n, shuffle, first, stride, count),
+        reference.strided_permutation(seed, epoch, n, shuffle, first, stride, count, permutation="feistel"),
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(seeds, epochs, st.integers(1, 2**63), st.integers(0, 2**40), st.integers(0, 40), st.integers(1, 2**40))
+def test_uniform_and_alias_strided(seed, epoch, n, start, count, stride):
+    same(
+        rust.uniform_draws(seed, epoch, n, start, count, stride),
+        reference.uniform_draws(seed, epoch, n, start, count, stride),
+    )
+    ws = [1.0, 0.0, 2.5, 1e-3, 7.0]
+    same(
+        rust.WeightTable(np.array(ws)).alias_draws(seed, epoch, start, count, stride),
+        reference.WeightTable(ws).alias_draws(seed, epoch, start, count, stride),
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.integers(1, 6), min_size=1, max_size=8), seeds, epochs, st.integers(1, 4), st.integers(1, 5), st.data()
+)
+def test_pk_draws_strided(class_sizes, seed, epoch, num_val, stride, data):
+    offsets = np.cumsum([0, *class_sizes]).astype(np.int64)
+    rows = np.arange(offsets[-1], dtype=np.int64) * 3
+    order = np.array(data.draw(st.permutations(range(len(class_sizes)))), dtype=np.int64)
+    total = num_val * len(class_sizes)
+    start = data.draw(st.integers(0, total - 1))
+    count = data.draw(st.integers(0, (total - 1 - start) // stride + 1))
+    same(
+        rust.pk_draws(seed, epoch, rows, offsets, order, num_val, start, count, stride),
+        reference.pk_draws(seed, epoch, rows.tolist(), offsets.tolist(), order.tolist(), num_val, start, count, stride),
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.one_of(st.text(max_size=12), st.integers(), st.none(), st.sampled_from(["Feistel", "fisher_yates", ""])),
+    st.integers(-2, 2**64 + 1),
+)
+def test_bad_arguments_same_errors(permutation, stride):
+    def outcome(call):
+        try:
+            return [int(v) for v in call()]
+        except (ValueError, TypeError) as error:
+            return type(error), str(error)
+
+    assert outcome(lambda: rust.permutation_stream(1, 0, 0, 300, 2, 3, permutation)) == outcome(
+        lambda: reference.permutation_stream(1, 0, 0, 300, 2, 3, permutation)
+    )
+    assert outcome(lambda: rust.uniform_draws(1, 0, 300, 2, 3, stride)) == outcome(
+        lambda: reference.uniform_draws(1, 0, 300, 2, 3, stride)
+    )

@@ -12,7 +12,9 @@ import ferrosampler._core as rust
 import ferrosampler.reference as ref
 from ferrosampler.reference import _engine as reference
 
-VECTORS = json.loads((pathlib.Path(__file__).parents[1] / "golden" / "vectors.json").read_text())
+GOLDEN = pathlib.Path(__file__).parents[1] / "golden"
+VECTORS = json.loads((GOLDEN / "vectors.json").read_text())
+V2 = json.loads((GOLDEN / "vectors-v2.json").read_text())
 
 
 def as_list(values) -> list[int]:
@@ -24,7 +26,9 @@ def weights_of(case) -> np.ndarray:
 
 
 def test_spec_version() -> None:
-    assert VECTORS["spec_version"] == rust.SPEC_VERSION == 1
+    # vectors.json keeps spec v1's cases (still valid in v2); vectors-v2.json adds v2's.
+    assert VECTORS["spec_version"] == 1
+    assert V2["spec_version"] == rust.SPEC_VERSION == 2
 
 
 def test_reference_spec_version_equals_the_rust_one() -> None:
@@ -48,14 +52,16 @@ def test_uniform_draws(engine) -> None:
 
 def test_permutation_stream(engine) -> None:
     for c in VECTORS["permutation_stream"]:
-        out = engine.permutation_stream(c["seed"], c["purpose"], c["epoch"], c["n"], c["start"], c["count"])
+        out = engine.permutation_stream(
+            c["seed"], c["purpose"], c["epoch"], c["n"], c["start"], c["count"], permutation="fisher-yates"
+        )
         assert as_list(out) == c["out"]
 
 
 def test_strided_permutation(engine) -> None:
     for c in VECTORS["strided_permutation"]:
         out = engine.strided_permutation(
-            c["seed"], c["epoch"], c["n"], c["shuffle"], c["first"], c["stride"], c["count"]
+            c["seed"], c["epoch"], c["n"], c["shuffle"], c["first"], c["stride"], c["count"], permutation="fisher-yates"
         )
         assert as_list(out) == c["out"]
 
@@ -93,4 +99,53 @@ def test_pk_draws(engine) -> None:
             c["start"],
             c["count"],
         )
+        assert as_list(out) == c["out"]
+
+
+# Spec v2: tests/golden/vectors-v2.json (tests/golden/generate_v2.py).
+
+
+def test_v2_bijections(engine) -> None:
+    for c in V2["bijections"]:
+        if c["n"] > 128:
+            keys = reference.round_keys(c["seed"], c["purpose"], c["epoch"], c["block"])
+            assert keys == c["round_keys"]
+        bijection = reference.Bijection.for_block(c["seed"], c["purpose"], c["epoch"], c["n"], c["block"])
+        assert bijection.width() == c["width"]
+        assert [bijection.inverse(v) for v in c["values"]] == c["offsets"]
+        # Through the engine: position block·n + offset of the stream, one strided call per case.
+        offsets = c["offsets"]
+        base = c["block"] * c["n"]
+        got = [
+            int(engine.permutation_stream(c["seed"], c["purpose"], c["epoch"], c["n"], base + offset, 1)[0])
+            for offset in offsets
+        ]
+        assert got == c["values"]
+
+
+def test_v2_permutation_stream(engine) -> None:
+    for c in V2["permutation_stream"]:
+        out = engine.permutation_stream(
+            c["seed"], c["purpose"], c["epoch"], c["n"], c["start"], c["count"], c["permutation"], c["stride"]
+        )
+        assert as_list(out) == c["out"]
+
+
+def test_v2_strided_permutation(engine) -> None:
+    for c in V2["strided_permutation"]:
+        args = (c["seed"], c["epoch"], c["n"], c["shuffle"], c["first"], c["stride"], c["count"])
+        assert as_list(engine.strided_permutation(*args, permutation=c["permutation"])) == c["out"]
+        assert as_list(engine.strided_permutation(*args)) == c["out"]  # the default
+
+
+def test_v2_strided_draws(engine) -> None:
+    for c in V2["uniform_draws"]:
+        out = engine.uniform_draws(c["seed"], c["epoch"], c["n"], c["start"], c["count"], stride=c["stride"])
+        assert as_list(out) == c["out"]
+    for c in V2["alias_draws"]:
+        table = engine.WeightTable(weights_of(c))
+        assert as_list(table.alias_draws(c["seed"], c["epoch"], c["start"], c["count"], stride=c["stride"])) == c["out"]
+    for c in V2["pk_draws"]:
+        arrays = [np.array(c[key], dtype=np.int64) for key in ("rows", "offsets", "class_order")]
+        out = engine.pk_draws(c["seed"], c["epoch"], *arrays, c["num_val"], c["start"], c["count"], stride=c["stride"])
         assert as_list(out) == c["out"]

@@ -1,5 +1,7 @@
 """Writes tests/golden/vectors.json from the pure-Python reference (docs/spec.md).
 
+Spec v1's cases (permutations with permutation="fisher-yates"); the file never changes. Spec v2's
+cases are tests/golden/vectors-v2.json (tests/golden/generate_v2.py).
 Run after a spec change only: `python tests/golden/generate.py`. cargo test
 (tests/golden.rs) and pytest (tests/engine/test_golden.py) both check the file.
 """
@@ -78,7 +80,7 @@ def build() -> dict:
                 "n": n,
                 "start": start,
                 "count": count,
-                "out": ref.permutation_stream(seed, purpose, epoch, n, start, count),
+                "out": ref.permutation_stream(seed, purpose, epoch, n, start, count, permutation="fisher-yates"),
             }
         )
     for seed, epoch, n, shuffle, first, stride, count in [
@@ -96,7 +98,9 @@ def build() -> dict:
                 "first": first,
                 "stride": stride,
                 "count": count,
-                "out": ref.strided_permutation(seed, epoch, n, shuffle, first, stride, count),
+                "out": ref.strided_permutation(
+                    seed, epoch, n, shuffle, first, stride, count, permutation="fisher-yates"
+                ),
             }
         )
     weight_sets = [

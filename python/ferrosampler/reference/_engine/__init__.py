@@ -13,25 +13,40 @@ from .chacha import chacha_block
 from .classes import ClassLayout, pk_draws
 from .keystream import CLASS_ORDER, MAIN, Keystream, expand_seed, keystream_words, stream_id
 from .limits import EPOCH_LIMIT, POPULATION_LIMIT, POSITION_LIMIT, WEIGHTS_LIMIT
-from .permutation import SPARSE_RATIO, fisher_yates_prefix, permutation_stream, prefix_is_sparse
+from .permutation import (
+    PERMUTATIONS,
+    SPARSE_RATIO,
+    Bijection,
+    Feistel,
+    feistel_values,
+    fisher_yates_prefix,
+    permutation_stream,
+    prefix_is_sparse,
+    round_keys,
+)
 from .sharding import strided_permutation
+from .threads import _set_min_chunk as _set_min_chunk
+from .threads import get_num_threads, set_num_threads
 from .uniform import uniform_draws
 from .weights import AliasTable, Fenwick, WeightTable, integer_weights, weighted_without_replacement
 
 # The spec version this engine implements; a test checks it equals ferrosampler._core.SPEC_VERSION.
-SPEC_VERSION = 1
+SPEC_VERSION = 2
 
 __all__ = [
     "CLASS_ORDER",
     "EPOCH_LIMIT",
     "MAIN",
+    "PERMUTATIONS",
     "POPULATION_LIMIT",
     "POSITION_LIMIT",
     "SPARSE_RATIO",
     "SPEC_VERSION",
     "WEIGHTS_LIMIT",
     "AliasTable",
+    "Bijection",
     "ClassLayout",
+    "Feistel",
     "Fenwick",
     "Keystream",
     "WeightTable",
@@ -39,12 +54,16 @@ __all__ = [
     "bounded128",
     "chacha_block",
     "expand_seed",
+    "feistel_values",
     "fisher_yates_prefix",
+    "get_num_threads",
     "integer_weights",
     "keystream_words",
     "permutation_stream",
     "pk_draws",
     "prefix_is_sparse",
+    "round_keys",
+    "set_num_threads",
     "stream_id",
     "strided_permutation",
     "uniform_draws",

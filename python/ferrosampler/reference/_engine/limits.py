@@ -52,6 +52,21 @@ def check_span(start: Any, count: Any) -> tuple[int, int]:
     return start, count
 
 
+def check_strided_span(start: Any, count: Any, stride: Any) -> tuple[int, int, int]:
+    """(start, count, stride): positions start + c·stride (c < count), the last plus one below 2**64;
+    at stride 1 exactly ``check_span``."""
+    start = check_u64("start", start)
+    count = check_u64("count", count)
+    stride = integer_in("stride", stride, 1, POSITION_LIMIT, "2**64")
+    if stride == 1 or count <= 1:
+        return (*check_span(start, count), stride)
+    if start + (count - 1) * stride + 1 >= POSITION_LIMIT:
+        raise ValueError(
+            f"start + (count - 1) * stride must be < 2**64 - 1, got start={start}, count={count}, stride={stride}"
+        )
+    return start, count, stride
+
+
 def check_population(name: str, value: Any, count: int) -> int:
     """A population size n: at most 2**63 (indices are int64), and >= 1 as soon as
     something is drawn from it."""

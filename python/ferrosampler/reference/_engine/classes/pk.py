@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..keystream import MAIN, Keystream
-from ..limits import POSITION_LIMIT, check_integers, check_span, integer_in
+from ..limits import POSITION_LIMIT, check_integers, check_strided_span, integer_in
 
 
 class ClassLayout:
@@ -50,9 +50,10 @@ def pk_draws(
     num_val: int,
     start: int,
     count: int,
+    stride: int = 1,
 ) -> list[int]:
-    """Position p: class class_order[p // num_val], then a uniform row of that class."""
-    start, count = check_span(start, count)
+    """Positions p = start + c·stride (c < count): class class_order[p // num_val], then a uniform row of it."""
+    start, count, stride = check_strided_span(start, count, stride)
     num_val = integer_in("num_val", num_val, 1, POSITION_LIMIT, "2**64")
     rows = check_integers("rows", rows)
     offsets = check_integers("offsets", offsets)
@@ -60,14 +61,17 @@ def pk_draws(
     layout = ClassLayout(rows, offsets)
     class_order = layout.check_class_order(class_order)
     available = len(class_order) * num_val
-    if start + count > available:
+    # One past the last position read (start when nothing is read).
+    end = start + (count - 1) * stride + 1 if count else start
+    if end > available:
         raise ValueError(
             f"start + count must be <= len(class_order) * num_val = {available}, got start={start}, count={count}"
         )
 
-    stream = Keystream.new(seed, MAIN, epoch).at_word(2 * start)
+    stream = Keystream.new(seed, MAIN, epoch)
     out: list[int] = []
-    for position in range(start, start + count):
+    for position in range(start, start + count * stride, stride):
+        stream.at_word(2 * position)
         c = class_order[position // num_val]
         lo = layout.offsets[c]
         size = layout.offsets[c + 1] - lo

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..keystream import MAIN, Keystream
-from ..limits import check_span
+from ..limits import check_strided_span
 from .masses import CAPACITY
 
 _FULL = CAPACITY - 1  # a full column's stored threshold (it aliases itself, so it draws as 2^32)
@@ -51,16 +51,19 @@ class AliasTable:
         ]
         return threshold, list(self.alias)
 
-    def draws(self, seed: int, epoch: int, start: int, count: int) -> list[int]:
-        """Draws [start, start + count) of the epoch: position i consumes words 3i, 3i+1 (x) and 3i+2 (coin)."""
-        start, count = check_span(start, count)
-        n = len(self.threshold)
-        threshold, alias = self.threshold, self.alias
-        stream = Keystream.new(seed, MAIN, epoch).at_word(3 * start)
+    def draws(self, seed: int, epoch: int, start: int, count: int, stride: int = 1) -> list[int]:
+        """Draws start + c·stride (c < count): position i consumes words 3i, 3i+1 (x) and 3i+2 (coin)."""
+        start, count, stride = check_strided_span(start, count, stride)
+        stream = Keystream.new(seed, MAIN, epoch)
         out: list[int] = []
-        for _ in range(count):
-            x = stream.next_u64()
-            coin = stream.next_u32()
-            j = (x * n) >> 64  # bounded(x, n)
-            out.append(j if coin < threshold[j] else alias[j])
+        for c in range(count):
+            stream.at_word(3 * (start + c * stride))
+            out.append(self.draw(stream))
         return out
+
+    def draw(self, stream: Keystream) -> int:
+        """One draw: a u64 picks the column, a u32 coin accepts it or takes its alias."""
+        x = stream.next_u64()
+        coin = stream.next_u32()
+        j = (x * len(self.threshold)) >> 64  # bounded(x, n)
+        return j if coin < self.threshold[j] else self.alias[j]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..limits import WEIGHTS_LIMIT
+from ..limits import WEIGHTS_LIMIT, check_strided_span
 from .alias import AliasTable
 from .masses import CAPACITY, integer_weights
 from .without_replacement import weighted_without_replacement
@@ -61,9 +61,10 @@ class WeightTable:
     def alias_table(self) -> tuple[list[int], list[int]]:
         return self.alias().columns()
 
-    def alias_draws(self, seed: int, epoch: int, start: int, count: int) -> list[int]:
-        """§7.3: position i consumes words 3i, 3i+1 (x) and 3i+2 (c)."""
-        return self.alias().draws(seed, epoch, start, count)
+    def alias_draws(self, seed: int, epoch: int, start: int, count: int, stride: int = 1) -> list[int]:
+        """§7.3: positions start + c·stride; position i consumes words 3i, 3i+1 (x) and 3i+2 (c)."""
+        start, count, stride = check_strided_span(start, count, stride)
+        return self.alias().draws(seed, epoch, start, count, stride)
 
     def without_replacement(self, seed: int, epoch: int, k: int) -> list[int]:
         """§8: k distinct indices by successive sampling on the masses."""

@@ -1,0 +1,100 @@
+//! The thread rule (spec §12): a seekable function's output is split into chunks filled on several threads,
+//! each chunk being the serial function from its own first position, so the output never depends on them.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::error::EngineError;
+use crate::limits::IntRange;
+
+/// Thread counts accepted by `set_num_threads`.
+pub const THREAD_COUNTS: IntRange = IntRange {
+    lo: 1,
+    hi: 1 << 16,
+    hi_text: "65536",
+};
+/// Chunk sizes accepted by `set_min_chunk` (a testing knob: any value gives the same output).
+pub const CHUNK_SIZES: IntRange = IntRange {
+    lo: 1,
+    hi: 1 << 64,
+    hi_text: "2**64",
+};
+/// The smallest chunk a thread is given by default: work below 2·2^15 outputs stays on one thread.
+pub const DEFAULT_MIN_CHUNK: usize = 1 << 15;
+/// The environment variable read once, when no count was set: a thread count ≥ 1.
+pub const ENV_NUM_THREADS: &str = "FERROSAMPLER_NUM_THREADS";
+
+// 0 = not decided yet (the environment or the machine decides on first use).
+static NUM_THREADS: AtomicUsize = AtomicUsize::new(0);
+static MIN_CHUNK: AtomicUsize = AtomicUsize::new(DEFAULT_MIN_CHUNK);
+
+/// The threads a large fill uses: `set_num_threads`, else FERROSAMPLER_NUM_THREADS, else the cores.
+pub fn num_threads() -> usize {
+    let set = NUM_THREADS.load(Ordering::Relaxed);
+    if set != 0 {
+        return set;
+    }
+    let from_env = std::env::var(ENV_NUM_THREADS)
+        .ok()
+        .and_then(|text| text.trim().parse::<u64>().ok())
+        .filter(|&n| THREAD_COUNTS.contains(n.into()))
+        .and_then(|n| usize::try_from(n).ok());
+    let decided = from_env.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    // A racing set_num_threads wins; either value is a valid count.
+    let _ = NUM_THREADS.compare_exchange(0, decided, Ordering::Relaxed, Ordering::Relaxed);
+    NUM_THREADS.load(Ordering::Relaxed).max(1)
+}
+
+pub fn set_num_threads(n: u64) -> Result<(), EngineError> {
+    let n = THREAD_COUNTS.check("n", n.into())?;
+    NUM_THREADS.store(usize::try_from(n).unwrap_or(1), Ordering::Relaxed);
+    Ok(())
+}
+
+pub fn min_chunk() -> usize {
+    MIN_CHUNK.load(Ordering::Relaxed).max(1)
+}
+
+/// The smallest chunk given to a thread (outputs are identical at every value; tests sweep it).
+pub fn set_min_chunk(n: u64) -> Result<(), EngineError> {
+    let n = CHUNK_SIZES.check("n", n.into())?;
+    MIN_CHUNK.store(usize::try_from(n).unwrap_or(usize::MAX), Ordering::Relaxed);
+    Ok(())
+}
+
+/// Fills `out` by `work(first, chunk)`, `first` the index in `out` of the chunk's first entry: one chunk
+/// per thread, each at least `min_chunk()` long. The first error in chunk order is returned.
+pub fn fill<T, W>(out: &mut [T], work: W) -> Result<(), EngineError>
+where
+    T: Send,
+    W: Fn(u64, &mut [T]) -> Result<(), EngineError> + Sync,
+{
+    let threads = num_threads();
+    let chunk = out.len().div_ceil(threads).max(min_chunk());
+    if threads <= 1 || chunk >= out.len() {
+        return work(0, out);
+    }
+    let work = &work;
+    std::thread::scope(|scope| {
+        let mut chunks = out.chunks_mut(chunk).enumerate();
+        // The calling thread fills the first chunk itself.
+        let first = chunks.next();
+        let mut handles = Vec::new();
+        let mut results = Vec::new();
+        for (index, part) in chunks {
+            let offset = (index * chunk) as u64;
+            let job = move || work(offset, part);
+            match std::thread::Builder::new().spawn_scoped(scope, job) {
+                Ok(handle) => handles.push(handle),
+                // No thread to be had: the caller's thread does the chunk (same output).
+                Err(_) => results.push(Err(EngineError::Thread)),
+            }
+        }
+        let head = first.map_or(Ok(()), |(_, part)| work(0, part));
+        // A worker cannot panic (the core never does); if one did, its chunk is reported, not re-raised.
+        let tails = handles
+            .into_iter()
+            .map(|handle| handle.join().unwrap_or(Err(EngineError::Thread)));
+        let all: Vec<_> = std::iter::once(head).chain(tails).chain(results).collect();
+        all.into_iter().collect::<Result<(), EngineError>>()
+    })
+}

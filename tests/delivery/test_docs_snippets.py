@@ -1,0 +1,32 @@
+"""Every ```python block of the docs pages runs as written (skipped where it needs torch or
+MindSpore and they are not installed)."""
+
+from __future__ import annotations
+
+import importlib.util
+import pathlib
+import re
+
+import pytest
+
+DOCS = pathlib.Path(__file__).resolve().parents[2] / "docs"
+BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
+PAGES = ["index.md", "getting-started-torch.md", "getting-started-mindspore.md"]
+
+SNIPPETS = [
+    pytest.param(code, id=f"{page}-{number}")
+    for page in PAGES
+    for number, code in enumerate(BLOCK.findall((DOCS / page).read_text(encoding="utf-8")), start=1)
+]
+
+
+def test_the_pages_have_snippets() -> None:
+    assert len(SNIPPETS) >= 4
+
+
+@pytest.mark.parametrize("code", SNIPPETS)
+def test_snippet_runs(code: str) -> None:
+    for module in ("torch", "mindspore"):
+        if re.search(rf"^\s*(import|from) {module}\b", code, re.MULTILINE) and not importlib.util.find_spec(module):
+            pytest.skip(f"{module} is not installed")
+    exec(compile(code, "<docs snippet>", "exec"), {"__name__": "__docs__"})
