@@ -204,3 +204,31 @@ def test_state_at_epoch_end_resumes_nothing_of_that_epoch():
     resumed = ferrosampler.DistributedSampler(Sized(9), 1, 0, seed=4)
     resumed.load_state_dict(state)
     assert list(resumed) == []
+
+
+@pytest.mark.parametrize("num_workers", [0, 2])
+def test_stateful_dataloader_resumes_mid_epoch(num_workers):
+    stateful = pytest.importorskip("torchdata.stateful_dataloader")
+
+    def loader(sampler):
+        return stateful.StatefulDataLoader(list(range(40)), batch_size=3, sampler=sampler, num_workers=num_workers)
+
+    def run(stop_epoch=None, stop_batch=None, state=None):
+        sampler = ferrosampler.DistributedSampler(Sized(40), 2, 1, seed=9)
+        batches, data = [], loader(sampler)
+        if state is not None:
+            data.load_state_dict(state)
+        for epoch in range(2 if stop_epoch is None else stop_epoch + 1):
+            if state is not None and epoch < state["epoch_of_run"]:
+                continue
+            sampler.set_epoch(epoch)
+            for number, batch in enumerate(data):
+                batches.append(batch.tolist())
+                if epoch == stop_epoch and number == stop_batch:
+                    return batches, {**data.state_dict(), "epoch_of_run": epoch}
+        return batches, None
+
+    whole, _ = run()
+    head, state = run(stop_epoch=1, stop_batch=2)
+    tail, _ = run(state=state)
+    assert head + tail == whole
