@@ -15,7 +15,7 @@ class WeightedRandomSampler(_RandomEpochs):
     """P(i) ∝ weights[i]: integer alias table with replacement (spec §7), exact
     successive sampling without (spec §8). Weights are validated and snapshotted here.
 
-    Resume (spec §12) seeks in O(1) with replacement; without replacement the draws are
+    Resume (spec §13) seeks in O(1) with replacement; without replacement the draws are
     sequential, so the engine regenerates the epoch's prefix itself (in Rust, nothing
     replayed through Python) and iteration continues after it."""
 
