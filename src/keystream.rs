@@ -10,9 +10,9 @@ use crate::limits::{check_epoch, check_span, vec_with_capacity};
 pub const MAIN: u8 = 0;
 /// Stream purpose: PKSampler's class order.
 pub const CLASS_ORDER: u8 = 1;
-/// Stream purpose: the class permutation blocks of PKBatchSampler and MPerClassSampler (spec §17.1, §18).
+/// Stream purpose: the class permutation blocks of PKBatchSampler and MPerClassSampler (spec §19.1, §20).
 pub const PK_CLASSES: u8 = 2;
-/// Stream purpose: the within-class row draws of PKBatchSampler and MPerClassSampler (spec §17.2).
+/// Stream purpose: the within-class row draws of PKBatchSampler and MPerClassSampler (spec §19.2).
 pub const PK_ROWS: u8 = 3;
 
 /// SplitMix64, four rounds, each output split into (low, high) 32-bit key words (spec §1).

@@ -9,9 +9,11 @@ from ._balanced import class_balanced_weights, class_counts
 from ._checks import ArgumentTypeError
 from ._core import SPEC_VERSION
 from ._core import __version__ as __version__
+from ._distributed_state import combine_states
 from ._samplers import (
     BatchSampler,
     DistributedSampler,
+    DistributedSamplerWrapper,
     DistributedWeightedSampler,
     MPerClassSampler,
     PKBatchSampler,
@@ -27,6 +29,7 @@ __all__ = [
     "ArgumentTypeError",
     "BatchSampler",
     "DistributedSampler",
+    "DistributedSamplerWrapper",
     "DistributedWeightedSampler",
     "MPerClassSampler",
     "PKBatchSampler",
@@ -36,5 +39,6 @@ __all__ = [
     "WeightedRandomSampler",
     "class_balanced_weights",
     "class_counts",
+    "combine_states",
     "manual_seed",
 ]

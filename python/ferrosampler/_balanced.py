@@ -1,4 +1,4 @@
-"""Class-balanced per-sample weights from labels (spec §15; labels as in §14).
+"""Class-balanced per-sample weights from labels (spec §17; labels as in §16).
 
 ``class_balanced_weights(labels)`` is the seeds' ``make_weights_for_balanced_classes`` loop
 (``1 / class_sample_count`` per row) with the knobs users add to it: ``power`` to soften

@@ -1,7 +1,7 @@
-"""Class rows: a dataset's rows grouped by class label, in the layout pk_draws reads (spec §9, §14).
+"""Class rows: a dataset's rows grouped by class label, in the layout pk_draws reads (spec §9, §16).
 
 ``ClassRows`` is MindSpore PKSampler's permissive grouping (anything ``np.unique`` sorts);
-``class_labels`` is the toolkit's (spec §14): one hashable scalar label per row, of one kind,
+``class_labels`` is the toolkit's (spec §16): one hashable scalar label per row, of one kind,
 from a sequence, array, tensor, dataset (``.targets`` / ``.imgs`` / ``Subset``) or function."""
 
 from __future__ import annotations

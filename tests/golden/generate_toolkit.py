@@ -1,4 +1,4 @@
-"""Writes tests/golden/vectors-toolkit.json from the pure-Python reference (spec §15–§18).
+"""Writes tests/golden/vectors-toolkit.json from the pure-Python reference (spec §17–§20).
 
 Run: .venv/bin/python tests/golden/generate_toolkit.py (never edit the JSON by hand)."""
 

@@ -15,10 +15,12 @@ from .random import RandomSampler
 from .sequential import SequentialSampler
 from .subset import SubsetRandomSampler
 from .weighted import WeightedRandomSampler
+from .wrapper import DistributedSamplerWrapper
 
 __all__ = [
     "BatchSampler",
     "DistributedSampler",
+    "DistributedSamplerWrapper",
     "DistributedWeightedSampler",
     "MPerClassSampler",
     "PKBatchSampler",

@@ -1,4 +1,4 @@
-"""The class-slot schedule of PKBatchSampler and MPerClassSampler (spec §17.1–§17.2, §18), on either engine."""
+"""The class-slot schedule of PKBatchSampler and MPerClassSampler (spec §19.1–§19.2, §20), on either engine."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def slot_rows(
     k: int,
     always: bool,
 ) -> list[int]:
-    """Spec §17.2: the K rows of each class slot first_slot, first_slot + 1, …; slot j
+    """Spec §19.2: the K rows of each class slot first_slot, first_slot + 1, …; slot j
     consumes u64 draws jK … jK + K − 1 of stream (seed, PK_ROWS, epoch)."""
     n = len(slot_classes)
     words = np.asarray(
@@ -68,7 +68,7 @@ def slot_rows(
 
 
 class BalancedClasses:
-    """Spec §17.1: the epoch's class slots are the effective blocks σ_0, σ_1, … cut into groups of
+    """Spec §19.1: the epoch's class slots are the effective blocks σ_0, σ_1, … cut into groups of
     P; σ_t is block π_t of the PK_CLASSES stream with its first P entries reordered so that the
     group straddling blocks t − 1 and t has P distinct classes (σ_t[i] = π_t[i] for i ≥ P).
 
@@ -136,7 +136,7 @@ class BalancedClasses:
 
 
 def independent_classes(engine: Any, seed: int, epoch: int, num_classes: int, p: int, unit: int) -> list[int]:
-    """Spec §18: unit u's classes, the first P entries of block u of the PK_CLASSES stream."""
+    """Spec §20: unit u's classes, the first P entries of block u of the PK_CLASSES stream."""
     return class_block(engine, seed, epoch, num_classes, unit, 0, p)
 
 

@@ -1,4 +1,4 @@
-"""Where a live iterator is (for state_dict), and the resume point load_state_dict leaves (spec §19)."""
+"""Where a live iterator is (for state_dict), and the resume point load_state_dict leaves (spec §21)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The base of the torch-compatible random samplers: seed, epoch, positioned iteration, state (spec §10, §12)."""
+"""The base of the torch-compatible random samplers: seed, epoch, positioned iteration, state (spec §10, §13)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from .._torch_compat import SamplerBase
 
 
 class _RandomEpochs(_EpochCounter, SamplerBase):
-    """Seed and epoch bookkeeping shared by the random samplers (spec §10), and their state_dict (spec §12).
+    """Seed and epoch bookkeeping shared by the random samplers (spec §10), and their state_dict (spec §13).
 
     A subclass defines ``_shape``, ``_generate(seed, epoch, n, start, count)`` (positions
     [start, start + count) of an epoch, computed by the engine without the earlier ones
@@ -107,7 +107,7 @@ class _RandomEpochs(_EpochCounter, SamplerBase):
         return fingerprint(self._state_kind, self._seed, self._seed_source(), *self._order_parameters())
 
     def state_dict(self) -> dict[str, Any]:
-        """A small JSON-serialisable dict (spec §12): kind, spec version, fingerprint, epoch, position
+        """A small JSON-serialisable dict (spec §13): kind, spec version, fingerprint, epoch, position
         (indices the live iterator has handed out), seed and seed source; an unseeded sampler adds the
         seed drawn for the live epoch (``epoch_seed``) and a torch.Generator's state (base64)."""
         progress = self._progress()

@@ -17,7 +17,7 @@ from .._torch_compat import SamplerBase
 class BatchSampler(SamplerBase):
     """Groups another sampler's indices into lists of batch_size (torch semantics).
 
-    ``state_dict()`` carries the inner sampler's state (spec §12); an inner sampler without
+    ``state_dict()`` carries the inner sampler's state (spec §13); an inner sampler without
     ``state_dict`` (not a ferrosampler one) is resumed by skipping the indices its new
     iterator yields up to the saved position, which costs a pass over them."""
 

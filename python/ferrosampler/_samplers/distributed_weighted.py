@@ -1,4 +1,4 @@
-"""DistributedWeightedSampler: one global weighted draw per epoch, split across ranks (spec §16)."""
+"""DistributedWeightedSampler: one global weighted draw per epoch, split across ranks (spec §18)."""
 
 from __future__ import annotations
 
@@ -126,7 +126,7 @@ class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, Distr
 
         return progress.run(chunks())
 
-    # -- state_dict (spec §19) ---------------------------------------------------------------
+    # -- state_dict (spec §21) ---------------------------------------------------------------
 
     def _fingerprint(self) -> str:
         parts = (self.global_num_samples, self.replacement, self.drop_last, self.num_replicas, self.rank)

@@ -1,4 +1,4 @@
-"""MPerClassSampler: pytorch-metric-learning's m rows per class, seeded and spec-defined (spec §18)."""
+"""MPerClassSampler: pytorch-metric-learning's m rows per class, seeded and spec-defined (spec §20)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ class MPerClassSampler(Resumable, _SeededEpochs, SamplerBase):
     class in turn. With ``batch_size`` every consecutive ``batch_size`` indices hold m rows
     of each of batch_size/m distinct classes, drawn afresh per batch; without it the classes
     come in whole shuffled passes. Rows are distinct within a class's m unless the class
-    has fewer than m rows. ``len()`` is exact (see spec §18 for the differences)."""
+    has fewer than m rows. ``len()`` is exact (see spec §20 for the differences)."""
 
     _engine: Any = _core
     _state_kind = "MPerClassSampler"
@@ -132,7 +132,7 @@ class MPerClassSampler(Resumable, _SeededEpochs, SamplerBase):
 
         yield from progress.run(chunks())
 
-    # -- state_dict (spec §19) ---------------------------------------------------------------
+    # -- state_dict (spec §21) ---------------------------------------------------------------
 
     def _fingerprint(self) -> str:
         grouped = self.classes.grouped

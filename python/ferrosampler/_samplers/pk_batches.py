@@ -1,4 +1,4 @@
-"""PKBatchSampler: batches of P distinct classes × K rows for ``batch_sampler=`` (spec §17)."""
+"""PKBatchSampler: batches of P distinct classes × K rows for ``batch_sampler=`` (spec §19)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ _BATCH_CHUNK = 256  # batches per chunk of iteration
 
 class PKBatchSampler(Resumable, _SeededEpochs, SamplerBase):
     """Batches of exactly P distinct classes × K rows (class by class), for ``batch_sampler=``.
-    Over an epoch every class fills ⌊B·P/C⌋ or ⌈B·P/C⌉ slots (spec §17.1); rows are drawn
+    Over an epoch every class fills ⌊B·P/C⌋ or ⌈B·P/C⌉ slots (spec §19.1); rows are drawn
     without replacement inside a batch when the class has ≥ K rows. Distributed: global
     batch b goes to rank b mod R; batches are never repeated across ranks in an epoch.
     Any batch is computed alone in O(P·K) (``batch(b)``), so resuming costs nothing."""
@@ -131,7 +131,7 @@ class PKBatchSampler(Resumable, _SeededEpochs, SamplerBase):
 
         yield from progress.run(chunks())
 
-    # -- state_dict (spec §19) ---------------------------------------------------------------
+    # -- state_dict (spec §21) ---------------------------------------------------------------
 
     def _fingerprint(self) -> str:
         grouped = self.classes.grouped

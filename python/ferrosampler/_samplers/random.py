@@ -14,7 +14,7 @@ class RandomSampler(_RandomEpochs):
     replacement (spec §4). ``permutation="feistel"`` (default, random access) or
     ``"fisher-yates"`` (spec v1 output) picks the permutation.
 
-    Resume (``state_dict``/``load_state_dict``, spec §12) seeks in O(1) for draws with
+    Resume (``state_dict``/``load_state_dict``, spec §13) seeks in O(1) for draws with
     replacement and Feistel permutations; with Fisher–Yates the engine recomputes the
     resumed block's prefix itself (in Rust, nothing replayed through Python)."""
 

@@ -15,7 +15,7 @@ from .._torch_compat import SamplerBase
 
 class SequentialSampler(SamplerBase):
     """Yields 0 … len(data_source) − 1; the length is read at each iter(). ``state_dict`` records
-    the live iterator's position and ``set_epoch``'s epoch (spec §12); nothing is drawn."""
+    the live iterator's position and ``set_epoch``'s epoch (spec §13); nothing is drawn."""
 
     _state_kind = "torch.SequentialSampler"
 

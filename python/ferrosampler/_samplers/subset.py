@@ -15,7 +15,7 @@ from ._random_epochs import _RandomEpochs
 class SubsetRandomSampler(_RandomEpochs):
     """Yields indices[j] for j in a uniform permutation of range(len(indices)); values
     pass through unchanged, as in torch. ``permutation=`` as in RandomSampler; resume
-    (spec §12) seeks in O(1) with Feistel, the engine recomputes the prefix with Fisher–Yates."""
+    (spec §13) seeks in O(1) with Feistel, the engine recomputes the prefix with Fisher–Yates."""
 
     _state_kind = "torch.SubsetRandomSampler"
 

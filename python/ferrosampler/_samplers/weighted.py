@@ -18,9 +18,9 @@ from ._random_epochs import _RandomEpochs
 class WeightedRandomSampler(FromLabelsMixin, Reweightable, _RandomEpochs):
     """P(i) ∝ weights[i]: integer alias table with replacement (spec §7), exact
     successive sampling without (spec §8). Weights are validated and snapshotted here;
-    ``set_weights`` replaces them from the next epoch on, ``from_labels`` builds them (spec §15, §19).
+    ``set_weights`` replaces them from the next epoch on, ``from_labels`` builds them (spec §17, §21).
 
-    Resume (spec §12) seeks in O(1) with replacement; without replacement the draws are
+    Resume (spec §13) seeks in O(1) with replacement; without replacement the draws are
     sequential, so the engine regenerates the epoch's prefix itself (in Rust, nothing
     replayed through Python) and iteration continues after it."""
 

@@ -199,7 +199,7 @@ class _ChainedSampler(_EpochCounter, SamplerBase):
         """Positions [start, k) of this level's epoch of k over n rows, seeking where the engine can."""
         raise NotImplementedError
 
-    # -- state_dict (spec §12) ----------------------------------------------------------------
+    # -- state_dict (spec §13) ----------------------------------------------------------------
 
     def _order_parameters(self) -> tuple[Any, ...]:
         """The parameters besides seed and dataset size that fix this level's order."""

@@ -21,7 +21,7 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _ChainedSampler):
     by the zero-weight indices in ascending order. Under a user-fixed seed every epoch is
     the same (MindSpore reseeds identically each epoch). Resume seeks in O(1) with
     replacement; without, the engine regenerates the epoch's draws itself (in Rust).
-    ``set_weights`` replaces the weights from the next epoch on; ``from_labels`` builds them (spec §15)."""
+    ``set_weights`` replaces the weights from the next epoch on; ``from_labels`` builds them (spec §17)."""
 
     def __init__(
         self,

@@ -41,6 +41,8 @@ class MPerClassSampler(_samplers.MPerClassSampler):
 # No randomness, nothing to check: the same classes and functions.
 SequentialSampler = _samplers.SequentialSampler
 BatchSampler = _samplers.BatchSampler
+# The wrapper draws nothing itself: the inner sampler's engine decides.
+DistributedSamplerWrapper = _samplers.DistributedSamplerWrapper
 class_balanced_weights = _balanced.class_balanced_weights
 class_counts = _balanced.class_counts
 
@@ -48,6 +50,7 @@ __all__ = [
     "SPEC_VERSION",
     "BatchSampler",
     "DistributedSampler",
+    "DistributedSamplerWrapper",
     "DistributedWeightedSampler",
     "MPerClassSampler",
     "PKBatchSampler",

@@ -1,4 +1,4 @@
-"""The class-imbalance samplers' spec (docs/spec.md §16–§18) written forwards, as a test oracle.
+"""The class-imbalance samplers' spec (docs/spec.md §18–§20) written forwards, as a test oracle.
 
 Each ``*_literal`` function is a definition written out step by step on the reference engine
 (``ferrosampler.reference._engine``): whole epochs from the start, no seeking and no caching —
@@ -25,7 +25,7 @@ PK_ROWS = _engine.PK_ROWS
 
 
 # ---------------------------------------------------------------------------------------------
-# §16
+# §18
 
 
 def distributed_weighted_literal(
@@ -53,7 +53,7 @@ def distributed_weighted_literal(
 
 
 # ---------------------------------------------------------------------------------------------
-# §17
+# §19
 
 
 def _raw_block(seed: int, epoch: int, num_classes: int, t: int) -> list[int]:
@@ -61,7 +61,7 @@ def _raw_block(seed: int, epoch: int, num_classes: int, t: int) -> list[int]:
 
 
 def balanced_slots_literal(seed: int, epoch: int, num_classes: int, p: int, num_slots: int) -> list[int]:
-    """σ_0 σ_1 … concatenated, built forwards from block 0 (spec §17.1)."""
+    """σ_0 σ_1 … concatenated, built forwards from block 0 (spec §19.1)."""
     slots: list[int] = []
     t = 0
     while len(slots) < num_slots:
@@ -80,7 +80,7 @@ def balanced_slots_literal(seed: int, epoch: int, num_classes: int, p: int, num_
 def _slot_rows_literal(
     seed: int, epoch: int, rows: list[int], offsets: list[int], c: int, slot: int, k: int, always: bool
 ) -> list[int]:
-    """Spec §17.2 with a dense Fisher–Yates array."""
+    """Spec §19.2 with a dense Fisher–Yates array."""
     words = _engine.keystream_words(seed, PK_ROWS, epoch, 2 * slot * k, 2 * k)
     draws = [words[2 * q] | (words[2 * q + 1] << 32) for q in range(k)]
     lo, size = offsets[c], offsets[c + 1] - offsets[c]
@@ -123,7 +123,7 @@ def pk_epoch_literal(
 
 
 # ---------------------------------------------------------------------------------------------
-# §18
+# §20
 
 
 def m_per_class_literal(
