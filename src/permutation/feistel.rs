@@ -18,7 +18,7 @@ pub const MIX_2: u64 = 0xC4CE_B9FE_1A85_EC53;
 pub const LANES: usize = 256;
 
 // ROUNDS is even: the network runs rounds in pairs.
-const _: () = assert!(ROUNDS % 2 == 0 && ROUNDS >= 2);
+const _: () = assert!(ROUNDS.is_multiple_of(2) && ROUNDS >= 2);
 
 /// Round keys of block `block`: u64 draws `block·ROUNDS … block·ROUNDS + ROUNDS − 1` of stream
 /// (seed, purpose, epoch), i.e. ChaCha8 block number `block` of the stream.

@@ -3,7 +3,7 @@
 use numpy::PyArray1;
 use pyo3::prelude::*;
 
-use crate::python::args::{Arg, epoch_arg, float64_weights, strided_span_args, u64_arg};
+use crate::python::args::{Arg, epoch_arg, float64_weights, integer_masses, strided_span_args, u64_arg};
 use crate::weights;
 
 type Array<'py, T> = Bound<'py, PyArray1<T>>;
@@ -71,7 +71,8 @@ impl WeightTable {
 
     /// Rebuilds a table from `integer_weights()`: what pickle and deepcopy use.
     #[staticmethod]
-    fn _from_integer_weights(masses: Vec<u64>) -> PyResult<Self> {
+    fn _from_integer_weights(masses: Arg) -> PyResult<Self> {
+        let masses = integer_masses(masses)?;
         Ok(WeightTable {
             table: weights::WeightTable::from_integer_weights(masses)?,
         })

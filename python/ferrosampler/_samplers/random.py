@@ -34,14 +34,14 @@ class RandomSampler(_RandomEpochs):
     @property
     def num_samples(self) -> int:
         if self._num_samples is None:
-            return len(self.data_source)
+            return sized_length("data_source", self.data_source)
         return self._num_samples
 
     def __len__(self) -> int:
         return self.num_samples
 
     def _shape(self) -> tuple[int, int]:
-        n = len(self.data_source)
+        n = sized_length("data_source", self.data_source)
         if n == 0:
             raise ValueError("data_source is empty: RandomSampler needs at least one element")
         return n, self.num_samples
@@ -49,7 +49,9 @@ class RandomSampler(_RandomEpochs):
     def _chunk(self, n: int) -> int:
         if self.replacement:
             return CHUNK
-        return n * max(1, CHUNK // n)  # whole blocks, so no permutation is computed twice
+        if n > CHUNK:  # a huge dataset: seekable chunks of one block (Feistel reads only what it yields)
+            return CHUNK
+        return n * (CHUNK // n)  # whole blocks, so no permutation is computed twice
 
     def _generate(self, seed: int, epoch: int, n: int, start: int, count: int) -> np.ndarray:
         if self.replacement:

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import epoch_value
+from .._checks import arange, epoch_value, sized_length
 
 
 class SequentialSampler:
@@ -17,13 +17,20 @@ class SequentialSampler:
         self.data_source = data_source
 
     def __iter__(self) -> Iterator[int]:
-        return iter(range(len(self.data_source)))
+        # A generator, like every sampler's iterator: threads sharing it get a clear ValueError (docs/threads.md).
+        return _count_up(sized_length("data_source", self.data_source))
 
     def __len__(self) -> int:
-        return len(self.data_source)
+        return sized_length("data_source", self.data_source)
 
     def epoch_indices(self, epoch: int | None = None) -> np.ndarray:
-        return np.arange(len(self.data_source), dtype=np.int64)
+        if epoch is not None:
+            epoch_value(epoch)
+        return arange(0, sized_length("data_source", self.data_source))
 
     def set_epoch(self, epoch: int) -> None:
         epoch_value(epoch)
+
+
+def _count_up(n: int) -> Iterator[int]:
+    yield from range(n)
