@@ -14,4 +14,4 @@ format:
 	bash scripts/format.sh
 
 bench:
-	.venv/bin/python benches/bench_samplers.py
+	.venv/bin/python -m ferrosampler bench --output BENCHMARKS.md --plot docs/benchmarks.png

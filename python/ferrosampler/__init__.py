@@ -8,9 +8,11 @@ reference implementation of docs/spec.md.
 from ._checks import ArgumentTypeError
 from ._core import SPEC_VERSION
 from ._core import __version__ as __version__
+from ._distributed_state import combine_states
 from ._samplers import (
     BatchSampler,
     DistributedSampler,
+    DistributedSamplerWrapper,
     RandomSampler,
     SequentialSampler,
     SubsetRandomSampler,
@@ -23,9 +25,11 @@ __all__ = [
     "ArgumentTypeError",
     "BatchSampler",
     "DistributedSampler",
+    "DistributedSamplerWrapper",
     "RandomSampler",
     "SequentialSampler",
     "SubsetRandomSampler",
     "WeightedRandomSampler",
+    "combine_states",
     "manual_seed",
 ]

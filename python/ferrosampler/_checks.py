@@ -88,3 +88,12 @@ def arange(start: int, stop: int) -> np.ndarray:
             f"an array of {length} indices does not fit in memory; iterate the sampler instead of epoch_indices()"
         )
     return np.arange(start, stop, dtype=np.int64)
+
+
+PERMUTATIONS = ("feistel", "fisher-yates")  # _core.PERMUTATIONS (a test checks), default first
+
+
+def permutation_value(value: Any) -> str:
+    if not isinstance(value, str) or value not in PERMUTATIONS:
+        raise ValueError(f"permutation must be one of 'feistel', 'fisher-yates', got permutation={value!r}")
+    return value

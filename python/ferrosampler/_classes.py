@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 import numpy as np
+
+from ._state import fingerprint
 
 
 class ClassRows:
@@ -23,3 +26,8 @@ class ClassRows:
         sizes = np.bincount(class_of_row)
         self.num_classes = len(sizes)
         self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A hash of the grouping (for state fingerprints), computed once."""
+        return fingerprint(self.rows, self.offsets)

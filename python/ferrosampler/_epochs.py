@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import _limits
 from ._checks import epoch_value
+from ._iteration import EpochCursor
+
+
+class Resume(NamedTuple):
+    """Where a loaded state_dict resumes: the epoch, its seed (None: drawn as usual) and the position."""
+
+    epoch: int
+    seed: int | None
+    position: int
 
 
 class _LockedState:
     """State guarded by ``self._lock``; pickles and deep-copies without the lock (which
-    cannot be copied) and gives each copy its own."""
+    cannot be copied) and without the live iterator's cursor (a copy has no live iterator)."""
 
     _lock: threading.Lock
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         del state["_lock"]
+        state["_cursor"] = None
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -35,10 +45,44 @@ class _EpochCounter(_LockedState):
     def _start_epochs(self) -> None:
         self.epoch = 0
         self._lock = threading.Lock()
+        self._resume: Resume | None = None
+        self._cursor: EpochCursor | None = None
 
     def set_epoch(self, epoch: int) -> None:
-        """The epoch the next iteration produces (then it counts up by itself)."""
-        self.epoch = epoch_value(epoch)
+        """The epoch the next iteration produces (then it counts up by itself). After
+        ``load_state_dict``, the resumed epoch keeps its position; any other drops it."""
+        value = epoch_value(epoch)
+        with self._lock:
+            if self._resume is not None and self._resume.epoch != value:
+                self._resume = None
+            self.epoch = value
+
+    def _take_resume(self, counts_epochs: bool) -> Resume | None:
+        """The loaded position, bound to the iterator created now (at iter(), drawing nothing): it continues
+        from there, and the counter (if ``counts_epochs``) moves past the resumed epoch, so an iterator
+        created later, e.g. by a loader whose saved epoch had ended, starts the next epoch."""
+        with self._lock:
+            resume, self._resume = self._resume, None
+            if resume is not None:
+                self._cursor = EpochCursor(resume.seed, resume.epoch, resume.position, resume.position)
+                if counts_epochs:
+                    self.epoch = (resume.epoch + 1) % _limits.EPOCH_LIMIT
+            return resume
+
+    def _progress(self) -> Resume:
+        """What state_dict() records: the pending resume, else the live iterator's place, else the next epoch."""
+        cursor = self._cursor
+        if self._resume is not None:
+            return self._resume
+        if cursor is not None:  # an ended epoch stays (e, length): a loader may still be finishing it
+            return Resume(cursor.epoch, cursor.seed, cursor.position())
+        return Resume(self.epoch, None, 0)
+
+    def _set_resume(self, resume: Resume) -> None:
+        with self._lock:
+            self.epoch = resume.epoch
+            self._resume = resume
+            self._cursor = None
 
     def _next_epoch(self) -> int:
         """The epoch that starts now; threads iterating one sampler each get their own."""

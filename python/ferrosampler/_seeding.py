@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import random
-import sys
 import threading
 from typing import Any
 
+from . import _torch_compat
 from ._checks import ArgumentTypeError, is_integer, seed_value
 
 _lock = threading.Lock()
@@ -15,28 +15,28 @@ _global = random.Random(int.from_bytes(os.urandom(8), "little"))
 
 
 def manual_seed(seed: int) -> None:
-    """Seed ferrosampler's own global seed source (used when torch is not imported)."""
+    """Seed ferrosampler's own global seed source (used when torch is not installed)."""
     value = seed_value("seed", seed)
     with _lock:
         _global.seed(value)
 
 
 def _is_torch_generator(obj: Any) -> bool:
-    torch = sys.modules.get("torch")
+    torch = _torch_compat.torch
     return torch is not None and isinstance(obj, torch.Generator)
 
 
 def _torch_draw(generator: Any) -> int:
-    torch = sys.modules["torch"]
+    torch = _torch_compat.torch
     return int(torch.empty((), dtype=torch.int64).random_(generator=generator))
 
 
 def draw_seed(generator: Any = None) -> int:
     """One fresh 64-bit seed: from a torch.Generator, else torch's global generator when
-    torch is imported (so torch.manual_seed reproduces a run), else our own source."""
+    torch is installed (so torch.manual_seed reproduces a run), else our own source."""
     if generator is not None:
         return _torch_draw(generator)
-    if "torch" in sys.modules:
+    if _torch_compat.TORCH_AVAILABLE:
         return _torch_draw(None)
     with _lock:
         return _global.getrandbits(64)

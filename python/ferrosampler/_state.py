@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections.abc import Mapping
@@ -9,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _core
+from . import _core, _limits
 
 STATE_FORMAT = 1
 _COMMON_FIELDS = ("format", "kind", "spec_version", "fingerprint", "epoch", "position")
@@ -66,6 +67,8 @@ def check_state(state: Any, kind: str, fingerprint: str, *, length: int | None =
         value = state[name]
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ValueError(f"state[{name!r}] must be a non-negative int, got {value!r}")
+    if state["epoch"] >= _limits.EPOCH_LIMIT:
+        raise ValueError(f"state['epoch'] must be below 2**56, got {state['epoch']}")
     if length is not None and state["position"] > length:
         raise ValueError(f"state['position'] must be at most the epoch length {length}, got {state['position']}")
     return state
@@ -74,3 +77,31 @@ def check_state(state: Any, kind: str, fingerprint: str, *, length: int | None =
 def _expect(state: Mapping[str, Any], name: str, expected: Any) -> None:
     if state[name] != expected:
         raise ValueError(f"state[{name!r}] must be {expected!r} for this sampler, got {state[name]!r}")
+
+
+def encode_generator(generator: Any) -> str | None:
+    """A torch.Generator's state as base64 text (JSON-safe), or None for no generator."""
+    if generator is None:
+        return None
+    return base64.b64encode(generator.get_state().numpy().tobytes()).decode("ascii")
+
+
+def restore_generator(generator: Any, encoded: Any) -> None:
+    """Sets ``generator`` to a state from encode_generator (nothing when either is None)."""
+    if generator is None or encoded is None:
+        return
+    from ._torch_compat import torch
+
+    try:
+        raw = base64.b64decode(encoded, validate=True)
+        generator.set_state(torch.frombuffer(bytearray(raw), dtype=torch.uint8))
+    except (TypeError, ValueError, RuntimeError) as error:
+        raise ValueError(f"state['generator_state'] is not a torch.Generator state ({error})") from None
+
+
+def optional_int(state: Mapping[str, Any], name: str, limit: int) -> int | None:
+    """state[name]: None or an int in [0, limit); else ValueError naming the field."""
+    value = state.get(name)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < limit):
+        raise ValueError(f"state[{name!r}] must be None or an int in [0, {limit}), got {value!r}")
+    return value

@@ -12,11 +12,13 @@ from typing import Any
 TORCH_AVAILABLE = importlib.util.find_spec("torch") is not None
 
 if TORCH_AVAILABLE:
+    import torch
     import torch.utils.data
 
     SamplerBase: Any = torch.utils.data.Sampler
     DistributedSamplerBase: Any = torch.utils.data.DistributedSampler
 else:
+    torch: Any = None  # type: ignore[no-redef]
 
     class SamplerBase:  # type: ignore[no-redef]
         """Stands in for torch.utils.data.Sampler without torch."""

@@ -69,3 +69,46 @@ def test_distributed_sampler(n, replicas, data, shuffle, drop_last, seed, epoch)
     a.set_epoch(epoch)
     b.set_epoch(epoch)
     same(list(a), list(b))
+
+
+permutations = st.sampled_from(["feistel", "fisher-yates"])
+feistel_sizes = st.one_of(st.sampled_from([129, 255, 256, 257, 511, 512, 513]), st.integers(129, 2000))
+
+
+@settings(max_examples=60, deadline=None)
+@given(feistel_sizes, permutations, st.one_of(st.none(), st.integers(1, 3000)), seeds, st.data())
+def test_permutations_and_resumed_positions(n, permutation, num_samples, seed, data):
+    """Both engines agree on either permutation, whole and resumed at any position (seeked by the engine)."""
+    a = fs.RandomSampler(range(n), num_samples=num_samples, seed=seed, permutation=permutation)
+    b = ref.RandomSampler(range(n), num_samples=num_samples, seed=seed, permutation=permutation)
+    whole = a.epoch_indices(0).tolist()
+    same(whole, b.epoch_indices(0))
+    position = data.draw(st.integers(0, len(whole)))
+    state = {**a.state_dict(), "position": position}
+    a.load_state_dict(state)
+    b.load_state_dict(state)
+    rest = list(a)
+    assert rest == whole[position:]
+    same(rest, list(b))
+    same(list(a), list(b))  # the epoch after the resumed one
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(-5, 10**6), min_size=1, max_size=700), permutations, seeds, st.data())
+def test_subset_permutations_and_resumed_positions(indices, permutation, seed, data):
+    a = fs.SubsetRandomSampler(indices, seed=seed, permutation=permutation)
+    b = ref.SubsetRandomSampler(indices, seed=seed, permutation=permutation)
+    position = data.draw(st.integers(0, len(indices)))
+    state = {**a.state_dict(), "position": position}
+    a.load_state_dict(state)
+    b.load_state_dict(state)
+    assert (
+        list(a)
+        == list(b)
+        == [
+            indices[j]
+            for j in fs.SubsetRandomSampler(range(len(indices)), seed=seed, permutation=permutation).epoch_indices(0)[
+                position:
+            ]
+        ]
+    )

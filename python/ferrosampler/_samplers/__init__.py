@@ -12,10 +12,12 @@ from .random import RandomSampler
 from .sequential import SequentialSampler
 from .subset import SubsetRandomSampler
 from .weighted import WeightedRandomSampler
+from .wrapper import DistributedSamplerWrapper
 
 __all__ = [
     "BatchSampler",
     "DistributedSampler",
+    "DistributedSamplerWrapper",
     "RandomSampler",
     "SequentialSampler",
     "SubsetRandomSampler",

@@ -1,4 +1,4 @@
-"""torch's DistributedSampler: each rank's strided share of one permutation (spec §6)."""
+"""torch's DistributedSampler: each rank's strided share of one permutation (spec §6), resumable (spec §14)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,44 @@ import numpy as np
 
 from .. import _core, _limits
 from .._checks import boolean, integer, positive_integer, sized_length
-from .._iteration import int64, yield_ints
+from .._distributed_state import _ShardedResume
+from .._iteration import CHUNK, int64
+from .._torch_compat import DistributedSamplerBase
+
+FISHER_YATES = "fisher-yates"
 
 
-class DistributedSampler:
+def engine_permutations(engine: Any) -> tuple[str, ...]:
+    """The permutations an engine offers, default first (a spec-v1 engine has Fisher–Yates only)."""
+    return tuple(getattr(engine, "PERMUTATIONS", (FISHER_YATES,)))
+
+
+def permutation_choice(engine: Any, permutation: Any) -> str:
+    offered = engine_permutations(engine)
+    if permutation is None:
+        return offered[0]
+    if permutation not in offered:
+        names = ", ".join(repr(name) for name in offered)
+        raise ValueError(f"permutation must be one of {names}, got permutation={permutation!r}")
+    return str(permutation)
+
+
+def permutation_keywords(engine: Any, permutation: str) -> dict[str, str]:
+    # A spec-v1 engine takes no permutation= (it only has Fisher–Yates).
+    return {"permutation": permutation} if hasattr(engine, "PERMUTATIONS") else {}
+
+
+class DistributedSampler(_ShardedResume, DistributedSamplerBase):
     """torch's DistributedSampler: one permutation shared by all ranks, keyed by
     (seed + epoch) mod 2**64; rank r reads positions r, r + W, … (spec §6). Only the
-    rank's own share is returned."""
+    rank's own share is computed: with ``permutation="feistel"`` in chunks, O(1) per index
+    and O(chunk) memory; Fisher–Yates (spec v1 output) needs the permutation's prefix, so its
+    share comes from one engine call. ``state_dict()`` resumes exactly, on any world size
+    (spec §14). A torch.utils.data.DistributedSampler subclass when torch is installed,
+    so trainers leave it in place and call ``set_epoch``."""
 
     _engine: Any = _core
+    _kind = "DistributedSampler"
 
     def __init__(
         self,
@@ -27,7 +56,10 @@ class DistributedSampler:
         shuffle: bool = True,
         seed: int = 0,
         drop_last: bool = False,
+        *,
+        permutation: str | None = None,
     ) -> None:
+        # torch's __init__ is not called: it would ask for a process group we may not need.
         if num_replicas is None or rank is None:
             world_size, world_rank = _distributed_world()
             num_replicas = world_size if num_replicas is None else num_replicas
@@ -39,35 +71,61 @@ class DistributedSampler:
         self.shuffle = boolean("shuffle", shuffle)
         self.seed = integer("seed", seed)
         self.drop_last = boolean("drop_last", drop_last)
+        self.permutation = permutation_choice(self._engine, permutation)
         self.dataset = dataset
         self.epoch = 0
         self._dataset_length = sized_length("dataset", dataset)
         n, w = self._dataset_length, self.num_replicas
         self.num_samples = n // w if self.drop_last else (n + w - 1) // w
         self.total_size = self.num_samples * w
+        self._start_resume()
+
+    def _order_fields(self) -> dict[str, Any]:
+        return {"n": self._dataset_length, "seed": self.seed, "shuffle": self.shuffle, "permutation": self.permutation}
 
     def set_epoch(self, epoch: int) -> None:
         # Any integer, as torch: the key is (seed + epoch) mod 2**64, so no counter and no lock.
         self.epoch = integer("epoch", epoch)
+        self._drop_stale_resume(self.epoch)
 
     def __len__(self) -> int:
         return self.num_samples
 
-    def epoch_indices(self, epoch: int | None = None) -> np.ndarray:
+    def _length(self) -> int:
         n = len(self.dataset)
         if n != self._dataset_length:
             raise ValueError(
                 f"len(dataset) changed from {self._dataset_length} at construction to {n}; "
                 "build a new DistributedSampler for the new dataset"
             )
-        key = (self.seed + (self.epoch if epoch is None else integer("epoch", epoch))) % _limits.SEED_MODULUS
+        return n
+
+    def _key(self, epoch: int) -> int:
+        return (self.seed + epoch) % _limits.SEED_MODULUS
+
+    def _read(self, key: int, n: int, first: int, count: int) -> np.ndarray:
+        """Positions first, first + W, … (count of them) of the epoch's permutation, padding read mod n."""
+        extra = permutation_keywords(self._engine, self.permutation)
         return int64(
-            self._engine.strided_permutation(key, 0, n, self.shuffle, self.rank, self.num_replicas, self.num_samples)
+            self._engine.strided_permutation(key, 0, n, self.shuffle, first, self.num_replicas, count, **extra)
         )
 
+    def epoch_indices(self, epoch: int | None = None) -> np.ndarray:
+        """This rank's whole share of an epoch (``self.epoch`` by default) as int64, from its start."""
+        number = self.epoch if epoch is None else integer("epoch", epoch)
+        return self._read(self._key(number), self._length(), self.rank, self.num_samples)
+
     def __iter__(self) -> Iterator[int]:
-        # Eager, as torch: the order is fixed when iter() is called.
-        return yield_ints(self.epoch_indices())
+        # The size, key and resume point are fixed here, at iter(), as torch fixes its order.
+        n = self._length()
+        progress, first = self._plan(self.epoch, n)
+        return self._tracked(progress, self._chunks(self._key(self.epoch), n, first, progress.count))
+
+    def _chunks(self, key: int, n: int, first: int, count: int) -> Iterator[np.ndarray]:
+        # Fisher–Yates computes the prefix up to the furthest position on every call: one call, not one per chunk.
+        step = count if self.shuffle and self.permutation == FISHER_YATES else CHUNK
+        for done in range(0, count, max(step, 1)):
+            yield self._read(key, n, first + done * self.num_replicas, min(step, count - done))
 
 
 def _distributed_world() -> tuple[int, int]:

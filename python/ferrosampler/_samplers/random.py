@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from .._checks import boolean, positive_integer, sized_length
+from .._checks import boolean, permutation_value, positive_integer, sized_length
 from .._iteration import CHUNK
 from ._random_epochs import _RandomEpochs
 
 
 class RandomSampler(_RandomEpochs):
     """Uniform permutations (blocks of len(data_source), spec §5) or uniform draws with
-    replacement (spec §4)."""
+    replacement (spec §4). ``permutation="feistel"`` (default, random access) or
+    ``"fisher-yates"`` (spec v1 output) picks the permutation.
+
+    Resume (``state_dict``/``load_state_dict``, spec §13) seeks in O(1) for draws with
+    replacement and Feistel permutations; with Fisher–Yates the engine recomputes the
+    resumed block's prefix itself (in Rust, nothing replayed through Python)."""
+
+    _state_kind = "torch.RandomSampler"
 
     def __init__(
         self,
@@ -23,8 +28,10 @@ class RandomSampler(_RandomEpochs):
         generator: Any = None,
         *,
         seed: int | None = None,
+        permutation: str = "feistel",
     ) -> None:
         self.replacement = boolean("replacement", replacement)
+        self.permutation = permutation_value(permutation)
         self.data_source = data_source
         self._num_samples = None if num_samples is None else positive_integer("num_samples", num_samples)
         if self._num_samples is None:
@@ -47,13 +54,17 @@ class RandomSampler(_RandomEpochs):
         return n, self.num_samples
 
     def _chunk(self, n: int) -> int:
-        if self.replacement:
+        if self.replacement or self.permutation == "feistel":
             return CHUNK
-        if n > CHUNK:  # a huge dataset: seekable chunks of one block (Feistel reads only what it yields)
-            return CHUNK
-        return n * (CHUNK // n)  # whole blocks, so no permutation is computed twice
+        return n * max(1, CHUNK // n)  # whole Fisher–Yates blocks, so no block's prefix is computed twice
 
-    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int) -> np.ndarray:
+    def _order_parameters(self) -> tuple[Any, ...]:
+        permutation = None if self.replacement else self.permutation
+        return len(self.data_source), self.num_samples, self.replacement, permutation
+
+    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int) -> Any:
         if self.replacement:
             return self._engine.uniform_draws(seed, epoch, n, start, count)
-        return self._engine.permutation_stream(seed, self._engine.MAIN, epoch, n, start, count)
+        return self._engine.permutation_stream(
+            seed, self._engine.MAIN, epoch, n, start, count, permutation=self.permutation
+        )

@@ -7,18 +7,24 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import ArgumentTypeError, sized_length
-from .._iteration import int64
+from .._checks import ArgumentTypeError, permutation_value, sized_length
+from .._iteration import CHUNK
 from ._random_epochs import _RandomEpochs
 
 
 class SubsetRandomSampler(_RandomEpochs):
     """Yields indices[j] for j in a uniform permutation of range(len(indices)); values
-    pass through unchanged, as in torch."""
+    pass through unchanged, as in torch. ``permutation=`` as in RandomSampler; resume
+    (spec §13) seeks in O(1) with Feistel, the engine recomputes the prefix with Fisher–Yates."""
 
-    def __init__(self, indices: Sequence[Any], generator: Any = None, *, seed: int | None = None) -> None:
+    _state_kind = "torch.SubsetRandomSampler"
+
+    def __init__(
+        self, indices: Sequence[Any], generator: Any = None, *, seed: int | None = None, permutation: str = "feistel"
+    ) -> None:
         sized_length("indices", indices)
         self.indices = indices
+        self.permutation = permutation_value(permutation)
         super().__init__(seed, generator)
 
     def __len__(self) -> int:
@@ -28,10 +34,18 @@ class SubsetRandomSampler(_RandomEpochs):
         return len(self.indices), len(self.indices)
 
     def _chunk(self, n: int) -> int:
-        return max(1, n)
+        return CHUNK if self.permutation == "feistel" else max(1, n)
 
-    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int) -> np.ndarray:
-        return self._engine.permutation_stream(seed, self._engine.MAIN, epoch, n, start, count)
+    def _order_parameters(self) -> tuple[Any, ...]:
+        return len(self.indices), self.permutation
+
+    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int) -> Any:
+        return self._engine.permutation_stream(
+            seed, self._engine.MAIN, epoch, n, start, count, permutation=self.permutation
+        )
+
+    def _wrap(self, positions: Iterator[int]) -> Iterator[Any]:
+        return map(self.indices.__getitem__, positions)
 
     def epoch_indices(self, epoch: int | None = None) -> np.ndarray:
         """The epoch's values as int64; iteration yields them unconverted, as torch does."""
@@ -42,9 +56,4 @@ class SubsetRandomSampler(_RandomEpochs):
                 f"epoch_indices() needs integer indices, got an array of dtype {values.dtype} "
                 f"and shape {values.shape}; iterate the sampler to get the values as they are"
             )
-        return int64(values)[super().epoch_indices(epoch)]
-
-    def __iter__(self) -> Iterator[Any]:
-        values = self.indices
-        for position in super().__iter__():
-            yield values[position]
+        return values.astype(np.int64)[super().epoch_indices(epoch)]

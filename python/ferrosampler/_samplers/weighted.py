@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from .._checks import boolean, positive_integer
 from .._iteration import CHUNK
+from .._state import fingerprint
 from .._weights import torch_weights
 from ._random_epochs import _RandomEpochs
 
 
 class WeightedRandomSampler(_RandomEpochs):
     """P(i) ∝ weights[i]: integer alias table with replacement (spec §7), exact
-    successive sampling without (spec §8). Weights are validated and snapshotted here."""
+    successive sampling without (spec §8). Weights are validated and snapshotted here.
+
+    Resume (spec §13) seeks in O(1) with replacement; without replacement the draws are
+    sequential, so the engine regenerates the epoch's prefix itself (in Rust, nothing
+    replayed through Python) and iteration continues after it."""
+
+    _state_kind = "torch.WeightedRandomSampler"
 
     def __init__(
         self,
@@ -34,6 +39,7 @@ class WeightedRandomSampler(_RandomEpochs):
                 f"num_samples should be at most the number of non-zero weights ({self._table.nonzero}) "
                 f"when replacement=False, but got num_samples={self.num_samples}"
             )
+        self._weights_fingerprint = fingerprint(self.weights)  # once: the snapshot never changes
         super().__init__(seed, generator)
 
     def __len__(self) -> int:
@@ -45,7 +51,10 @@ class WeightedRandomSampler(_RandomEpochs):
     def _chunk(self, n: int) -> int:
         return CHUNK if self.replacement else self.num_samples
 
-    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int) -> np.ndarray:
+    def _order_parameters(self) -> tuple[Any, ...]:
+        return self._weights_fingerprint, self.num_samples, self.replacement
+
+    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int) -> Any:
         if self.replacement:
             return self._table.alias_draws(seed, epoch, start, count)
-        return self._table.without_replacement(seed, epoch, count)
+        return self._table.without_replacement(seed, epoch, start + count)[start:]

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
 
 from .. import _core
 from .._checks import epoch_value, seed_value
-from .._epochs import _EpochCounter
-from .._iteration import int64, yield_ints
+from .._epochs import Resume, _EpochCounter
+from .._iteration import CHUNK, EpochCursor, chunk_bounds, flatten, int64, positioned_chunks
+from .._state import check_state, fingerprint, make_state
 from ._checks import dataset_size_value
 from ._compat import SamplerBase, Shuffle, prebuilt_sampler
 from ._pipeline import _PipelineView
@@ -21,7 +22,7 @@ class _ChainedSampler(_EpochCounter, SamplerBase):
     """Seed, epoch, dataset size and chain bookkeeping shared by the seven samplers.
 
     A subclass defines ``_length(n)`` (validates against the n rows it indexes and returns
-    the epoch's count) and ``_positions(seed, epoch, n, k)`` (k positions into those rows)."""
+    the epoch's count) and ``_positions(seed, epoch, n, k, start)`` (positions start … k − 1 into those rows)."""
 
     _engine: Any = _core
 
@@ -151,27 +152,97 @@ class _ChainedSampler(_EpochCounter, SamplerBase):
 
     def epoch_indices(self, epoch: int | None = None) -> np.ndarray:
         """One whole epoch of row ids as int64. Without ``epoch`` it is the next epoch (what
-        iterating would yield, and the counter moves on); with it, that epoch, no side effect."""
+        iterating would yield, the rest of a resumed epoch after ``load_state_dict``, and the
+        counter moves on); with it, that epoch, no side effect."""
         size = self._dataset_size_or_raise()
-        epoch_number = self._next_epoch() if epoch is None else epoch_value(epoch)
-        return self._chain_rows(epoch_number, size)
+        if epoch is not None:
+            return self._chain_rows(epoch_value(epoch), size)
+        epoch_number, start = self._begin(self._take_resume(counts_epochs=True))
+        return self._chain_rows(epoch_number, size, start)
 
-    def _chain_rows(self, epoch: int, dataset_size: int) -> np.ndarray:
+    def _begin(self, resume: Resume | None) -> tuple[int, int]:
+        """(epoch, first position) of an epoch that starts now: a loaded state's place, else the next epoch."""
+        return (self._next_epoch(), 0) if resume is None else (resume.epoch, resume.position)
+
+    def _chain_rows(self, epoch: int, dataset_size: int, start: int = 0) -> np.ndarray:
+        """Positions [start, len) of this level's epoch; the levels below are computed whole, by the engine."""
         if self._child is None:
             n, rows = dataset_size, None
         else:
             rows = self._child._chain_rows(epoch, dataset_size)
             n = len(rows)
         seed, fixed = self._seed_and_fixed()
-        positions = int64(self._positions(seed, self._stream_epoch(epoch, fixed), n, self._length(n)))
+        k = self._length(n)
+        positions = int64(self._positions(seed, self._stream_epoch(epoch, fixed), n, k, min(start, k)))
         return positions if rows is None else rows[positions]
 
     def __iter__(self) -> Iterator[int]:
-        # A generator: the epoch counter moves at the first next(), not at iter().
-        yield from yield_ints(self.epoch_indices())
+        # A C-level chain over chunk lists; the epoch counter moves at the first next(), not at iter().
+        return flatten(self._chunks(self._take_resume(counts_epochs=True)))
+
+    def _chunks(self, resume: Resume | None) -> Iterator[Iterator[int]]:
+        size = self._dataset_size_or_raise()
+        epoch, start = self._begin(resume)
+        rows = self._chain_rows(epoch, size, start)
+        cursor = EpochCursor(None, epoch, start + len(rows), start)
+        self._cursor = cursor
+
+        def rows_at(position: int, count: int) -> np.ndarray:
+            return rows[position - start : position - start + count]
+
+        yield from positioned_chunks(cursor, rows_at, chunk_bounds(start, cursor.length, CHUNK), prefetch=False)
 
     def _length(self, n: int) -> int:
         raise NotImplementedError
 
-    def _positions(self, seed: int, epoch: int, n: int, k: int) -> Any:
+    def _positions(self, seed: int, epoch: int, n: int, k: int, start: int) -> Any:
+        """Positions [start, k) of this level's epoch of k over n rows, seeking where the engine can."""
         raise NotImplementedError
+
+    # -- state_dict (spec §13) ----------------------------------------------------------------
+
+    def _order_parameters(self) -> tuple[Any, ...]:
+        """The parameters besides seed and dataset size that fix this level's order."""
+        return ()
+
+    def _fingerprint(self) -> str:
+        levels = [(type(s).__name__, s._explicit_seed, s._order_parameters()) for s in self._chain()]
+        return fingerprint(self._state_kind(), self._known_dataset_size(), levels)
+
+    def _state_kind(self) -> str:
+        return f"mindspore.{type(self).__name__}"
+
+    def state_dict(self) -> dict[str, Any]:
+        """A small JSON-serialisable dict: kind, spec version, fingerprint (every level's parameters and
+        the dataset size), the top's epoch and position, and ``seeds``: each level's settled
+        [seed, user-fixed] (None before its first epoch), top first."""
+        progress = self._progress()
+        seeds = [None if s._seed is None else [s._seed[0], s._seed[1]] for s in self._chain()]
+        return make_state(
+            self._state_kind(),
+            fingerprint=self._fingerprint(),
+            epoch=progress.epoch,
+            position=progress.position,
+            seeds=seeds,
+        )
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """The next epoch produced (iteration or ``epoch_indices()``) is the rest of the saved one,
+        positioned in the engine at the top level; later epochs follow as if never interrupted."""
+        check_state(state, self._state_kind(), self._fingerprint(), length=len(self))
+        levels = self._chain()
+        seeds = state.get("seeds")
+        if not isinstance(seeds, list) or len(seeds) != len(levels):
+            raise ValueError(f"state['seeds'] must be a list of {len(levels)} entries (one per chain level)")
+        for level, seed in zip(levels, seeds, strict=True):
+            level._restore_seed(seed)
+        self._set_resume(Resume(state["epoch"], None, state["position"]))
+
+    def _restore_seed(self, saved: Any) -> None:
+        if saved is None:
+            return
+        valid = isinstance(saved, list) and len(saved) == 2 and isinstance(saved[1], bool)
+        if not valid or isinstance(saved[0], bool) or not isinstance(saved[0], int) or not 0 <= saved[0] < 2**64:
+            raise ValueError(f"state['seeds'] entries must be None or [seed, fixed], got {saved!r}")
+        with self._lock:
+            self._seed = (saved[0], saved[1])

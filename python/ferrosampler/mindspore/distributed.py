@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._checks import permutation_value
 from ._chain import _ChainedSampler
 from ._checks import capped, integer, num_samples_value
 from ._compat import Shuffle, config_seed
@@ -16,7 +17,9 @@ class DistributedSampler(_ChainedSampler):
     offset −1: positions D·c + k (mod N) for c < ceil(N/D), padding wraps to the start.
     offset ≥ 0: rows j with (j + offset) mod D == k, no padding; an empty shard emits [0].
     Both capped per shard by num_samples. Key: ``seed=``, else the config seed + 1 captured
-    here (MindSpore's rule), so every shard shares the permutation without any seed set."""
+    here (MindSpore's rule), so every shard shares the permutation without any seed set.
+    ``permutation=`` "feistel" (default) or "fisher-yates" (spec v1); resume seeks in O(1) with
+    Feistel (only this shard's positions are computed), the engine recomputes the prefix with Fisher–Yates."""
 
     def __init__(
         self,
@@ -28,7 +31,9 @@ class DistributedSampler(_ChainedSampler):
         *,
         seed: Any = None,
         dataset_size: Any = None,
+        permutation: str = "feistel",
     ) -> None:
+        self.permutation = permutation_value(permutation)
         self.num_shards = integer("num_shards", num_shards)
         self.shard_id = integer("shard_id", shard_id)
         if not isinstance(shuffle, bool) and shuffle not in tuple(Shuffle):
@@ -68,12 +73,20 @@ class DistributedSampler(_ChainedSampler):
         owned = capped(self.num_samples, self._first_row_and_count(n)[1])
         return owned or 1  # an empty offset shard emits the dummy [0] (quirk 1)
 
-    def _positions(self, seed: int, epoch: int, n: int, k: int) -> Any:
+    def _positions(self, seed: int, epoch: int, n: int, k: int, start: int) -> Any:
         first, owned = self._first_row_and_count(n)
         if owned == 0:
-            return [0]
+            return [0][start:]
         shuffled = self.shuffle == Shuffle.GLOBAL
-        return self._engine.strided_permutation(seed, epoch, n, shuffled, first, self.num_shards, k)
+        # Position c reads (first + c·D) mod n, so the rest starts at (first + start·D) mod n.
+        resumed_first = (first + start * self.num_shards) % n
+        return self._engine.strided_permutation(
+            seed, epoch, n, shuffled, resumed_first, self.num_shards, k - start, permutation=self.permutation
+        )
+
+    def _order_parameters(self) -> tuple[Any, ...]:
+        permutation = self.permutation if self.shuffle == Shuffle.GLOBAL else None
+        return self.num_shards, self.shard_id, str(self.shuffle), self.num_samples, self.offset, permutation
 
     def _shuffles_itself(self) -> bool:
         return self.shuffle != Shuffle.FALSE

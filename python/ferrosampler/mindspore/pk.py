@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from .. import _limits
+from .._checks import permutation_value
 from .._classes import ClassRows
 from .._iteration import int64
 from ._chain import _ChainedSampler
@@ -19,7 +20,8 @@ class PKSampler(_ChainedSampler):
     (shuffled once, for all epochs, when shuffle=True). Class labels come from ``labels=``:
     one label per dataset row, or a function ``row -> label`` that reads them from the
     dataset once its size is known (e.g. ``labels=lambda i: source[i][1]``; at most 2**26 rows). A PKSampler can
-    be a chain's child, not its parent."""
+    be a chain's child, not its parent. ``permutation=`` ("feistel" default, "fisher-yates"
+    spec v1) permutes the class order; resume seeks the draws in O(1)."""
 
     def __init__(
         self,
@@ -32,7 +34,9 @@ class PKSampler(_ChainedSampler):
         labels: Any = None,
         seed: Any = None,
         dataset_size: Any = None,
+        permutation: str = "feistel",
     ) -> None:
+        self.permutation = permutation_value(permutation)
         self.num_val = integer("num_val", num_val)
         if num_class is not None:
             raise NotImplementedError("Not supported to specify num_class for PKSampler.")
@@ -83,14 +87,23 @@ class PKSampler(_ChainedSampler):
             )
         return count
 
-    def _positions(self, seed: int, epoch: int, n: int, k: int) -> Any:
+    def _positions(self, seed: int, epoch: int, n: int, k: int, start: int) -> Any:
         classes = self._labelled_classes(n)
         count = classes.num_classes
         if self.shuffle:  # block 0 of the CLASS_ORDER stream at epoch 0: the same order every epoch
-            class_order = int64(self._engine.permutation_stream(seed, self._engine.CLASS_ORDER, 0, count, 0, count))
+            stream = self._engine.permutation_stream(
+                seed, self._engine.CLASS_ORDER, 0, count, 0, count, permutation=self.permutation
+            )
+            class_order = int64(stream)
         else:
             class_order = np.arange(count, dtype=np.int64)
-        return self._engine.pk_draws(seed, epoch, classes.rows, classes.offsets, class_order, self.num_val, 0, k)
+        rows, offsets = classes.rows, classes.offsets
+        return self._engine.pk_draws(seed, epoch, rows, offsets, class_order, self.num_val, start, k - start)
+
+    def _order_parameters(self) -> tuple[Any, ...]:
+        classes = None if self._classes is None else self._classes.fingerprint
+        permutation = self.permutation if self.shuffle else None
+        return self.num_val, self.shuffle, self.num_samples, classes, permutation
 
     def _shuffles_itself(self) -> bool:
         return self.shuffle

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._checks import permutation_value
 from ._chain import _ChainedSampler
 from ._checks import boolean, capped, num_samples_value
 from ._compat import Shuffle
@@ -11,7 +12,9 @@ from ._compat import Shuffle
 
 class RandomSampler(_ChainedSampler):
     """The first k = min(num_samples or N, N) of a permutation (spec §5), or k uniform draws
-    with replacement (spec §4): MindSpore caps num_samples at N in both modes."""
+    with replacement (spec §4): MindSpore caps num_samples at N in both modes. ``permutation=``
+    "feistel" (default) or "fisher-yates" (spec v1). Resume seeks in O(1), except inside a
+    Fisher–Yates block, whose prefix the engine recomputes itself."""
 
     def __init__(
         self,
@@ -21,8 +24,10 @@ class RandomSampler(_ChainedSampler):
         *,
         seed: Any = None,
         dataset_size: Any = None,
+        permutation: str = "feistel",
     ) -> None:
         self.replacement = boolean("replacement", replacement)
+        self.permutation = permutation_value(permutation)
         num_samples = num_samples_value(num_samples)
         if shuffle not in (Shuffle.ADAPTIVE, Shuffle.GLOBAL, Shuffle.PARTIAL, Shuffle.FILES, Shuffle.INFILE):
             raise TypeError(f"shuffle must be valid shuffle mode but was: {shuffle!s}.")
@@ -39,10 +44,16 @@ class RandomSampler(_ChainedSampler):
     def _length(self, n: int) -> int:
         return capped(self.num_samples, n)
 
-    def _positions(self, seed: int, epoch: int, n: int, k: int) -> Any:
+    def _positions(self, seed: int, epoch: int, n: int, k: int, start: int) -> Any:
         if self.replacement:
-            return self._engine.uniform_draws(seed, epoch, n, 0, k)
-        return self._engine.permutation_stream(seed, self._engine.MAIN, epoch, n, 0, k)
+            return self._engine.uniform_draws(seed, epoch, n, start, k - start)
+        return self._engine.permutation_stream(
+            seed, self._engine.MAIN, epoch, n, start, k - start, permutation=self.permutation
+        )
+
+    def _order_parameters(self) -> tuple[Any, ...]:
+        permutation = None if self.replacement else self.permutation
+        return self.num_samples, self.replacement, self.reshuffle_each_epoch, permutation
 
     def get_shuffle_mode(self) -> Any:
         return self.shuffle

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -46,17 +45,11 @@ class SequentialSampler(_ChainedSampler):
             )
         return capped(self.num_samples, n - start)
 
-    def _positions(self, seed: int, epoch: int, n: int, k: int) -> np.ndarray:
-        return arange(self._start(), self._start() + k)
+    def _positions(self, seed: int, epoch: int, n: int, k: int, start: int) -> np.ndarray:
+        return arange(self._start() + start, self._start() + k)
 
-    def __iter__(self) -> Iterator[int]:
-        if self._child is not None:
-            yield from super().__iter__()
-            return
-        # Lazy: nothing drawn, so an epoch of any length (up to 2**63 - 1) iterates without an array.
-        size = self._dataset_size_or_raise()
-        self._next_epoch()
-        yield from range(self._start(), self._start() + self._length(size))
+    def _order_parameters(self) -> tuple[Any, ...]:
+        return self.start_index, self.num_samples
 
     def _shuffles_itself(self) -> bool:
         return False

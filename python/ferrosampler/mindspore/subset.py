@@ -6,7 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from .._checks import permutation_value
 from .._iteration import int64
+from .._state import fingerprint
 from ._chain import _ChainedSampler
 from ._checks import num_samples_value, within_int64
 from ._compat import Shuffle
@@ -21,6 +23,7 @@ class SubsetSampler(_ChainedSampler):
         num_samples = num_samples_value(num_samples)
         self.indices = _subset_indices(type(self).__name__, indices, num_samples)
         self._ids = np.array([int(i) for i in self.indices], dtype=np.int64)
+        self._ids_fingerprint = fingerprint(self._ids)  # once: the ids are fixed at init
         super().__init__(num_samples, seed, dataset_size)
 
     def _own_num_samples(self) -> int | None:
@@ -35,8 +38,11 @@ class SubsetSampler(_ChainedSampler):
             raise RuntimeError(f"Sample ID ({bad}) is out of bound, expected range [0, {n - 1}]")
         return len(self._ids)
 
-    def _positions(self, seed: int, epoch: int, n: int, k: int) -> np.ndarray:
-        return self._ids
+    def _positions(self, seed: int, epoch: int, n: int, k: int, start: int) -> np.ndarray:
+        return self._ids[start:]
+
+    def _order_parameters(self) -> tuple[Any, ...]:
+        return (self._ids_fingerprint,)
 
     def _shuffles_itself(self) -> bool:
         return False
@@ -72,11 +78,32 @@ def _is_iterable(obj: Any) -> bool:
 
 
 class SubsetRandomSampler(SubsetSampler):
-    """A uniform permutation of the (truncated) ids each epoch: all of them, duplicates kept."""
+    """A uniform permutation of the (truncated) ids each epoch: all of them, duplicates kept.
+    ``permutation=`` "feistel" (default) or "fisher-yates" (spec v1); resume seeks in O(1) with
+    Feistel, the engine recomputes the prefix with Fisher–Yates."""
 
-    def _positions(self, seed: int, epoch: int, n: int, k: int) -> np.ndarray:
-        order = int64(self._engine.permutation_stream(seed, self._engine.MAIN, epoch, k, 0, k))
+    def __init__(
+        self,
+        indices: Any,
+        num_samples: int | None = None,
+        *,
+        seed: Any = None,
+        dataset_size: Any = None,
+        permutation: str = "feistel",
+    ) -> None:
+        self.permutation = permutation_value(permutation)
+        super().__init__(indices, num_samples, seed=seed, dataset_size=dataset_size)
+
+    def _positions(self, seed: int, epoch: int, n: int, k: int, start: int) -> np.ndarray:
+        order = int64(
+            self._engine.permutation_stream(
+                seed, self._engine.MAIN, epoch, k, start, k - start, permutation=self.permutation
+            )
+        )
         return self._ids[order]
+
+    def _order_parameters(self) -> tuple[Any, ...]:
+        return self._ids_fingerprint, self.permutation
 
     def _shuffles_itself(self) -> bool:
         return True

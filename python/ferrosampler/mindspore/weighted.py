@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from .._iteration import int64
+from .._state import fingerprint
 from .._weights import is_real_number, mindspore_weights
 from ._chain import _ChainedSampler
 from ._checks import boolean, capped, num_samples_value
@@ -16,7 +17,8 @@ class WeightedRandomSampler(_ChainedSampler):
     """k = min(num_samples or N, N) indices of [0, len(weights)) with P(i) ∝ weights[i]:
     alias draws with replacement (spec §7), successive sampling without (spec §8) followed
     by the zero-weight indices in ascending order. Under a user-fixed seed every epoch is
-    the same (MindSpore reseeds identically each epoch)."""
+    the same (MindSpore reseeds identically each epoch). Resume seeks in O(1) with
+    replacement; without, the engine regenerates the epoch's draws itself (in Rust)."""
 
     def __init__(
         self,
@@ -40,6 +42,7 @@ class WeightedRandomSampler(_ChainedSampler):
         self._weight_values = mindspore_weights(weights)
         self._table = self._engine.WeightTable(self._weight_values)
         self._zero_weight_ids = np.flatnonzero(self._weight_values == 0)
+        self._weights_fingerprint = fingerprint(self._weight_values)  # once: the snapshot never changes
         super().__init__(num_samples, seed, dataset_size)
 
     def _stream_epoch(self, epoch: int, seed_fixed: bool) -> int:
@@ -60,9 +63,12 @@ class WeightedRandomSampler(_ChainedSampler):
             )
         return k
 
-    def _positions(self, seed: int, epoch: int, n: int, k: int) -> Any:
+    def _positions(self, seed: int, epoch: int, n: int, k: int, start: int) -> Any:
         if self.replacement:
-            return self._table.alias_draws(seed, epoch, 0, k)
+            return self._table.alias_draws(seed, epoch, start, k - start)
         drawn = self._table.without_replacement(seed, epoch, min(k, self._table.nonzero))
         # Zero weights have key +inf in MindSpore's Efraimidis–Spirakis: last, by index.
-        return np.concatenate([int64(drawn), self._zero_weight_ids[: k - len(drawn)]])
+        return np.concatenate([int64(drawn), self._zero_weight_ids[: k - len(drawn)]])[start:]
+
+    def _order_parameters(self) -> tuple[Any, ...]:
+        return self._weights_fingerprint, self.num_samples, self.replacement

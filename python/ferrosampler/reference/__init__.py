@@ -29,11 +29,14 @@ class DistributedSampler(_samplers.DistributedSampler):
 # No randomness, nothing to check: the same classes.
 SequentialSampler = _samplers.SequentialSampler
 BatchSampler = _samplers.BatchSampler
+# The wrapper draws nothing itself: the inner sampler's engine decides.
+DistributedSamplerWrapper = _samplers.DistributedSamplerWrapper
 
 __all__ = [
     "SPEC_VERSION",
     "BatchSampler",
     "DistributedSampler",
+    "DistributedSamplerWrapper",
     "RandomSampler",
     "SequentialSampler",
     "SubsetRandomSampler",

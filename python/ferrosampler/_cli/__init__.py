@@ -1,0 +1,194 @@
+"""The command line: `python -m ferrosampler` and the `ferrosampler` console script.
+
+Every bad option value is refused with one line on stderr and exit status 2, as argparse
+does, before any work starts. Commands import their heavy dependencies only when they run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, NoReturn
+
+from . import environment
+from .known_answers import KNOWN_ANSWERS, KnownAnswer
+
+SEED_LIMIT = 1 << 64
+SIZE_LIMIT = (1 << 63) - 1
+DEFAULT_SIZES = "1e6,1e7,1e8"
+
+DESCRIPTION = """\
+Bit-exact, seekable dataset index samplers for PyTorch and MindSpore.
+
+commands:
+  verify  check the Rust engine against the pure-Python reference on this machine
+  demo    class-imbalanced labels sampled without and with balancing
+  bench   time the samplers against torch and numpy (issue 7's table)"""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with its error reduced to one line that points at --help."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+class Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """Keeps the descriptions' line breaks and shows every default that is not None."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default is None:
+            return action.help
+        return super()._get_help_string(action)
+
+
+def whole_number(text: str, low: int, high: int, what: str) -> int:
+    """An integer written plainly or as 1e6 (bench sizes), within [low, high]."""
+    try:
+        value = Decimal(text.strip().replace("_", ""))
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+    if not value.is_finite() or value != value.to_integral_value():
+        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+    return int(value)
+
+
+def positive_int(text: str) -> int:
+    return whole_number(text, 1, SIZE_LIMIT, "an integer >= 1")
+
+
+def seed_int(text: str) -> int:
+    if "e" in text.lower():  # a seed is exact: 1e3 would hide a typo
+        raise argparse.ArgumentTypeError(f"expected an integer in [0, 2**64), got {text!r}")
+    return whole_number(text, 0, SEED_LIMIT - 1, "an integer in [0, 2**64)")
+
+
+def size_list(text: str) -> list[int]:
+    sizes = [whole_number(part, 1, SIZE_LIMIT, "sizes >= 1 such as 1e6,1e7") for part in text.split(",")]
+    return sorted(set(sizes))
+
+
+def case_list(text: str) -> list[str]:
+    from .bench_cases import CASES
+
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    if names == ["all"]:
+        return list(CASES)
+    unknown = [name for name in names if name not in CASES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown case {', '.join(map(repr, unknown)) or repr(text)}; choose from {', '.join(CASES)}"
+        )
+    return names
+
+
+def output_path(text: str) -> Path:
+    """A file to write, refused now rather than after a long run when its folder does not exist."""
+    path = Path(text)
+    if path.is_dir() or not path.resolve().parent.is_dir():
+        raise argparse.ArgumentTypeError(f"cannot write {text!r}: not a file in an existing folder")
+    return path
+
+
+def build_parser(prog: str) -> Parser:
+    from .bench_cases import CASES
+
+    parser = Parser(prog=prog, description=DESCRIPTION, formatter_class=Formatter)
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=environment.version_text(),
+        help="print the package, spec and engine versions, Python and platform, and exit",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command", parser_class=Parser)
+
+    check = commands.add_parser(
+        "verify",
+        help="check the Rust engine against the pure-Python reference",
+        description=(
+            "Checks spec known answers on both engines, then compares the Rust engine with the\n"
+            "pure-Python reference on random (sampler, size, seed, epoch) cases for every sampler\n"
+            "type, MindSpore-compatible ones included. Exit status 1 on any mismatch."
+        ),
+        formatter_class=Formatter,
+    )
+    check.add_argument(
+        "--examples", type=positive_int, default=200, metavar="N", help="random cases per sampler type (>= 1)"
+    )
+    check.add_argument("--seed", type=seed_int, default=0, metavar="S", help="seed of the random cases, in [0, 2**64)")
+
+    demo = commands.add_parser(
+        "demo",
+        help="show class balancing on an imbalanced label set",
+        description=(
+            "1000 rows in classes of 900/90/10: per-epoch class frequencies without and with\n"
+            "inverse-frequency weights (WeightedRandomSampler), a DistributedSampler split, and a\n"
+            "Rust == reference check of what was shown."
+        ),
+        formatter_class=Formatter,
+    )
+    demo.add_argument("--epochs", type=positive_int, default=3, metavar="E", help="epochs to show")
+    demo.add_argument(
+        "--plot", type=output_path, metavar="FILE.png", help="also draw the class frequencies (needs matplotlib)"
+    )
+
+    bench = commands.add_parser(
+        "bench",
+        help="time the samplers against torch and numpy",
+        description=(
+            "Runs issue 7's table: each case after one warm-up, median of --repeat timed runs,\n"
+            "ratios against torch and numpy when installed, and each target marked met / not met.\n"
+            "Peak memory is measured in a fresh subprocess per case. Progress goes to stderr.\n\n"
+            "cases:\n" + "\n".join(f"  {name:<18} {case.title}" for name, case in CASES.items())
+        ),
+        formatter_class=Formatter,
+    )
+    bench.add_argument(
+        "--sizes", type=size_list, default=DEFAULT_SIZES, metavar="N,N,...", help="dataset sizes, e.g. 1e6,1e7"
+    )
+    bench.add_argument("--repeat", type=positive_int, default=5, metavar="R", help="timed runs per cell (>= 1)")
+    bench.add_argument("--cases", type=case_list, default="all", metavar="NAME,...", help="cases to run, or all")
+    bench.add_argument("--output", type=output_path, metavar="FILE.md", help="write the markdown report here")
+    bench.add_argument(
+        "--plot", type=output_path, metavar="FILE.png", help="plot time vs N per sampler (needs matplotlib)"
+    )
+    return parser
+
+
+def default_prog() -> str:
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "ferrosampler"
+    return "python -m ferrosampler" if name in ("__main__.py", "-m", "-c", "") else name
+
+
+def main(argv: list[str] | None = None, prog: str | None = None, known_answers: list[KnownAnswer] | None = None) -> int:
+    """Runs one command and returns its exit status."""
+    prog = prog or default_prog()
+    args: Any = build_parser(prog).parse_args(argv)
+    if args.command == "verify":
+        from .verify import verify
+
+        return verify(args.examples, args.seed, KNOWN_ANSWERS if known_answers is None else known_answers)
+    if args.command == "demo":
+        from .demo import demo
+
+        return demo(args.epochs, args.plot)
+    from .bench import bench
+
+    return bench(args.sizes, args.repeat, args.cases, args.output, args.plot, command=command_line(prog, argv))
+
+
+def command_line(prog: str, argv: list[str] | None) -> str:
+    """The command as typed, for the report: the interpreter path relative to here when it is below."""
+    words = sys.argv[1:] if argv is None else argv
+    if prog == "python -m ferrosampler":
+        exe = os.path.relpath(sys.executable)
+        head = [exe if not exe.startswith("..") else sys.executable, "-m", "ferrosampler"]
+    else:
+        head = [prog]
+    return shlex.join([*head, *words])

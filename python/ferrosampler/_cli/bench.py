@@ -1,0 +1,237 @@
+"""`bench`: runs the cases of bench_cases.py, prints the markdown report, writes it and a plot."""
+
+from __future__ import annotations
+
+import gc
+import json
+import math
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import environment
+from .bench_cases import CASES, REPLICAS, Case
+
+ROLES = ("ours", "base", "numpy")
+CHILD_TIMEOUT = 900.0  # seconds for one subprocess cell (a first run plus the timed runs)
+CELL_BUDGET = 300.0  # seconds a cell may be expected to take before it is skipped
+MEMORY_SHARE = 0.6  # of MemAvailable that one list-building cell may be expected to need
+MEMORY_SLACK = 2**20  # bytes of allocator noise allowed in a memory target
+
+
+@dataclass
+class Cell:
+    times: list[float] = field(default_factory=list)
+    note: str | None = None  # why there is no time: "torch not installed", an error, a skip
+    peak: int | None = None  # bytes of peak RSS growth, for subprocess cells
+    method: str = ""
+    length: int | None = None
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.times) if self.times and self.note is None else None
+
+
+@dataclass
+class Row:
+    case: str
+    n: int
+    cells: dict[str, Cell | None]
+
+    def ratio(self) -> float | None:
+        spec = CASES[self.case]
+        ours = self.cells["ours"]
+        base = self.cells["base"]
+        if ours is None or ours.median is None:
+            return None
+        if spec.kind == "seconds":
+            return ours.median
+        if base is None or base.median is None or min(ours.median, base.median) <= 0:
+            return None
+        return base.median / ours.median if spec.kind == "speedup" else ours.median / base.median
+
+    def verdict(self) -> str:
+        spec = CASES[self.case]
+        ours, base = self.cells["ours"], self.cells["base"]
+        if ours is None or ours.median is None:
+            return "not met (no ferrosampler time)"
+        if spec.kind == "seconds" and self.n != spec.target_n:
+            return f"target applies at N = {size_label(spec.target_n)}"
+        value = self.ratio()
+        if value is None:
+            return f"not measured ({base.note if base else 'no baseline'})"
+        met = value >= spec.threshold if spec.kind == "speedup" else value <= spec.threshold
+        if spec.memory_ratio is not None:
+            if ours.peak is None or base is None or base.peak is None:
+                return "not measured (no peak memory)"
+            memory_met = ours.peak <= spec.memory_ratio * base.peak + MEMORY_SLACK
+            if not memory_met:
+                return f"not met (memory {ours.peak / max(base.peak, 1):.2f}x the baseline's)"
+        return "met" if met else "not met"
+
+
+def expected_length(case: str, n: int) -> int | None:
+    """What a timed result must hold (checked outside the timing); None where nothing is returned."""
+    if case in ("random-iter", "alias-build"):
+        return None
+    if case == "distributed-list":
+        return -(-n // REPLICAS)
+    return n  # for islice-2^40, n is the count K
+
+
+def too_big(case: Case, n: int) -> str | None:
+    available = environment.memory_available()
+    need = case.list_bytes_per_index * n
+    if available is not None and need > MEMORY_SHARE * available:
+        return f"skipped: needs ≈{need / 2**30:.1f} GiB, {available / 2**30:.1f} GiB available"
+    return None
+
+
+def measure_here(case: Case, role: str, n: int, repeat: int) -> Cell:
+    """One warm-up run, then `repeat` timed runs, in this process."""
+    setup = getattr(case, role)
+    try:
+        work = setup(n)
+        if isinstance(work, str):
+            return Cell(note=work)
+        times, length = [], None
+        for attempt in range(repeat + 1):
+            gc.collect()
+            start = time.perf_counter()
+            result = work()
+            elapsed = time.perf_counter() - start
+            if attempt:
+                times.append(elapsed)
+            length = len(result) if hasattr(result, "__len__") else None
+            result = None
+    except Exception as error:  # any refusal (torch's 2^24 category limit, MemoryError) is a table cell
+        return Cell(note=f"refused: {type(error).__name__}: {first_line(error)}")
+    return Cell(times=times, length=length)
+
+
+def measure_child(case_name: str, role: str, n: int, repeat: int) -> Cell:
+    """The cell in a fresh interpreter, so its peak RSS growth is its own."""
+    command = [sys.executable, "-m", "ferrosampler._cli.bench_child", case_name, role, str(n), str(repeat)]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=CHILD_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired:
+        return Cell(note=f"did not finish in {CHILD_TIMEOUT:.0f} s")
+    if done.returncode != 0 or not done.stdout.strip():
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return Cell(note=f"subprocess failed (exit {done.returncode}): {tail}")
+    data: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    if "skipped" in data:
+        return Cell(note=data["skipped"])
+    if "error" in data:
+        return Cell(note=f"refused: {data['error']}")
+    return Cell(times=data["times"], peak=data["peak_bytes"], method=data["method"], length=data["length"])
+
+
+def first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0][:160] if lines else ""
+
+
+class Progress:
+    """tqdm on stderr when installed, else one line per cell."""
+
+    def __init__(self, total: int) -> None:
+        try:
+            from tqdm import tqdm  # type: ignore[import-untyped]
+        except ImportError:
+            self.bar: Any = None
+        else:
+            self.bar = tqdm(total=total, file=sys.stderr, unit="cell", dynamic_ncols=True)
+        self.done, self.total = 0, total
+
+    def step(self, label: str) -> None:
+        if self.bar is not None:
+            self.bar.set_description(label)
+        else:
+            print(f"[{self.done + 1}/{self.total}] {label}", file=sys.stderr, flush=True)
+
+    def advance(self) -> None:
+        self.done += 1
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def plan(sizes: list[int], cases: list[str]) -> list[tuple[str, int, str]]:
+    tasks = []
+    for name in cases:
+        case = CASES[name]
+        for n in case.pick_sizes(sizes):
+            tasks += [(name, n, role) for role in ROLES if getattr(case, role) is not None]
+    return tasks
+
+
+def run_all(sizes: list[int], repeat: int, cases: list[str]) -> list[Row]:
+    tasks = plan(sizes, cases)
+    rows: dict[tuple[str, int], Row] = {}
+    last: dict[tuple[str, str], tuple[int, float]] = {}  # (case, role) -> (N, median) of the last size run
+    progress = Progress(len(tasks))
+    for name, n, role in tasks:
+        case = CASES[name]
+        progress.step(f"{name} N={n:.0e} {role}")
+        row = rows.setdefault((name, n), Row(name, n, dict.fromkeys(ROLES)))
+        note = too_big(case, n)
+        if note is None and (name, role) in last:
+            prev_n, prev_median = last[name, role]
+            guess = prev_median * n / prev_n
+            if guess * (repeat + 1) > CELL_BUDGET:
+                note = f"skipped: ≈{guess:.0f} s per run expected from N = {prev_n:.0e}"
+        if note is not None:
+            cell = Cell(note=note)
+        elif case.in_child:
+            cell = measure_child(name, role, n, repeat)
+        else:
+            cell = measure_here(case, role, n, repeat)
+        want = expected_length(name, n)
+        if cell.note is None and want is not None and cell.length != want:
+            cell = Cell(note=f"wrong result: {cell.length} indices, expected {want}")
+        if cell.median is not None:
+            last[name, role] = (n, cell.median)
+        row.cells[role] = cell
+        progress.advance()
+    progress.close()
+    return list(rows.values())
+
+
+def bench(sizes: list[int], repeat: int, cases: list[str], output: Path | None, plot: Path | None, command: str) -> int:
+    """Runs the cases, prints the report; exit status 0 (timings are never pass/fail), 2 on a setup problem."""
+    from .bench_report import plot_rows, render
+
+    if plot is not None:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            print("bench: --plot needs matplotlib, which is not installed: pip install matplotlib", file=sys.stderr)
+            return 2
+    started = time.perf_counter()
+    rows = run_all(sizes, repeat, cases)
+    report = render(rows, repeat, command, time.perf_counter() - started)
+    print(report, end="")
+    if output is not None:
+        output.write_text(report)
+        print(f"wrote {output}", file=sys.stderr)
+    if plot is not None:
+        plot_rows(rows, plot)
+        print(f"wrote {plot}", file=sys.stderr)
+    return 0
+
+
+def size_label(n: int) -> str:
+    """10^7 for powers of ten, 2^40 for powers of two, else the number with separators."""
+    if n >= 1000 and 10 ** round(math.log10(n)) == n:
+        return f"10^{round(math.log10(n))}"
+    if n >= 1024 and n & (n - 1) == 0:
+        return f"2^{n.bit_length() - 1}"
+    return f"{n:,}"

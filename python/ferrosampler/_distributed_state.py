@@ -1,0 +1,145 @@
+"""Exact and elastic resume of sharded samplers (docs/spec.md §14): one epoch's global order, split among ranks.
+
+An epoch has a global order of ``n`` positions. A world of ``R`` ranks that starts serving it at global
+position ``start`` gives rank ``r`` the positions ``start + r + j·R`` (read mod ``n``: padding), for
+``j < share_count(n − start, R, drop_last)``. After every rank has consumed ``c`` of its own, the epoch is
+consumed up to ``start + c·R``; that global position is what a state records, so a world of any size can
+serve the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from ._state import check_state, fingerprint, make_state
+
+
+def share_count(remaining: int, num_replicas: int, drop_last: bool) -> int:
+    """How many positions each rank reads from the ``remaining`` unconsumed ones (torch's rounding)."""
+    if drop_last:
+        return remaining // num_replicas
+    return (remaining + num_replicas - 1) // num_replicas
+
+
+class _Progress:
+    """One rank's iteration of one epoch: where it started globally and how much of its share it consumed."""
+
+    __slots__ = ("consumed", "count", "epoch", "extra", "n", "num_replicas", "start")
+
+    def __init__(self, epoch: int, start: int, n: int, num_replicas: int, count: int, extra: dict[str, Any]) -> None:
+        self.epoch, self.start, self.n, self.num_replicas, self.count = epoch, start, n, num_replicas, count
+        self.extra = extra
+        self.consumed = 0
+
+    def global_position(self) -> int:
+        # A rank done with its share has consumed the epoch: the tail drop_last leaves out counts as consumed.
+        if self.consumed >= self.count:
+            return self.n
+        return min(self.start + self.consumed * self.num_replicas, self.n)
+
+
+class _ShardedResume:
+    """state_dict / load_state_dict / set_epoch shared by DistributedSampler and DistributedSamplerWrapper.
+
+    A loaded state waits as ``_pending`` until an iterator of that epoch starts (its first ``next()``);
+    ``set_epoch`` with the state's epoch keeps it, any other epoch drops it. The iterator that started last
+    is ``_live`` and is what ``state_dict()`` reports."""
+
+    _kind: str
+    num_replicas: int
+    rank: int
+    drop_last: bool
+    epoch: int
+    _pending: dict[str, Any] | None
+    _live: _Progress | None
+
+    def _order_fields(self) -> dict[str, Any]:
+        """The parameters that fix an epoch's global order (not the world: that may change on resume)."""
+        raise NotImplementedError
+
+    def _start_resume(self) -> None:
+        self._pending = None
+        self._live = None
+
+    def _fingerprint(self) -> str:
+        return fingerprint(self._kind, sorted(self._order_fields().items()))
+
+    def _drop_stale_resume(self, epoch: int) -> None:
+        if self._pending is not None and self._pending["epoch"] != epoch:
+            self._pending = None
+
+    def _plan(self, epoch: int, n: int) -> tuple[_Progress, int]:
+        """This rank's progress record for an epoch starting now, and its first global position."""
+        pending = self._pending if self._pending is not None and self._pending["epoch"] == epoch else None
+        start = 0 if pending is None else min(pending["position"], n)
+        extra = {} if pending is None else pending["extra"]
+        count = share_count(n - start, self.num_replicas, self.drop_last)
+        return _Progress(epoch, start, n, self.num_replicas, count, extra), start + self.rank
+
+    def _tracked(
+        self, progress: _Progress, chunks: Iterable[np.ndarray], convert: Callable[[Any], Any] = np.ndarray.tolist
+    ) -> Iterator[Any]:
+        """Yields the chunks' values, counting each before it is handed out; starts the epoch at the first next()."""
+        self._pending = None
+        self._live = progress
+        for chunk in chunks:
+            for value in convert(chunk):
+                progress.consumed += 1
+                yield value
+
+    def state_dict(self) -> dict[str, Any]:
+        """A small JSON-serialisable dict: the epoch, the global position consumed, the world and the order's
+        parameters. Any rank's state resumes a world of any size (docs/spec.md §14)."""
+        live = self._live
+        if self._pending is not None:
+            epoch, position, extra = self._pending["epoch"], self._pending["position"], self._pending["extra"]
+        elif live is not None and live.epoch == self.epoch:
+            epoch, position, extra = live.epoch, live.global_position(), live.extra
+        else:
+            epoch, position, extra = self.epoch, 0, {}
+        return make_state(
+            self._kind,
+            fingerprint=self._fingerprint(),
+            epoch=epoch,
+            position=position,
+            num_replicas=self.num_replicas,
+            rank=self.rank,
+            drop_last=self.drop_last,
+            **self._order_fields(),
+            **extra,
+        )
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """The next iteration of the state's epoch yields this rank's share of what the saved world had not
+        consumed; ``num_replicas`` and ``rank`` may differ from the saving rank's (elastic resume)."""
+        if isinstance(state, Mapping) and state.get("kind") == self._kind:
+            for name, value in self._order_fields().items():
+                if name in state and state[name] != value:
+                    raise ValueError(f"state[{name!r}] is {state[name]!r}, but this sampler has {name}={value!r}")
+        checked = check_state(state, self._kind, self._fingerprint(), length=self._order_fields()["n"])
+        extra = {name: checked[name] for name in self._extra_fields()}
+        self.epoch = checked["epoch"]
+        self._pending = {"epoch": checked["epoch"], "position": checked["position"], "extra": extra}
+        self._live = None
+
+    def _extra_fields(self) -> Sequence[str]:
+        """Fields beyond the common ones an epoch's resume needs (the wrapper's inner key)."""
+        return ()
+
+
+def combine_states(states: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """One state from every rank's ``state_dict()`` of one epoch: consumed means consumed by every rank, so
+    the global position is the smallest. Indices some ranks consumed past it are served again."""
+    if not states:
+        raise ValueError("combine_states needs at least one state")
+    first = states[0]
+    for name in ("kind", "fingerprint", "spec_version", "epoch", "num_replicas"):
+        values = {repr(state.get(name)) for state in states}
+        if len(values) > 1:
+            raise ValueError(f"states disagree on {name!r}: {sorted(values)}; pass the states of one run's epoch")
+    combined = dict(first)
+    combined["position"] = min(state["position"] for state in states)
+    return combined

@@ -1,0 +1,107 @@
+"""DistributedSamplerWrapper: rank r of R reads positions r, r + R, … of any sampler's epoch (spec §15)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .._checks import boolean, integer, positive_integer
+from .._distributed_state import _ShardedResume, share_count
+from .._torch_compat import DistributedSamplerBase
+from .distributed import _distributed_world
+
+
+class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
+    """Shards another sampler's epoch like DistributedSampler shards a permutation: rank r of R
+    gets positions r, r + R, … of the inner epoch, padded from its front to a multiple of R
+    (or cut, with ``drop_last``). Every rank must see the same inner epoch, so give the inner
+    sampler a fixed ``seed=`` (or seed torch identically on every rank).
+
+    Cost per rank and epoch: a ferrosampler sampler is read by seeking (only this rank's
+    indices are computed) where its engine is seekable — uniform and alias draws, random-access
+    permutations; Fisher–Yates blocks and weighted sampling without replacement are regenerated
+    in Rust and sliced. Any other sampler is materialised with ``list(sampler)`` once per
+    epoch: O(len(sampler)) time and memory on every rank, and it must repeat its order on
+    resume. ``set_epoch`` is forwarded; ``state_dict()`` resumes exactly on any world size."""
+
+    _kind = "DistributedSamplerWrapper"
+
+    def __init__(
+        self, sampler: Any, num_replicas: int | None = None, rank: int | None = None, drop_last: bool = False
+    ) -> None:
+        if num_replicas is None or rank is None:
+            world_size, world_rank = _distributed_world()
+            num_replicas = world_size if num_replicas is None else num_replicas
+            rank = world_rank if rank is None else rank
+        self.num_replicas = positive_integer("num_replicas", num_replicas)
+        self.rank = integer("rank", rank)
+        if not 0 <= self.rank < self.num_replicas:
+            raise ValueError(f"Invalid rank {self.rank}, rank should be in the interval [0, {self.num_replicas - 1}]")
+        self.drop_last = boolean("drop_last", drop_last)
+        self.sampler = sampler
+        self.dataset = sampler  # torch's attribute; trainers read it
+        self.shuffle = bool(getattr(sampler, "shuffle", True))
+        self.seed = getattr(sampler, "seed", None)
+        self.epoch = getattr(sampler, "epoch", 0)
+        self._start_resume()
+
+    @property
+    def num_samples(self) -> int:  # type: ignore[override]
+        return share_count(len(self.sampler), self.num_replicas, self.drop_last)
+
+    @property
+    def total_size(self) -> int:  # type: ignore[override]
+        return self.num_samples * self.num_replicas
+
+    def __len__(self) -> int:
+        return self.num_samples
+
+    def _order_fields(self) -> dict[str, Any]:
+        inner = self.sampler
+        inner_state = inner.state_dict() if callable(getattr(inner, "state_dict", None)) else {}
+        return {
+            "n": len(inner),
+            "inner": type(inner).__name__,
+            "inner_seed": getattr(inner, "seed", None),
+            "inner_fingerprint": inner_state.get("fingerprint") if isinstance(inner_state, dict) else None,
+        }
+
+    def _extra_fields(self) -> tuple[str, ...]:
+        return ("epoch_seed",)
+
+    def set_epoch(self, epoch: int) -> None:
+        self.epoch = integer("epoch", epoch)
+        if hasattr(self.sampler, "set_epoch"):
+            self.sampler.set_epoch(epoch)
+        self._drop_stale_resume(self.epoch)
+
+    def load_state_dict(self, state: Any) -> None:
+        super().load_state_dict(state)
+        if hasattr(self.sampler, "set_epoch"):
+            self.sampler.set_epoch(self.epoch)  # so the inner sampler's next epoch is the saved one
+
+    def __iter__(self) -> Iterator[Any]:
+        from .._positions import open_epoch
+
+        # The inner epoch is started (seed drawn, counter stepped) here, at iter(), as torch fixes its order.
+        number = getattr(self.sampler, "epoch", self.epoch)
+        pending = self._pending if self._pending is not None and self._pending["epoch"] == number else None
+        if pending is not None:
+            epoch = open_epoch(self.sampler, pending["extra"].get("epoch_seed"), number)
+        else:
+            epoch = open_epoch(self.sampler)
+        self.epoch = number if epoch.epoch is None else epoch.epoch
+        progress, first = self._plan(self.epoch, epoch.length)
+        progress.extra = {"epoch_seed": epoch.seed}
+        return self._tracked(progress, self._chunks(epoch, first, progress.count), _values)
+
+    def _chunks(self, epoch: Any, first: int, count: int) -> Iterator[Any]:
+        n, stride = epoch.length, self.num_replicas
+        real = 0 if first >= n else min(count, (n - first + stride - 1) // stride)
+        yield from epoch.read(first, stride, real)
+        if count > real:  # at most one padded position per rank, read from the front of the epoch
+            yield from epoch.read((first + real * stride) % n, stride, 1)
+
+
+def _values(chunk: Any) -> Any:
+    return chunk.tolist() if hasattr(chunk, "tolist") else chunk

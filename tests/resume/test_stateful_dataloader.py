@@ -1,0 +1,113 @@
+"""Exact resume through torchdata's StatefulDataLoader: every stop batch of epoch 0 and of epoch 1,
+num_workers 0 and 2, our sampler as ``sampler=`` and inside our BatchSampler as ``batch_sampler=``."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import ferrosampler as fs
+import ferrosampler.mindspore as fm
+
+from .samplers import MINDSPORE_FACTORIES, TORCH_FACTORIES
+
+stateful_dataloader = pytest.importorskip("torchdata.stateful_dataloader")
+
+EPOCHS = 3
+BATCH = 3
+
+
+class Echo:
+    """A map-style dataset whose item i is i, so a batch shows the indices it was built from."""
+
+    def __init__(self, length: int) -> None:
+        self.length = length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, index: int) -> int:
+        return index
+
+
+def make_loader(make_sampler, n, mode, workers):
+    sampler = make_sampler()
+    dataset = Echo(10**6)  # MindSpore row ids and subset values stay in range
+    if mode == "sampler":
+        return stateful_dataloader.StatefulDataLoader(dataset, batch_size=BATCH, sampler=sampler, num_workers=workers)
+    batches = fs.BatchSampler(sampler, BATCH, drop_last=False)
+    return stateful_dataloader.StatefulDataLoader(dataset, batch_sampler=batches, num_workers=workers)
+
+
+def run(loader, epochs, stop=None):
+    """Batches of each epoch; with ``stop``, the state after that many batches (counted over all epochs)."""
+    out, count = [], 0
+    for _ in range(epochs):
+        out.append([])
+        for batch in loader:
+            out[-1].append(batch.tolist())
+            count += 1
+            if count == stop:
+                return out, loader.state_dict()
+    return out, None
+
+
+def check_resume(make_sampler, n, mode, workers, stops):
+    expected, _ = run(make_loader(make_sampler, n, mode, workers), EPOCHS)
+    for stop in stops:
+        head, state = run(make_loader(make_sampler, n, mode, workers), EPOCHS, stop)
+        resumed = make_loader(make_sampler, n, mode, workers)
+        resumed.load_state_dict(state)
+        rest, _ = run(resumed, EPOCHS - len(head) + 1)
+        head[-1].extend(rest[0])
+        assert head + rest[1:] == expected, stop
+
+
+def all_stops(make_sampler, epochs=2):
+    """Every batch of the first ``epochs`` epochs."""
+    per_epoch = -(-len(make_sampler()) // BATCH)
+    return range(1, epochs * per_epoch + 1)
+
+
+TORCH_CASES = ["random", "random-blocks", "random-replacement", "subset", "weighted", "weighted-without", "sequential"]
+
+
+@pytest.mark.parametrize("name", TORCH_CASES)
+@pytest.mark.parametrize("mode", ["sampler", "batch_sampler"])
+def test_every_stop_without_workers(name, mode):
+    n = 13
+    make = lambda: TORCH_FACTORIES[name](fs, n)  # noqa: E731
+    check_resume(make, n, mode, 0, all_stops(make))
+
+
+@pytest.mark.parametrize(("name", "mode"), [("random", "sampler"), ("subset-generator", "batch_sampler")])
+def test_every_stop_with_two_workers(name, mode):
+    n = 7
+    make = lambda: TORCH_FACTORIES[name](fs, n)  # noqa: E731
+    check_resume(make, n, mode, 2, all_stops(make))
+
+
+@pytest.mark.parametrize("name", ["random", "distributed", "pk", "chain", "weighted-without"])
+def test_mindspore_samplers_through_the_loader(name):
+    n = 12
+    make = lambda: MINDSPORE_FACTORIES[name](fm, n)  # noqa: E731
+    check_resume(make, n, "sampler", 0, all_stops(make))
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(20, 400), st.sampled_from(["random", "weighted", "subset", "random-replacement"]), st.data())
+def test_larger_epochs_resume_at_a_random_batch(n, name, data):
+    per_epoch = -(-n // BATCH)
+    stop = data.draw(st.integers(1, 2 * per_epoch))
+    mode = data.draw(st.sampled_from(["sampler", "batch_sampler"]))
+    check_resume(lambda: TORCH_FACTORIES[name](fs, n), n, mode, 0, [stop])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(TORCH_FACTORIES))
+@pytest.mark.parametrize("mode", ["sampler", "batch_sampler"])
+def test_every_sampler_every_stop_with_two_workers(name, mode):
+    n = 11
+    make = lambda: TORCH_FACTORIES[name](fs, n)  # noqa: E731
+    check_resume(make, n, mode, 2, all_stops(make))
