@@ -10,6 +10,10 @@ use crate::limits::{check_epoch, check_span, vec_with_capacity};
 pub const MAIN: u8 = 0;
 /// Stream purpose: PKSampler's class order.
 pub const CLASS_ORDER: u8 = 1;
+/// Stream purpose: the class permutation blocks of PKBatchSampler and MPerClassSampler (spec §19.1, §20).
+pub const PK_CLASSES: u8 = 2;
+/// Stream purpose: the within-class row draws of PKBatchSampler and MPerClassSampler (spec §19.2).
+pub const PK_ROWS: u8 = 3;
 
 /// SplitMix64, four rounds, each output split into (low, high) 32-bit key words (spec §1).
 pub fn expand_seed(seed: u64) -> [u32; 8] {

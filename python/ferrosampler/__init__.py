@@ -5,6 +5,7 @@ mindspore.dataset-compatible ones and ``ferrosampler.reference`` the pure-Python
 reference implementation of docs/spec.md.
 """
 
+from ._balanced import class_balanced_weights, class_counts
 from ._checks import ArgumentTypeError
 from ._core import SPEC_VERSION
 from ._core import __version__ as __version__
@@ -13,6 +14,9 @@ from ._samplers import (
     BatchSampler,
     DistributedSampler,
     DistributedSamplerWrapper,
+    DistributedWeightedSampler,
+    MPerClassSampler,
+    PKBatchSampler,
     RandomSampler,
     SequentialSampler,
     SubsetRandomSampler,
@@ -26,10 +30,15 @@ __all__ = [
     "BatchSampler",
     "DistributedSampler",
     "DistributedSamplerWrapper",
+    "DistributedWeightedSampler",
+    "MPerClassSampler",
+    "PKBatchSampler",
     "RandomSampler",
     "SequentialSampler",
     "SubsetRandomSampler",
     "WeightedRandomSampler",
+    "class_balanced_weights",
+    "class_counts",
     "combine_states",
     "manual_seed",
 ]

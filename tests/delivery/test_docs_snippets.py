@@ -9,9 +9,10 @@ import re
 
 import pytest
 
-DOCS = pathlib.Path(__file__).resolve().parents[2] / "docs"
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
-PAGES = ["index.md", "getting-started-torch.md", "getting-started-mindspore.md"]
+PAGES = ["index.md", "getting-started-torch.md", "getting-started-mindspore.md", "imbalance.md", "../README.md"]
 
 SNIPPETS = [
     pytest.param(code, id=f"{page}-{number}")
@@ -21,7 +22,7 @@ SNIPPETS = [
 
 
 def test_the_pages_have_snippets() -> None:
-    assert len(SNIPPETS) >= 4
+    assert len(SNIPPETS) >= 7
 
 
 @pytest.mark.parametrize("code", SNIPPETS)

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from .._balanced import FromLabelsMixin
 from .._checks import boolean, positive_integer
 from .._iteration import CHUNK
+from .._reweighting import Reweightable
 from .._state import fingerprint
 from .._weights import torch_weights
 from ._random_epochs import _RandomEpochs
 
 
-class WeightedRandomSampler(_RandomEpochs):
+class WeightedRandomSampler(FromLabelsMixin, Reweightable, _RandomEpochs):
     """P(i) ∝ weights[i]: integer alias table with replacement (spec §7), exact
-    successive sampling without (spec §8). Weights are validated and snapshotted here.
+    successive sampling without (spec §8). Weights are validated and snapshotted here;
+    ``set_weights`` replaces them from the next epoch on, ``from_labels`` builds them (spec §17, §21).
 
     Resume (spec §13) seeks in O(1) with replacement; without replacement the draws are
     sequential, so the engine regenerates the epoch's prefix itself (in Rust, nothing
@@ -32,20 +37,27 @@ class WeightedRandomSampler(_RandomEpochs):
     ) -> None:
         self.num_samples = positive_integer("num_samples", num_samples)
         self.replacement = boolean("replacement", replacement)
-        self.weights = torch_weights(weights)
-        self._table = self._engine.WeightTable(self.weights)
-        if not self.replacement and self.num_samples > self._table.nonzero:
+        self._use_weights(self._prepare_weights(weights))
+        super().__init__(seed, generator)
+
+    def _prepare_weights(self, weights: Any) -> tuple[np.ndarray, Any, str]:
+        values = torch_weights(weights)
+        table = self._engine.WeightTable(values)
+        if not self.replacement and self.num_samples > table.nonzero:
             raise ValueError(
-                f"num_samples should be at most the number of non-zero weights ({self._table.nonzero}) "
+                f"num_samples should be at most the number of non-zero weights ({table.nonzero}) "
                 f"when replacement=False, but got num_samples={self.num_samples}"
             )
-        self._weights_fingerprint = fingerprint(self.weights)  # once: the snapshot never changes
-        super().__init__(seed, generator)
+        return values, table, fingerprint(values)  # once per snapshot, which never changes
+
+    def _use_weights(self, prepared: tuple[np.ndarray, Any, str]) -> None:
+        self.weights, self._table, self._weights_fingerprint = prepared
 
     def __len__(self) -> int:
         return self.num_samples
 
     def _shape(self) -> tuple[int, int]:
+        self._weights_for_new_epoch()  # read once at the start of an epoch
         return len(self.weights), self.num_samples
 
     def _chunk(self, n: int) -> int:
