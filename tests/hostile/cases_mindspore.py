@@ -49,7 +49,7 @@ def _run(rng: random.Random, sampler: Any, ctx: Ctx, fam: Family) -> Any:
         child = rng.choice(
             [fam.ms.SequentialSampler(), fam.ms.RandomSampler(seed=1), None, 3, fam.ms.SubsetSampler([0, 1])]
         )
-        ctx.names |= {"add_child", "child"}
+        ctx.names |= {"add_child", "child", "Sample ID"}  # Sample ID: a SubsetSampler child out of range
         sampler.add_child(child)
     if rng.random() < 0.2:
         sampler.set_epoch(_ms_int(rng, range(5), 0.4))
@@ -75,7 +75,7 @@ def _prepare(ctx: Ctx, *names: str) -> None:
 
 
 def sequential(rng: random.Random, fam: Family, ctx: Ctx) -> Any:
-    _prepare(ctx, "start_index", "num_rows")
+    _prepare(ctx, "start_index", "start_index_", "num_rows")  # start_index_: MindSpore's verbatim message
     start = None if rng.random() < 0.4 else _ms_int(rng, range(10), 0.3)
     sampler = fam.ms.SequentialSampler(
         start, _num_samples(rng), seed=_seed(rng, ctx), dataset_size=_dataset_size(rng, ctx)

@@ -135,7 +135,10 @@ def batch(rng: random.Random, fam: Family, ctx: Ctx) -> Any:
         + ([fam.torch.RandomSampler(data, seed=3)] if data else [])
     )
     ctx.names |= {"batch_size", "drop_last", "sampler", "epoch", "data_source"}
-    sampler = fam.torch.BatchSampler(inner, v.size(rng, 7, 0.3), v.boolean(rng))
+    batch_size = v.size(rng, 7, 0.3)
+    # torch's drop_last trick, zip(*[iterator] * batch_size), builds a list of batch_size references.
+    ctx.large = isinstance(batch_size, int) and batch_size >= v.LARGE
+    sampler = fam.torch.BatchSampler(inner, batch_size, v.boolean(rng))
     length = len(sampler)
     batches = list(itertools.islice(iter(sampler), PREFIX))
     expect(len(batches) == length, f"BatchSampler gave {len(batches)} batches, len() says {length}")
