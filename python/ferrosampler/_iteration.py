@@ -13,7 +13,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -109,6 +109,18 @@ def _as_list(values: Any) -> list[Any]:
     return values.tolist() if isinstance(values, np.ndarray) else list(values)
 
 
+class _Flat(itertools.chain):  # type: ignore[type-arg]
+    """itertools.chain holding its own reference to the chunk source. A second thread calling next()
+    while the first is inside the source (which releases the GIL) makes chain drop its reference to
+    the source; without this one the running generator would be freed under the first thread (a
+    segfault, found by tests/threads). Iteration speed is chain's: __next__ is not overridden."""
+
+    __slots__ = ("_source",)
+    _source: Iterator[Iterator[Any]]
+
+
 def flatten(chunks: Iterator[Iterator[Any]]) -> Iterator[Any]:
     """The C-level iterator a sampler's ``__iter__`` returns: nothing runs before its first next()."""
-    return itertools.chain.from_iterable(chunks)
+    flat = cast(_Flat, _Flat.from_iterable(chunks))
+    flat._source = chunks
+    return flat

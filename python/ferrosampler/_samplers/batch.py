@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import boolean, positive_integer
+from .._checks import boolean, positive_integer, sized_length
 from .._iteration import int64
 from .._state import check_state, fingerprint, make_state
 from .._torch_compat import SamplerBase
@@ -50,7 +50,7 @@ class BatchSampler(SamplerBase):
             yield batch
 
     def __len__(self) -> int:
-        length = len(self.sampler)
+        length = sized_length("sampler", self.sampler)
         if self.drop_last:
             return length // self.batch_size
         return (length + self.batch_size - 1) // self.batch_size

@@ -41,14 +41,14 @@ class RandomSampler(_RandomEpochs):
     @property
     def num_samples(self) -> int:
         if self._num_samples is None:
-            return len(self.data_source)
+            return sized_length("data_source", self.data_source)
         return self._num_samples
 
     def __len__(self) -> int:
         return self.num_samples
 
     def _shape(self) -> tuple[int, int]:
-        n = len(self.data_source)
+        n = sized_length("data_source", self.data_source)
         if n == 0:
             raise ValueError("data_source is empty: RandomSampler needs at least one element")
         return n, self.num_samples

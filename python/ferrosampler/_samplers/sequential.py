@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import epoch_value
+from .._checks import arange, epoch_value, sized_length
 from .._iteration import EpochCursor, flatten
 from .._state import check_state, fingerprint, make_state
 from .._torch_compat import SamplerBase
@@ -26,7 +26,7 @@ class SequentialSampler(SamplerBase):
         self._resume_position: int | None = None
 
     def __iter__(self) -> Iterator[int]:
-        length = len(self.data_source)
+        length = sized_length("data_source", self.data_source)
         start, self._resume_position = self._resume_position or 0, None
         cursor = EpochCursor(None, self.epoch, length, start)
         chunk = cursor.enter(start, length - start, iter(range(start, length)))
@@ -34,10 +34,12 @@ class SequentialSampler(SamplerBase):
         return flatten(_single_chunk(cursor, chunk))
 
     def __len__(self) -> int:
-        return len(self.data_source)
+        return sized_length("data_source", self.data_source)
 
     def epoch_indices(self, epoch: int | None = None) -> np.ndarray:
-        return np.arange(len(self.data_source), dtype=np.int64)
+        if epoch is not None:
+            epoch_value(epoch)
+        return arange(0, sized_length("data_source", self.data_source))
 
     def set_epoch(self, epoch: int) -> None:
         value = epoch_value(epoch)
