@@ -10,7 +10,16 @@ from . import _limits
 
 class ArgumentTypeError(TypeError, ValueError):
     """A wrong-typed argument. Derives from both TypeError and ValueError because torch
-    raises either for the same check; existing ``except`` clauses keep working."""
+    raises either for the same check; existing ``except`` clauses keep working.
+
+    Examples:
+        >>> from ferrosampler import ArgumentTypeError, RandomSampler
+        >>> try:
+        ...     RandomSampler(range(3), replacement="yes")
+        ... except ArgumentTypeError as error:
+        ...     print(isinstance(error, TypeError), isinstance(error, ValueError), error)
+        True True replacement should be a boolean value, but got replacement='yes'
+    """
 
 
 def is_integer(value: Any) -> bool:

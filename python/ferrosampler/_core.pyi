@@ -30,6 +30,7 @@ __all__ = [
 MAIN: Final[int]
 CLASS_ORDER: Final[int]
 SPEC_VERSION: Final[int]
+"""The version of docs/spec.md the engine implements: one seed gives the same indices everywhere within it."""
 PERMUTATIONS: Final[tuple[str, str]]
 __version__: Final[str]
 

@@ -14,8 +14,21 @@ from .._torch_compat import SamplerBase
 
 
 class SequentialSampler(SamplerBase):
-    """Yields 0 … len(data_source) − 1; the length is read at each iter(). ``state_dict`` records
-    the live iterator's position and ``set_epoch``'s epoch (spec §13); nothing is drawn."""
+    """torch's SequentialSampler: yields 0 … len(data_source) − 1, nothing drawn.
+
+    The length is read at each ``iter()``. ``state_dict`` records the live iterator's position
+    and ``set_epoch``'s epoch (spec §13), so a resumed run continues where it stopped.
+
+    Args:
+        data_source: The dataset; only its ``len()`` is read.
+
+    Examples:
+        >>> from ferrosampler import SequentialSampler
+        >>> list(SequentialSampler(range(5)))
+        [0, 1, 2, 3, 4]
+        >>> len(SequentialSampler("abc"))
+        3
+    """
 
     _state_kind = "torch.SequentialSampler"
 
@@ -26,6 +39,19 @@ class SequentialSampler(SamplerBase):
         self._resume_position: int | None = None
 
     def __iter__(self) -> Iterator[int]:
+        """0 … len(data_source) − 1, or the rest of the epoch after ``load_state_dict``.
+
+        Returns:
+            An iterator over ints.
+
+        Raises:
+            TypeError: ``data_source`` has no ``len()``.
+
+        Examples:
+            >>> from ferrosampler import SequentialSampler
+            >>> next(iter(SequentialSampler(range(3))))
+            0
+        """
         length = len(self.data_source)
         start, self._resume_position = self._resume_position or 0, None
         cursor = EpochCursor(None, self.epoch, length, start)
@@ -34,12 +60,48 @@ class SequentialSampler(SamplerBase):
         return flatten(_single_chunk(cursor, chunk))
 
     def __len__(self) -> int:
+        """``len(data_source)``.
+
+        Examples:
+            >>> from ferrosampler import SequentialSampler
+            >>> len(SequentialSampler(range(12)))
+            12
+        """
         return len(self.data_source)
 
     def epoch_indices(self, epoch: int | None = None) -> np.ndarray:
+        """0 … len(data_source) − 1 as an int64 array (every epoch is the same).
+
+        Args:
+            epoch: Accepted for symmetry with the random samplers; ignored.
+
+        Returns:
+            ``numpy.arange(len(data_source))``.
+
+        Examples:
+            >>> from ferrosampler import SequentialSampler
+            >>> SequentialSampler(range(4)).epoch_indices().tolist()
+            [0, 1, 2, 3]
+        """
         return np.arange(len(self.data_source), dtype=np.int64)
 
     def set_epoch(self, epoch: int) -> None:
+        """Record the epoch (for ``state_dict``); the order is the same in every epoch.
+
+        Args:
+            epoch: An int in [0, 2**56). A different epoch than a loaded state's drops its position.
+
+        Raises:
+            ValueError: ``epoch`` is out of range.
+            ArgumentTypeError: ``epoch`` is not an integer.
+
+        Examples:
+            >>> from ferrosampler import SequentialSampler
+            >>> sampler = SequentialSampler(range(3))
+            >>> sampler.set_epoch(4)
+            >>> sampler.state_dict()["epoch"], list(sampler)
+            (4, [0, 1, 2])
+        """
         value = epoch_value(epoch)
         if value != self.epoch:
             self._resume_position = None
@@ -51,7 +113,21 @@ class SequentialSampler(SamplerBase):
         return 0 if self._cursor is None else self._cursor.position()
 
     def state_dict(self) -> dict[str, Any]:
-        """kind, spec version, fingerprint (the length), epoch (as set by set_epoch), position."""
+        """The progress as a small JSON-serialisable dict (spec §13).
+
+        Returns:
+            ``kind``, ``spec_version``, ``fingerprint`` (of the length), ``epoch`` (as set by
+            ``set_epoch``) and ``position`` (indices the live iterator has handed out).
+
+        Examples:
+            >>> from ferrosampler import SequentialSampler
+            >>> sampler = SequentialSampler(range(5))
+            >>> iterator = iter(sampler)
+            >>> next(iterator), next(iterator)
+            (0, 1)
+            >>> sampler.state_dict()["position"]
+            2
+        """
         return make_state(
             self._state_kind,
             fingerprint=fingerprint(self._state_kind, len(self.data_source)),
@@ -60,7 +136,24 @@ class SequentialSampler(SamplerBase):
         )
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
-        """The next iteration starts at the saved position."""
+        """Resume from a ``state_dict()``: the next iteration starts at the saved position.
+
+        Args:
+            state: A dict from ``state_dict()`` of a SequentialSampler over a dataset of the same length.
+
+        Raises:
+            ValueError: ``state`` is not such a dict; the message names the mismatched field.
+
+        Examples:
+            >>> from ferrosampler import SequentialSampler
+            >>> sampler = SequentialSampler(range(5))
+            >>> iterator = iter(sampler)
+            >>> _ = next(iterator), next(iterator)
+            >>> resumed = SequentialSampler(range(5))
+            >>> resumed.load_state_dict(sampler.state_dict())
+            >>> list(resumed)
+            [2, 3, 4]
+        """
         length = len(self.data_source)
         check_state(state, self._state_kind, fingerprint(self._state_kind, length), length=length)
         self.epoch, self._resume_position, self._cursor = state["epoch"], state["position"], None
