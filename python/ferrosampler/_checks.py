@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import operator
-from typing import Any
+from typing import Any, Literal, TypeAlias
 
 from . import _limits
 
@@ -78,6 +78,8 @@ def sized_length(name: str, value: Any) -> int:
         raise ArgumentTypeError(f"{name} must have a len(), got an object of type {type(value).__name__}") from None
 
 
+Permutation: TypeAlias = Literal["feistel", "fisher-yates"]
+"""The permutation algorithms (spec §5): Feistel (random access, the default) or Fisher–Yates (spec v1)."""
 PERMUTATIONS = ("feistel", "fisher-yates")  # _core.PERMUTATIONS (a test checks), default first
 
 

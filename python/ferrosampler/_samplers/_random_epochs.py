@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .. import _core, _limits
 from .._checks import epoch_value
 from .._epochs import Resume, _EpochCounter
 from .._iteration import CHUNK, EpochCursor, chunk_bounds, flatten, int64, positioned_chunks
+from .._repr import describe
 from .._seeding import draw_seed, split_seed_and_generator
 from .._state import check_state, encode_generator, fingerprint, make_state, optional_int, restore_generator
 from .._torch_compat import SamplerBase
+
+if TYPE_CHECKING:
+    import torch
 
 
 class _RandomEpochs(_EpochCounter, SamplerBase):
@@ -26,7 +31,7 @@ class _RandomEpochs(_EpochCounter, SamplerBase):
     _engine: Any = _core
     _state_kind = ""
 
-    def __init__(self, seed: Any, generator: Any) -> None:
+    def __init__(self, seed: int | None, generator: torch.Generator | int | None) -> None:
         self._seed, self._torch_generator = split_seed_and_generator(seed, generator)
         self.generator = generator
         self._start_epochs()
@@ -43,6 +48,25 @@ class _RandomEpochs(_EpochCounter, SamplerBase):
             7
         """
         return self._seed
+
+    def _repr_fields(self) -> dict[str, Any]:
+        """The order-defining parameters ``__repr__`` shows, besides the seed (cheap, never raising)."""
+        return {}
+
+    def __repr__(self) -> str:
+        """The parameters that define the order, e.g. ``RandomSampler(n=10, ..., seed=7, ...)``.
+
+        Examples:
+            >>> from ferrosampler import RandomSampler
+            >>> RandomSampler(range(1000), seed=7)
+            RandomSampler(n=1000, replacement=False, num_samples=1000, seed=7, permutation='feistel')
+        """
+        fields = self._repr_fields()
+        seeding: dict[str, Any] = {"seed": self._seed}
+        if self._torch_generator is not None:
+            seeding["generator"] = "torch.Generator"
+        order = {key: fields.pop(key) for key in ("permutation",) if key in fields}
+        return describe(self, **fields, **seeding, **order)
 
     def _next_key(self) -> tuple[int, int]:
         """The (seed, epoch) of an epoch that starts now; a fixed seed moves to the next epoch."""
@@ -74,7 +98,7 @@ class _RandomEpochs(_EpochCounter, SamplerBase):
         """The parameters besides the seed that fix an epoch's order (the state fingerprint's input)."""
         raise NotImplementedError
 
-    def epoch_indices(self, epoch: int | None = None) -> np.ndarray:
+    def epoch_indices(self, epoch: int | None = None) -> npt.NDArray[np.int64]:
         """One whole epoch as an int64 array, computed by the engine (no per-index Python work).
 
         Args:
@@ -112,7 +136,7 @@ class _RandomEpochs(_EpochCounter, SamplerBase):
             seed, epoch_number, start = self._seed, epoch_value(epoch), 0
         return int64(self._generate(seed, epoch_number, n, start, length - start))
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[int]:
         """The next epoch's indices, a chunk at a time from the engine; nothing is drawn before the first ``next()``.
 
         A fixed seed gives epoch ``self.epoch`` and moves the counter on; without one, each

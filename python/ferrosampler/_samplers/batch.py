@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .._checks import boolean, positive_integer
 from .._iteration import int64
+from .._repr import safe_repr
 from .._state import check_state, fingerprint, make_state
-from .._torch_compat import SamplerBase
+from .._torch_compat import BatchSamplerBase
 
 
-class BatchSampler(SamplerBase):
+class BatchSampler(BatchSamplerBase):
     """torch's BatchSampler: another sampler's indices grouped into lists of ``batch_size``.
 
     ``state_dict()`` carries the inner sampler's state (spec §13); an inner sampler without
@@ -41,14 +43,14 @@ class BatchSampler(SamplerBase):
 
     _state_kind = "torch.BatchSampler"
 
-    def __init__(self, sampler: Any, batch_size: int, drop_last: bool) -> None:
+    def __init__(self, sampler: Iterable[int], batch_size: int, drop_last: bool) -> None:
         self.sampler = sampler
         self.batch_size = positive_integer("batch_size", batch_size)
         self.drop_last = boolean("drop_last", drop_last)
         self._handed_out = 0  # inner indices taken by the live iterator (for an inner sampler without state)
         self._skip = 0
 
-    def __iter__(self) -> Iterator[list[Any]]:
+    def __iter__(self) -> Iterator[list[int]]:
         """The inner sampler's next epoch in batches.
 
         Returns:
@@ -62,7 +64,7 @@ class BatchSampler(SamplerBase):
         # The inner iterator now (it draws nothing before its first next()), so a loaded state binds to it.
         return self._batches(iter(self.sampler))
 
-    def _batches(self, iterator: Iterator[Any]) -> Iterator[list[Any]]:
+    def _batches(self, iterator: Iterator[int]) -> Iterator[list[int]]:
         skip, self._skip = self._skip, 0
         if skip:
             next(itertools.islice(iterator, skip - 1, skip), None)  # a foreign inner sampler: skipped, not seeked
@@ -77,6 +79,17 @@ class BatchSampler(SamplerBase):
             self._handed_out += len(batch)
             yield batch
 
+    def __repr__(self) -> str:
+        """The inner sampler's repr, ``batch_size`` and ``drop_last``.
+
+        Examples:
+            >>> from ferrosampler import BatchSampler, RandomSampler
+            >>> BatchSampler(RandomSampler(range(10), seed=2), batch_size=4, drop_last=True)
+            BatchSampler(sampler=RandomSampler(n=10, ..., seed=2, ...), batch_size=4, drop_last=True)
+        """
+        inner = safe_repr(self.sampler)
+        return f"{type(self).__name__}(sampler={inner}, batch_size={self.batch_size}, drop_last={self.drop_last})"
+
     def __len__(self) -> int:
         """The number of batches: ``len(sampler) / batch_size``, rounded down with ``drop_last``, else up.
 
@@ -88,7 +101,7 @@ class BatchSampler(SamplerBase):
             >>> len(BatchSampler(range(10), 4, drop_last=False)), len(BatchSampler(range(10), 4, drop_last=True))
             (3, 2)
         """
-        length = len(self.sampler)
+        length = len(self.sampler)  # type: ignore[arg-type]  # a sampler without len() raises TypeError, as in torch
         if self.drop_last:
             return length // self.batch_size
         return (length + self.batch_size - 1) // self.batch_size
@@ -110,7 +123,7 @@ class BatchSampler(SamplerBase):
         if hasattr(self.sampler, "set_epoch"):
             self.sampler.set_epoch(epoch)
 
-    def epoch_indices(self, epoch: int | None = None) -> np.ndarray:
+    def epoch_indices(self, epoch: int | None = None) -> npt.NDArray[np.int64]:
         """The epoch's indices in batch order, flat (a tail dropped by ``drop_last`` excluded).
 
         Args:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sized
+from typing import TYPE_CHECKING, Any
 
-from .._checks import boolean, permutation_value, positive_integer, sized_length
+from .._checks import Permutation, boolean, permutation_value, positive_integer, sized_length
 from .._iteration import CHUNK
+from .._repr import safe_len
 from ._random_epochs import _RandomEpochs
+
+if TYPE_CHECKING:
+    import torch
 
 
 class RandomSampler(_RandomEpochs):
@@ -64,13 +69,13 @@ class RandomSampler(_RandomEpochs):
 
     def __init__(
         self,
-        data_source: Any,
+        data_source: Sized,
         replacement: bool = False,
         num_samples: int | None = None,
-        generator: Any = None,
+        generator: torch.Generator | int | None = None,
         *,
         seed: int | None = None,
-        permutation: str = "feistel",
+        permutation: Permutation = "feistel",
     ) -> None:
         self.replacement = boolean("replacement", replacement)
         self.permutation = permutation_value(permutation)
@@ -86,8 +91,10 @@ class RandomSampler(_RandomEpochs):
 
         Examples:
             >>> from ferrosampler import RandomSampler
-            >>> RandomSampler(range(10), seed=1).num_samples, RandomSampler(range(10), num_samples=25, seed=1).num_samples
-            (10, 25)
+            >>> RandomSampler(range(10), seed=1).num_samples
+            10
+            >>> RandomSampler(range(10), num_samples=25, seed=1).num_samples
+            25
         """
         if self._num_samples is None:
             return len(self.data_source)
@@ -102,6 +109,14 @@ class RandomSampler(_RandomEpochs):
             9
         """
         return self.num_samples
+
+    def _repr_fields(self) -> dict[str, Any]:
+        n = safe_len(self.data_source)
+        num_samples = n if self._num_samples is None else self._num_samples
+        fields: dict[str, Any] = {"n": n, "replacement": self.replacement, "num_samples": num_samples}
+        if not self.replacement:
+            fields["permutation"] = self.permutation
+        return fields
 
     def _shape(self) -> tuple[int, int]:
         n = len(self.data_source)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sized
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .._checks import epoch_value
 from .._iteration import EpochCursor, flatten
+from .._repr import describe, safe_len
 from .._state import check_state, fingerprint, make_state
 from .._torch_compat import SamplerBase
 
@@ -32,7 +34,7 @@ class SequentialSampler(SamplerBase):
 
     _state_kind = "torch.SequentialSampler"
 
-    def __init__(self, data_source: Any) -> None:
+    def __init__(self, data_source: Sized) -> None:
         self.data_source = data_source
         self.epoch = 0
         self._cursor: EpochCursor | None = None
@@ -59,6 +61,16 @@ class SequentialSampler(SamplerBase):
         self._cursor = cursor
         return flatten(_single_chunk(cursor, chunk))
 
+    def __repr__(self) -> str:
+        """``SequentialSampler(n=...)``; ``n='?'`` when ``len(data_source)`` fails.
+
+        Examples:
+            >>> from ferrosampler import SequentialSampler
+            >>> SequentialSampler(range(5))
+            SequentialSampler(n=5)
+        """
+        return describe(self, n=safe_len(self.data_source))
+
     def __len__(self) -> int:
         """``len(data_source)``.
 
@@ -69,7 +81,7 @@ class SequentialSampler(SamplerBase):
         """
         return len(self.data_source)
 
-    def epoch_indices(self, epoch: int | None = None) -> np.ndarray:
+    def epoch_indices(self, epoch: int | None = None) -> npt.NDArray[np.int64]:
         """0 … len(data_source) − 1 as an int64 array (every epoch is the same).
 
         Args:

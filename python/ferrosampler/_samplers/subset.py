@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
-from .._checks import ArgumentTypeError, permutation_value, sized_length
+from .._checks import ArgumentTypeError, Permutation, permutation_value, sized_length
 from .._iteration import CHUNK
+from .._repr import safe_len
 from ._random_epochs import _RandomEpochs
+
+if TYPE_CHECKING:
+    import torch
 
 
 class SubsetRandomSampler(_RandomEpochs):
@@ -41,7 +46,12 @@ class SubsetRandomSampler(_RandomEpochs):
     _state_kind = "torch.SubsetRandomSampler"
 
     def __init__(
-        self, indices: Sequence[Any], generator: Any = None, *, seed: int | None = None, permutation: str = "feistel"
+        self,
+        indices: Sequence[int],
+        generator: torch.Generator | int | None = None,
+        *,
+        seed: int | None = None,
+        permutation: Permutation = "feistel",
     ) -> None:
         sized_length("indices", indices)
         self.indices = indices
@@ -58,6 +68,9 @@ class SubsetRandomSampler(_RandomEpochs):
         """
         return len(self.indices)
 
+    def _repr_fields(self) -> dict[str, Any]:
+        return {"n": safe_len(self.indices), "permutation": self.permutation}
+
     def _shape(self) -> tuple[int, int]:
         return len(self.indices), len(self.indices)
 
@@ -72,10 +85,10 @@ class SubsetRandomSampler(_RandomEpochs):
             seed, self._engine.MAIN, epoch, n, start, count, permutation=self.permutation
         )
 
-    def _wrap(self, positions: Iterator[int]) -> Iterator[Any]:
+    def _wrap(self, positions: Iterator[int]) -> Iterator[int]:
         return map(self.indices.__getitem__, positions)
 
-    def epoch_indices(self, epoch: int | None = None) -> np.ndarray:
+    def epoch_indices(self, epoch: int | None = None) -> npt.NDArray[np.int64]:
         """The epoch's values as an int64 array; iteration yields them unconverted, as torch does.
 
         Args:
@@ -104,4 +117,5 @@ class SubsetRandomSampler(_RandomEpochs):
                 f"epoch_indices() needs integer indices, got an array of dtype {values.dtype} "
                 f"and shape {values.shape}; iterate the sampler to get the values as they are"
             )
-        return values.astype(np.int64)[super().epoch_indices(epoch)]
+        result: npt.NDArray[np.int64] = values.astype(np.int64)[super().epoch_indices(epoch)]
+        return result

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._checks import boolean, positive_integer
 from .._iteration import CHUNK
 from .._state import fingerprint
 from .._weights import torch_weights
 from ._random_epochs import _RandomEpochs
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+    import torch
 
 
 class WeightedRandomSampler(_RandomEpochs):
@@ -53,10 +57,10 @@ class WeightedRandomSampler(_RandomEpochs):
 
     def __init__(
         self,
-        weights: Any,
+        weights: npt.ArrayLike,
         num_samples: int,
         replacement: bool = True,
-        generator: Any = None,
+        generator: torch.Generator | int | None = None,
         *,
         seed: int | None = None,
     ) -> None:
@@ -81,6 +85,9 @@ class WeightedRandomSampler(_RandomEpochs):
             7
         """
         return self.num_samples
+
+    def _repr_fields(self) -> dict[str, Any]:
+        return {"n": len(self.weights), "num_samples": self.num_samples, "replacement": self.replacement}
 
     def _shape(self) -> tuple[int, int]:
         return len(self.weights), self.num_samples
