@@ -10,6 +10,10 @@ use crate::limits::{check_epoch, check_span, vec_with_capacity};
 pub const MAIN: u8 = 0;
 /// Stream purpose: PKSampler's class order.
 pub const CLASS_ORDER: u8 = 1;
+/// Stream purpose: the class permutation blocks of PKBatchSampler and MPerClassSampler (spec §19.1, §20).
+pub const PK_CLASSES: u8 = 2;
+/// Stream purpose: the within-class row draws of PKBatchSampler and MPerClassSampler (spec §19.2).
+pub const PK_ROWS: u8 = 3;
 
 /// SplitMix64, four rounds, each output split into (low, high) 32-bit key words (spec §1).
 pub fn expand_seed(seed: u64) -> [u32; 8] {
@@ -64,12 +68,29 @@ impl Keystream {
         self.rng.next_u32()
     }
 
+    /// The next `out.len()` words, in bulk (the same words as that many `next_u32` calls).
+    pub fn fill_words(&mut self, out: &mut [u32]) {
+        let mut bytes = [0u8; 4 * BULK_WORDS];
+        for part in out.chunks_mut(BULK_WORDS) {
+            let Some(bytes) = bytes.get_mut(..4 * part.len()) else {
+                break;
+            };
+            self.rng.fill_bytes(bytes);
+            for (word, le) in part.iter_mut().zip(bytes.chunks_exact(4)) {
+                *word = u32::from_le_bytes(le.try_into().unwrap_or_default());
+            }
+        }
+    }
+
     /// Two consecutive words, the earlier one low.
     #[inline]
     pub fn next_u64(&mut self) -> u64 {
         self.rng.next_u64()
     }
 }
+
+/// Words `fill_words` converts at a time.
+const BULK_WORDS: usize = 256;
 
 /// Gaps up to this many words are read through; longer ones seek (a seek refills a 64-word buffer).
 const SKIP_LIMIT: u128 = 64;

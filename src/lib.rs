@@ -14,6 +14,7 @@ pub mod error;
 pub mod keystream;
 pub mod limits;
 pub mod permutation;
+mod prefetch;
 pub mod sharding;
 pub mod threads;
 pub mod uniform;

@@ -22,20 +22,20 @@ pub fn strided_permutation(
 ) -> Result<Vec<i64>, EngineError> {
     check_population(n, count)?;
     check_epoch(epoch)?;
-    // The output is allocated first: a huge count fails here, before any work.
-    let mut out = zeroed(count)?;
-    if count == 0 {
+    if count == 0 || (shuffle && permutation == Permutation::FisherYates) {
+        // The output is allocated first: a huge count fails here, before any work.
+        let mut out = zeroed(count)?;
+        if count > 0 {
+            fisher_yates_read(seed, epoch, n, first, stride, &mut out)?;
+        }
         return Ok(out);
     }
-    if shuffle && permutation == Permutation::FisherYates {
-        fisher_yates_read(seed, epoch, n, first, stride, &mut out)?;
-        return Ok(out);
-    }
+    // The bijection's only failure is the epoch (checked above), so a huge count still fails first, in fill_new.
     let bijection = match shuffle {
         true => Some(Bijection::for_block(seed, MAIN, epoch, n, 0)?),
         false => None,
     };
-    threads::fill(&mut out, |c0, chunk| {
+    threads::fill_new(count, |c0, chunk| {
         let mut offsets = Offsets::new(n, first, stride, c0);
         match &bijection {
             Some(bijection) => bijection.fill_with(chunk, || offsets.next_offset()),
@@ -43,8 +43,7 @@ pub fn strided_permutation(
             None => chunk.iter_mut().for_each(|slot| *slot = offsets.next_offset() as i64),
         }
         Ok(())
-    })?;
-    Ok(out)
+    })
 }
 
 /// (first + c·stride) mod n for c = c0, c0 + 1, …, stepping by stride mod n without overflow.

@@ -105,3 +105,49 @@ fn outputs_are_identical_at_every_thread_count_and_chunk_size() {
     }
     set_min_chunk(1 << 15).unwrap();
 }
+
+/// Large fills are made piece by piece (threads::PIECE outputs per call, lanes and prefetching inside):
+/// every window of a long read equals the same positions read on their own, at piece boundaries too,
+/// and the bulk (stride 1) and strided paths agree.
+#[test]
+fn long_fills_equal_short_reads_of_the_same_positions() {
+    let weights: Vec<f64> = (0..5000).map(|i| f64::from((i * 7919) % 1013)).collect();
+    let table = WeightTable::new(&weights).unwrap();
+    let layout = ClassLayout::new((0..20).collect(), vec![0, 3, 10, 20]).unwrap();
+    let order = [2i64, 0, 1, 1, 2, 0, 2, 1];
+    let count = 3 * ferrosampler::threads::PIECE as u64 + 5;
+    type Read<'a> = Box<dyn Fn(u64, u64, u64) -> Vec<i64> + 'a>;
+    let reads: Vec<(&str, Read)> = vec![
+        (
+            "feistel",
+            Box::new(|s, c, k| permutation_stream(3, 0, 1, 100_003, s, c, Permutation::Feistel, k).unwrap()),
+        ),
+        (
+            "uniform",
+            Box::new(|s, c, k| uniform_draws(3, 1, 1000, s, c, k).unwrap()),
+        ),
+        ("alias", Box::new(|s, c, k| table.alias_draws(3, 1, s, c, k).unwrap())),
+        (
+            "pk",
+            Box::new(|s, c, k| pk_draws(3, 1, &layout, &order, 100_000, s, c, k).unwrap()),
+        ),
+    ];
+    for threads in [1, 2, 3] {
+        set_num_threads(threads).unwrap();
+        for (name, read) in &reads {
+            let long = read(9, count, 1);
+            let piece = ferrosampler::threads::PIECE as u64;
+            for at in [0, 1, piece - 3, piece, 2 * piece + 1, count - 40] {
+                assert_eq!(
+                    read(9 + at, 40, 1)[..],
+                    long[at as usize..at as usize + 40],
+                    "{name} at={at}"
+                );
+            }
+            let strided = read(9 + 2, count / 7, 7);
+            let picked: Vec<i64> = long.iter().skip(2).step_by(7).take(strided.len()).copied().collect();
+            assert_eq!(strided, picked, "{name} strided");
+        }
+    }
+    set_num_threads(1).unwrap();
+}

@@ -16,6 +16,7 @@ Examples:
     True
 """
 
+from ._balanced import class_balanced_weights, class_counts
 from ._checks import ArgumentTypeError
 from ._core import SPEC_VERSION
 from ._core import __version__ as __version__
@@ -24,6 +25,9 @@ from ._samplers import (
     BatchSampler,
     DistributedSampler,
     DistributedSamplerWrapper,
+    DistributedWeightedSampler,
+    MPerClassSampler,
+    PKBatchSampler,
     RandomSampler,
     SequentialSampler,
     SubsetRandomSampler,
@@ -37,10 +41,15 @@ __all__ = [
     "BatchSampler",
     "DistributedSampler",
     "DistributedSamplerWrapper",
+    "DistributedWeightedSampler",
+    "MPerClassSampler",
+    "PKBatchSampler",
     "RandomSampler",
     "SequentialSampler",
     "SubsetRandomSampler",
     "WeightedRandomSampler",
+    "class_balanced_weights",
+    "class_counts",
     "combine_states",
     "manual_seed",
 ]

@@ -10,6 +10,8 @@ __all__ = [
     "CLASS_ORDER",
     "MAIN",
     "PERMUTATIONS",
+    "PK_CLASSES",
+    "PK_ROWS",
     "SPEC_VERSION",
     "WeightTable",
     "__version__",
@@ -29,6 +31,8 @@ __all__ = [
 
 MAIN: Final[int]
 CLASS_ORDER: Final[int]
+PK_CLASSES: Final[int]
+PK_ROWS: Final[int]
 SPEC_VERSION: Final[int]
 """The version of docs/spec.md the engine implements: one seed gives the same indices everywhere within it."""
 PERMUTATIONS: Final[tuple[str, str]]

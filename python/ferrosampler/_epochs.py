@@ -6,8 +6,9 @@ import threading
 from typing import Any, NamedTuple
 
 from . import _limits
-from ._checks import epoch_value
+from ._checks import epoch_value, seed_value
 from ._iteration import EpochCursor
+from ._seeding import draw_seed
 
 
 class Resume(NamedTuple):
@@ -107,3 +108,32 @@ class _EpochCounter(_LockedState):
             # Read from the module at each step, so the limit has one definition.
             self.epoch = (epoch + 1) % _limits.EPOCH_LIMIT
         return epoch
+
+
+class _SeededEpochs(_EpochCounter):
+    """The epoch counter plus §10's seed rule for samplers without a generator= (the class-batch
+    samplers): a fixed seed is used every epoch, else one is drawn at each epoch's start."""
+
+    _seed: int | None
+
+    def _start_seeded_epochs(self, seed: Any) -> None:
+        self._seed = None if seed is None else seed_value("seed", seed)
+        self._start_epochs()
+
+    @property
+    def seed(self) -> int | None:
+        """The fixed seed, or None when each epoch draws one."""
+        return self._seed
+
+    def _next_key(self) -> tuple[int, int]:
+        """The (seed, epoch) of an epoch that starts now; a fixed seed moves to the next epoch."""
+        if self._seed is None:
+            return draw_seed(None), self.epoch
+        return self._seed, self._next_epoch()
+
+    def _key(self, epoch: int | None) -> tuple[int, int]:
+        if epoch is None:
+            return self._next_key()
+        if self._seed is None:
+            raise ValueError("epoch= needs a fixed seed; construct the sampler with seed=")
+        return self._seed, epoch_value(epoch)

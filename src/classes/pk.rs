@@ -4,7 +4,7 @@ use crate::bounded::multiply_shift;
 use crate::classes::ClassLayout;
 use crate::error::EngineError;
 use crate::keystream::{Keystream, MAIN};
-use crate::limits::{POSITIVE_U64S, check_epoch, check_strided_span, zeroed};
+use crate::limits::{POSITIVE_U64S, check_epoch, check_strided_span};
 use crate::threads;
 
 /// Positions start + c·stride (c < count): position p draws a row of class `class_order[p div num_val]`,
@@ -43,8 +43,7 @@ pub fn pk_draws(
         return Err(past_the_end);
     }
     check_epoch(epoch)?;
-    let mut out = zeroed(count)?;
-    threads::fill(&mut out, |first, chunk| {
+    threads::fill_new(count, |first, chunk| {
         let stream = Keystream::new(seed, MAIN, epoch)?;
         let mut position = start + first * stride;
         let mut failed = false;
@@ -66,6 +65,5 @@ pub fn pk_draws(
             })
         });
         if failed { Err(past_the_end.clone()) } else { Ok(()) }
-    })?;
-    Ok(out)
+    })
 }

@@ -3,47 +3,68 @@
 
 use crate::permutation::feistel::{Feistel, LANES};
 
-/// out[k] = π(next()) by cycle walking into [0, n), LANES values in flight: each pass applies E to the
-/// pool, writes every value to its slot (the last write is the final value), keeps the walkers (≥ n)
-/// at the front and refills the pool, so passes stay full however much walking there is.
+/// out[k] = π(next()) by cycle walking into [0, n): the offsets of LANES outputs are evaluated together and
+/// written in place; the values still ≥ n (the walkers) are pushed, branch-free, onto a pool that is
+/// evaluated again once it holds LANES of them, each pass writing every walker to its slot (the last
+/// write is the final value, < n) and keeping those still ≥ n. Identical to `apply` per offset.
 pub(crate) fn walk(network: &Feistel, n: u64, out: &mut [i64], mut next: impl FnMut() -> u64) {
-    let mut values = [0u64; LANES];
-    let mut slots = [0usize; LANES];
+    let mut fresh = [0u64; LANES];
+    // Fewer than LANES walkers are kept between passes and a chunk adds at most LANES.
+    let mut values = [0u64; 2 * LANES];
+    let mut slots = [0usize; 2 * LANES];
     let mut live = 0;
-    let mut assigned = 0;
-    loop {
-        while live < LANES && assigned < out.len() {
-            if let (Some(value), Some(slot)) = (values.get_mut(live), slots.get_mut(live)) {
-                *value = next();
-                *slot = assigned;
-            }
-            live += 1;
-            assigned += 1;
-        }
-        if live == 0 {
+    let mut base = 0;
+    while let Some(chunk) = out.get_mut(base..(base + LANES).min(out.len())) {
+        if chunk.is_empty() {
             break;
         }
-        forward_all(network, values.get_mut(..live).unwrap_or_default());
-        let mut kept = 0;
-        for j in 0..live {
-            let (value, slot) = match (values.get(j), slots.get(j)) {
-                (Some(&value), Some(&slot)) => (value, slot),
-                _ => break,
-            };
-            if let Some(target) = out.get_mut(slot) {
-                // A value ≥ n is overwritten by a later pass; the final one is < n ≤ 2^63.
-                *target = value as i64;
-            }
-            if value >= n {
-                if let (Some(v), Some(s)) = (values.get_mut(kept), slots.get_mut(kept)) {
-                    *v = value;
-                    *s = slot;
-                }
-                kept += 1;
-            }
+        let lane = fresh.get_mut(..chunk.len()).unwrap_or_default();
+        for value in lane.iter_mut() {
+            *value = next();
         }
-        live = kept;
+        forward_all(network, lane);
+        for ((slot, target), &value) in (base..).zip(chunk.iter_mut()).zip(lane.iter()) {
+            // A value ≥ n is overwritten by a later pass; the final one is < n ≤ 2^63.
+            *target = value as i64;
+            if let (Some(v), Some(s)) = (values.get_mut(live), slots.get_mut(live)) {
+                *v = value;
+                *s = slot;
+            }
+            live += usize::from(value >= n);
+        }
+        base += chunk.len();
+        if live >= LANES {
+            live = advance(network, n, out, &mut values, &mut slots, live);
+        }
     }
+    while live > 0 {
+        live = advance(network, n, out, &mut values, &mut slots, live);
+    }
+}
+
+/// One pass over the first `live` walkers: E applied, each written to its slot, those still ≥ n kept at
+/// the front (in order); returns how many are kept.
+fn advance(network: &Feistel, n: u64, out: &mut [i64], values: &mut [u64], slots: &mut [usize], live: usize) -> usize {
+    let (Some(pool), Some(pool_slots)) = (values.get_mut(..live), slots.get_mut(..live)) else {
+        return 0;
+    };
+    forward_all(network, pool);
+    let mut kept = 0;
+    for j in 0..live {
+        let (Some(&value), Some(&slot)) = (pool.get(j), pool_slots.get(j)) else {
+            break;
+        };
+        if let Some(target) = out.get_mut(slot) {
+            *target = value as i64;
+        }
+        // kept ≤ j: the entry overwritten was read already.
+        if let (Some(v), Some(s)) = (pool.get_mut(kept), pool_slots.get_mut(kept)) {
+            *v = value;
+            *s = slot;
+        }
+        kept += usize::from(value >= n);
+    }
+    kept
 }
 
 /// E applied to every value in place; the same integer arithmetic on every CPU.

@@ -62,16 +62,18 @@ pub fn permutation_stream(
     check_strided_span(start, count, stride)?;
     check_population(n, count)?;
     check_epoch(epoch)?;
-    let mut out = zeroed(count)?;
     match permutation {
         // Every chunk is the same read from its own first position (all positions < 2^64: checked).
-        Permutation::Feistel => threads::fill(&mut out, |first, chunk| {
+        Permutation::Feistel => threads::fill_new(count, |first, chunk| {
             fill_feistel(seed, purpose, epoch, n, start + first * stride, stride, chunk)
-        })?,
+        }),
         // Fisher–Yates is sequential within a block: one thread.
-        Permutation::FisherYates => fill_fisher_yates(seed, purpose, epoch, n, start, stride, &mut out)?,
+        Permutation::FisherYates => {
+            let mut out = zeroed(count)?;
+            fill_fisher_yates(seed, purpose, epoch, n, start, stride, &mut out)?;
+            Ok(out)
+        }
     }
-    Ok(out)
 }
 
 /// The outputs of `out` that fall in one block: `(block, offset of the first, how many)`.

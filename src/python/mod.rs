@@ -26,6 +26,10 @@ mod _core {
     #[pymodule_export]
     const CLASS_ORDER: u8 = crate::keystream::CLASS_ORDER;
     #[pymodule_export]
+    const PK_CLASSES: u8 = crate::keystream::PK_CLASSES;
+    #[pymodule_export]
+    const PK_ROWS: u8 = crate::keystream::PK_ROWS;
+    #[pymodule_export]
     const SPEC_VERSION: u32 = crate::SPEC_VERSION;
 
     #[pymodule_export]

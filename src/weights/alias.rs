@@ -3,11 +3,15 @@
 use crate::bounded::multiply_shift;
 use crate::error::EngineError;
 use crate::keystream::{Keystream, MAIN};
-use crate::limits::{check_epoch, check_strided_span, vec_with_capacity, zeroed};
+use crate::limits::{check_epoch, check_strided_span, vec_with_capacity};
+use crate::prefetch::prefetch;
 use crate::threads;
 use crate::weights::masses::{CAPACITY, check_masses};
 
-/// One column: accept index j when the coin word is below `threshold`, else take `alias`.
+/// Draws resolved together: their columns are prefetched before the first is read.
+const DRAW_LANES: usize = 128;
+
+/// One column (one u64, so one cache line per draw): accept index j when the coin word is below `threshold`, else take `alias`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Column {
     /// A full column stores 2^32 − 1 and aliases itself, which draws the same as a threshold of 2^32.
@@ -84,14 +88,66 @@ impl AliasTable {
     pub fn draws(&self, seed: u64, epoch: u64, start: u64, count: u64, stride: u64) -> Result<Vec<i64>, EngineError> {
         check_strided_span(start, count, stride)?;
         check_epoch(epoch)?;
-        let mut out = zeroed(count)?;
-        threads::fill(&mut out, |first, chunk| {
+        threads::fill_new(count, |first, chunk| {
             let stream = Keystream::new(seed, MAIN, epoch)?;
-            // Position p starts at word 3p (3 · p < 3 · 2^64: far below the keystream's 2^68 words).
-            stream.read_strided(3, start + first * stride, stride, chunk, |s| self.draw(s));
+            let position = start + first * stride;
+            if stride == 1 {
+                // Position p starts at word 3p (3 · p < 3 · 2^64: far below the keystream's 2^68 words).
+                self.draw_lanes(stream.at_word(3 * u128::from(position)), chunk);
+            } else {
+                stream.read_strided(3, position, stride, chunk, |s| self.draw(s));
+            }
             Ok(())
-        })?;
-        Ok(out)
+        })
+    }
+
+    /// Consecutive draws, DRAW_LANES at a time and one lane ahead: a lane's words are read in bulk and its
+    /// columns computed and prefetched while the previous lane is resolved (the same values as `draw`
+    /// one after another).
+    fn draw_lanes(&self, mut stream: Keystream, out: &mut [i64]) {
+        let mut words = [0u32; 3 * DRAW_LANES];
+        let mut picks = [[(0u64, 0u32); DRAW_LANES]; 2];
+        let mut base = 0;
+        let mut current = 0;
+        let mut ready = self.pick(&mut stream, &mut words, &mut picks[0], out.len());
+        while ready > 0 {
+            let next = base + ready;
+            let [first, second] = &mut picks;
+            let (now, ahead) = if current == 0 { (first, second) } else { (second, first) };
+            let coming = self.pick(&mut stream, &mut words, ahead, out.len().saturating_sub(next));
+            if let Some(lane) = out.get_mut(base..next) {
+                for (slot, &(j, coin)) in lane.iter_mut().zip(now.iter()) {
+                    *slot = self.resolve(j, coin);
+                }
+            }
+            (base, ready, current) = (next, coming, 1 - current);
+        }
+    }
+
+    /// The next min(left, DRAW_LANES) draws' columns and coins, each column prefetched; returns how many.
+    fn pick(
+        &self,
+        stream: &mut Keystream,
+        words: &mut [u32; 3 * DRAW_LANES],
+        picks: &mut [(u64, u32); DRAW_LANES],
+        left: usize,
+    ) -> usize {
+        let n = self.columns.len() as u64;
+        let count = left.min(DRAW_LANES);
+        let Some(words) = words.get_mut(..3 * count) else {
+            return 0;
+        };
+        stream.fill_words(words);
+        for (pick, draw) in picks.iter_mut().zip(words.chunks_exact(3)) {
+            if let &[low, high, coin] = draw {
+                let j = multiply_shift(u64::from(low) | (u64::from(high) << 32), n);
+                if let Some(column) = self.columns.get(j as usize) {
+                    prefetch(column);
+                }
+                *pick = (j, coin);
+            }
+        }
+        count
     }
 
     /// One draw: a u64 picks the column, a u32 coin accepts it or takes its alias.
@@ -99,12 +155,17 @@ impl AliasTable {
     fn draw(&self, stream: &mut Keystream) -> i64 {
         let x = stream.next_u64();
         let coin = stream.next_u32();
-        let j = multiply_shift(x, self.columns.len() as u64);
-        // j < n = len, so the column exists (and `build` never makes an empty table).
-        let chosen = match self.columns.get(j as usize) {
-            Some(column) if coin >= column.threshold => column.alias.into(),
-            _ => j,
+        self.resolve(multiply_shift(x, self.columns.len() as u64), coin)
+    }
+
+    /// Column j < n (so it exists: `build` never makes an empty table) accepts or takes its alias.
+    #[inline(always)]
+    fn resolve(&self, j: u64, coin: u32) -> i64 {
+        let Some(column) = self.columns.get(j as usize) else {
+            return j as i64;
         };
-        chosen as i64
+        // Branch-free (the coin is a fair guess): all ones when the alias is taken.
+        let take = u64::from(coin >= column.threshold).wrapping_neg();
+        (j ^ ((j ^ u64::from(column.alias)) & take)) as i64
     }
 }

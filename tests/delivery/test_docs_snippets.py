@@ -9,9 +9,10 @@ import re
 
 import pytest
 
-DOCS = pathlib.Path(__file__).resolve().parents[2] / "docs"
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
-PAGES = ["index.md", "getting-started-torch.md", "getting-started-mindspore.md"]
+PAGES = ["index.md", "getting-started-torch.md", "getting-started-mindspore.md", "imbalance.md", "../README.md"]
 
 SNIPPETS = [
     pytest.param(code, id=f"{page}-{number}")
@@ -21,10 +22,24 @@ SNIPPETS = [
 
 
 def test_the_pages_have_snippets() -> None:
-    assert len(SNIPPETS) >= 4
+    assert len(SNIPPETS) >= 7
+
+
+@pytest.fixture
+def restore_mindspore_seed():
+    """A snippet may call ``ds.config.set_seed``: a global of MindSpore's that later tests read."""
+    if importlib.util.find_spec("mindspore") is None:
+        yield
+        return
+    import mindspore.dataset as ds
+
+    seed = ds.config.get_seed()
+    yield
+    ds.config.set_seed(seed)
 
 
 @pytest.mark.parametrize("code", SNIPPETS)
+@pytest.mark.usefixtures("restore_mindspore_seed")
 def test_snippet_runs(code: str) -> None:
     for module in ("torch", "mindspore"):
         if re.search(rf"^\s*(import|from) {module}\b", code, re.MULTILINE) and not importlib.util.find_spec(module):

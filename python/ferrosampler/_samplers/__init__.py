@@ -8,6 +8,9 @@ function; ``_engine`` is the Rust extension here and the pure-Python reference i
 from ._random_epochs import _RandomEpochs
 from .batch import BatchSampler
 from .distributed import DistributedSampler
+from .distributed_weighted import DistributedWeightedSampler
+from .m_per_class import MPerClassSampler
+from .pk_batches import PKBatchSampler
 from .random import RandomSampler
 from .sequential import SequentialSampler
 from .subset import SubsetRandomSampler
@@ -18,6 +21,9 @@ __all__ = [
     "BatchSampler",
     "DistributedSampler",
     "DistributedSamplerWrapper",
+    "DistributedWeightedSampler",
+    "MPerClassSampler",
+    "PKBatchSampler",
     "RandomSampler",
     "SequentialSampler",
     "SubsetRandomSampler",

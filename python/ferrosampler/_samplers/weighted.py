@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from .._balanced import FromLabelsMixin
 from .._checks import boolean, positive_integer
 from .._iteration import CHUNK
+from .._reweighting import Reweightable
 from .._state import fingerprint
 from .._weights import torch_weights
 from ._random_epochs import _RandomEpochs
@@ -15,10 +19,11 @@ if TYPE_CHECKING:
     import torch
 
 
-class WeightedRandomSampler(_RandomEpochs):
+class WeightedRandomSampler(FromLabelsMixin, Reweightable, _RandomEpochs):
     """torch's WeightedRandomSampler: ``num_samples`` indices of ``range(len(weights))`` with
     P(i) ∝ weights[i], by an integer alias table with replacement (spec §7) and exact
-    successive sampling without (spec §8).
+    successive sampling without (spec §8). ``set_weights`` replaces the weights from the next
+    epoch on, ``from_labels`` builds them from class labels (spec §17, §21).
 
     The weights are validated and snapshotted (a read-only float64 copy) at construction:
     later edits to the input do not count. Resume (spec §13) seeks in O(1) with replacement;
@@ -66,15 +71,21 @@ class WeightedRandomSampler(_RandomEpochs):
     ) -> None:
         self.num_samples = positive_integer("num_samples", num_samples)
         self.replacement = boolean("replacement", replacement)
-        self.weights = torch_weights(weights)
-        self._table = self._engine.WeightTable(self.weights)
-        if not self.replacement and self.num_samples > self._table.nonzero:
+        self._use_weights(self._prepare_weights(weights))
+        super().__init__(seed, generator)
+
+    def _prepare_weights(self, weights: Any) -> tuple[np.ndarray, Any, str]:
+        values = torch_weights(weights)
+        table = self._engine.WeightTable(values)
+        if not self.replacement and self.num_samples > table.nonzero:
             raise ValueError(
-                f"num_samples should be at most the number of non-zero weights ({self._table.nonzero}) "
+                f"num_samples should be at most the number of non-zero weights ({table.nonzero}) "
                 f"when replacement=False, but got num_samples={self.num_samples}"
             )
-        self._weights_fingerprint = fingerprint(self.weights)  # once: the snapshot never changes
-        super().__init__(seed, generator)
+        return values, table, fingerprint(values)  # once per snapshot, which never changes
+
+    def _use_weights(self, prepared: tuple[np.ndarray, Any, str]) -> None:
+        self.weights, self._table, self._weights_fingerprint = prepared
 
     def __len__(self) -> int:
         """``num_samples``: the indices an epoch yields.
@@ -90,6 +101,7 @@ class WeightedRandomSampler(_RandomEpochs):
         return {"n": len(self.weights), "num_samples": self.num_samples, "replacement": self.replacement}
 
     def _shape(self) -> tuple[int, int]:
+        self._weights_for_new_epoch()  # read once at the start of an epoch
         return len(self.weights), self.num_samples
 
     def _chunk(self, n: int) -> int:

@@ -6,19 +6,22 @@ from typing import Any
 
 import numpy as np
 
+from .._balanced import FromLabelsMixin
 from .._iteration import int64
+from .._reweighting import Reweightable
 from .._state import fingerprint
 from .._weights import is_real_number, mindspore_weights
 from ._chain import _ChainedSampler
 from ._checks import boolean, capped, num_samples_value
 
 
-class WeightedRandomSampler(_ChainedSampler):
+class WeightedRandomSampler(FromLabelsMixin, Reweightable, _ChainedSampler):
     """k = min(num_samples or N, N) indices of [0, len(weights)) with P(i) ∝ weights[i]:
     alias draws with replacement (spec §7), successive sampling without (spec §8) followed
     by the zero-weight indices in ascending order. Under a user-fixed seed every epoch is
     the same (MindSpore reseeds identically each epoch). Resume seeks in O(1) with
     replacement; without, the engine regenerates the epoch's draws itself (in Rust).
+    ``set_weights`` replaces the weights from the next epoch on; ``from_labels`` builds them (spec §17).
 
     Args:
         weights: A list of non-negative finite real numbers, not all zero (one number is
@@ -55,6 +58,17 @@ class WeightedRandomSampler(_ChainedSampler):
         seed: int | None = None,
         dataset_size: int | None = None,
     ) -> None:
+        prepared = self._prepare_weights(weights)
+        num_samples = num_samples_value(num_samples)
+        self.replacement = boolean("replacement", replacement)
+        self._use_weights(prepared)
+        super().__init__(num_samples, seed, dataset_size)
+
+    @classmethod
+    def _labels_weights(cls, weights: np.ndarray) -> Any:
+        return weights.tolist()
+
+    def _prepare_weights(self, weights: Any) -> tuple[list[Any], np.ndarray, Any]:
         if not isinstance(weights, list):
             weights = [weights]  # MindSpore's wrapping: a tuple or ndarray then fails the element check
         for position, weight in enumerate(weights):
@@ -62,14 +76,13 @@ class WeightedRandomSampler(_ChainedSampler):
                 raise TypeError(
                     f"type of weights element must be number, but got w[{position}]: {weight}, type: {type(weight)}."
                 )
-        num_samples = num_samples_value(num_samples)
-        self.replacement = boolean("replacement", replacement)
-        self.weights = weights
-        self._weight_values = mindspore_weights(weights)
-        self._table = self._engine.WeightTable(self._weight_values)
+        values = mindspore_weights(weights)
+        return weights, values, self._engine.WeightTable(values)
+
+    def _use_weights(self, prepared: tuple[list[Any], np.ndarray, Any]) -> None:
+        self.weights, self._weight_values, self._table = prepared
         self._zero_weight_ids = np.flatnonzero(self._weight_values == 0)
-        self._weights_fingerprint = fingerprint(self._weight_values)  # once: the snapshot never changes
-        super().__init__(num_samples, seed, dataset_size)
+        self._weights_fingerprint = fingerprint(self._weight_values)  # once per snapshot, which never changes
 
     def _stream_epoch(self, epoch: int, seed_fixed: bool) -> int:
         return 0 if seed_fixed else epoch
@@ -90,6 +103,7 @@ class WeightedRandomSampler(_ChainedSampler):
         return k
 
     def _positions(self, seed: int, epoch: int, n: int, k: int, start: int) -> Any:
+        self._weights_for_new_epoch()  # called once per epoch, before any of its positions
         if self.replacement:
             return self._table.alias_draws(seed, epoch, start, k - start)
         drawn = self._table.without_replacement(seed, epoch, min(k, self._table.nonzero))

@@ -5,7 +5,7 @@ The classes here are ferrosampler's classes with the pure-Python engine plugged 
 indices; run the project's conformance tests to check it on your machine.
 """
 
-from .. import _samplers
+from .. import _balanced, _samplers
 from . import _engine
 from ._engine import SPEC_VERSION
 
@@ -70,19 +70,38 @@ class DistributedSampler(_samplers.DistributedSampler):
     _engine = _engine
 
 
-# No randomness, nothing to check: the same classes.
+class DistributedWeightedSampler(_samplers.DistributedWeightedSampler):
+    _engine = _engine
+
+
+class PKBatchSampler(_samplers.PKBatchSampler):
+    _engine = _engine
+
+
+class MPerClassSampler(_samplers.MPerClassSampler):
+    _engine = _engine
+
+
+# No randomness, nothing to check: the same classes and functions.
 SequentialSampler = _samplers.SequentialSampler
 BatchSampler = _samplers.BatchSampler
 # The wrapper draws nothing itself: the inner sampler's engine decides.
 DistributedSamplerWrapper = _samplers.DistributedSamplerWrapper
+class_balanced_weights = _balanced.class_balanced_weights
+class_counts = _balanced.class_counts
 
 __all__ = [
     "SPEC_VERSION",
     "BatchSampler",
     "DistributedSampler",
     "DistributedSamplerWrapper",
+    "DistributedWeightedSampler",
+    "MPerClassSampler",
+    "PKBatchSampler",
     "RandomSampler",
     "SequentialSampler",
     "SubsetRandomSampler",
     "WeightedRandomSampler",
+    "class_balanced_weights",
+    "class_counts",
 ]

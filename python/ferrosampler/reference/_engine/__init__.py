@@ -11,7 +11,7 @@ from __future__ import annotations
 from .bounded import bounded, bounded128
 from .chacha import chacha_block
 from .classes import ClassLayout, pk_draws
-from .keystream import CLASS_ORDER, MAIN, Keystream, expand_seed, keystream_words, stream_id
+from .keystream import CLASS_ORDER, MAIN, PK_CLASSES, PK_ROWS, Keystream, expand_seed, keystream_words, stream_id
 from .limits import EPOCH_LIMIT, POPULATION_LIMIT, POSITION_LIMIT, WEIGHTS_LIMIT
 from .permutation import (
     PERMUTATIONS,
@@ -38,6 +38,8 @@ __all__ = [
     "EPOCH_LIMIT",
     "MAIN",
     "PERMUTATIONS",
+    "PK_CLASSES",
+    "PK_ROWS",
     "POPULATION_LIMIT",
     "POSITION_LIMIT",
     "SPARSE_RATIO",

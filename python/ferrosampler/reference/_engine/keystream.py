@@ -7,6 +7,8 @@ from .limits import check_epoch, check_purpose, check_span, check_u64
 
 MAIN = 0  # stream purpose: a sampler's per-epoch draws
 CLASS_ORDER = 1  # stream purpose: PKSampler's class order
+PK_CLASSES = 2  # stream purpose: class permutation blocks of PKBatchSampler / MPerClassSampler (§19.1, §20)
+PK_ROWS = 3  # stream purpose: within-class row draws of PKBatchSampler / MPerClassSampler (§19.2)
 
 _M32 = 0xFFFF_FFFF
 _M64 = 0xFFFF_FFFF_FFFF_FFFF

@@ -1,0 +1,37 @@
+"""``set_weights``: new sampling weights, checked at once as a constructor checks them, used from the next epoch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class Reweightable:
+    """Mixin for the weighted samplers. A subclass defines ``_prepare_weights(weights)`` (the constructor's
+    checks and tables, returning what ``_use_weights`` installs) and calls ``_weights_for_new_epoch()``
+    where an epoch starts; the epoch in progress never sees new weights."""
+
+    weights: Any
+
+    def _prepare_weights(self, weights: Any) -> Any:
+        raise NotImplementedError
+
+    def _use_weights(self, prepared: Any) -> None:
+        raise NotImplementedError
+
+    def set_weights(self, new_weights: Any) -> None:
+        """Weights for the epochs that start from now on (one per row, as many as before).
+
+        Checked now, with the constructor's errors; the epoch being iterated, if any, keeps the
+        weights it started with. Calling it again before the next epoch replaces the pending weights."""
+        prepared = self._prepare_weights(new_weights)
+        if len(prepared[0]) != len(self.weights):
+            raise ValueError(
+                f"set_weights needs one weight per row as before: {len(self.weights)} weights, got {len(prepared[0])}"
+            )
+        self._pending_weights = prepared
+
+    def _weights_for_new_epoch(self) -> None:
+        """Called when an epoch starts: pending weights (from set_weights) take effect now."""
+        pending = self.__dict__.pop("_pending_weights", None)
+        if pending is not None:
+            self._use_weights(pending)

@@ -1,0 +1,152 @@
+"""PKBatchSampler: batches of P distinct classes × K rows for ``batch_sampler=`` (spec §19)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+
+from .. import _core, _limits
+from .._checks import boolean, integer, positive_integer
+from .._classes import class_labels
+from .._epochs import _SeededEpochs
+from .._limits import INT64_MAX
+from .._state import fingerprint
+from .._torch_compat import SamplerBase
+from .._world import world
+from ._class_slots import BalancedClasses, ClassSlots, slot_rows, within_class
+from ._progress import Place, Progress, Resumable
+
+_BATCH_CHUNK = 256  # batches per chunk of iteration
+
+
+class PKBatchSampler(Resumable, _SeededEpochs, SamplerBase):
+    """Batches of exactly P distinct classes × K rows (class by class), for ``batch_sampler=``.
+    Over an epoch every class fills ⌊B·P/C⌋ or ⌈B·P/C⌉ slots (spec §19.1); rows are drawn
+    without replacement inside a batch when the class has ≥ K rows. Distributed: global
+    batch b goes to rank b mod R; batches are never repeated across ranks in an epoch.
+    Any batch is computed alone in O(P·K) (``batch(b)``), so resuming costs nothing."""
+
+    _engine: Any = _core
+    _state_kind = "PKBatchSampler"
+
+    def __init__(
+        self,
+        labels: Any,
+        p: int,
+        k: int,
+        *,
+        num_batches: int | None = None,
+        replacement_within_class: bool | None = None,
+        drop_last: bool = False,
+        seed: int | None = None,
+        num_replicas: int | None = None,
+        rank: int | None = None,
+        num_rows: int | None = None,
+    ) -> None:
+        self.classes = ClassSlots(class_labels(labels, num_rows=num_rows))
+        self.p = positive_integer("p", p)
+        self.k = positive_integer("k", k)
+        if self.p > self.classes.count:
+            raise ValueError(f"p={self.p} classes per batch, but the labels have only {self.classes.count} classes")
+        self.replacement_within_class = replacement_within_class
+        self._always = within_class(replacement_within_class, self.classes, self.k)
+        n = self.classes.grouped.num_rows
+        default = max(-(-self.classes.count // self.p), n // (self.p * self.k))
+        self.num_batches = default if num_batches is None else positive_integer("num_batches", num_batches)
+        self.drop_last = boolean("drop_last", drop_last)
+        self.num_replicas, self.rank = world(num_replicas, rank, required=False)
+        if self.num_replicas > 1 and seed is None:
+            raise ValueError("seed=None with num_replicas > 1: pass seed= so that every rank draws the same epoch")
+        self._start_seeded_epochs(seed)
+        b, w = self.num_batches, self.num_replicas
+        self._per_rank = b // w if self.drop_last else -(-b // w)
+        if self._per_rank == 0:
+            raise ValueError(f"drop_last=True leaves no batch: num_batches={b} < num_replicas={w}")
+        if self._per_rank * w * self.p * self.k > INT64_MAX:
+            raise ValueError("num_batches * p * k must be below 2**63")
+
+    def set_epoch(self, epoch: int) -> None:
+        """The epoch the next iteration produces (then it counts up by itself)."""
+        super().set_epoch(epoch)
+        self._keep_place_for(self.epoch)
+
+    def __len__(self) -> int:
+        return self._per_rank
+
+    def _batches(self, seed: int, epoch: int, first: int, count: int) -> list[list[int]]:
+        """This rank's batches first … first + count − 1."""
+        schedule = BalancedClasses(self._engine, seed, epoch, self.classes.count, self.p)
+        out = []
+        for c in range(first, first + count):
+            b = self.rank + c * self.num_replicas
+            out.append(
+                slot_rows(self._engine, seed, epoch, self.classes, schedule.batch(b), b * self.p, self.k, self._always)
+            )
+        return out
+
+    def batch(self, b: int, epoch: int | None = None) -> list[int]:
+        """Global batch ``b`` of an epoch (fixed seed; no side effect; O(P·K))."""
+        seed, e = self._key(self.epoch if epoch is None else epoch)
+        b = integer("b", b)
+        if b < 0:
+            raise ValueError(f"b must be >= 0, got b={b}")
+        schedule = BalancedClasses(self._engine, seed, e, self.classes.count, self.p)
+        return slot_rows(self._engine, seed, e, self.classes, schedule.batch(b), b * self.p, self.k, self._always)
+
+    def _begin(self) -> Place:
+        place = self._take_place()
+        if place is None:
+            seed, epoch = self._next_key()
+            return Place(epoch, seed, 0)
+        if self._seed is not None:
+            self.epoch = (place.epoch + 1) % _limits.EPOCH_LIMIT
+        return place
+
+    def epoch_batches(self, epoch: int | None = None) -> np.ndarray:
+        """This rank's batches of the epoch, shape (len(self), p·k); without ``epoch`` the
+        next epoch (after load_state_dict, the rest of the resumed one), exactly what iterating yields."""
+        if epoch is None:
+            place = self._begin()
+            seed, e, start = place.seed, place.epoch, place.position
+        else:
+            (seed, e), start = self._key(epoch), 0
+        assert seed is not None
+        rows = self._batches(seed, e, start, self._per_rank - start)
+        return np.asarray(rows, dtype=np.int64).reshape(self._per_rank - start, self.p * self.k)
+
+    def __iter__(self) -> Iterator[list[int]]:
+        return self._run()
+
+    def _run(self) -> Iterator[list[int]]:
+        place = self._begin()  # at the first next(), as the other random samplers
+        seed, epoch = place.seed, place.epoch
+        assert seed is not None
+        progress = self._live = Progress(seed, epoch, place.position)
+
+        def chunks() -> Iterator[tuple[int, list[list[int]]]]:
+            for first in range(place.position, self._per_rank, _BATCH_CHUNK):
+                yield first, self._batches(seed, epoch, first, min(_BATCH_CHUNK, self._per_rank - first))
+
+        yield from progress.run(chunks())
+
+    # -- state_dict (spec §21) ---------------------------------------------------------------
+
+    def _fingerprint(self) -> str:
+        grouped = self.classes.grouped
+        parts = (grouped.codes, grouped.num_classes, self.p, self.k, self._always, self.num_batches, self.drop_last)
+        return fingerprint(self._state_kind, self._seed, *parts, self.num_replicas, self.rank)
+
+    def _epoch_length(self) -> int:
+        return self._per_rank
+
+    def state_dict(self) -> dict[str, Any]:
+        """epoch, position (batches the live iterator has handed out) and the epoch's seed."""
+        return self._state(Place(self.epoch, self._seed, 0))
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """The next iteration yields the rest of the saved epoch, then epochs continue as if never
+        interrupted. Refused (ValueError) for other labels, p, k, seed, num_batches or rank layout."""
+        place = self._load(state, self._seed)
+        self.epoch = place.epoch
