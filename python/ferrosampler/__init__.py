@@ -3,6 +3,17 @@
 The torch.utils.data-compatible samplers live here; ``ferrosampler.mindspore`` has the
 mindspore.dataset-compatible ones and ``ferrosampler.reference`` the pure-Python
 reference implementation of docs/spec.md.
+
+``SPEC_VERSION`` is the version of docs/spec.md the engine implements: the same seed gives the
+same indices on every machine for one spec version.
+
+Examples:
+    >>> import ferrosampler, ferrosampler.reference
+    >>> ferrosampler.SPEC_VERSION == ferrosampler.reference.SPEC_VERSION
+    True
+    >>> sampler = ferrosampler.RandomSampler(range(8), seed=1)
+    >>> sorted(sampler) == list(range(8))
+    True
 """
 
 from ._balanced import class_balanced_weights, class_counts

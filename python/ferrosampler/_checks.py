@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import operator
-from typing import Any
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 
@@ -12,7 +12,16 @@ from . import _limits
 
 class ArgumentTypeError(TypeError, ValueError):
     """A wrong-typed argument. Derives from both TypeError and ValueError because torch
-    raises either for the same check; existing ``except`` clauses keep working."""
+    raises either for the same check; existing ``except`` clauses keep working.
+
+    Examples:
+        >>> from ferrosampler import ArgumentTypeError, RandomSampler
+        >>> try:
+        ...     RandomSampler(range(3), replacement="yes")
+        ... except ArgumentTypeError as error:
+        ...     print(isinstance(error, TypeError), isinstance(error, ValueError), error)
+        True True replacement should be a boolean value, but got replacement='yes'
+    """
 
 
 def is_integer(value: Any) -> bool:
@@ -90,6 +99,8 @@ def arange(start: int, stop: int) -> np.ndarray:
     return np.arange(start, stop, dtype=np.int64)
 
 
+Permutation: TypeAlias = Literal["feistel", "fisher-yates"]
+"""The permutation algorithms (spec §5): Feistel (random access, the default) or Fisher–Yates (spec v1)."""
 PERMUTATIONS = ("feistel", "fisher-yates")  # _core.PERMUTATIONS (a test checks), default first
 
 

@@ -34,6 +34,7 @@ CLASS_ORDER: Final[int]
 PK_CLASSES: Final[int]
 PK_ROWS: Final[int]
 SPEC_VERSION: Final[int]
+"""The version of docs/spec.md the engine implements: one seed gives the same indices everywhere within it."""
 PERMUTATIONS: Final[tuple[str, str]]
 __version__: Final[str]
 

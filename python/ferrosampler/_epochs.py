@@ -50,8 +50,24 @@ class _EpochCounter(_LockedState):
         self._cursor: EpochCursor | None = None
 
     def set_epoch(self, epoch: int) -> None:
-        """The epoch the next iteration produces (then it counts up by itself). After
-        ``load_state_dict``, the resumed epoch keeps its position; any other drops it."""
+        """Set the epoch the next iteration produces; then the counter counts up by itself.
+
+        After ``load_state_dict``, setting the resumed epoch keeps its position; any other drops it.
+
+        Args:
+            epoch: An int in [0, 2**56).
+
+        Raises:
+            ValueError: ``epoch`` is out of range.
+            ArgumentTypeError: ``epoch`` is not an integer.
+
+        Examples:
+            >>> from ferrosampler import RandomSampler
+            >>> sampler = RandomSampler(range(10), seed=7)
+            >>> sampler.set_epoch(3)
+            >>> list(sampler) == sampler.epoch_indices(3).tolist(), sampler.epoch
+            (True, 4)
+        """
         value = epoch_value(epoch)
         with self._lock:
             if self._resume is not None and self._resume.epoch != value:

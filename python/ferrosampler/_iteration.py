@@ -16,6 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 
 CHUNK = 1 << 16
 _PREFETCH_THREADS = 2  # one shared, bounded pool: abandoned iterators leave at most a finished future behind
@@ -24,12 +25,12 @@ _pool_lock = threading.Lock()
 _pools: dict[int, ThreadPoolExecutor] = {}  # by process id: only this process's entry is used
 
 
-def int64(values: Any) -> np.ndarray:
+def int64(values: Any) -> npt.NDArray[np.int64]:
     """An engine's output (a numpy array from Rust, a list from the reference) as int64."""
     return np.asarray(values, dtype=np.int64)
 
 
-def yield_ints(indices: np.ndarray) -> Iterator[int]:
+def yield_ints(indices: npt.NDArray[np.int64]) -> Iterator[int]:
     for start in range(0, len(indices), CHUNK):
         yield from indices[start : start + CHUNK].tolist()
 

@@ -15,7 +15,24 @@ _global = random.Random(int.from_bytes(os.urandom(8), "little"))
 
 
 def manual_seed(seed: int) -> None:
-    """Seed ferrosampler's own global seed source (used when torch is not installed)."""
+    """Seed ferrosampler's own global seed source, which unseeded samplers use when torch is not
+    installed (with torch, they draw from torch's generator: use ``torch.manual_seed``).
+
+    Args:
+        seed: An int in [-2**63, 2**64), reduced mod 2**64 as ``torch.manual_seed`` does.
+
+    Raises:
+        ValueError: ``seed`` is out of range.
+        ArgumentTypeError: ``seed`` is not an integer.
+
+    Examples:
+        >>> import ferrosampler
+        >>> ferrosampler.manual_seed(42)
+        >>> ferrosampler.manual_seed(2**64)
+        Traceback (most recent call last):
+            ...
+        ValueError: seed must be in [-2**63, 2**64), got seed=18446744073709551616
+    """
     value = seed_value("seed", seed)
     with _lock:
         _global.seed(value)

@@ -141,7 +141,8 @@ def build_weighted(n: int) -> Work:
 
 def ours_bulk(make: Callable[[int], Any]) -> Setup:
     def setup(n: int) -> Work:
-        return make(n).epoch_indices
+        work: Work = make(n).epoch_indices
+        return work
 
     return setup
 

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .. import _core, _limits
 from .._checks import epoch_value
 from .._epochs import Resume, _EpochCounter
 from .._iteration import CHUNK, EpochCursor, chunk_bounds, flatten, int64, positioned_chunks
+from .._repr import describe
 from .._seeding import draw_seed, split_seed_and_generator
 from .._state import check_state, encode_generator, fingerprint, make_state, optional_int, restore_generator
 from .._torch_compat import SamplerBase
+
+if TYPE_CHECKING:
+    import torch
 
 
 class _RandomEpochs(_EpochCounter, SamplerBase):
@@ -26,15 +31,42 @@ class _RandomEpochs(_EpochCounter, SamplerBase):
     _engine: Any = _core
     _state_kind = ""
 
-    def __init__(self, seed: Any, generator: Any) -> None:
+    def __init__(self, seed: int | None, generator: torch.Generator | int | None) -> None:
         self._seed, self._torch_generator = split_seed_and_generator(seed, generator)
         self.generator = generator
         self._start_epochs()
 
     @property
     def seed(self) -> int | None:
-        """The fixed seed, or None when each epoch draws one."""
+        """The fixed seed (reduced mod 2**64), or None when each epoch draws one.
+
+        Examples:
+            >>> from ferrosampler import RandomSampler
+            >>> RandomSampler(range(10), seed=-1).seed == 2**64 - 1
+            True
+            >>> RandomSampler(range(10), generator=7).seed  # an int generator is a fixed seed
+            7
+        """
         return self._seed
+
+    def _repr_fields(self) -> dict[str, Any]:
+        """The order-defining parameters ``__repr__`` shows, besides the seed (cheap, never raising)."""
+        return {}
+
+    def __repr__(self) -> str:
+        """The parameters that define the order, e.g. ``RandomSampler(n=10, ..., seed=7, ...)``.
+
+        Examples:
+            >>> from ferrosampler import RandomSampler
+            >>> RandomSampler(range(1000), seed=7)
+            RandomSampler(n=1000, replacement=False, num_samples=1000, seed=7, permutation='feistel')
+        """
+        fields = self._repr_fields()
+        seeding: dict[str, Any] = {"seed": self._seed}
+        if self._torch_generator is not None:
+            seeding["generator"] = "torch.Generator"
+        order = {key: fields.pop(key) for key in ("permutation",) if key in fields}
+        return describe(self, **fields, **seeding, **order)
 
     def _next_key(self) -> tuple[int, int]:
         """The (seed, epoch) of an epoch that starts now; a fixed seed moves to the next epoch."""
@@ -66,10 +98,35 @@ class _RandomEpochs(_EpochCounter, SamplerBase):
         """The parameters besides the seed that fix an epoch's order (the state fingerprint's input)."""
         raise NotImplementedError
 
-    def epoch_indices(self, epoch: int | None = None) -> np.ndarray:
-        """One whole epoch as an int64 array (no per-index Python work). Without ``epoch``
-        this is the next epoch, exactly what iterating would yield (after ``load_state_dict``,
-        the rest of the resumed epoch); with it (fixed seed only) it is that epoch, with no side effect."""
+    def epoch_indices(self, epoch: int | None = None) -> npt.NDArray[np.int64]:
+        """One whole epoch as an int64 array, computed by the engine (no per-index Python work).
+
+        Args:
+            epoch: None for the next epoch, exactly what iterating would yield (after
+                ``load_state_dict``, the rest of the resumed epoch), and the epoch counter moves
+                on as iterating would move it. An int in [0, 2**56) for that epoch, with no side
+                effect (fixed seed only).
+
+        Returns:
+            The epoch's indices, ``len(self)`` of them (fewer after a mid-epoch resume).
+
+        Raises:
+            ValueError: ``epoch`` is given but the sampler has no fixed seed, or it is out of range.
+            ArgumentTypeError: ``epoch`` is not an integer.
+
+        Examples:
+            >>> from ferrosampler import RandomSampler
+            >>> sampler = RandomSampler(range(10), seed=7)
+            >>> epoch1 = sampler.epoch_indices(1)
+            >>> epoch1.dtype, epoch1.shape
+            (dtype('int64'), (10,))
+            >>> sampler.epoch  # epoch=1 had no side effect
+            0
+            >>> sampler.epoch_indices().tolist() == list(RandomSampler(range(10), seed=7))
+            True
+            >>> sampler.epoch_indices().tolist() == epoch1.tolist()  # the next epoch is epoch 1
+            True
+        """
         n, length = self._shape()
         if epoch is None:
             seed, epoch_number, start = self._begin(self._take_resume(self._seed is not None))
@@ -79,7 +136,23 @@ class _RandomEpochs(_EpochCounter, SamplerBase):
             seed, epoch_number, start = self._seed, epoch_value(epoch), 0
         return int64(self._generate(seed, epoch_number, n, start, length - start))
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[int]:
+        """The next epoch's indices, a chunk at a time from the engine; nothing is drawn before the first ``next()``.
+
+        A fixed seed gives epoch ``self.epoch`` and moves the counter on; without one, each
+        iterator draws a fresh seed (torch's generator or global RNG, spec §10). After
+        ``load_state_dict`` the iterator continues the saved epoch.
+
+        Returns:
+            An iterator over ``len(self)`` ints.
+
+        Examples:
+            >>> from ferrosampler import RandomSampler
+            >>> sampler = RandomSampler(range(6), seed=3)
+            >>> first, second = list(sampler), list(sampler)
+            >>> sorted(first) == sorted(second) == [0, 1, 2, 3, 4, 5], first != second
+            (True, True)
+        """
         # A C-level chain over chunk lists; nothing happens until the first next(), as in torch.
         return flatten(self._chunks(self._take_resume(self._seed is not None)))
 
@@ -107,9 +180,23 @@ class _RandomEpochs(_EpochCounter, SamplerBase):
         return fingerprint(self._state_kind, self._seed, self._seed_source(), *self._order_parameters())
 
     def state_dict(self) -> dict[str, Any]:
-        """A small JSON-serialisable dict (spec §13): kind, spec version, fingerprint, epoch, position
-        (indices the live iterator has handed out), seed and seed source; an unseeded sampler adds the
-        seed drawn for the live epoch (``epoch_seed``) and a torch.Generator's state (base64)."""
+        """The sampler's progress as a small JSON-serialisable dict (spec §13).
+
+        Returns:
+            ``kind``, ``spec_version``, ``fingerprint`` (a hash of the parameters that fix the
+            order), ``epoch``, ``position`` (indices the live iterator has handed out), ``seed``
+            and ``seed_source``; an unseeded sampler adds the seed drawn for the live epoch
+            (``epoch_seed``) and a torch.Generator's state (``generator_state``, base64).
+
+        Examples:
+            >>> from ferrosampler import RandomSampler
+            >>> sampler = RandomSampler(range(1000), seed=7)
+            >>> iterator = iter(sampler)
+            >>> taken = [next(iterator) for _ in range(3)]
+            >>> state = sampler.state_dict()
+            >>> state["kind"], state["epoch"], state["position"], state["seed"], state["seed_source"]
+            ('torch.RandomSampler', 0, 3, 7, 'fixed')
+        """
         progress = self._progress()
         return make_state(
             self._state_kind,
@@ -123,8 +210,28 @@ class _RandomEpochs(_EpochCounter, SamplerBase):
         )
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
-        """The next iteration (or ``epoch_indices()``) yields the rest of the saved epoch, positioned in
-        the engine, then epochs continue as if never interrupted. ValueError names a mismatched field."""
+        """Resume from a ``state_dict()``: the next iteration (or ``epoch_indices()``) yields the rest
+        of the saved epoch, positioned in the engine, then epochs continue as if never interrupted.
+
+        Args:
+            state: A dict returned by ``state_dict()`` of a sampler built with the same parameters
+                (possibly after a JSON round trip).
+
+        Raises:
+            ValueError: ``state`` is not such a dict; the message names the mismatched field
+                (kind, spec version, fingerprint, epoch, position, epoch_seed, generator_state).
+
+        Examples:
+            >>> from ferrosampler import RandomSampler
+            >>> sampler = RandomSampler(range(1000), seed=7)
+            >>> iterator = iter(sampler)
+            >>> taken = [next(iterator) for _ in range(3)]
+            >>> state, rest = sampler.state_dict(), list(iterator)
+            >>> resumed = RandomSampler(range(1000), seed=7)
+            >>> resumed.load_state_dict(state)
+            >>> list(resumed) == rest, len(rest)
+            (True, 997)
+        """
         check_state(state, self._state_kind, self._fingerprint(), length=self._shape()[1])
         epoch_seed = optional_int(state, "epoch_seed", _limits.SEED_MODULUS)
         if self._seed is None and epoch_seed is None and state["position"] > 0:

@@ -3,38 +3,68 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .._checks import boolean, positive_integer, sized_length
 from .._iteration import int64
+from .._repr import safe_repr
 from .._state import check_state, fingerprint, make_state
-from .._torch_compat import SamplerBase
+from .._torch_compat import BatchSamplerBase
 
 
-class BatchSampler(SamplerBase):
-    """Groups another sampler's indices into lists of batch_size (torch semantics).
+class BatchSampler(BatchSamplerBase):
+    """torch's BatchSampler: another sampler's indices grouped into lists of ``batch_size``.
 
     ``state_dict()`` carries the inner sampler's state (spec §13); an inner sampler without
     ``state_dict`` (not a ferrosampler one) is resumed by skipping the indices its new
-    iterator yields up to the saved position, which costs a pass over them."""
+    iterator yields up to the saved position, which costs a pass over them.
+
+    Args:
+        sampler: The inner sampler, or any iterable of indices (with ``len()`` for ``len(self)``).
+        batch_size: Indices per batch, a positive int.
+        drop_last: Drop the last batch if it is shorter than ``batch_size``.
+
+    Raises:
+        ValueError: ``batch_size`` is not positive.
+        ArgumentTypeError: ``batch_size`` is not an int or ``drop_last`` not a bool.
+
+    Examples:
+        >>> from ferrosampler import BatchSampler, RandomSampler, SequentialSampler
+        >>> list(BatchSampler(SequentialSampler(range(10)), batch_size=4, drop_last=False))
+        [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+        >>> batches = list(BatchSampler(RandomSampler(range(10), seed=2), batch_size=4, drop_last=True))
+        >>> [len(batch) for batch in batches], len(set().union(*batches))
+        ([4, 4], 8)
+    """
 
     _state_kind = "torch.BatchSampler"
 
-    def __init__(self, sampler: Any, batch_size: int, drop_last: bool) -> None:
+    def __init__(self, sampler: Iterable[int], batch_size: int, drop_last: bool) -> None:
         self.sampler = sampler
         self.batch_size = positive_integer("batch_size", batch_size)
         self.drop_last = boolean("drop_last", drop_last)
         self._handed_out = 0  # inner indices taken by the live iterator (for an inner sampler without state)
         self._skip = 0
 
-    def __iter__(self) -> Iterator[list[Any]]:
+    def __iter__(self) -> Iterator[list[int]]:
+        """The inner sampler's next epoch in batches.
+
+        Returns:
+            An iterator over lists of ``batch_size`` indices (the last one shorter unless ``drop_last``).
+
+        Examples:
+            >>> from ferrosampler import BatchSampler
+            >>> next(iter(BatchSampler(range(7), batch_size=3, drop_last=False)))
+            [0, 1, 2]
+        """
         # The inner iterator now (it draws nothing before its first next()), so a loaded state binds to it.
         return self._batches(iter(self.sampler))
 
-    def _batches(self, iterator: Iterator[Any]) -> Iterator[list[Any]]:
+    def _batches(self, iterator: Iterator[int]) -> Iterator[list[int]]:
         skip, self._skip = self._skip, 0
         if skip:
             next(itertools.islice(iterator, skip - 1, skip), None)  # a foreign inner sampler: skipped, not seeked
@@ -49,18 +79,67 @@ class BatchSampler(SamplerBase):
             self._handed_out += len(batch)
             yield batch
 
+    def __repr__(self) -> str:
+        """The inner sampler's repr, ``batch_size`` and ``drop_last``.
+
+        Examples:
+            >>> from ferrosampler import BatchSampler, RandomSampler
+            >>> BatchSampler(RandomSampler(range(10), seed=2), batch_size=4, drop_last=True)
+            BatchSampler(sampler=RandomSampler(n=10, ..., seed=2, ...), batch_size=4, drop_last=True)
+        """
+        inner = safe_repr(self.sampler)
+        return f"{type(self).__name__}(sampler={inner}, batch_size={self.batch_size}, drop_last={self.drop_last})"
+
     def __len__(self) -> int:
+        """The number of batches: ``len(sampler) / batch_size``, rounded down with ``drop_last``, else up.
+
+        Raises:
+            TypeError: The inner sampler has no ``len()``.
+
+        Examples:
+            >>> from ferrosampler import BatchSampler
+            >>> len(BatchSampler(range(10), 4, drop_last=False)), len(BatchSampler(range(10), 4, drop_last=True))
+            (3, 2)
+        """
         length = sized_length("sampler", self.sampler)
         if self.drop_last:
             return length // self.batch_size
         return (length + self.batch_size - 1) // self.batch_size
 
     def set_epoch(self, epoch: int) -> None:
+        """Pass the epoch on to the inner sampler (if it has ``set_epoch``).
+
+        Args:
+            epoch: The epoch, checked by the inner sampler.
+
+        Examples:
+            >>> from ferrosampler import BatchSampler, RandomSampler
+            >>> inner = RandomSampler(range(6), seed=1)
+            >>> batches = BatchSampler(inner, 3, drop_last=False)
+            >>> batches.set_epoch(2)
+            >>> inner.epoch
+            2
+        """
         if hasattr(self.sampler, "set_epoch"):
             self.sampler.set_epoch(epoch)
 
-    def epoch_indices(self, epoch: int | None = None) -> np.ndarray:
-        """The epoch's indices in batch order (a tail dropped by drop_last excluded)."""
+    def epoch_indices(self, epoch: int | None = None) -> npt.NDArray[np.int64]:
+        """The epoch's indices in batch order, flat (a tail dropped by ``drop_last`` excluded).
+
+        Args:
+            epoch: Passed to the inner sampler's ``epoch_indices``; an inner sampler without it is
+                iterated instead (and ``epoch`` ignored).
+
+        Returns:
+            An int64 array of ``len(self) * batch_size`` indices at most; reshape it to batches.
+
+        Examples:
+            >>> from ferrosampler import BatchSampler, RandomSampler
+            >>> batches = BatchSampler(RandomSampler(range(10), seed=2), batch_size=4, drop_last=True)
+            >>> flat = batches.epoch_indices(0)
+            >>> flat.reshape(-1, 4).tolist() == list(batches)
+            True
+        """
         if hasattr(self.sampler, "epoch_indices"):
             flat = int64(self.sampler.epoch_indices(epoch))
         else:
@@ -73,7 +152,21 @@ class BatchSampler(SamplerBase):
         return fingerprint(self._state_kind, self.batch_size, self.drop_last)
 
     def state_dict(self) -> dict[str, Any]:
-        """The inner sampler's state under ``sampler`` (None if it has none); epoch and position are its."""
+        """The progress as a small JSON-serialisable dict (spec §13).
+
+        Returns:
+            ``kind``, ``spec_version``, ``fingerprint`` (of batch_size and drop_last), the inner
+            sampler's ``epoch`` and ``position`` (in indices, not batches), and its own
+            ``state_dict()`` under ``sampler`` (None if it has none).
+
+        Examples:
+            >>> from ferrosampler import BatchSampler, RandomSampler
+            >>> batches = BatchSampler(RandomSampler(range(10), seed=2), batch_size=4, drop_last=False)
+            >>> first = next(iter(batches))
+            >>> state = batches.state_dict()
+            >>> state["position"], state["sampler"]["kind"]
+            (4, 'torch.RandomSampler')
+        """
         inner = self.sampler.state_dict() if hasattr(self.sampler, "state_dict") else None
         epoch = inner["epoch"] if inner is not None else getattr(self.sampler, "epoch", 0)
         position = inner["position"] if inner is not None else self._handed_out
@@ -82,6 +175,25 @@ class BatchSampler(SamplerBase):
         )
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Resume from a ``state_dict()``: the next iteration yields the rest of the saved epoch's batches.
+
+        Args:
+            state: A dict from ``state_dict()`` of a BatchSampler with the same parameters.
+
+        Raises:
+            ValueError: ``state`` is not such a dict (the message names the field), or it has no
+                inner state but the inner sampler needs one.
+
+        Examples:
+            >>> from ferrosampler import BatchSampler, RandomSampler
+            >>> batches = BatchSampler(RandomSampler(range(10), seed=2), batch_size=4, drop_last=False)
+            >>> iterator = iter(batches)
+            >>> first = next(iterator)
+            >>> resumed = BatchSampler(RandomSampler(range(10), seed=2), batch_size=4, drop_last=False)
+            >>> resumed.load_state_dict(batches.state_dict())
+            >>> list(resumed) == list(iterator)
+            True
+        """
         check_state(state, self._state_kind, self._fingerprint())
         inner = state.get("sampler")
         if hasattr(self.sampler, "load_state_dict"):

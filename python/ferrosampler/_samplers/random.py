@@ -2,33 +2,80 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sized
+from typing import TYPE_CHECKING, Any
 
-from .._checks import boolean, permutation_value, positive_integer, sized_length
+from .._checks import Permutation, boolean, permutation_value, positive_integer, sized_length
 from .._iteration import CHUNK
+from .._repr import safe_len
 from ._random_epochs import _RandomEpochs
+
+if TYPE_CHECKING:
+    import torch
 
 
 class RandomSampler(_RandomEpochs):
-    """Uniform permutations (blocks of len(data_source), spec §5) or uniform draws with
-    replacement (spec §4). ``permutation="feistel"`` (default, random access) or
-    ``"fisher-yates"`` (spec v1 output) picks the permutation.
+    """torch's RandomSampler: uniform permutations of ``range(len(data_source))`` (spec §5) or
+    uniform draws with replacement (spec §4), keyed by (seed, epoch).
 
+    Without replacement an epoch of ``num_samples`` indices is a sequence of independent
+    permutations of length ``len(data_source)`` (the last one cut short), as in torch.
     Resume (``state_dict``/``load_state_dict``, spec §13) seeks in O(1) for draws with
     replacement and Feistel permutations; with Fisher–Yates the engine recomputes the
-    resumed block's prefix itself (in Rust, nothing replayed through Python)."""
+    resumed block's prefix itself (in Rust, nothing replayed through Python).
+
+    Args:
+        data_source: The dataset; only its ``len()`` is read, at construction (unless
+            ``num_samples`` is given) and at the start of every epoch, as torch does.
+        replacement: Draw with replacement (uniform, independent draws) instead of permuting.
+        num_samples: Indices per epoch; default ``len(data_source)``, re-read each epoch.
+        generator: A ``torch.Generator`` to draw each epoch's seed from, or an int: a fixed
+            seed, like ``seed=``. None draws from torch's global generator (or, without torch,
+            from the source ``ferrosampler.manual_seed`` seeds).
+        seed: A fixed seed in [-2**63, 2**64) (reduced mod 2**64): epoch e is then the same
+            on every machine and run, whatever the thread or worker count.
+        permutation: ``"feistel"`` (default: random access, O(1) resume) or ``"fisher-yates"``
+            (spec v1 output).
+
+    Raises:
+        ValueError: ``num_samples`` or ``len(data_source)`` is not positive, ``permutation`` is
+            unknown, or both ``seed`` and ``generator`` are given.
+        ArgumentTypeError: A wrong-typed argument (``replacement`` not a bool, ``num_samples``
+            not an int, ``data_source`` without ``len()``, ``generator`` neither a
+            torch.Generator nor an int).
+
+    Examples:
+        >>> from ferrosampler import RandomSampler
+        >>> sampler = RandomSampler(range(10), seed=7)
+        >>> len(sampler), sorted(sampler) == list(range(10))
+        (10, True)
+        >>> list(RandomSampler(range(10), seed=7)) == list(RandomSampler(range(10), seed=7))
+        True
+
+        With replacement, ``num_samples`` draws from ``range(5)``:
+
+        >>> draws = list(RandomSampler(range(5), replacement=True, num_samples=8, seed=3))
+        >>> len(draws), set(draws) <= set(range(5))
+        (8, True)
+
+        The pure-Python reference gives the same indices:
+
+        >>> import ferrosampler.reference
+        >>> list(ferrosampler.reference.RandomSampler(range(10), seed=7)) == list(RandomSampler(range(10), seed=7))
+        True
+    """
 
     _state_kind = "torch.RandomSampler"
 
     def __init__(
         self,
-        data_source: Any,
+        data_source: Sized,
         replacement: bool = False,
         num_samples: int | None = None,
-        generator: Any = None,
+        generator: torch.Generator | int | None = None,
         *,
         seed: int | None = None,
-        permutation: str = "feistel",
+        permutation: Permutation = "feistel",
     ) -> None:
         self.replacement = boolean("replacement", replacement)
         self.permutation = permutation_value(permutation)
@@ -40,12 +87,36 @@ class RandomSampler(_RandomEpochs):
 
     @property
     def num_samples(self) -> int:
+        """Indices per epoch: the ``num_samples`` given, else ``len(data_source)`` read now.
+
+        Examples:
+            >>> from ferrosampler import RandomSampler
+            >>> RandomSampler(range(10), seed=1).num_samples
+            10
+            >>> RandomSampler(range(10), num_samples=25, seed=1).num_samples
+            25
+        """
         if self._num_samples is None:
             return sized_length("data_source", self.data_source)
         return self._num_samples
 
     def __len__(self) -> int:
+        """The number of indices an epoch yields: ``num_samples``.
+
+        Examples:
+            >>> from ferrosampler import RandomSampler
+            >>> len(RandomSampler(range(4), replacement=True, num_samples=9, seed=0))
+            9
+        """
         return self.num_samples
+
+    def _repr_fields(self) -> dict[str, Any]:
+        n = safe_len(self.data_source)
+        num_samples = n if self._num_samples is None else self._num_samples
+        fields: dict[str, Any] = {"n": n, "replacement": self.replacement, "num_samples": num_samples}
+        if not self.replacement:
+            fields["permutation"] = self.permutation
+        return fields
 
     def _shape(self) -> tuple[int, int]:
         n = sized_length("data_source", self.data_source)

@@ -3,24 +3,55 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
-from .._checks import ArgumentTypeError, permutation_value, sized_length
+from .._checks import ArgumentTypeError, Permutation, permutation_value, sized_length
 from .._iteration import CHUNK
+from .._repr import safe_len
 from ._random_epochs import _RandomEpochs
+
+if TYPE_CHECKING:
+    import torch
 
 
 class SubsetRandomSampler(_RandomEpochs):
-    """Yields indices[j] for j in a uniform permutation of range(len(indices)); values
-    pass through unchanged, as in torch. ``permutation=`` as in RandomSampler; resume
-    (spec §13) seeks in O(1) with Feistel, the engine recomputes the prefix with Fisher–Yates."""
+    """torch's SubsetRandomSampler: ``indices[j]`` for j in a uniform permutation of
+    ``range(len(indices))`` each epoch (spec §5); the values pass through unchanged, as in torch.
+
+    Resume (spec §13) seeks in O(1) with Feistel; with Fisher–Yates the engine recomputes the
+    prefix itself.
+
+    Args:
+        indices: The values to permute (any sequence; ``epoch_indices()`` needs integers).
+        generator: A ``torch.Generator``, an int (a fixed seed) or None, as in RandomSampler.
+        seed: A fixed seed in [-2**63, 2**64), as in RandomSampler.
+        permutation: ``"feistel"`` (default) or ``"fisher-yates"`` (spec v1 output).
+
+    Raises:
+        ValueError: ``permutation`` is unknown, or both ``seed`` and ``generator`` are given.
+        ArgumentTypeError: ``indices`` has no ``len()``, or a wrong-typed seed or generator.
+
+    Examples:
+        >>> from ferrosampler import SubsetRandomSampler
+        >>> sampler = SubsetRandomSampler([10, 20, 30, 40], seed=1)
+        >>> len(sampler), sorted(sampler)
+        (4, [10, 20, 30, 40])
+        >>> list(SubsetRandomSampler(["a", "b", "c"], seed=2)) == list(SubsetRandomSampler(["a", "b", "c"], seed=2))
+        True
+    """
 
     _state_kind = "torch.SubsetRandomSampler"
 
     def __init__(
-        self, indices: Sequence[Any], generator: Any = None, *, seed: int | None = None, permutation: str = "feistel"
+        self,
+        indices: Sequence[int],
+        generator: torch.Generator | int | None = None,
+        *,
+        seed: int | None = None,
+        permutation: Permutation = "feistel",
     ) -> None:
         sized_length("indices", indices)
         self.indices = indices
@@ -28,7 +59,17 @@ class SubsetRandomSampler(_RandomEpochs):
         super().__init__(seed, generator)
 
     def __len__(self) -> int:
+        """``len(indices)``: every value, once per epoch.
+
+        Examples:
+            >>> from ferrosampler import SubsetRandomSampler
+            >>> len(SubsetRandomSampler(range(100, 110), seed=0))
+            10
+        """
         return len(self.indices)
+
+    def _repr_fields(self) -> dict[str, Any]:
+        return {"n": safe_len(self.indices), "permutation": self.permutation}
 
     def _shape(self) -> tuple[int, int]:
         return len(self.indices), len(self.indices)
@@ -44,11 +85,31 @@ class SubsetRandomSampler(_RandomEpochs):
             seed, self._engine.MAIN, epoch, n, start, count, permutation=self.permutation
         )
 
-    def _wrap(self, positions: Iterator[int]) -> Iterator[Any]:
+    def _wrap(self, positions: Iterator[int]) -> Iterator[int]:
         return map(self.indices.__getitem__, positions)
 
-    def epoch_indices(self, epoch: int | None = None) -> np.ndarray:
-        """The epoch's values as int64; iteration yields them unconverted, as torch does."""
+    def epoch_indices(self, epoch: int | None = None) -> npt.NDArray[np.int64]:
+        """The epoch's values as an int64 array; iteration yields them unconverted, as torch does.
+
+        Args:
+            epoch: None for the next epoch (what iterating would yield), or an epoch number
+                (fixed seed only, no side effect), as in ``RandomSampler.epoch_indices``.
+
+        Returns:
+            ``indices`` permuted, as int64.
+
+        Raises:
+            ArgumentTypeError: ``indices`` are not 1-D integers that fit int64.
+            ValueError: ``epoch`` is given without a fixed seed, or out of range.
+
+        Examples:
+            >>> from ferrosampler import SubsetRandomSampler
+            >>> sampler = SubsetRandomSampler([7, 3, 9], seed=4)
+            >>> sampler.epoch_indices(0).tolist() == list(sampler)
+            True
+            >>> sorted(sampler.epoch_indices(5).tolist())
+            [3, 7, 9]
+        """
         values = np.asarray(self.indices)
         fits = values.dtype.kind == "i" or (values.dtype.kind == "u" and (not len(values) or values.max() < 2**63))
         if values.ndim != 1 or (len(values) and not fits):
@@ -56,4 +117,5 @@ class SubsetRandomSampler(_RandomEpochs):
                 f"epoch_indices() needs integer indices, got an array of dtype {values.dtype} "
                 f"and shape {values.shape}; iterate the sampler to get the values as they are"
             )
-        return values.astype(np.int64)[super().epoch_indices(epoch)]
+        result: npt.NDArray[np.int64] = values.astype(np.int64)[super().epoch_indices(epoch)]
+        return result

@@ -6,11 +6,13 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .. import _core
 from .._checks import epoch_value, seed_value
 from .._epochs import Resume, _EpochCounter
 from .._iteration import CHUNK, EpochCursor, chunk_bounds, flatten, int64, positioned_chunks
+from .._repr import describe, safe_repr
 from .._state import check_state, fingerprint, make_state
 from ._checks import dataset_size_value
 from ._compat import SamplerBase, Shuffle, prebuilt_sampler
@@ -26,7 +28,7 @@ class _ChainedSampler(_EpochCounter, SamplerBase):
 
     _engine: Any = _core
 
-    def __init__(self, num_samples: int | None, seed: Any, dataset_size: Any) -> None:
+    def __init__(self, num_samples: int | None, seed: int | None, dataset_size: int | None) -> None:
         # 0 ("all" to MindSpore) keeps Sampler.__init__ from calling len() before the size is known.
         super().__init__(0)
         self.num_samples = num_samples
@@ -37,10 +39,47 @@ class _ChainedSampler(_EpochCounter, SamplerBase):
         if dataset_size is not None:
             self.set_dataset_size(dataset_size)
 
+    _repr_names: tuple[str, ...] = ("num_samples",)  # the public attributes __repr__ shows, in order
+
+    def __repr__(self) -> str:
+        """The parameters that define the order: the sampler's own, its seed, the dataset size if
+        known, and the child's repr.
+
+        Examples:
+            >>> from ferrosampler.mindspore import RandomSampler
+            >>> RandomSampler(num_samples=4, seed=1, dataset_size=10)
+            RandomSampler(replacement=False, num_samples=4, permutation='feistel', seed=1, dataset_size=10)
+        """
+        fields = {name: getattr(self, name, None) for name in self._repr_names}
+        fields["seed"] = self._explicit_seed
+        if self.dataset_size:
+            fields["dataset_size"] = self.dataset_size
+        text = describe(self, **fields)
+        if self._child is None:
+            return text
+        return f"{text[:-1]}, child={safe_repr(self._child)})"
+
     # -- MindSpore chaining API -------------------------------------------------------------
 
-    def add_child(self, sampler: Any) -> None:
-        """The child runs first on the dataset; this sampler then indexes the child's output."""
+    def add_child(self, sampler: _ChainedSampler | None) -> None:
+        """Chain ``sampler`` under this one: the child runs first on the dataset, this sampler
+        then indexes the child's output (``parent(child(dataset))``).
+
+        Args:
+            sampler: A sampler of ``ferrosampler.mindspore`` (None: nothing happens).
+
+        Raises:
+            TypeError: ``sampler`` is not a ferrosampler.mindspore sampler.
+            RuntimeError: This sampler already has a child (or is a PKSampler).
+            ValueError: The chain would become a cycle.
+
+        Examples:
+            >>> from ferrosampler.mindspore import SequentialSampler, SubsetSampler
+            >>> parent = SequentialSampler(num_samples=3, dataset_size=10)
+            >>> parent.add_child(SubsetSampler([9, 8, 7, 6, 5], dataset_size=10))
+            >>> list(parent)
+            [9, 8, 7]
+        """
         if sampler is None:
             return
         if not isinstance(sampler, _ChainedSampler):
@@ -57,10 +96,33 @@ class _ChainedSampler(_EpochCounter, SamplerBase):
             len(self)  # the chain's data-dependent checks, now that they can run
 
     def get_child(self) -> _ChainedSampler | None:
+        """The child sampler added by ``add_child``, or None.
+
+        Examples:
+            >>> from ferrosampler.mindspore import RandomSampler, SubsetSampler
+            >>> parent, child = RandomSampler(seed=1), SubsetSampler([1, 2])
+            >>> parent.get_child() is None
+            True
+            >>> parent.add_child(child)
+            >>> parent.get_child() is child
+            True
+        """
         return self._child
 
     def get_num_samples(self) -> int | None:
-        """The configured cap as MindSpore computes it (§6.4); ``len()`` is the emitted count."""
+        """The configured cap as MindSpore computes it (the smaller of this sampler's and its
+        child's, None when neither caps); ``len()`` is the count an epoch emits.
+
+        Returns:
+            The cap, or None.
+
+        Examples:
+            >>> from ferrosampler.mindspore import SequentialSampler, SubsetSampler
+            >>> parent = SequentialSampler(num_samples=3)
+            >>> parent.add_child(SubsetSampler([9, 8, 7, 6, 5]))
+            >>> parent.get_num_samples(), SequentialSampler().get_num_samples()
+            (3, None)
+        """
         own = self._own_num_samples()
         if self._child is None:
             return own
@@ -73,15 +135,36 @@ class _ChainedSampler(_EpochCounter, SamplerBase):
         return self.num_samples
 
     def is_shuffled(self) -> bool:
+        """Whether the chain's bottom sampler shuffles (what MindSpore's pipeline asks).
+
+        Examples:
+            >>> from ferrosampler.mindspore import RandomSampler, SequentialSampler
+            >>> RandomSampler().is_shuffled(), SequentialSampler().is_shuffled()
+            (True, False)
+        """
         return self._child.is_shuffled() if self._child is not None else self._shuffles_itself()
 
     def is_sharded(self) -> bool:
+        """Whether the chain's bottom sampler is a DistributedSampler of more than one shard.
+
+        Examples:
+            >>> from ferrosampler.mindspore import DistributedSampler, RandomSampler
+            >>> RandomSampler().is_sharded(), DistributedSampler(2, 0).is_sharded()
+            (False, True)
+        """
         return self._child.is_sharded() if self._child is not None else False
 
     def _shuffles_itself(self) -> bool:
         return True
 
     def get_shuffle_mode(self) -> Any:
+        """The shuffle mode MindSpore's pipeline reads (a ``Shuffle`` member).
+
+        Examples:
+            >>> from ferrosampler.mindspore import RandomSampler
+            >>> RandomSampler().get_shuffle_mode().name
+            'GLOBAL'
+        """
         return Shuffle.GLOBAL
 
     def _chain(self) -> list[_ChainedSampler]:
@@ -96,7 +179,12 @@ class _ChainedSampler(_EpochCounter, SamplerBase):
     # -- MindSpore pipeline protocol --------------------------------------------------------
 
     def parse(self) -> Any:
-        """Hands the pipeline a view that yields this chain's final row ids (see _PipelineView)."""
+        """The C++ sampler object MindSpore's pipeline drives (called by MindSpore, which must be
+        installed): it yields this chain's final row ids, one epoch per pipeline epoch.
+
+        Returns:
+            MindSpore's ``PreBuiltSamplerObj`` over a view of this sampler.
+        """
         return prebuilt_sampler(_PipelineView(self))
 
     def __bool__(self) -> bool:
@@ -106,7 +194,23 @@ class _ChainedSampler(_EpochCounter, SamplerBase):
     # -- dataset size -----------------------------------------------------------------------
 
     def set_dataset_size(self, dataset_size: int) -> None:
-        """The number of rows of the dataset under the chain; checks the chain against it."""
+        """Set the number of rows of the dataset under the chain and check the chain against it
+        (inside a MindSpore pipeline the pipeline does this).
+
+        Args:
+            dataset_size: The row count, in [1, 2**63 - 1].
+
+        Raises:
+            ValueError: ``dataset_size`` is out of range.
+            RuntimeError: A data-dependent check fails (e.g. a start_index or subset id beyond it).
+
+        Examples:
+            >>> from ferrosampler.mindspore import RandomSampler
+            >>> sampler = RandomSampler(seed=1)
+            >>> sampler.set_dataset_size(5)
+            >>> len(sampler), sorted(sampler)
+            (5, [0, 1, 2, 3, 4])
+        """
         size = dataset_size_value(dataset_size)
         self._chain_length(size)
         self.dataset_size = size
@@ -131,6 +235,16 @@ class _ChainedSampler(_EpochCounter, SamplerBase):
         return size
 
     def __len__(self) -> int:
+        """The number of row ids an epoch emits (after every level's cap).
+
+        Raises:
+            ValueError: The dataset size is not known yet.
+
+        Examples:
+            >>> from ferrosampler.mindspore import RandomSampler
+            >>> len(RandomSampler(num_samples=4, dataset_size=10)), len(RandomSampler(num_samples=40, dataset_size=10))
+            (4, 10)
+        """
         return self._chain_length(self._dataset_size_or_raise())
 
     def _chain_length(self, dataset_size: int) -> int:
@@ -150,10 +264,29 @@ class _ChainedSampler(_EpochCounter, SamplerBase):
 
     # -- indices ----------------------------------------------------------------------------
 
-    def epoch_indices(self, epoch: int | None = None) -> np.ndarray:
-        """One whole epoch of row ids as int64. Without ``epoch`` it is the next epoch (what
-        iterating would yield, the rest of a resumed epoch after ``load_state_dict``, and the
-        counter moves on); with it, that epoch, no side effect."""
+    def epoch_indices(self, epoch: int | None = None) -> npt.NDArray[np.int64]:
+        """One whole epoch of row ids as an int64 array, computed by the engine.
+
+        Args:
+            epoch: None for the next epoch (what iterating would yield, the rest of a resumed
+                epoch after ``load_state_dict``; the counter moves on), or an int in [0, 2**56)
+                for that epoch, with no side effect.
+
+        Returns:
+            ``len(self)`` row ids (fewer after a mid-epoch resume).
+
+        Raises:
+            ValueError: The dataset size is not known yet, or ``epoch`` is out of range.
+
+        Examples:
+            >>> from ferrosampler.mindspore import RandomSampler
+            >>> sampler = RandomSampler(num_samples=4, seed=1, dataset_size=10)
+            >>> first = sampler.epoch_indices(0)
+            >>> first.dtype, len(first), sampler.epoch
+            (dtype('int64'), 4, 0)
+            >>> list(sampler) == first.tolist()
+            True
+        """
         size = self._dataset_size_or_raise()
         if epoch is not None:
             return self._chain_rows(epoch_value(epoch), size)
@@ -177,6 +310,19 @@ class _ChainedSampler(_EpochCounter, SamplerBase):
         return positions if rows is None else rows[positions]
 
     def __iter__(self) -> Iterator[int]:
+        """The next epoch's row ids (the counter moves at the first ``next()``).
+
+        Returns:
+            An iterator over ``len(self)`` ints.
+
+        Raises:
+            ValueError: The dataset size is not known (raised at the first ``next()``).
+
+        Examples:
+            >>> from ferrosampler.mindspore import SequentialSampler
+            >>> list(SequentialSampler(start_index=2, num_samples=3, dataset_size=10))
+            [2, 3, 4]
+        """
         # A C-level chain over chunk lists; the epoch counter moves at the first next(), not at iter().
         return flatten(self._chunks(self._take_resume(counts_epochs=True)))
 
@@ -213,9 +359,22 @@ class _ChainedSampler(_EpochCounter, SamplerBase):
         return f"mindspore.{type(self).__name__}"
 
     def state_dict(self) -> dict[str, Any]:
-        """A small JSON-serialisable dict: kind, spec version, fingerprint (every level's parameters and
-        the dataset size), the top's epoch and position, and ``seeds``: each level's settled
-        [seed, user-fixed] (None before its first epoch), top first."""
+        """The chain's progress as a small JSON-serialisable dict (spec §13).
+
+        Returns:
+            ``kind``, ``spec_version``, ``fingerprint`` (every level's parameters and the dataset
+            size), the top's ``epoch`` and ``position``, and ``seeds``: each level's settled
+            [seed, user-fixed] (None before its first epoch), top first.
+
+        Examples:
+            >>> from ferrosampler.mindspore import RandomSampler
+            >>> sampler = RandomSampler(seed=1, dataset_size=100)
+            >>> iterator = iter(sampler)
+            >>> taken = [next(iterator) for _ in range(5)]
+            >>> state = sampler.state_dict()
+            >>> state["kind"], state["epoch"], state["position"], state["seeds"]
+            ('mindspore.RandomSampler', 0, 5, [[1, True]])
+        """
         progress = self._progress()
         seeds = [None if s._seed is None else [s._seed[0], s._seed[1]] for s in self._chain()]
         return make_state(
@@ -227,8 +386,26 @@ class _ChainedSampler(_EpochCounter, SamplerBase):
         )
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
-        """The next epoch produced (iteration or ``epoch_indices()``) is the rest of the saved one,
-        positioned in the engine at the top level; later epochs follow as if never interrupted."""
+        """Resume from a ``state_dict()``: the next epoch produced (iteration or ``epoch_indices()``)
+        is the rest of the saved one, positioned in the engine at the top level; later epochs
+        follow as if never interrupted.
+
+        Args:
+            state: A dict from ``state_dict()`` of a chain with the same parameters and dataset size.
+
+        Raises:
+            ValueError: ``state`` is not such a dict; the message names the mismatched field.
+
+        Examples:
+            >>> from ferrosampler.mindspore import RandomSampler
+            >>> sampler = RandomSampler(seed=1, dataset_size=100)
+            >>> iterator = iter(sampler)
+            >>> taken = [next(iterator) for _ in range(5)]
+            >>> resumed = RandomSampler(seed=1, dataset_size=100)
+            >>> resumed.load_state_dict(sampler.state_dict())
+            >>> list(resumed) == list(iterator)
+            True
+        """
         check_state(state, self._state_kind(), self._fingerprint(), length=len(self))
         levels = self._chain()
         seeds = state.get("seeds")

@@ -9,11 +9,12 @@ from .._checks import positive_integer
 
 
 def num_samples_value(value: Any) -> int | None:
-    if value is not None:
-        if not isinstance(value, int):
-            raise TypeError(f"num_samples must be integer but was: {value}.")
-        if value < 0 or value > _limits.INT64_MAX:
-            raise ValueError(f"num_samples exceeds the boundary between 0 and {_limits.INT64_MAX}(INT64_MAX)!")
+    if value is None:
+        return None
+    if not isinstance(value, int):
+        raise TypeError(f"num_samples must be integer but was: {value}.")
+    if value < 0 or value > _limits.INT64_MAX:
+        raise ValueError(f"num_samples exceeds the boundary between 0 and {_limits.INT64_MAX}(INT64_MAX)!")
     return value
 
 

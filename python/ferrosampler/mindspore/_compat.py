@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 try:
     import mindspore._c_dataengine as cde
@@ -12,13 +12,21 @@ except ImportError:
     ms_dataset = None
 
 
-if ms_dataset is not None:
+if ms_dataset is not None and not TYPE_CHECKING:
     Shuffle = ms_dataset.Shuffle
-    SamplerBase: Any = ms_dataset.Sampler
+    SamplerBase = ms_dataset.Sampler
 else:
+    # Type checkers (MindSpore has no type information) see these stand-ins, which have
+    # MindSpore's Shuffle members and the attributes its Sampler.__init__ sets.
 
-    class Shuffle(str, Enum):  # type: ignore[no-redef]
-        """mindspore.dataset.Shuffle, for use without MindSpore installed."""
+    class Shuffle(str, Enum):
+        """mindspore.dataset.Shuffle, for use without MindSpore installed.
+
+        Examples:
+            >>> from ferrosampler.mindspore import Shuffle
+            >>> Shuffle.GLOBAL.name
+            'GLOBAL'
+        """
 
         FALSE = "false"
         ADAPTIVE = "adaptive"
@@ -27,7 +35,7 @@ else:
         FILES = "files"
         INFILE = "infile"
 
-    class SamplerBase:  # type: ignore[no-redef]
+    class SamplerBase:
         """The attributes mindspore.dataset.Sampler.__init__ sets, without MindSpore."""
 
         def __init__(self, num_samples: int | None = None) -> None:

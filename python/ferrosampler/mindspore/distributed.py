@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._checks import permutation_value
+from .._checks import Permutation, permutation_value
 from ._chain import _ChainedSampler
 from ._checks import capped, integer, num_samples_value
 from ._compat import Shuffle, config_seed
@@ -18,20 +18,45 @@ class DistributedSampler(_ChainedSampler):
     offset ≥ 0: rows j with (j + offset) mod D == k, no padding; an empty shard emits [0].
     Both capped per shard by num_samples. Key: ``seed=``, else the config seed + 1 captured
     here (MindSpore's rule), so every shard shares the permutation without any seed set.
-    ``permutation=`` "feistel" (default) or "fisher-yates" (spec v1); resume seeks in O(1) with
-    Feistel (only this shard's positions are computed), the engine recomputes the prefix with Fisher–Yates."""
+    Resume seeks in O(1) with Feistel (only this shard's positions are computed); the engine
+    recomputes the prefix with Fisher–Yates.
+
+    Args:
+        num_shards: The number of shards D, at least 1.
+        shard_id: This shard k, in [0, D).
+        shuffle: True/``Shuffle.GLOBAL`` (permute) or False/``Shuffle.FALSE`` (row order).
+        num_samples: Row ids per shard and epoch (None or 0: the whole shard).
+        offset: -1 (padded, strided shards) or the rotation in [0, D] of MindSpore's offset mode.
+        seed: A fixed seed; default: MindSpore's config seed + 1, captured here.
+        dataset_size: The row count when used outside a MindSpore pipeline.
+        permutation: ``"feistel"`` (default) or ``"fisher-yates"`` (spec v1).
+
+    Raises:
+        TypeError: A wrong-typed argument or shuffle mode.
+        RuntimeError: ``num_shards`` < 1, ``shard_id`` out of range, ``offset`` > ``num_shards``,
+            or an unsupported shuffle mode.
+        ValueError: ``offset`` < -1, ``num_samples`` out of range, or an unknown permutation.
+
+    Examples:
+        >>> from ferrosampler.mindspore import DistributedSampler
+        >>> shards = [list(DistributedSampler(3, k, seed=5, dataset_size=10)) for k in range(3)]
+        >>> [len(shard) for shard in shards], sorted(set().union(*shards)) == list(range(10))
+        ([4, 4, 4], True)
+    """
+
+    _repr_names = ("num_shards", "shard_id", "shuffle", "num_samples", "offset", "permutation")
 
     def __init__(
         self,
         num_shards: int,
         shard_id: int,
-        shuffle: Any = True,
+        shuffle: bool | Shuffle = True,
         num_samples: int | None = None,
         offset: int = -1,
         *,
-        seed: Any = None,
-        dataset_size: Any = None,
-        permutation: str = "feistel",
+        seed: int | None = None,
+        dataset_size: int | None = None,
+        permutation: Permutation = "feistel",
     ) -> None:
         self.permutation = permutation_value(permutation)
         self.num_shards = integer("num_shards", num_shards)
@@ -59,6 +84,25 @@ class DistributedSampler(_ChainedSampler):
         self._seed = (self._explicit_seed, True) if self._explicit_seed is not None else (self.seed + 1, True)
 
     def set_offset(self, offset: int) -> DistributedSampler:
+        """Set MindSpore's offset (as ``offset=``); returns the sampler, as MindSpore does.
+
+        Args:
+            offset: -1, or in [0, num_shards].
+
+        Returns:
+            This sampler.
+
+        Raises:
+            TypeError: ``offset`` is not an int.
+            RuntimeError: ``offset`` > ``num_shards``.
+            ValueError: ``offset`` < -1.
+
+        Examples:
+            >>> from ferrosampler.mindspore import DistributedSampler
+            >>> sampler = DistributedSampler(2, 0, seed=1, dataset_size=10)
+            >>> sampler.set_offset(0) is sampler, sampler.offset
+            (True, 0)
+        """
         self.offset = _checked_offset(integer("offset", offset), self.num_shards)
         return self
 
@@ -92,9 +136,23 @@ class DistributedSampler(_ChainedSampler):
         return self.shuffle != Shuffle.FALSE
 
     def is_sharded(self) -> bool:
+        """True for more than one shard (or when the chain's bottom sampler is sharded).
+
+        Examples:
+            >>> from ferrosampler.mindspore import DistributedSampler
+            >>> DistributedSampler(2, 0).is_sharded(), DistributedSampler(1, 0).is_sharded()
+            (True, False)
+        """
         return self._child.is_sharded() if self._child is not None else self.num_shards > 1
 
     def get_shuffle_mode(self) -> Any:
+        """The shuffle mode MindSpore's pipeline reads (``Shuffle.FALSE`` here).
+
+        Examples:
+            >>> from ferrosampler.mindspore import DistributedSampler
+            >>> DistributedSampler(2, 0, shuffle=False).get_shuffle_mode().name
+            'FALSE'
+        """
         return self.shuffle
 
 

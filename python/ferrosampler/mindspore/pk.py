@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .. import _limits
-from .._checks import permutation_value
+from .._checks import Permutation, permutation_value
 from .._classes import ClassRows
 from .._iteration import int64
 from ._chain import _ChainedSampler
@@ -21,20 +23,48 @@ class PKSampler(_ChainedSampler):
     one label per dataset row, or a function ``row -> label`` that reads them from the
     dataset once its size is known (e.g. ``labels=lambda i: source[i][1]``; at most 2**26 rows). A PKSampler can
     be a chain's child, not its parent. ``permutation=`` ("feistel" default, "fisher-yates"
-    spec v1) permutes the class order; resume seeks the draws in O(1)."""
+    spec v1) permutes the class order; resume seeks the draws in O(1).
+
+    Args:
+        num_val: Draws per class, at least 1.
+        num_class: Must be None (as in MindSpore).
+        shuffle: Permute the class order (once, for all epochs).
+        class_column: MindSpore's label column name (kept for compatibility; ``labels=`` is read).
+        num_samples: Cap per epoch (None or 0: num_val × classes).
+        labels: One label per dataset row, or a function ``row -> label``.
+        seed: A fixed seed; default: MindSpore's config seed, or a fresh one.
+        dataset_size: The row count (default ``len(labels)``).
+        permutation: ``"feistel"`` (default) or ``"fisher-yates"`` (spec v1).
+
+    Raises:
+        NotImplementedError: ``num_class`` is given.
+        TypeError: A wrong-typed argument.
+        RuntimeError: ``num_val`` < 1.
+        ValueError: ``labels`` does not match the dataset size or is missing when needed.
+
+    Examples:
+        >>> from ferrosampler.mindspore import PKSampler
+        >>> labels = ["cat", "cat", "cat", "dog", "dog", "eel"]
+        >>> sampler = PKSampler(2, labels=labels, seed=3)
+        >>> rows = list(sampler)
+        >>> len(sampler), [labels[row] for row in rows]
+        (6, ['cat', 'cat', 'dog', 'dog', 'eel', 'eel'])
+    """
+
+    _repr_names = ("num_val", "shuffle", "num_samples", "permutation")
 
     def __init__(
         self,
         num_val: int,
-        num_class: Any = None,
+        num_class: int | None = None,
         shuffle: bool = False,
         class_column: str = "label",
         num_samples: int | None = None,
         *,
-        labels: Any = None,
-        seed: Any = None,
-        dataset_size: Any = None,
-        permutation: str = "feistel",
+        labels: npt.ArrayLike | Callable[[int], Hashable] | None = None,
+        seed: int | None = None,
+        dataset_size: int | None = None,
+        permutation: Permutation = "feistel",
     ) -> None:
         self.permutation = permutation_value(permutation)
         self.num_val = integer("num_val", num_val)
@@ -54,6 +84,14 @@ class PKSampler(_ChainedSampler):
             len(self)  # labels= fix the epoch length: check it now
 
     def add_child(self, sampler: Any) -> None:
+        """A PKSampler has no child: its ``labels=`` describe the dataset's own rows.
+
+        Args:
+            sampler: None (nothing happens); anything else raises.
+
+        Raises:
+            RuntimeError: ``sampler`` is not None.
+        """
         if sampler is not None:
             raise RuntimeError("PKSampler cannot have a child sampler: its labels= describe the dataset's own rows")
 
@@ -109,4 +147,11 @@ class PKSampler(_ChainedSampler):
         return self.shuffle
 
     def get_shuffle_mode(self) -> Any:
+        """The shuffle mode MindSpore's pipeline reads (``Shuffle.FALSE`` here).
+
+        Examples:
+            >>> from ferrosampler.mindspore import PKSampler
+            >>> PKSampler(2, labels=[0, 1]).get_shuffle_mode().name
+            'FALSE'
+        """
         return Shuffle.FALSE

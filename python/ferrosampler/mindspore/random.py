@@ -4,17 +4,43 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._checks import permutation_value
+from .._checks import Permutation, permutation_value
 from ._chain import _ChainedSampler
 from ._checks import boolean, capped, num_samples_value
 from ._compat import Shuffle
 
 
 class RandomSampler(_ChainedSampler):
-    """The first k = min(num_samples or N, N) of a permutation (spec §5), or k uniform draws
-    with replacement (spec §4): MindSpore caps num_samples at N in both modes. ``permutation=``
-    "feistel" (default) or "fisher-yates" (spec v1). Resume seeks in O(1), except inside a
-    Fisher–Yates block, whose prefix the engine recomputes itself."""
+    """MindSpore's RandomSampler: the first k = min(num_samples or N, N) of a permutation of the
+    N rows (spec §5), or k uniform draws with replacement (spec §4); MindSpore caps num_samples
+    at N in both modes. Resume seeks in O(1), except inside a Fisher–Yates block, whose prefix
+    the engine recomputes itself.
+
+    Args:
+        replacement: Draw with replacement instead of permuting.
+        num_samples: Row ids per epoch (None or 0: all N).
+        shuffle: Only ``Shuffle.GLOBAL`` is supported (as in MindSpore for this sampler).
+        seed: A fixed seed; default: MindSpore's config seed, or a fresh one (see the module docs).
+        dataset_size: The row count when used outside a MindSpore pipeline.
+        permutation: ``"feistel"`` (default) or ``"fisher-yates"`` (spec v1).
+
+    Raises:
+        TypeError: A wrong-typed argument or an unknown shuffle mode.
+        RuntimeError: A shuffle mode other than GLOBAL.
+        ValueError: ``num_samples`` or ``dataset_size`` out of range, or an unknown permutation.
+
+    Examples:
+        >>> from ferrosampler.mindspore import RandomSampler
+        >>> sampler = RandomSampler(seed=1, dataset_size=10)
+        >>> len(sampler), sorted(sampler) == list(range(10))
+        (10, True)
+        >>> import ferrosampler.reference.mindspore as reference
+        >>> list(RandomSampler(num_samples=4, seed=1, dataset_size=10)) == list(
+        ...     reference.RandomSampler(num_samples=4, seed=1, dataset_size=10))
+        True
+    """
+
+    _repr_names = ("replacement", "num_samples", "permutation")
 
     def __init__(
         self,
@@ -22,9 +48,9 @@ class RandomSampler(_ChainedSampler):
         num_samples: int | None = None,
         shuffle: Any = Shuffle.GLOBAL,
         *,
-        seed: Any = None,
-        dataset_size: Any = None,
-        permutation: str = "feistel",
+        seed: int | None = None,
+        dataset_size: int | None = None,
+        permutation: Permutation = "feistel",
     ) -> None:
         self.replacement = boolean("replacement", replacement)
         self.permutation = permutation_value(permutation)
@@ -56,4 +82,11 @@ class RandomSampler(_ChainedSampler):
         return self.num_samples, self.replacement, self.reshuffle_each_epoch, permutation
 
     def get_shuffle_mode(self) -> Any:
+        """The shuffle mode MindSpore's pipeline reads (``Shuffle.GLOBAL`` here).
+
+        Examples:
+            >>> from ferrosampler.mindspore import RandomSampler
+            >>> RandomSampler().get_shuffle_mode().name
+            'GLOBAL'
+        """
         return self.shuffle

@@ -13,15 +13,36 @@ from ._compat import Shuffle
 
 
 class SequentialSampler(_ChainedSampler):
-    """[s, s+1, …, s+k−1] with s = start_index or 0 and k = min(num_samples or ∞, N − s)."""
+    """MindSpore's SequentialSampler: [s, s+1, …, s+k−1] with s = start_index or 0 and
+    k = min(num_samples or ∞, N − s); nothing is drawn.
+
+    Args:
+        start_index: The first row id (default 0).
+        num_samples: Row ids per epoch (None or 0: all from ``start_index`` on).
+        seed: Accepted like every sampler of this module; unused.
+        dataset_size: The row count when used outside a MindSpore pipeline.
+
+    Raises:
+        TypeError: ``start_index`` or ``num_samples`` is not an int.
+        RuntimeError: ``start_index`` is negative, or not below the dataset size.
+
+    Examples:
+        >>> from ferrosampler.mindspore import SequentialSampler
+        >>> list(SequentialSampler(start_index=2, num_samples=3, dataset_size=10))
+        [2, 3, 4]
+        >>> len(SequentialSampler(start_index=7, dataset_size=10))
+        3
+    """
+
+    _repr_names = ("start_index", "num_samples")
 
     def __init__(
         self,
         start_index: int | None = None,
         num_samples: int | None = None,
         *,
-        seed: Any = None,
-        dataset_size: Any = None,
+        seed: int | None = None,
+        dataset_size: int | None = None,
     ) -> None:
         if start_index is not None:
             start_index = integer("start_index", start_index)
@@ -55,4 +76,11 @@ class SequentialSampler(_ChainedSampler):
         return False
 
     def get_shuffle_mode(self) -> Any:
+        """The shuffle mode MindSpore's pipeline reads (``Shuffle.FALSE`` here).
+
+        Examples:
+            >>> from ferrosampler.mindspore import SequentialSampler
+            >>> SequentialSampler().get_shuffle_mode().name
+            'FALSE'
+        """
         return Shuffle.FALSE

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
-from .._checks import permutation_value
+from .._checks import Permutation, permutation_value
 from .._iteration import int64
 from .._state import fingerprint
 from ._chain import _ChainedSampler
@@ -15,10 +16,37 @@ from ._compat import Shuffle
 
 
 class SubsetSampler(_ChainedSampler):
-    """The given ids in the given order, duplicates kept, truncated to num_samples at init."""
+    """MindSpore's SubsetSampler: the given row ids in the given order, duplicates kept,
+    truncated to ``num_samples`` at construction; nothing is drawn.
+
+    Args:
+        indices: The row ids (an iterable of ints, or one int).
+        num_samples: Keep only the first ``num_samples`` ids (None or 0: all).
+        seed: Accepted like every sampler of this module; unused.
+        dataset_size: The row count when used outside a MindSpore pipeline.
+
+    Raises:
+        TypeError: ``indices`` is not an iterable of ints.
+        ValueError: ``indices`` is empty, or an id does not fit int64.
+        RuntimeError: An id is outside [0, dataset size).
+
+    Examples:
+        >>> from ferrosampler.mindspore import SubsetSampler
+        >>> list(SubsetSampler([4, 1, 1, 7], dataset_size=10))
+        [4, 1, 1, 7]
+        >>> list(SubsetSampler([4, 1, 1, 7], num_samples=2, dataset_size=10))
+        [4, 1]
+    """
+
+    _repr_names: tuple[str, ...] = ("indices", "num_samples")
 
     def __init__(
-        self, indices: Any, num_samples: int | None = None, *, seed: Any = None, dataset_size: Any = None
+        self,
+        indices: Iterable[int] | int,
+        num_samples: int | None = None,
+        *,
+        seed: int | None = None,
+        dataset_size: int | None = None,
     ) -> None:
         num_samples = num_samples_value(num_samples)
         self.indices = _subset_indices(type(self).__name__, indices, num_samples)
@@ -48,6 +76,13 @@ class SubsetSampler(_ChainedSampler):
         return False
 
     def get_shuffle_mode(self) -> Any:
+        """The shuffle mode MindSpore's pipeline reads (``Shuffle.FALSE`` here).
+
+        Examples:
+            >>> from ferrosampler.mindspore import SubsetSampler
+            >>> SubsetSampler([0]).get_shuffle_mode().name
+            'FALSE'
+        """
         return Shuffle.FALSE
 
 
@@ -78,18 +113,39 @@ def _is_iterable(obj: Any) -> bool:
 
 
 class SubsetRandomSampler(SubsetSampler):
-    """A uniform permutation of the (truncated) ids each epoch: all of them, duplicates kept.
-    ``permutation=`` "feistel" (default) or "fisher-yates" (spec v1); resume seeks in O(1) with
-    Feistel, the engine recomputes the prefix with Fisher–Yates."""
+    """MindSpore's SubsetRandomSampler: a uniform permutation of the (truncated) ids each epoch,
+    all of them, duplicates kept (spec §5). Resume seeks in O(1) with Feistel; the engine
+    recomputes the prefix with Fisher–Yates.
+
+    Args:
+        indices: The row ids (an iterable of ints, or one int).
+        num_samples: Keep only the first ``num_samples`` ids (None or 0: all).
+        seed: A fixed seed; default: MindSpore's config seed, or a fresh one.
+        dataset_size: The row count when used outside a MindSpore pipeline.
+        permutation: ``"feistel"`` (default) or ``"fisher-yates"`` (spec v1).
+
+    Raises:
+        TypeError: ``indices`` is not an iterable of ints.
+        ValueError: ``indices`` is empty, an id does not fit int64, or an unknown permutation.
+        RuntimeError: An id is outside [0, dataset size).
+
+    Examples:
+        >>> from ferrosampler.mindspore import SubsetRandomSampler
+        >>> sampler = SubsetRandomSampler([4, 1, 7], seed=2, dataset_size=10)
+        >>> len(sampler), sorted(sampler)
+        (3, [1, 4, 7])
+    """
+
+    _repr_names = ("indices", "num_samples", "permutation")
 
     def __init__(
         self,
-        indices: Any,
+        indices: Iterable[int] | int,
         num_samples: int | None = None,
         *,
-        seed: Any = None,
-        dataset_size: Any = None,
-        permutation: str = "feistel",
+        seed: int | None = None,
+        dataset_size: int | None = None,
+        permutation: Permutation = "feistel",
     ) -> None:
         self.permutation = permutation_value(permutation)
         super().__init__(indices, num_samples, seed=seed, dataset_size=dataset_size)
@@ -109,4 +165,11 @@ class SubsetRandomSampler(SubsetSampler):
         return True
 
     def get_shuffle_mode(self) -> Any:
+        """The shuffle mode MindSpore's pipeline reads (``Shuffle.GLOBAL`` here).
+
+        Examples:
+            >>> from ferrosampler.mindspore import SubsetRandomSampler
+            >>> SubsetRandomSampler([0]).get_shuffle_mode().name
+            'GLOBAL'
+        """
         return Shuffle.GLOBAL

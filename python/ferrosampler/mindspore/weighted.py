@@ -21,16 +21,42 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _ChainedSampler):
     by the zero-weight indices in ascending order. Under a user-fixed seed every epoch is
     the same (MindSpore reseeds identically each epoch). Resume seeks in O(1) with
     replacement; without, the engine regenerates the epoch's draws itself (in Rust).
-    ``set_weights`` replaces the weights from the next epoch on; ``from_labels`` builds them (spec §17)."""
+    ``set_weights`` replaces the weights from the next epoch on; ``from_labels`` builds them (spec §17).
+
+    Args:
+        weights: A list of non-negative finite real numbers, not all zero (one number is
+            wrapped in a list, as MindSpore does).
+        num_samples: Row ids per epoch (None or 0: N).
+        replacement: Draw with replacement (default) or each row at most once.
+        seed: A fixed seed (then every epoch is the same); default: MindSpore's config seed, or a fresh one.
+        dataset_size: The row count when used outside a MindSpore pipeline.
+
+    Raises:
+        TypeError: A weight is not a real number, or another argument has a wrong type.
+        RuntimeError: ``weights`` is empty, negative, all zero or not finite; ``len(weights)``
+            exceeds the dataset size, or is below ``num_samples`` without replacement.
+        ValueError: A weight does not convert to float64, or ``num_samples`` is out of range.
+
+    Examples:
+        >>> from ferrosampler.mindspore import WeightedRandomSampler
+        >>> sampler = WeightedRandomSampler([0.0, 1.0, 3.0], num_samples=3, replacement=False, seed=2, dataset_size=3)
+        >>> sorted(sampler)
+        [0, 1, 2]
+        >>> fixed = WeightedRandomSampler([0.0, 1.0, 3.0], num_samples=5, seed=2, dataset_size=3)
+        >>> list(fixed) == list(fixed), 0 in list(fixed)
+        (True, False)
+    """
+
+    _repr_names = ("num_samples", "replacement")
 
     def __init__(
         self,
-        weights: Any,
+        weights: list[float] | float,
         num_samples: int | None = None,
         replacement: bool = True,
         *,
-        seed: Any = None,
-        dataset_size: Any = None,
+        seed: int | None = None,
+        dataset_size: int | None = None,
     ) -> None:
         prepared = self._prepare_weights(weights)
         num_samples = num_samples_value(num_samples)

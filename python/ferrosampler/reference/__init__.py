@@ -11,18 +11,62 @@ from ._engine import SPEC_VERSION
 
 
 class RandomSampler(_samplers.RandomSampler):
+    """``ferrosampler.RandomSampler`` on the pure-Python reference engine:
+    same arguments, same indices (slowly; for checking the Rust engine and reading the spec).
+
+    Examples:
+        >>> import ferrosampler, ferrosampler.reference
+        >>> fast = ferrosampler.RandomSampler(range(10), seed=7)
+        >>> slow = ferrosampler.reference.RandomSampler(range(10), seed=7)
+        >>> slow.epoch_indices().tolist() == fast.epoch_indices().tolist()
+        True
+    """
+
     _engine = _engine
 
 
 class SubsetRandomSampler(_samplers.SubsetRandomSampler):
+    """``ferrosampler.SubsetRandomSampler`` on the pure-Python reference engine:
+    same arguments, same indices (slowly; for checking the Rust engine and reading the spec).
+
+    Examples:
+        >>> import ferrosampler, ferrosampler.reference
+        >>> fast = ferrosampler.SubsetRandomSampler([5, 6, 7, 8], seed=1)
+        >>> slow = ferrosampler.reference.SubsetRandomSampler([5, 6, 7, 8], seed=1)
+        >>> slow.epoch_indices().tolist() == fast.epoch_indices().tolist()
+        True
+    """
+
     _engine = _engine
 
 
 class WeightedRandomSampler(_samplers.WeightedRandomSampler):
+    """``ferrosampler.WeightedRandomSampler`` on the pure-Python reference engine:
+    same arguments, same indices (slowly; for checking the Rust engine and reading the spec).
+
+    Examples:
+        >>> import ferrosampler, ferrosampler.reference
+        >>> fast = ferrosampler.WeightedRandomSampler([0.5, 0.0, 2.0], num_samples=6, seed=3)
+        >>> slow = ferrosampler.reference.WeightedRandomSampler([0.5, 0.0, 2.0], num_samples=6, seed=3)
+        >>> slow.epoch_indices().tolist() == fast.epoch_indices().tolist()
+        True
+    """
+
     _engine = _engine
 
 
 class DistributedSampler(_samplers.DistributedSampler):
+    """``ferrosampler.DistributedSampler`` on the pure-Python reference engine:
+    same arguments, same indices (slowly; for checking the Rust engine and reading the spec).
+
+    Examples:
+        >>> import ferrosampler, ferrosampler.reference
+        >>> fast = ferrosampler.DistributedSampler(range(10), num_replicas=3, rank=1, seed=2)
+        >>> slow = ferrosampler.reference.DistributedSampler(range(10), num_replicas=3, rank=1, seed=2)
+        >>> slow.epoch_indices().tolist() == fast.epoch_indices().tolist()
+        True
+    """
+
     _engine = _engine
 
 

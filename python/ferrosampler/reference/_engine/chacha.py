@@ -7,6 +7,8 @@ This is what `rand_chacha::ChaCha8Rng` / `chacha20::ChaCha8Rng` compute.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 __all__ = ["CONSTANTS", "Keystream", "chacha_block"]
 
 _M32 = 0xFFFFFFFF
@@ -16,7 +18,7 @@ _M64 = 0xFFFF_FFFF_FFFF_FFFF
 CONSTANTS = (0x61707865, 0x3320646E, 0x79622D32, 0x6B206574)
 
 
-def chacha_block(key_words, counter: int, stream_id: int, rounds: int = 8) -> list[int]:  # noqa: PLR0915 (inlined rounds)
+def chacha_block(key_words: Sequence[int], counter: int, stream_id: int, rounds: int = 8) -> list[int]:  # noqa: PLR0915 (inlined rounds)
     """The 16 output words of one ChaCha block: working state + input state, per word mod 2^32."""
     if rounds <= 0 or rounds % 2:
         raise ValueError(f"rounds must be a positive even number, got rounds={rounds}")
