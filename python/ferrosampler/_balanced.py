@@ -109,7 +109,8 @@ def class_balanced_weights(
     for c, w in enumerate(per_class):
         if not math.isfinite(w):  # e.g. power=2000 on a class of 10**6 rows underflows to 0, never inf
             raise ValueError(f"the weight of class {grouped.classes[c]!r} is not finite ({w!r})")
-    return np.asarray(per_class, dtype=np.float64)[grouped.codes]
+    weights: np.ndarray = np.asarray(per_class, dtype=np.float64)[grouped.codes]
+    return weights
 
 
 def _override(per_class: list[float], grouped: ClassLabels, class_weights: Mapping[Any, float]) -> None:

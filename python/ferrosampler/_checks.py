@@ -5,6 +5,8 @@ from __future__ import annotations
 import operator
 from typing import Any, Literal, TypeAlias
 
+import numpy as np
+
 from . import _limits
 
 
@@ -72,10 +74,29 @@ def epoch_value(value: Any) -> int:
 
 
 def sized_length(name: str, value: Any) -> int:
+    """``len(value)``, with a ``__len__`` that returns a non-integer, a negative number or one of
+    2**63 or more refused by a TypeError/ValueError naming ``name`` (not Python's OverflowError)."""
     try:
         return len(value)
-    except TypeError:
-        raise ArgumentTypeError(f"{name} must have a len(), got an object of type {type(value).__name__}") from None
+    except TypeError as error:
+        raise ArgumentTypeError(
+            f"{name} must have a len() that returns an integer, got an object of type {type(value).__name__} ({error})"
+        ) from None
+    except OverflowError:
+        raise ValueError(f"len({name}) must be at most 2**63 - 1, got a larger value") from None
+    except ValueError as error:
+        raise ValueError(f"len({name}) must be a non-negative integer ({error})") from None
+
+
+def arange(start: int, stop: int) -> np.ndarray:
+    """``np.arange(start, stop)`` as int64, or MemoryError: numpy returns an empty array for some
+    huge lengths (2**63 - 1) instead of failing."""
+    length = max(0, stop - start)
+    if length > _limits.ARRAY_LIMIT:
+        raise MemoryError(
+            f"an array of {length} indices does not fit in memory; iterate the sampler instead of epoch_indices()"
+        )
+    return np.arange(start, stop, dtype=np.int64)
 
 
 Permutation: TypeAlias = Literal["feistel", "fisher-yates"]

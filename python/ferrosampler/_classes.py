@@ -24,7 +24,10 @@ class ClassRows:
     """Rows grouped by class, classes in ascending label order, rows ascending in a class."""
 
     def __init__(self, labels: Any) -> None:
-        values = np.asarray(labels)
+        try:
+            values = np.asarray(labels)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"labels must be a 1-D array-like of class labels ({error})") from None
         if values.ndim != 1 or len(values) == 0:
             raise ValueError(f"labels must be a non-empty 1-D array-like, got shape {values.shape}")
         _, class_of_row = np.unique(values, return_inverse=True)

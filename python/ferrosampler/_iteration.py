@@ -13,7 +13,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -110,6 +110,53 @@ def _as_list(values: Any) -> list[Any]:
     return values.tolist() if isinstance(values, np.ndarray) else list(values)
 
 
+SHARED_ITERATOR = (
+    "one sampler iterator was advanced by two threads at once; give each thread its own iter(sampler) "
+    "(this epoch's iteration is stopped so that no index is silently lost)"
+)
+
+
+class _ChunkSource:
+    """The chunks behind ``flatten``. itertools.chain is safe under the GIL except while its source runs
+    (fetching a chunk releases the GIL); a second thread arriving then would make chain drop the rest of
+    the epoch without a word, so both threads get RuntimeError instead."""
+
+    __slots__ = ("_chunks", "_fetching", "_shared")
+
+    def __init__(self, chunks: Iterator[Iterator[Any]]) -> None:
+        self._chunks = chunks
+        self._fetching = threading.Lock()
+        self._shared = False
+
+    def __iter__(self) -> _ChunkSource:
+        return self
+
+    def __next__(self) -> Iterator[Any]:
+        if not self._fetching.acquire(blocking=False):
+            self._shared = True
+            raise RuntimeError(SHARED_ITERATOR)
+        try:
+            chunk = next(self._chunks)
+        finally:
+            self._fetching.release()
+        if self._shared:
+            raise RuntimeError(SHARED_ITERATOR)
+        return chunk
+
+
+class _Flat(itertools.chain):  # type: ignore[type-arg]
+    """itertools.chain holding its own reference to the chunk source. A second thread calling next()
+    while the first is inside the source (which releases the GIL) makes chain drop its reference to
+    the source; without this one the running generator would be freed under the first thread (a
+    segfault, found by tests/threads). Iteration speed is chain's: __next__ is not overridden."""
+
+    __slots__ = ("_source",)
+    _source: _ChunkSource
+
+
 def flatten(chunks: Iterator[Iterator[Any]]) -> Iterator[Any]:
     """The C-level iterator a sampler's ``__iter__`` returns: nothing runs before its first next()."""
-    return itertools.chain.from_iterable(chunks)
+    source = _ChunkSource(chunks)
+    flat = cast(_Flat, _Flat.from_iterable(source))
+    flat._source = source
+    return flat

@@ -6,6 +6,7 @@ the search for the first offending weight."""
 
 from __future__ import annotations
 
+import sys
 from numbers import Complex, Number, Real
 from typing import Any
 
@@ -29,12 +30,40 @@ def first_index(mask: np.ndarray) -> int | None:
 # -- torch.utils.data style ---------------------------------------------------------------
 
 
+def _torch_tensor(weights: Any) -> Any:
+    """A torch tensor's values (gradient, device and dtype dropped) as float64 numpy, else ``weights``."""
+    torch = sys.modules.get("torch")
+    if torch is None or not isinstance(weights, torch.Tensor):
+        return weights
+    if weights.is_complex():
+        raise ArgumentTypeError(f"weights must be real numbers, got a tensor of dtype {weights.dtype}")
+    return weights.detach().cpu().to(torch.float64).numpy()
+
+
+def engine_weights(weights: Any) -> np.ndarray:
+    """What ``_core.WeightTable`` converts: a contiguous float64 1-D array, accepting exactly the
+    weights the reference engine's ``real_weights`` accepts (the binding calls this for anything
+    that is not already a contiguous float64 array)."""
+    weights = _torch_tensor(weights)
+    if isinstance(weights, np.ndarray) and weights.ndim == 1 and weights.dtype.kind in "biuf":
+        return np.ascontiguousarray(weights, dtype=np.float64)
+    from .reference._engine.weights.masses import real_weights
+
+    try:
+        values = real_weights(weights)
+    except TypeError as error:
+        if str(error).startswith("weights must be a 1-D sequence of real numbers"):
+            raise
+        raise TypeError(f"weights must be a 1-D sequence of real numbers ({error})") from None
+    return np.array(values, dtype=np.float64).reshape(-1)
+
+
 def torch_weights(weights: Any) -> np.ndarray:
     """A 1-D sequence of real numbers as a frozen float64 snapshot; values are the engine's to check."""
     if isinstance(weights, (str, bytes)):
         raise ArgumentTypeError(f"weights must be a 1-D sequence of numbers, got weights={weights!r}")
     try:
-        raw = np.asarray(weights)
+        raw = np.asarray(_torch_tensor(weights))
         if raw.dtype.kind not in "biuf":
             raise TypeError(f"dtype {raw.dtype}")
         array = raw.astype(np.float64, copy=True)

@@ -1,6 +1,6 @@
 //! Binding arguments: Python objects to Rust integers and slices, with the reference's TypeError/ValueError.
 
-use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray1};
+use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray1, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
@@ -105,13 +105,31 @@ pub(crate) fn integers_arg(name: &str, value: Arg) -> PyResult<Vec<i64>> {
         .map_err(|error| PyTypeError::new_err(format!("{name} must be a 1-D sequence of integers ({error})")))
 }
 
-/// A contiguous float64 view of `weights` (no copy when it already is one).
+/// Integer masses (from `integer_weights()`), each in [0, 2^64): ValueError naming them otherwise, never
+/// pyo3's OverflowError.
+pub(crate) fn integer_masses(value: Arg) -> PyResult<Vec<u64>> {
+    value.extract::<Vec<u64>>().map_err(|error| {
+        let message = format!("integer weights must be a sequence of integers in [0, 2**64) ({error})");
+        match error.is_instance_of::<PyOverflowError>(value.py()) {
+            true => PyValueError::new_err(message),
+            false => PyTypeError::new_err(message),
+        }
+    })
+}
+
+/// A contiguous float64 view of `weights`: no copy when it already is one; anything else goes through
+/// `ferrosampler._weights.engine_weights`, which accepts exactly what the reference engine accepts (no
+/// scalars, strings, 0-d or 2-d arrays, complex numbers; tensors with a gradient are read, not refused).
 pub(crate) fn float64_weights<'py>(weights: Arg<'_, 'py>) -> PyResult<PyReadonlyArray1<'py, f64>> {
+    if let Ok(array) = weights.cast::<PyArray1<f64>>()
+        && array.is_contiguous()
+    {
+        return Ok(array.readonly());
+    }
     let converted = weights
         .py()
-        .import("numpy")?
-        .call_method1("ascontiguousarray", (weights, "float64"))
-        .map_err(|error| PyTypeError::new_err(format!("weights must be a 1-D sequence of real numbers ({error})")))?;
+        .import("ferrosampler._weights")?
+        .call_method1("engine_weights", (weights,))?;
     let array = converted
         .cast_into::<PyArray1<f64>>()
         .map_err(|_| PyValueError::new_err("weights must be 1-D"))?;

@@ -8,8 +8,10 @@ mod weight_table;
 use pyo3::prelude::*;
 
 /// The Rust engine: every function is a pure function of its arguments (docs/spec.md).
-// gil_used = true until the module is audited for free-threaded Python (a later issue flips it).
-#[pymodule(gil_used = true)]
+// Free-threaded Python (docs/threads.md): the module has no Python-object state; its one pyclass,
+// WeightTable, is frozen (immutable after __new__, its alias table behind a OnceLock); the only
+// statics are the thread settings in src/threads.rs, atomics. So it runs without the GIL.
+#[pymodule(gil_used = false)]
 mod _core {
     use pyo3::prelude::*;
 

@@ -1,9 +1,10 @@
 //! Binding of WeightTable (spec §7–§8): a frozen pyclass around the core's validated table.
 
 use numpy::PyArray1;
+use pyo3::exceptions::PyMemoryError;
 use pyo3::prelude::*;
 
-use crate::python::args::{Arg, epoch_arg, float64_weights, strided_span_args, u64_arg};
+use crate::python::args::{Arg, epoch_arg, float64_weights, integer_masses, strided_span_args, u64_arg};
 use crate::weights;
 
 type Array<'py, T> = Bound<'py, PyArray1<T>>;
@@ -14,13 +15,23 @@ pub(crate) struct WeightTable {
     table: weights::WeightTable,
 }
 
+/// A copy of `values`, allocated fallibly (MemoryError, never an abort).
+fn snapshot(values: &[f64]) -> PyResult<Vec<f64>> {
+    let mut copy = Vec::new();
+    copy.try_reserve_exact(values.len())
+        .map_err(|_| PyMemoryError::new_err(format!("cannot allocate a copy of {} weights", values.len())))?;
+    copy.extend_from_slice(values);
+    Ok(copy)
+}
+
 #[pymethods]
 impl WeightTable {
     #[new]
     fn new(py: Python<'_>, weights: Arg) -> PyResult<Self> {
-        let weights = float64_weights(weights)?;
-        let weights = weights.as_slice()?;
-        let table = py.detach(|| weights::WeightTable::new(weights))?;
+        // A snapshot first: another thread (no GIL, or while this one is detached) may write to the
+        // caller's array, and the core reads the weights more than once.
+        let weights = snapshot(float64_weights(weights)?.as_slice()?)?;
+        let table = py.detach(|| weights::WeightTable::new(&weights))?;
         Ok(WeightTable { table })
     }
 
@@ -71,7 +82,8 @@ impl WeightTable {
 
     /// Rebuilds a table from `integer_weights()`: what pickle and deepcopy use.
     #[staticmethod]
-    fn _from_integer_weights(masses: Vec<u64>) -> PyResult<Self> {
+    fn _from_integer_weights(masses: Arg) -> PyResult<Self> {
+        let masses = integer_masses(masses)?;
         Ok(WeightTable {
             table: weights::WeightTable::from_integer_weights(masses)?,
         })

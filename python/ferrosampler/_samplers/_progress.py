@@ -30,7 +30,8 @@ class Progress:
             yield from self._items
 
     def position(self) -> int:
-        return self._start + self._size - self._items.__length_hint__()
+        remaining: int = self._items.__length_hint__()
+        return self._start + self._size - remaining
 
 
 class Resumable:

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .._checks import boolean, positive_integer
+from .._checks import boolean, positive_integer, sized_length
 from .._iteration import int64
 from .._repr import safe_repr
 from .._state import check_state, fingerprint, make_state
@@ -94,14 +94,14 @@ class BatchSampler(BatchSamplerBase):
         """The number of batches: ``len(sampler) / batch_size``, rounded down with ``drop_last``, else up.
 
         Raises:
-            TypeError: The inner sampler has no ``len()``.
+            ArgumentTypeError: The inner sampler has no ``len()``.
 
         Examples:
             >>> from ferrosampler import BatchSampler
             >>> len(BatchSampler(range(10), 4, drop_last=False)), len(BatchSampler(range(10), 4, drop_last=True))
             (3, 2)
         """
-        length = len(self.sampler)  # type: ignore[arg-type]  # a sampler without len() raises TypeError, as in torch
+        length = sized_length("sampler", self.sampler)
         if self.drop_last:
             return length // self.batch_size
         return (length + self.batch_size - 1) // self.batch_size

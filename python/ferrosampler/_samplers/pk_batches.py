@@ -13,7 +13,7 @@ from .._classes import class_labels
 from .._epochs import _SeededEpochs
 from .._limits import INT64_MAX
 from .._state import fingerprint
-from .._torch_compat import SamplerBase
+from .._torch_compat import BatchSamplerBase
 from .._world import world
 from ._class_slots import BalancedClasses, ClassSlots, slot_rows, within_class
 from ._progress import Place, Progress, Resumable
@@ -21,7 +21,7 @@ from ._progress import Place, Progress, Resumable
 _BATCH_CHUNK = 256  # batches per chunk of iteration
 
 
-class PKBatchSampler(Resumable, _SeededEpochs, SamplerBase):
+class PKBatchSampler(Resumable, _SeededEpochs, BatchSamplerBase):
     """Batches of exactly P distinct classes × K rows (class by class), for ``batch_sampler=``.
     Over an epoch every class fills ⌊B·P/C⌋ or ⌈B·P/C⌉ slots (spec §19.1); rows are drawn
     without replacement inside a batch when the class has ≥ K rows. Distributed: global

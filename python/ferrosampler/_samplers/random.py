@@ -97,7 +97,7 @@ class RandomSampler(_RandomEpochs):
             25
         """
         if self._num_samples is None:
-            return len(self.data_source)
+            return sized_length("data_source", self.data_source)
         return self._num_samples
 
     def __len__(self) -> int:
@@ -119,7 +119,7 @@ class RandomSampler(_RandomEpochs):
         return fields
 
     def _shape(self) -> tuple[int, int]:
-        n = len(self.data_source)
+        n = sized_length("data_source", self.data_source)
         if n == 0:
             raise ValueError("data_source is empty: RandomSampler needs at least one element")
         return n, self.num_samples

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .._checks import epoch_value
+from .._checks import arange, epoch_value, sized_length
 from .._iteration import EpochCursor, flatten
 from .._repr import describe, safe_len
 from .._state import check_state, fingerprint, make_state
@@ -47,14 +47,14 @@ class SequentialSampler(SamplerBase):
             An iterator over ints.
 
         Raises:
-            TypeError: ``data_source`` has no ``len()``.
+            ArgumentTypeError: ``data_source`` has no ``len()``.
 
         Examples:
             >>> from ferrosampler import SequentialSampler
             >>> next(iter(SequentialSampler(range(3))))
             0
         """
-        length = len(self.data_source)
+        length = sized_length("data_source", self.data_source)
         start, self._resume_position = self._resume_position or 0, None
         cursor = EpochCursor(None, self.epoch, length, start)
         chunk = cursor.enter(start, length - start, iter(range(start, length)))
@@ -79,23 +79,30 @@ class SequentialSampler(SamplerBase):
             >>> len(SequentialSampler(range(12)))
             12
         """
-        return len(self.data_source)
+        return sized_length("data_source", self.data_source)
 
     def epoch_indices(self, epoch: int | None = None) -> npt.NDArray[np.int64]:
         """0 … len(data_source) − 1 as an int64 array (every epoch is the same).
 
         Args:
-            epoch: Accepted for symmetry with the random samplers; ignored.
+            epoch: Accepted for symmetry with the random samplers: checked, then ignored.
 
         Returns:
             ``numpy.arange(len(data_source))``.
+
+        Raises:
+            ValueError: ``epoch`` is out of range.
+            ArgumentTypeError: ``epoch`` is not an integer, or ``data_source`` has no ``len()``.
+            MemoryError: The epoch does not fit in memory (iterate instead).
 
         Examples:
             >>> from ferrosampler import SequentialSampler
             >>> SequentialSampler(range(4)).epoch_indices().tolist()
             [0, 1, 2, 3]
         """
-        return np.arange(len(self.data_source), dtype=np.int64)
+        if epoch is not None:
+            epoch_value(epoch)
+        return arange(0, sized_length("data_source", self.data_source))
 
     def set_epoch(self, epoch: int) -> None:
         """Record the epoch (for ``state_dict``); the order is the same in every epoch.

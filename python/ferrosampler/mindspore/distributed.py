@@ -62,13 +62,13 @@ class DistributedSampler(_ChainedSampler):
         self.num_shards = integer("num_shards", num_shards)
         self.shard_id = integer("shard_id", shard_id)
         if not isinstance(shuffle, bool) and shuffle not in tuple(Shuffle):
-            raise TypeError(f"shuffle must be a boolean value or valid shuffle mode but was: {shuffle}.")
+            raise TypeError(f"shuffle must be a boolean value or valid shuffle mode but was: {shuffle!s}.")
         num_samples = num_samples_value(num_samples)
         offset = integer("offset", offset)
         if isinstance(shuffle, bool):
             shuffle = Shuffle.GLOBAL if shuffle else Shuffle.FALSE
         if shuffle not in (Shuffle.FALSE, Shuffle.GLOBAL):
-            raise RuntimeError(f"The shuffle mode: {shuffle} is not supported with current dataset.")
+            raise RuntimeError(f"The shuffle mode: {shuffle!s} is not supported with current dataset.")
         if self.num_shards <= 0:
             raise RuntimeError(f"DistributedSampler: num_shards must be greater than 0, but got: {self.num_shards}")
         if not 0 <= self.shard_id < self.num_shards:

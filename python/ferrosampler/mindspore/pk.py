@@ -21,7 +21,7 @@ class PKSampler(_ChainedSampler):
     """num_val draws with replacement from every class, classes in ascending label order
     (shuffled once, for all epochs, when shuffle=True). Class labels come from ``labels=``:
     one label per dataset row, or a function ``row -> label`` that reads them from the
-    dataset once its size is known (e.g. ``labels=lambda i: source[i][1]``). A PKSampler can
+    dataset once its size is known (e.g. ``labels=lambda i: source[i][1]``; at most 2**26 rows). A PKSampler can
     be a chain's child, not its parent. ``permutation=`` ("feistel" default, "fisher-yates"
     spec v1) permutes the class order; resume seeks the draws in O(1).
 
@@ -100,6 +100,11 @@ class PKSampler(_ChainedSampler):
 
     def _labelled_classes(self, n: int) -> ClassRows:
         if self._label_of is not None and (self._classes is None or self._classes.num_rows != n):
+            if n > _limits.PK_LABEL_CALLS_LIMIT:
+                raise ValueError(
+                    f"PKSampler: labels= as a function is called once per row, for at most 2**26 rows; the dataset "
+                    f"has {n} rows (dataset_size): pass labels= as an array of one label per row"
+                )
             self._classes = ClassRows([self._label_of(row) for row in range(n)])  # once per dataset size
         if self._classes is None:
             raise ValueError(

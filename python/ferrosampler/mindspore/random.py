@@ -56,9 +56,9 @@ class RandomSampler(_ChainedSampler):
         self.permutation = permutation_value(permutation)
         num_samples = num_samples_value(num_samples)
         if shuffle not in (Shuffle.ADAPTIVE, Shuffle.GLOBAL, Shuffle.PARTIAL, Shuffle.FILES, Shuffle.INFILE):
-            raise TypeError(f"shuffle must be valid shuffle mode but was: {shuffle}.")
+            raise TypeError(f"shuffle must be valid shuffle mode but was: {shuffle!s}.")
         if shuffle is not Shuffle.GLOBAL:
-            raise RuntimeError(f"The shuffle mode: {shuffle} is not supported with current dataset.")
+            raise RuntimeError(f"The shuffle mode: {shuffle!s} is not supported with current dataset.")
         self.shuffle = shuffle
         self.deterministic = False
         self.reshuffle_each_epoch = True

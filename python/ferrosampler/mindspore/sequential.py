@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from .._checks import arange
 from ._chain import _ChainedSampler
 from ._checks import capped, integer, num_samples_value
 from ._compat import Shuffle
@@ -66,7 +67,7 @@ class SequentialSampler(_ChainedSampler):
         return capped(self.num_samples, n - start)
 
     def _positions(self, seed: int, epoch: int, n: int, k: int, start: int) -> np.ndarray:
-        return np.arange(self._start() + start, self._start() + k, dtype=np.int64)
+        return arange(self._start() + start, self._start() + k)
 
     def _order_parameters(self) -> tuple[Any, ...]:
         return self.start_index, self.num_samples

@@ -54,10 +54,10 @@ def check_span(start: Any, count: Any) -> tuple[int, int]:
 
 def check_strided_span(start: Any, count: Any, stride: Any) -> tuple[int, int, int]:
     """(start, count, stride): positions start + c·stride (c < count), the last plus one below 2**64;
-    at stride 1 exactly ``check_span``."""
+    at stride 1 exactly ``check_span``. A stride of None is 1, as in the Rust binding."""
     start = check_u64("start", start)
     count = check_u64("count", count)
-    stride = integer_in("stride", stride, 1, POSITION_LIMIT, "2**64")
+    stride = 1 if stride is None else integer_in("stride", stride, 1, POSITION_LIMIT, "2**64")
     if stride == 1 or count <= 1:
         return (*check_span(start, count), stride)
     if start + (count - 1) * stride + 1 >= POSITION_LIMIT:
@@ -78,7 +78,11 @@ def check_population(name: str, value: Any, count: int) -> int:
 
 def check_integers(name: str, values: Any) -> list[int]:
     """A sequence of integers, each checked by ``integer`` under the name ``name[i]``."""
-    return [integer(f"{name}[{i}]", value) for i, value in enumerate(values)]
+    try:
+        items = iter(values)
+    except TypeError:
+        raise TypeError(f"{name} must be a 1-D sequence of integers, got {type(values).__name__}: {values!r}") from None
+    return [integer(f"{name}[{i}]", value) for i, value in enumerate(items)]
 
 
 def check_stream(seed: Any, purpose: Any, epoch: Any) -> tuple[int, int, int]:

@@ -19,11 +19,13 @@ def strided_permutation(
 ) -> list[int]:
     """Output c is π_0((first + c·stride) mod n) of block 0 of stream (seed, MAIN, epoch); the identity
     when not shuffling."""
+    # The Rust binding's order: seed and epoch first, whatever ``shuffle`` is.
+    check_u64("seed", seed)
+    check_epoch(epoch)
     first = check_u64("first", first)
     stride = check_u64("stride", stride)
     count = check_u64("count", count)
     n = check_population("n", n, count)
-    check_epoch(epoch)
     permutation = check_permutation(permutation)
     # (first + c * stride) mod n is computed exactly (spec: integers are exact unless said
     # otherwise), not with a wrapping u64 sum.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import struct
+from numbers import Complex, Real
 from typing import Any
 
 from ..limits import WEIGHTS_LIMIT
@@ -28,19 +29,42 @@ def floor_log2(w: float) -> int:
 
 
 def _as_weight(i: int, w: Any) -> float:
-    if isinstance(w, (str, bytes, bytearray)):
+    complex_tensor = getattr(w, "is_complex", None)  # a torch scalar: float() would drop its imaginary part
+    if (
+        isinstance(w, (str, bytes, bytearray))
+        or (isinstance(w, Complex) and not isinstance(w, Real))
+        or (callable(complex_tensor) and complex_tensor())
+    ):
         raise TypeError(f"weights[{i}] must be a real number, got {type(w).__name__}: {w!r}")
     try:
         return float(w)
     except OverflowError:
         raise ValueError(f"weights[{i}] must be finite and non-negative, got {w!r}") from None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RuntimeError):  # RuntimeError: a complex torch scalar
         raise TypeError(f"weights[{i}] must be a real number, got {type(w).__name__}: {w!r}") from None
+
+
+def real_weights(weights: Any) -> list[float]:
+    """A 1-D sequence (or iterable) of real numbers as floats; TypeError/ValueError naming ``weights``
+    otherwise (a scalar, a string, a 0-d or 2-d array, complex numbers). The Rust binding converts
+    its non-float64 inputs with this function, so both engines accept exactly the same weights."""
+    ndim = getattr(weights, "ndim", 1)  # numpy arrays and torch tensors
+    if isinstance(weights, (str, bytes, bytearray)) or ndim == 0:
+        raise TypeError(f"weights must be a 1-D sequence of real numbers, got {type(weights).__name__}: {weights!r}")
+    if ndim != 1:
+        raise ValueError(f"weights must be 1-D, got {ndim} dimensions")
+    try:
+        items = iter(weights)
+    except TypeError:
+        raise TypeError(
+            f"weights must be a 1-D sequence of real numbers, got {type(weights).__name__}: {weights!r}"
+        ) from None
+    return [_as_weight(i, w) for i, w in enumerate(items)]
 
 
 def integer_weights(weights: Any) -> list[int]:
     """Integer masses with sum exactly n * 2**32, proportional to the float weights (spec §7.1)."""
-    values = [_as_weight(i, w) for i, w in enumerate(weights)]
+    values = real_weights(weights)
     n = len(values)
     if n == 0:
         raise ValueError("weights must not be empty")

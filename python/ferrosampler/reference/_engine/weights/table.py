@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..limits import WEIGHTS_LIMIT, check_strided_span
+from ..limits import WEIGHTS_LIMIT, check_integers, check_strided_span
 from .alias import AliasTable
 from .masses import CAPACITY, integer_weights
 from .without_replacement import weighted_without_replacement
@@ -19,7 +19,7 @@ class WeightTable:
     @classmethod
     def from_integer_weights(cls, masses: list[int]) -> WeightTable:
         """A table from ``integer_weights()`` (what pickle and deepcopy use), checked again."""
-        masses = [int(mass) for mass in masses]
+        masses = check_integers("masses", masses)
         n = len(masses)
         total = 0
         for mass in masses:

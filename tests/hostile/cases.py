@@ -1,0 +1,11 @@
+"""Every hostile case family, in one list; case i runs ``ALL[i % len(ALL)]`` with seed ``case_seed(run, i)``."""
+
+from __future__ import annotations
+
+from . import cases_core, cases_mindspore, cases_torch
+
+ALL = [*cases_core.CASES, *cases_torch.CASES, *cases_mindspore.CASES]
+
+
+def case_seed(run_seed: int, index: int) -> int:
+    return (run_seed << 40) ^ (index * 0x9E3779B97F4A7C15 % 2**64)

@@ -1,0 +1,38 @@
+"""The full hostile run: ``nice -n 19 .venv/bin/python -m tests.hostile.run --cases 100000`` (from the repo root).
+
+Prints the counts by outcome (and every finding with the seed that replays it: ``--only INDEX``);
+exits 1 if any case is a finding. ``--json FILE`` also writes the report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from .judge import GOOD
+from .pool import run_cases
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1, help="run seed (the default pytest slice is run seed 0)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--only", type=int, action="append", help="replay one case index (repeatable)")
+    parser.add_argument("--json")
+    args = parser.parse_args()
+    started = time.monotonic()
+    report = run_cases(args.only or range(args.cases), run_seed=args.seed, workers=args.workers)
+    print(report.summary())
+    print(f"{time.monotonic() - started:.0f} s")
+    for name, counts in sorted(report.by_case.items()):
+        print(f"  {name}: {dict(sorted(counts.items()))}")
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump({"counts": report.counts, "by_case": report.by_case, "findings": report.findings}, out, indent=1)
+    return 0 if all(outcome in GOOD for outcome in report.counts) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

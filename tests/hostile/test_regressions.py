@@ -1,0 +1,172 @@
+"""Regression tests for what the hostile suite (and issue 11's fuzz run) found, one test per finding."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+import ferrosampler
+import ferrosampler._core as rust
+import ferrosampler.mindspore
+import ferrosampler.reference
+import ferrosampler.reference.mindspore
+from ferrosampler.reference import _engine as reference
+
+from .values import Dataset
+
+ENGINES = pytest.mark.parametrize("engine", [rust, reference], ids=["rust", "reference"])
+FAMILIES = pytest.mark.parametrize("family", [ferrosampler, ferrosampler.reference], ids=["rust", "reference"])
+MS = pytest.mark.parametrize(
+    "ms", [ferrosampler.mindspore, ferrosampler.reference.mindspore], ids=["rust", "reference"]
+)
+
+
+@FAMILIES
+def test_sequential_over_2_63_minus_1_rows_iterates(family) -> None:
+    sampler = family.SequentialSampler(Dataset(2**63 - 1))
+    assert len(sampler) == 2**63 - 1
+    assert list(itertools.islice(sampler, 3)) == [0, 1, 2]
+    with pytest.raises(MemoryError):  # numpy itself returns an empty array here
+        sampler.epoch_indices()
+
+
+@MS
+def test_mindspore_sequential_over_2_63_minus_1_rows_is_never_an_empty_epoch(ms) -> None:
+    """The MindSpore chain builds each epoch's rows as an array: a clean MemoryError, not numpy's empty array."""
+    sampler = ms.SequentialSampler(start_index=5, dataset_size=2**63 - 1)
+    assert len(sampler) == 2**63 - 6
+    with pytest.raises(MemoryError):
+        next(iter(sampler))
+    with pytest.raises(MemoryError):
+        sampler.epoch_indices()
+    assert list(ms.SequentialSampler(start_index=5, dataset_size=8)) == [5, 6, 7]
+
+
+@FAMILIES
+def test_random_sampler_over_a_huge_dataset_reads_a_prefix(family) -> None:
+    sampler = family.RandomSampler(Dataset(2**63 - 1), num_samples=4, seed=3)
+    out = list(sampler)
+    assert len(out) == 4 and all(0 <= i < 2**63 - 1 for i in out)
+
+
+@MS
+def test_pk_labels_function_refuses_huge_datasets_without_calling_it(ms) -> None:
+    calls = []
+
+    def label(i: int) -> int:
+        calls.append(i)
+        return i % 3
+
+    with pytest.raises(ValueError, match="labels= as a function"):
+        ms.PKSampler(5, labels=label, dataset_size=2**56)
+    assert not calls
+
+
+@ENGINES
+def test_strided_permutation_checks_seed_and_epoch_when_not_shuffling(engine) -> None:
+    with pytest.raises(ValueError, match="seed"):
+        engine.strided_permutation(-1, 0, 10, False, 0, 1, 3)
+    with pytest.raises(ValueError, match="epoch"):
+        engine.strided_permutation(0, 2**56, 10, False, 0, 1, 3)
+
+
+@ENGINES
+@pytest.mark.parametrize("weights", [3.0, np.array(2.0), "123", b"12", np.array([1 + 2j, 1]), np.array([1 + 0j])])
+def test_weight_tables_refuse_scalars_strings_and_complex(engine, weights) -> None:
+    with pytest.raises(TypeError, match="weights"):
+        engine.WeightTable(weights)
+
+
+@ENGINES
+def test_weight_tables_refuse_2d_and_accept_iterators(engine) -> None:
+    with pytest.raises(ValueError, match="weights must be 1-D"):
+        engine.WeightTable(np.ones((2, 2)))
+    assert engine.WeightTable(iter([1.0, 0.0, 2.0])).n == 3
+
+
+@ENGINES
+def test_torch_tensors_with_a_gradient_are_read(engine) -> None:
+    torch = pytest.importorskip("torch")
+    weights = torch.tensor([1.0, 0.0, 3.0], requires_grad=True)
+    expected = engine.WeightTable([1.0, 0.0, 3.0]).integer_weights()
+    assert list(engine.WeightTable(weights).integer_weights()) == list(expected)
+    assert engine.WeightTable(weights.to(torch.bfloat16)).n == 3
+    with pytest.raises(TypeError, match="weights"):
+        engine.WeightTable(torch.tensor([1.0, 2.0], dtype=torch.complex64))
+
+
+@FAMILIES
+def test_weighted_sampler_takes_tensors_with_a_gradient(family) -> None:
+    torch = pytest.importorskip("torch")
+    weights = torch.tensor([1.0, 0.0, 3.0], requires_grad=True)
+    a = family.WeightedRandomSampler(weights, 20, seed=4).epoch_indices(0)
+    b = family.WeightedRandomSampler([1.0, 0.0, 3.0], 20, seed=4).epoch_indices(0)
+    assert a.tolist() == b.tolist()
+
+
+@pytest.mark.parametrize("masses", [[2**64, 0], [-1, 2**33 + 1], [2**100]])
+def test_integer_masses_out_of_range_are_value_errors(masses) -> None:
+    with pytest.raises(ValueError, match="integer weights"):
+        rust.WeightTable._from_integer_weights(masses)
+    with pytest.raises(ValueError, match=r"masses|integer weights"):
+        reference.WeightTable.from_integer_weights(masses)
+
+
+@FAMILIES
+@pytest.mark.parametrize("length", [2**63, 2**64, 2**100, -1])
+def test_a_len_that_does_not_fit_is_a_value_error(family, length) -> None:
+    data = Dataset(length)
+    for build in (family.RandomSampler, lambda d: family.DistributedSampler(d, 2, 0)):
+        with pytest.raises(ValueError, match="len"):
+            build(data)
+    with pytest.raises(ValueError, match="data_source"):
+        len(family.SequentialSampler(data))
+    with pytest.raises(ValueError, match="sampler"):
+        len(family.BatchSampler(data, 2, False))
+
+
+@FAMILIES
+def test_a_len_of_the_wrong_type_is_a_type_error(family) -> None:
+    with pytest.raises(TypeError, match="data_source"):
+        family.RandomSampler(Dataset(2.5))
+    with pytest.raises(TypeError, match="data_source"):
+        family.RandomSampler(Dataset(None), num_samples=3, seed=0).epoch_indices()
+    with pytest.raises(TypeError, match="sampler"):
+        len(family.BatchSampler(None, 2, False))
+
+
+@FAMILIES
+def test_sequential_epoch_indices_validates_the_epoch(family) -> None:
+    sampler = family.SequentialSampler([1, 2, 3])
+    with pytest.raises(ValueError, match="epoch"):
+        sampler.epoch_indices(epoch=-1)
+    with pytest.raises(TypeError, match="epoch"):
+        sampler.epoch_indices(epoch="0")
+    assert sampler.epoch_indices(epoch=7).tolist() == [0, 1, 2]
+
+
+def test_shuffle_modes_print_the_same_on_every_python() -> None:
+    shuffle = ferrosampler.mindspore.Shuffle
+    with pytest.raises(RuntimeError, match=r"^The shuffle mode: Shuffle\.PARTIAL is not"):
+        ferrosampler.mindspore.RandomSampler(shuffle=shuffle.PARTIAL)
+    with pytest.raises(RuntimeError, match=r"^The shuffle mode: Shuffle\.INFILE is not"):
+        ferrosampler.mindspore.DistributedSampler(2, 0, shuffle=shuffle.INFILE)
+
+
+@ENGINES
+def test_stride_none_means_one(engine) -> None:
+    assert list(engine.uniform_draws(1, 0, 10, 0, 5, stride=None)) == list(engine.uniform_draws(1, 0, 10, 0, 5))
+
+
+@ENGINES
+def test_integer_sequences_that_are_not_sequences_name_the_argument(engine) -> None:
+    with pytest.raises(TypeError, match="rows"):
+        engine.pk_draws(0, 0, 3, [0, 1], [0], 1, 0, 1)
+
+
+@MS
+def test_ragged_labels_name_labels(ms) -> None:
+    with pytest.raises(ValueError, match="labels"):
+        ms.PKSampler(2, labels=[[1], [2, 3]])
