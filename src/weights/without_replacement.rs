@@ -222,7 +222,7 @@ mod tests {
                     }
                     prefix += m;
                 }
-                let v = (step * 0x9E37_79B9_7F4A_7C15) % remaining;
+                let v = step.wrapping_mul(0x9E37_79B9_7F4A_7C15) % remaining;
                 let j = fenwick.find(v);
                 assert_eq!(tree.find(v), (j, masses[j]));
                 fenwick.remove(j, masses[j]);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
@@ -30,8 +31,7 @@ class Progress:
             yield from self._items
 
     def position(self) -> int:
-        remaining: int = self._items.__length_hint__()
-        return self._start + self._size - remaining
+        return int(self._start + self._size - operator.length_hint(self._items))
 
 
 class Resumable:

@@ -47,7 +47,7 @@ class SequentialSampler(SamplerBase):
             An iterator over ints.
 
         Raises:
-            ArgumentTypeError: ``data_source`` has no ``len()``.
+            TypeError: ``data_source`` has no ``len()``.
 
         Examples:
             >>> from ferrosampler import SequentialSampler
@@ -85,15 +85,10 @@ class SequentialSampler(SamplerBase):
         """0 … len(data_source) − 1 as an int64 array (every epoch is the same).
 
         Args:
-            epoch: Accepted for symmetry with the random samplers: checked, then ignored.
+            epoch: Validated (an int in [0, 2**56)) for symmetry with the random samplers; the order is the same.
 
         Returns:
             ``numpy.arange(len(data_source))``.
-
-        Raises:
-            ValueError: ``epoch`` is out of range.
-            ArgumentTypeError: ``epoch`` is not an integer, or ``data_source`` has no ``len()``.
-            MemoryError: The epoch does not fit in memory (iterate instead).
 
         Examples:
             >>> from ferrosampler import SequentialSampler
