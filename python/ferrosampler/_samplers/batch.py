@@ -94,7 +94,7 @@ class BatchSampler(BatchSamplerBase):
         """The number of batches: ``len(sampler) / batch_size``, rounded down with ``drop_last``, else up.
 
         Raises:
-            TypeError: The inner sampler has no ``len()``.
+            ArgumentTypeError: The inner sampler has no ``len()``.
 
         Examples:
             >>> from ferrosampler import BatchSampler
