@@ -39,3 +39,9 @@ if __name__ == "__main__":
     (directory / f"rank-{accelerator.process_index}.json").write_text(
         json.dumps({"world": accelerator.num_processes, "seen": seen})
     )
+    # Tear the group down before exit: gloo's threads otherwise abort the process at interpreter exit
+    # ("terminate called without an active exception") on a loaded machine.
+    accelerator.wait_for_everyone()
+    accelerator.end_training()
+    if torch.distributed.is_initialized():
+        torch.distributed.destroy_process_group()
