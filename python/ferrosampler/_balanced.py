@@ -26,7 +26,13 @@ __all__ = ["FromLabelsMixin", "class_balanced_weights", "class_counts"]
 
 
 def class_counts(labels: Any, *, num_rows: int | None = None) -> dict[Any, int]:
-    """{label: number of rows}, labels ascending (plain Python scalars)."""
+    """{label: number of rows}, labels ascending (plain Python scalars).
+
+    Examples:
+        >>> import ferrosampler
+        >>> ferrosampler.class_counts(["cat", "dog", "dog", "bird"])
+        {'bird': 1, 'cat': 1, 'dog': 2}
+    """
     grouped = class_labels(labels, num_rows=num_rows)
     return {label: int(size) for label, size in zip(grouped.classes, grouped.sizes, strict=True)}
 
@@ -91,6 +97,12 @@ def class_balanced_weights(
     ``labels``: a sequence, numpy array or torch tensor of labels (ints, floats, strings or
     bools; one kind), a dataset with ``.targets`` or ``.imgs`` (ImageFolder), a
     ``torch.utils.data.Subset`` of one, or a function ``row -> label`` with ``num_rows=``.
+    Examples:
+        >>> import ferrosampler
+        >>> ferrosampler.class_balanced_weights([0, 0, 0, 1]).tolist()  # inverse class frequency
+        [0.3333333333333333, 0.3333333333333333, 0.3333333333333333, 1.0]
+        >>> ferrosampler.class_balanced_weights([0, 0, 0, 1], power=0.5).tolist()  # softened
+        [0.5773502691896257, 0.5773502691896257, 0.5773502691896257, 1.0]
     """
     grouped = class_labels(labels, num_rows=num_rows)
     power_value = _real("power", power)

@@ -132,7 +132,17 @@ class _ShardedResume:
 
 def combine_states(states: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """One state from every rank's ``state_dict()`` of one epoch: consumed means consumed by every rank, so
-    the global position is the smallest. Indices some ranks consumed past it are served again."""
+    the global position is the smallest. Indices some ranks consumed past it are served again.
+
+    Examples:
+        >>> import ferrosampler
+        >>> ranks = [ferrosampler.DistributedSampler(range(12), num_replicas=2, rank=r, seed=1) for r in range(2)]
+        >>> iterators = [iter(rank) for rank in ranks]
+        >>> _ = [next(iterators[0]) for _ in range(4)], [next(iterators[1]) for _ in range(2)]
+        >>> combined = ferrosampler.combine_states([rank.state_dict() for rank in ranks])
+        >>> combined["epoch"], combined["position"]  # both ranks consumed 2: 2 * 2 global positions
+        (0, 4)
+    """
     if not states:
         raise ValueError("combine_states needs at least one state")
     first = states[0]

@@ -43,7 +43,23 @@ class DistributedSampler(_ShardedResume, DistributedSamplerBase):
     and O(chunk) memory; Fisher–Yates (spec v1 output) needs the permutation's prefix, so its
     share comes from one engine call. ``state_dict()`` resumes exactly, on any world size
     (spec §14). A torch.utils.data.DistributedSampler subclass when torch is installed,
-    so trainers leave it in place and call ``set_epoch``."""
+    so trainers leave it in place and call ``set_epoch``.
+
+    Examples:
+        >>> import ferrosampler
+        >>> make = ferrosampler.DistributedSampler
+        >>> shares = [list(make(range(10), num_replicas=4, rank=r, seed=3)) for r in range(4)]
+        >>> [len(share) for share in shares], sorted(set(sum(shares, []))) == list(range(10))
+        ([3, 3, 3, 3], True)
+        >>> sampler = ferrosampler.DistributedSampler(range(10), num_replicas=2, rank=0, seed=3)
+        >>> iterator = iter(sampler)
+        >>> first = [next(iterator), next(iterator)]
+        >>> resumed = ferrosampler.DistributedSampler(range(10), num_replicas=2, rank=0, seed=3)
+        >>> resumed.load_state_dict(sampler.state_dict())
+        >>> resumed.set_epoch(0)
+        >>> first + list(resumed) == list(make(range(10), num_replicas=2, rank=0, seed=3))
+        True
+    """
 
     _engine: Any = _core
     _kind = "DistributedSampler"

@@ -28,7 +28,19 @@ class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, Distr
     ``set_epoch`` (all ranks must call it alike). With replacement a rank computes only its
     own positions (strided alias draws, O(num_samples / R)); without, every rank computes the
     exact global sample (spec §8: O(len(weights) + num_samples · log len(weights)) per rank per
-    epoch). A torch.utils.data.DistributedSampler subclass when torch is installed."""
+    epoch). A torch.utils.data.DistributedSampler subclass when torch is installed.
+
+    Examples:
+        >>> import ferrosampler
+        >>> weights = [1.0, 0.0, 2.0, 1.0] * 5
+        >>> make = ferrosampler.DistributedWeightedSampler
+        >>> ranks = [list(make(weights, num_replicas=2, rank=r, seed=4)) for r in range(2)]
+        >>> whole = list(ferrosampler.WeightedRandomSampler(weights, 20, seed=4))
+        >>> [len(rank) for rank in ranks], sorted(ranks[0] + ranks[1]) == sorted(whole)
+        ([10, 10], True)
+        >>> 1 in ranks[0] + ranks[1]  # a zero weight is never drawn
+        False
+    """
 
     _engine: Any = _core
     _state_kind = "DistributedWeightedSampler"

@@ -26,7 +26,15 @@ class MPerClassSampler(Resumable, _SeededEpochs, SamplerBase):
     class in turn. With ``batch_size`` every consecutive ``batch_size`` indices hold m rows
     of each of batch_size/m distinct classes, drawn afresh per batch; without it the classes
     come in whole shuffled passes. Rows are distinct within a class's m unless the class
-    has fewer than m rows. ``len()`` is exact (see spec §20 for the differences)."""
+    has fewer than m rows. ``len()`` is exact (see spec §20 for the differences).
+
+    Examples:
+        >>> import ferrosampler
+        >>> labels = [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3]
+        >>> indices = list(ferrosampler.MPerClassSampler(labels, m=2, batch_size=4, length_before_new_iter=8, seed=1))
+        >>> len(indices), [labels[i] for i in indices[:4]]
+        (8, [0, 0, 3, 3])
+    """
 
     _engine: Any = _core
     _state_kind = "MPerClassSampler"

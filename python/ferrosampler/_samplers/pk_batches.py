@@ -26,7 +26,15 @@ class PKBatchSampler(Resumable, _SeededEpochs, BatchSamplerBase):
     Over an epoch every class fills ⌊B·P/C⌋ or ⌈B·P/C⌉ slots (spec §19.1); rows are drawn
     without replacement inside a batch when the class has ≥ K rows. Distributed: global
     batch b goes to rank b mod R; batches are never repeated across ranks in an epoch.
-    Any batch is computed alone in O(P·K) (``batch(b)``), so resuming costs nothing."""
+    Any batch is computed alone in O(P·K) (``batch(b)``), so resuming costs nothing.
+
+    Examples:
+        >>> import ferrosampler
+        >>> labels = [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3]
+        >>> batches = list(ferrosampler.PKBatchSampler(labels, p=2, k=2, seed=1))
+        >>> len(batches), {len(batch) for batch in batches}, {len({labels[i] for i in batch}) for batch in batches}
+        (3, {4}, {2})
+    """
 
     _engine: Any = _core
     _state_kind = "PKBatchSampler"

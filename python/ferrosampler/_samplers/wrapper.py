@@ -22,7 +22,17 @@ class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
     permutations; Fisher–Yates blocks and weighted sampling without replacement are regenerated
     in Rust and sliced. Any other sampler is materialised with ``list(sampler)`` once per
     epoch: O(len(sampler)) time and memory on every rank, and it must repeat its order on
-    resume. ``set_epoch`` is forwarded; ``state_dict()`` resumes exactly on any world size."""
+    resume. ``set_epoch`` is forwarded; ``state_dict()`` resumes exactly on any world size.
+
+    Examples:
+        >>> import ferrosampler
+        >>> inner = lambda: ferrosampler.RandomSampler(range(10), seed=5)
+        >>> parts = [list(ferrosampler.DistributedSamplerWrapper(inner(), num_replicas=3, rank=r)) for r in range(3)]
+        >>> [len(part) for part in parts], sorted(set(sum(parts, []))) == list(range(10))
+        ([4, 4, 4], True)
+        >>> parts[0] == list(inner())[0::3]
+        True
+    """
 
     _kind = "DistributedSamplerWrapper"
 

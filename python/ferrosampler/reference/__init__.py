@@ -71,14 +71,45 @@ class DistributedSampler(_samplers.DistributedSampler):
 
 
 class DistributedWeightedSampler(_samplers.DistributedWeightedSampler):
+    """``ferrosampler.DistributedWeightedSampler`` on the pure-Python engine: same arguments, same indices.
+
+    Examples:
+        >>> import ferrosampler, ferrosampler.reference
+        >>> weights = [1.0, 0.0, 2.0, 3.0]
+        >>> fast = ferrosampler.DistributedWeightedSampler(weights, num_replicas=2, rank=1, seed=6)
+        >>> slow = ferrosampler.reference.DistributedWeightedSampler(weights, num_replicas=2, rank=1, seed=6)
+        >>> list(slow) == list(fast)
+        True
+    """
+
     _engine = _engine
 
 
 class PKBatchSampler(_samplers.PKBatchSampler):
+    """``ferrosampler.PKBatchSampler`` on the pure-Python engine: same arguments, same batches.
+
+    Examples:
+        >>> import ferrosampler, ferrosampler.reference
+        >>> labels = [0, 0, 1, 1, 2, 2]
+        >>> fast = list(ferrosampler.PKBatchSampler(labels, p=2, k=2, seed=3))
+        >>> list(ferrosampler.reference.PKBatchSampler(labels, p=2, k=2, seed=3)) == fast
+        True
+    """
+
     _engine = _engine
 
 
 class MPerClassSampler(_samplers.MPerClassSampler):
+    """``ferrosampler.MPerClassSampler`` on the pure-Python engine: same arguments, same indices.
+
+    Examples:
+        >>> import ferrosampler, ferrosampler.reference
+        >>> labels = [0, 0, 1, 1, 2, 2]
+        >>> fast = list(ferrosampler.MPerClassSampler(labels, m=2, length_before_new_iter=6, seed=3))
+        >>> list(ferrosampler.reference.MPerClassSampler(labels, m=2, length_before_new_iter=6, seed=3)) == fast
+        True
+    """
+
     _engine = _engine
 
 
