@@ -87,3 +87,14 @@ class Resumable:
     def _take_place(self) -> Place | None:
         place, self._resume_place = self._resume_place, None
         return place
+
+    def _begin(self) -> Place:
+        """Where the epoch that starts now begins: the loaded place, else position 0 of the next key.
+        A fixed seed's counter moves past a resumed epoch, as it would have after an uninterrupted one."""
+        place = self._take_place()
+        if place is None:
+            seed, epoch = self._next_key()  # type: ignore[attr-defined]  # from _SeededEpochs
+            return Place(epoch, seed, 0)
+        if self._seed is not None:  # type: ignore[attr-defined]
+            self.epoch = (place.epoch + 1) % _limits.EPOCH_LIMIT
+        return place

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import _core, _limits
+from .. import _core
 from .._checks import positive_integer
 from .._classes import class_labels
 from .._epochs import _SeededEpochs
@@ -104,15 +104,6 @@ class MPerClassSampler(Resumable, _SeededEpochs, SamplerBase):
             )
         offset = first * self._unit_size
         return out[start - offset : stop - offset]
-
-    def _begin(self) -> Place:
-        place = self._take_place()
-        if place is None:
-            seed, epoch = self._next_key()
-            return Place(epoch, seed, 0)
-        if self._seed is not None:
-            self.epoch = (place.epoch + 1) % _limits.EPOCH_LIMIT
-        return place
 
     def epoch_indices(self, epoch: int | None = None) -> np.ndarray:
         """One epoch of this rank as int64; without ``epoch`` the next one (what iterating yields)."""

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import _core, _limits
+from .. import _core
 from .._checks import boolean, integer, positive_integer
 from .._classes import class_labels
 from .._epochs import _SeededEpochs
@@ -102,15 +102,6 @@ class PKBatchSampler(Resumable, _SeededEpochs, BatchSamplerBase):
             raise ValueError(f"b must be >= 0, got b={b}")
         schedule = BalancedClasses(self._engine, seed, e, self.classes.count, self.p)
         return slot_rows(self._engine, seed, e, self.classes, schedule.batch(b), b * self.p, self.k, self._always)
-
-    def _begin(self) -> Place:
-        place = self._take_place()
-        if place is None:
-            seed, epoch = self._next_key()
-            return Place(epoch, seed, 0)
-        if self._seed is not None:
-            self.epoch = (place.epoch + 1) % _limits.EPOCH_LIMIT
-        return place
 
     def epoch_batches(self, epoch: int | None = None) -> np.ndarray:
         """This rank's batches of the epoch, shape (len(self), p·k); without ``epoch`` the
