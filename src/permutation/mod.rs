@@ -85,8 +85,30 @@ fn block_run(n: u64, position: u64, stride: u64, remaining: usize) -> (u64, u64,
     (block, offset, take)
 }
 
-/// Feistel blocks (spec §5.2): each block's offsets evaluated directly. Callers keep n ≥ 1 when
-/// `out` is not empty, stride ≥ 1 and every position < 2^64.
+/// Splits the positions start, start + stride, … of `out` into runs inside one block and fills
+/// each run with `fill(block, offset of its first, run)`. Callers keep n ≥ 1 when `out` is not
+/// empty, stride ≥ 1 and every position < 2^64.
+fn for_each_block_run(
+    n: u64,
+    start: u64,
+    stride: u64,
+    out: &mut [i64],
+    mut fill: impl FnMut(u64, u64, &mut [i64]) -> Result<(), EngineError>,
+) -> Result<(), EngineError> {
+    let mut position = start;
+    let mut rest = out;
+    while !rest.is_empty() {
+        let (block, offset, take) = block_run(n, position, stride, rest.len());
+        let (run, tail) = rest.split_at_mut(take.min(rest.len()));
+        fill(block, offset, run)?;
+        rest = tail;
+        // The position after the run; past 2^64 only once nothing is left.
+        position = position.wrapping_add((take as u64).wrapping_mul(stride));
+    }
+    Ok(())
+}
+
+/// Feistel blocks (spec §5.2): each block's offsets evaluated directly.
 fn fill_feistel(
     seed: u64,
     purpose: u8,
@@ -96,11 +118,7 @@ fn fill_feistel(
     stride: u64,
     out: &mut [i64],
 ) -> Result<(), EngineError> {
-    let mut position = start;
-    let mut rest = out;
-    while !rest.is_empty() {
-        let (block, offset, take) = block_run(n, position, stride, rest.len());
-        let (run, tail) = rest.split_at_mut(take.min(rest.len()));
+    for_each_block_run(n, start, stride, out, |block, offset, run| {
         let bijection = Bijection::for_block(seed, purpose, epoch, n, block)?;
         let mut next = offset;
         bijection.fill_with(run, || {
@@ -109,11 +127,8 @@ fn fill_feistel(
             next = next.wrapping_add(stride);
             value
         });
-        rest = tail;
-        // The position after the run; past 2^64 only once nothing is left.
-        position = position.wrapping_add((take as u64).wrapping_mul(stride));
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Fisher–Yates blocks (spec §5.1): each block's prefix up to its last offset read, once.
@@ -126,21 +141,15 @@ fn fill_fisher_yates(
     stride: u64,
     out: &mut [i64],
 ) -> Result<(), EngineError> {
-    let mut position = start;
-    let mut rest = out;
-    while !rest.is_empty() {
-        let (block, offset, take) = block_run(n, position, stride, rest.len());
-        let (run, tail) = rest.split_at_mut(take.min(rest.len()));
-        // offset + (take − 1)·stride < n.
-        let last = offset + (take as u64 - 1) * stride;
+    for_each_block_run(n, start, stride, out, |block, offset, run| {
+        // offset + (len − 1)·stride < n.
+        let last = offset + (run.len() as u64 - 1) * stride;
         let prefix = fisher_yates_prefix(seed, purpose, epoch, n, block, last + 1)?;
         let step = usize::try_from(stride).unwrap_or(usize::MAX);
         let picked = prefix.iter().skip(offset as usize).step_by(step);
         for (slot, &value) in run.iter_mut().zip(picked) {
             *slot = value;
         }
-        rest = tail;
-        position = position.wrapping_add((take as u64).wrapping_mul(stride));
-    }
-    Ok(())
+        Ok(())
+    })
 }
