@@ -27,13 +27,13 @@ def share_count(remaining: int, num_replicas: int, drop_last: bool) -> int:
 
 class Serving(NamedTuple):
     """One rank's share of an epoch of ``n`` global positions that a world of ``num_replicas`` serves from
-    ``start``: positions ``first + j·num_replicas`` for ``j < count`` (positions ``≥ n`` are padding)."""
+    ``start``: positions ``first + j·num_replicas`` for ``j < size`` (positions ``≥ n`` are padding)."""
 
     n: int
     start: int
     num_replicas: int
     rank: int
-    count: int
+    size: int
 
     @property
     def first(self) -> int:
@@ -42,7 +42,7 @@ class Serving(NamedTuple):
     def consumed(self, handed_out: int) -> int:
         """The global position a rank records after handing out ``handed_out`` of its positions."""
         # A rank done with its share has consumed the epoch: the tail drop_last leaves out counts as consumed.
-        if handed_out >= self.count:
+        if handed_out >= self.size:
             return self.n
         return min(self.start + handed_out * self.num_replicas, self.n)
 
@@ -83,7 +83,7 @@ class _Progress:
 
     @property
     def count(self) -> int:
-        return self.serving.count
+        return self.serving.size
 
     def global_position(self) -> int:
         return self.serving.consumed(self.consumed)

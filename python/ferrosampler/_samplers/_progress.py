@@ -50,7 +50,7 @@ class Progress:
         whole, offset = divmod(self._skip + self.handed_out(), self._grain)
         position = self.serving.consumed(whole)
         # whole < count implies position < n (spec §14), so an offset never outlives its epoch.
-        return Place(self.epoch, self.seed, position, offset if whole < self.serving.count else 0, self.serving.n)
+        return Place(self.epoch, self.seed, position, offset if whole < self.serving.size else 0, self.serving.n)
 
 
 class Resumable:

@@ -126,14 +126,14 @@ class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, Distr
             return self.rank_indices(0, None, epoch)
         self._weights_for_new_epoch()
         serving, _ = self._serving(self._take_place())
-        return self._read(self.epoch, serving.first, serving.count)
+        return self._read(self.epoch, serving.first, serving.size)
 
     def __iter__(self) -> Iterator[int]:
         self._weights_for_new_epoch()  # the epoch is fixed when iter() is called, as torch's DistributedSampler
         epoch = self.epoch
         serving, _ = self._serving(self._take_place())
         progress = self._live = Progress(self.seed, epoch, serving)
-        count, first, w = serving.count, serving.first, self.num_replicas
+        count, first, w = serving.size, serving.first, self.num_replicas
         step = CHUNK if self.replacement else max(1, count)
 
         def chunks() -> Iterator[tuple[int, list[int]]]:

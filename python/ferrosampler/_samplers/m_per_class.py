@@ -119,7 +119,7 @@ class MPerClassSampler(Resumable, _SeededEpochs, SamplerBase):
         return np.asarray(self._indices(seed, e, serving, skip, 0, self._share(serving, skip)), dtype=np.int64)
 
     def _share(self, serving: Serving, skip: int) -> int:
-        return serving.count * self._grain - skip
+        return serving.size * self._grain - skip
 
     def __iter__(self) -> Iterator[int]:
         return self._run()
@@ -155,11 +155,12 @@ class MPerClassSampler(Resumable, _SeededEpochs, SamplerBase):
         return {"offset": place.offset, "units": self._global_length() if place.length is None else place.length}
 
     def _length_of(self, state: Mapping[str, Any]) -> int:
-        units, replicas = state.get("units"), state["num_replicas"]
-        if isinstance(units, bool) or not isinstance(units, int) or units != replicas * self._units:
+        # units = (the world that started the epoch) * units per rank; that world may not be the saving one.
+        units = state.get("units")
+        if isinstance(units, bool) or not isinstance(units, int) or units <= 0 or units % self._units:
             raise ValueError(
-                f"state['units'] must be num_replicas * {self._units} = {replicas * self._units} "
-                f"(units per rank of this length), got {units!r}"
+                f"state['units'] must be a positive multiple of {self._units} (units per rank of this length), "
+                f"got {units!r}"
             )
         return units
 

@@ -114,8 +114,8 @@ class PKBatchSampler(Resumable, _SeededEpochs, BatchSamplerBase):
         else:
             (seed, e), serving = self._key(epoch), self._serving(None)[0]
         assert seed is not None
-        rows = self._batches(seed, e, serving.first, serving.count)
-        return np.asarray(rows, dtype=np.int64).reshape(serving.count, self.p * self.k)
+        rows = self._batches(seed, e, serving.first, serving.size)
+        return np.asarray(rows, dtype=np.int64).reshape(serving.size, self.p * self.k)
 
     def __iter__(self) -> Iterator[list[int]]:
         return self._run()
@@ -126,7 +126,7 @@ class PKBatchSampler(Resumable, _SeededEpochs, BatchSamplerBase):
         assert seed is not None
         serving, _ = self._serving(place)
         progress = self._live = Progress(seed, epoch, serving)
-        count, first, w = serving.count, serving.first, self.num_replicas
+        count, first, w = serving.size, serving.first, self.num_replicas
 
         def chunks() -> Iterator[tuple[int, list[list[int]]]]:
             for done in range(0, count, _BATCH_CHUNK):
@@ -153,7 +153,7 @@ class PKBatchSampler(Resumable, _SeededEpochs, BatchSamplerBase):
     def _loaded_place(self, state: Mapping[str, Any], epoch: int, seed: int | None) -> Place:
         place = super()._loaded_place(state, epoch, seed)
         serving, _ = self._serving(place)  # on another world the padding may reach past this world's own
-        if serving.count and (serving.first + serving.count * self.num_replicas) * self.p * self.k > INT64_MAX:
+        if serving.size and (serving.first + serving.size * self.num_replicas) * self.p * self.k > INT64_MAX:
             raise ValueError("state['position'] resumed on this world reads batches past 2**63 / (p * k)")
         return place
 
