@@ -4,13 +4,14 @@ An epoch has a global order of ``n`` positions. A world of ``R`` ranks that star
 position ``start`` gives rank ``r`` the positions ``start + r + j·R`` (read mod ``n``: padding), for
 ``j < share_count(n − start, R, drop_last)``. After every rank has consumed ``c`` of its own, the epoch is
 consumed up to ``start + c·R``; that global position is what a state records, so a world of any size can
-serve the rest.
+serve the rest. ``Serving`` is that arithmetic, shared with the class-imbalance samplers (spec §21,
+``_samplers/_progress.py``); ``_ShardedResume`` is DistributedSampler's and the wrapper's state on top of it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -24,21 +25,68 @@ def share_count(remaining: int, num_replicas: int, drop_last: bool) -> int:
     return (remaining + num_replicas - 1) // num_replicas
 
 
+class Serving(NamedTuple):
+    """One rank's share of an epoch of ``n`` global positions that a world of ``num_replicas`` serves from
+    ``start``: positions ``first + j·num_replicas`` for ``j < size`` (positions ``≥ n`` are padding)."""
+
+    n: int
+    start: int
+    num_replicas: int
+    rank: int
+    size: int
+
+    @property
+    def first(self) -> int:
+        return self.start + self.rank
+
+    def consumed(self, handed_out: int) -> int:
+        """The global position a rank records after handing out ``handed_out`` of its positions."""
+        # A rank done with its share has consumed the epoch: the tail drop_last leaves out counts as consumed.
+        if handed_out >= self.size:
+            return self.n
+        return min(self.start + handed_out * self.num_replicas, self.n)
+
+
+def serve(n: int, start: int, num_replicas: int, rank: int, drop_last: bool) -> Serving:
+    """Rank ``rank``'s share when a world of ``num_replicas`` serves the epoch from global position ``start``."""
+    start = min(start, n)
+    return Serving(n, start, num_replicas, rank, share_count(n - start, num_replicas, drop_last))
+
+
+def check_order_fields(state: Any, kind: str, fields: Mapping[str, Any]) -> None:
+    """A state of this kind whose recorded order parameters differ from ``fields``: ValueError naming one."""
+    if isinstance(state, Mapping) and state.get("kind") == kind:
+        for name, value in fields.items():
+            if name in state and state[name] != value:
+                raise ValueError(f"state[{name!r}] is {state[name]!r}, but this sampler has {name}={value!r}")
+
+
+def saved_world(state: Mapping[str, Any]) -> int:
+    """The saving world's ``num_replicas`` (checked, with ``rank``): informative except where a sampler
+    resumes inside a unit (MPerClassSampler's offset, docs/spec.md §21)."""
+    replicas, rank = state.get("num_replicas"), state.get("rank")
+    if isinstance(replicas, bool) or not isinstance(replicas, int) or not 0 < replicas < 2**63:
+        raise ValueError(f"state['num_replicas'] must be a positive int, got {replicas!r}")
+    if isinstance(rank, bool) or not isinstance(rank, int) or not 0 <= rank < replicas:
+        raise ValueError(f"state['rank'] must be an int in [0, num_replicas={replicas}), got {rank!r}")
+    return replicas
+
+
 class _Progress:
-    """One rank's iteration of one epoch: where it started globally and how much of its share it consumed."""
+    """One rank's iteration of one epoch: its share and how much of it the rank consumed."""
 
-    __slots__ = ("consumed", "count", "epoch", "extra", "n", "num_replicas", "start")
+    __slots__ = ("consumed", "epoch", "extra", "serving")
 
-    def __init__(self, epoch: int, start: int, n: int, num_replicas: int, count: int, extra: dict[str, Any]) -> None:
-        self.epoch, self.start, self.n, self.num_replicas, self.count = epoch, start, n, num_replicas, count
-        self.extra = extra
+    def __init__(self, epoch: int, serving: Serving, extra: dict[str, Any]) -> None:
+        self.epoch, self.serving, self.extra = epoch, serving, extra
         self.consumed = 0
 
+    @property
+    def count(self) -> int:
+        return self.serving.size
+
     def global_position(self) -> int:
-        # A rank done with its share has consumed the epoch: the tail drop_last leaves out counts as consumed.
-        if self.consumed >= self.count:
-            return self.n
-        return min(self.start + self.consumed * self.num_replicas, self.n)
+        return self.serving.consumed(self.consumed)
 
 
 class _ShardedResume:
@@ -74,10 +122,10 @@ class _ShardedResume:
     def _plan(self, epoch: int, n: int) -> tuple[_Progress, int]:
         """This rank's progress record for an epoch starting now, and its first global position."""
         pending = self._pending if self._pending is not None and self._pending["epoch"] == epoch else None
-        start = 0 if pending is None else min(pending["position"], n)
+        start = 0 if pending is None else pending["position"]
         extra = {} if pending is None else pending["extra"]
-        count = share_count(n - start, self.num_replicas, self.drop_last)
-        return _Progress(epoch, start, n, self.num_replicas, count, extra), start + self.rank
+        serving = serve(n, start, self.num_replicas, self.rank, self.drop_last)
+        return _Progress(epoch, serving, extra), serving.first
 
     def _tracked(
         self, progress: _Progress, chunks: Iterable[np.ndarray], convert: Callable[[Any], Any] = np.ndarray.tolist
@@ -115,10 +163,7 @@ class _ShardedResume:
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """The next iteration of the state's epoch yields this rank's share of what the saved world had not
         consumed; ``num_replicas`` and ``rank`` may differ from the saving rank's (elastic resume)."""
-        if isinstance(state, Mapping) and state.get("kind") == self._kind:
-            for name, value in self._order_fields().items():
-                if name in state and state[name] != value:
-                    raise ValueError(f"state[{name!r}] is {state[name]!r}, but this sampler has {name}={value!r}")
+        check_order_fields(state, self._kind, self._order_fields())
         checked = check_state(state, self._kind, self._fingerprint(), length=self._order_fields()["n"])
         extra = {name: checked[name] for name in self._extra_fields()}
         self.epoch = checked["epoch"]
@@ -132,7 +177,9 @@ class _ShardedResume:
 
 def combine_states(states: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """One state from every rank's ``state_dict()`` of one epoch: consumed means consumed by every rank, so
-    the global position is the smallest. Indices some ranks consumed past it are served again.
+    the global position is the smallest (with MPerClassSampler's ``offset``, the smallest pair). Indices or
+    batches some ranks consumed past it are served again. Accepts the states of DistributedSampler,
+    DistributedSamplerWrapper, DistributedWeightedSampler, PKBatchSampler and MPerClassSampler.
 
     Examples:
         >>> import ferrosampler
@@ -142,14 +189,23 @@ def combine_states(states: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         >>> combined = ferrosampler.combine_states([rank.state_dict() for rank in ranks])
         >>> combined["epoch"], combined["position"]  # both ranks consumed 2: 2 * 2 global positions
         (0, 4)
+        >>> labels = [0, 0, 1, 1, 2, 2, 3, 3]
+        >>> make = lambda r: ferrosampler.PKBatchSampler(labels, 2, 2, num_batches=6, seed=3, num_replicas=3, rank=r)
+        >>> pk = [make(r) for r in range(3)]
+        >>> iterators = [iter(rank) for rank in pk]
+        >>> _ = [next(iterators[0]), next(iterators[1]), next(iterators[1]), next(iterators[2])]
+        >>> ferrosampler.combine_states([rank.state_dict() for rank in pk])["position"]  # one batch each: 3
+        3
     """
     if not states:
         raise ValueError("combine_states needs at least one state")
-    first = states[0]
-    for name in ("kind", "fingerprint", "spec_version", "epoch", "num_replicas"):
+    for name in ("kind", "fingerprint", "spec_version", "epoch", "num_replicas", "units"):
         values = {repr(state.get(name)) for state in states}
         if len(values) > 1:
             raise ValueError(f"states disagree on {name!r}: {sorted(values)}; pass the states of one run's epoch")
-    combined = dict(first)
-    combined["position"] = min(state["position"] for state in states)
+    least = min(states, key=lambda state: (state["position"], state.get("offset", 0)))
+    combined = dict(states[0])
+    combined["position"] = least["position"]
+    if "offset" in least:
+        combined["offset"] = least["offset"]
     return combined

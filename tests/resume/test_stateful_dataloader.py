@@ -111,3 +111,39 @@ def test_every_sampler_every_stop_with_two_workers(name, mode):
     n = 11
     make = lambda: TORCH_FACTORIES[name](fs, n)  # noqa: E731
     check_resume(make, n, mode, 2, all_stops(make))
+
+
+def _class_loader(kind, world, rank, workers):
+    if kind == "weighted":
+        sampler = fs.DistributedWeightedSampler([1.0 + i % 3 for i in range(24)], 24, world, rank, False, seed=3)
+        return stateful_dataloader.StatefulDataLoader(Echo(24), batch_size=2, sampler=sampler, num_workers=workers)
+    labels = [i % 5 for i in range(20)]
+    batches = fs.PKBatchSampler(labels, 2, 2, num_batches=24, seed=3, num_replicas=world, rank=rank)
+    return stateful_dataloader.StatefulDataLoader(Echo(20), batch_sampler=batches, num_workers=workers)
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+@pytest.mark.parametrize("kind", ["weighted", "pk"])
+def test_class_samplers_resume_elastically_through_the_loader(kind, workers):
+    """2 ranks' loaders take 3 batches each; rank 0's loader state resumes 3 ranks' loaders: they yield the
+    rest of the epoch (spec §21), so the 5 loaders together yield the global epoch once."""
+    head = []
+    states = []
+    for rank in range(2):
+        loader = _class_loader(kind, 2, rank, workers)
+        iterator = iter(loader)
+        head += [next(iterator).tolist() for _ in range(3)]
+        states.append(loader.state_dict())
+    rest = []
+    for rank in range(3):
+        loader = _class_loader(kind, 3, rank, workers)
+        loader.load_state_dict(states[0])
+        rest += [batch.tolist() for batch in loader]
+    if kind == "weighted":
+        whole = fs.WeightedRandomSampler([1.0 + i % 3 for i in range(24)], 24, False, seed=3).epoch_indices(0)
+        assert sorted(x for batch in head + rest for x in batch) == sorted(whole.tolist())
+    else:
+        from ferrosampler.reference import _literal
+
+        whole = _literal.pk_epoch_literal([i % 5 for i in range(20)], 2, 2, 24, 3, 0)
+        assert sorted(head + rest) == sorted(whole)

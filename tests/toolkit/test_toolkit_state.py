@@ -4,6 +4,7 @@ resume at any position continues the epoch exactly; other weights (or parameters
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -20,6 +21,15 @@ def _samplers(family):
     }
 
 
+def _global_place(name, stop, share):
+    """spec §21: the global position (and MPerClassSampler's offset) after ``stop`` outputs of a rank's share."""
+    if name == "weighted":  # rank 1 of 3 over 50 draws: 3 global draws per output, all 50 once the share is done
+        return (50 if stop == share else 3 * stop), 0
+    if name == "pk":  # one rank: global batch = batches handed out
+        return stop, 0
+    return (stop // 4, stop % 4) if stop < share else (10, 0)  # units of batch_size=4 indices, 10 of them
+
+
 @pytest.mark.parametrize("name", ["weighted", "pk", "m"])
 def test_resume_at_every_position(family, name):
     make = _samplers(family)[name]
@@ -29,7 +39,7 @@ def test_resume_at_every_position(family, name):
         iterator = iter(sampler)
         head = [next(iterator) for _ in range(stop)]
         state = json.loads(json.dumps(sampler.state_dict()))
-        assert state["position"] == stop
+        assert (state["position"], state.get("offset", 0)) == _global_place(name, stop, len(whole))
         resumed = make()
         resumed.load_state_dict(state)
         assert head + list(resumed) == whole
@@ -67,10 +77,15 @@ def test_resume_with_other_weights_is_refused(family):
 @pytest.mark.parametrize("name", ["pk", "m"])
 def test_other_parameters_are_refused(family, name):
     state = _samplers(family)[name]().state_dict()
-    other = family.PKBatchSampler(LABELS, 2, 2, num_batches=9, seed=4) if name == "pk" else None
-    other = other or family.MPerClassSampler(LABELS, 2, 4, 40, seed=6)
-    with pytest.raises(ValueError, match="fingerprint"):
-        other.load_state_dict(state)
+    if name == "pk":
+        others = {"p": family.PKBatchSampler(LABELS, 2, 2, num_batches=9, seed=4)}
+        others["fingerprint"] = family.PKBatchSampler(LABELS[::-1], 3, 2, num_batches=9, seed=4)
+    else:
+        others = {"seed": family.MPerClassSampler(LABELS, 2, 4, 40, seed=6)}
+        others["fingerprint"] = family.MPerClassSampler(LABELS[::-1], 2, 4, 40, seed=5)
+    for field, other in others.items():  # a scalar parameter is named; other labels show in the fingerprint
+        with pytest.raises(ValueError, match=re.escape(f"state['{field}']")):
+            other.load_state_dict(state)
     with pytest.raises(ValueError, match="kind"):
         family.DistributedWeightedSampler(WEIGHTS, num_replicas=1, rank=0).load_state_dict(state)
 

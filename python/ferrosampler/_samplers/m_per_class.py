@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -11,6 +10,7 @@ import numpy as np
 from .. import _core
 from .._checks import positive_integer
 from .._classes import class_labels
+from .._distributed_state import Serving
 from .._epochs import _SeededEpochs
 from .._state import fingerprint
 from .._torch_compat import SamplerBase
@@ -77,7 +77,8 @@ class MPerClassSampler(Resumable, _SeededEpochs, SamplerBase):
             raise ValueError("seed=None with num_replicas > 1: pass seed= so that every rank draws the same epoch")
         self._start_seeded_epochs(seed)
         self._unit_size = self.group * self.m_per_class
-        self._units = math.ceil(self.list_size / self._unit_size)
+        self._grain = min(self._unit_size, self.list_size)  # indices a rank reads of each unit (spec §21's E)
+        self._units = self.list_size // self._grain  # units per rank and epoch: E divides the length
 
     def set_epoch(self, epoch: int) -> None:
         """The epoch the next iteration produces (then it counts up by itself)."""
@@ -92,28 +93,33 @@ class MPerClassSampler(Resumable, _SeededEpochs, SamplerBase):
             return BalancedClasses(self._engine, seed, epoch, self.classes.count, self.group).raw(unit)
         return independent_classes(self._engine, seed, epoch, self.classes.count, self.group, unit)
 
-    def _indices(self, seed: int, epoch: int, start: int, stop: int) -> list[int]:
-        """Outputs start … stop − 1 of this rank's epoch (whole units computed, then cut)."""
+    def _indices(self, seed: int, epoch: int, serving: Serving, skip: int, start: int, stop: int) -> list[int]:
+        """Outputs start … stop − 1 of this rank's share (whole units computed, then cut): units
+        serving.first + j·R, the first E indices of each, the first ``skip`` of the first unit left out."""
         out: list[int] = []
-        first = start // self._unit_size
-        for c in range(first, -(-stop // self._unit_size)):
-            u = self.rank + c * self.num_replicas
+        grain, first = self._grain, (start + skip) // self._grain
+        for j in range(first, -(-(stop + skip) // grain)):
+            u = serving.first + j * self.num_replicas
             slots = self._unit_classes(seed, epoch, u)
-            out.extend(
-                slot_rows(self._engine, seed, epoch, self.classes, slots, u * self.group, self.m_per_class, False)
-            )
-        offset = first * self._unit_size
+            rows = slot_rows(self._engine, seed, epoch, self.classes, slots, u * self.group, self.m_per_class, False)
+            out.extend(rows[:grain])
+        offset = first * grain - skip
         return out[start - offset : stop - offset]
 
     def epoch_indices(self, epoch: int | None = None) -> np.ndarray:
-        """One epoch of this rank as int64; without ``epoch`` the next one (what iterating yields)."""
+        """One epoch of this rank as int64; without ``epoch`` the next one (what iterating yields; after
+        ``load_state_dict`` this rank's share of the rest of the saved epoch)."""
         if epoch is None:
             place = self._begin()
-            seed, e, start = place.seed, place.epoch, place.position
+            seed, e = place.seed, place.epoch
+            serving, skip = self._serving(place)
         else:
-            (seed, e), start = self._key(epoch), 0
+            (seed, e), (serving, skip) = self._key(epoch), self._serving(None)
         assert seed is not None
-        return np.asarray(self._indices(seed, e, start, self.list_size), dtype=np.int64)
+        return np.asarray(self._indices(seed, e, serving, skip, 0, self._share(serving, skip)), dtype=np.int64)
+
+    def _share(self, serving: Serving, skip: int) -> int:
+        return serving.size * self._grain - skip
 
     def __iter__(self) -> Iterator[int]:
         return self._run()
@@ -122,12 +128,13 @@ class MPerClassSampler(Resumable, _SeededEpochs, SamplerBase):
         place = self._begin()
         seed, epoch = place.seed, place.epoch
         assert seed is not None
-        progress = self._live = Progress(seed, epoch, place.position)
-        step = max(_UNIT_CHUNK, self._unit_size)
+        serving, skip = self._serving(place)
+        progress = self._live = Progress(seed, epoch, serving, self._grain, skip)
+        step, total = max(_UNIT_CHUNK, self._unit_size), self._share(serving, skip)
 
         def chunks() -> Iterator[tuple[int, list[int]]]:
-            for first in range(place.position, self.list_size, step):
-                yield first, self._indices(seed, epoch, first, min(self.list_size, first + step))
+            for first in range(0, total, step):
+                yield first, self._indices(seed, epoch, serving, skip, first, min(total, first + step))
 
         yield from progress.run(chunks())
 
@@ -136,16 +143,62 @@ class MPerClassSampler(Resumable, _SeededEpochs, SamplerBase):
     def _fingerprint(self) -> str:
         grouped = self.classes.grouped
         parts = (grouped.codes, grouped.num_classes, self.m_per_class, self.batch_size, self.list_size)
-        return fingerprint(self._state_kind, self._seed, *parts, self.num_replicas, self.rank)
+        return fingerprint(self._state_kind, self._seed, *parts)
 
-    def _epoch_length(self) -> int:
-        return self.list_size
+    def _order_fields(self) -> dict[str, Any]:
+        return {"m": self.m_per_class, "batch_size": self.batch_size, "list_size": self.list_size, "seed": self._seed}
+
+    def _global_length(self) -> int:
+        return self.num_replicas * self._units
+
+    def _place_fields(self, place: Place) -> dict[str, Any]:
+        return {"offset": place.offset, "units": self._global_length() if place.length is None else place.length}
+
+    def _length_of(self, state: Mapping[str, Any]) -> int:
+        # units = (the world that started the epoch) * units per rank; that world may not be the saving one.
+        units = state.get("units")
+        if isinstance(units, bool) or not isinstance(units, int) or units <= 0 or units % self._units:
+            raise ValueError(
+                f"state['units'] must be a positive multiple of {self._units} (units per rank of this length), "
+                f"got {units!r}"
+            )
+        return units
+
+    def _loaded_place(self, state: Mapping[str, Any], epoch: int, seed: int | None) -> Place:
+        offset, position, units = state.get("offset"), state["position"], state["units"]
+        if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset < self._grain:
+            raise ValueError(f"state['offset'] must be an int in [0, {self._grain}), got {offset!r}")
+        if offset and position == units:
+            raise ValueError(f"state['offset'] must be 0 at the end of the epoch (position={units}), got {offset}")
+        if state["num_replicas"] != self.num_replicas:
+            offset = 0  # another world: the partly handed-out units are served again whole (spec §21)
+        return Place(epoch, seed, position, offset, units)
 
     def state_dict(self) -> dict[str, Any]:
-        """epoch, position (indices the live iterator has handed out) and the epoch's seed."""
+        """epoch, position (global units consumed, spec §14), offset (indices of each rank's current unit
+        handed out), units (the epoch's global length), the saving world and the epoch's seed.
+
+        Examples:
+            >>> import ferrosampler
+            >>> labels = [0, 0, 1, 1, 2, 2, 3, 3]
+            >>> make = lambda world, rank: ferrosampler.MPerClassSampler(
+            ...     labels, 2, 4, 12, seed=3, num_replicas=world, rank=rank)
+            >>> saved = [make(2, r) for r in range(2)]
+            >>> iterators = [iter(rank) for rank in saved]
+            >>> head = [next(iterators[r]) for _ in range(4) for r in range(2)]
+            >>> state = saved[0].state_dict()
+            >>> state["position"], state["offset"], state["units"]  # one unit of 4 on each of 2 ranks, of 6
+            (2, 0, 6)
+            >>> resumed = [make(4, r) for r in range(4)]
+            >>> for rank in resumed:
+            ...     rank.load_state_dict(state)
+            >>> [len(list(rank)) for rank in resumed]  # the 4 units left, one per rank
+            [4, 4, 4, 4]
+        """
         return self._state(Place(self.epoch, self._seed, 0))
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
-        """The next iteration yields the rest of the saved epoch; refused (ValueError) for other parameters."""
+        """The next iteration yields this rank's share of the rest of the saved epoch (on any world size);
+        refused (ValueError naming the field) for other labels or parameters."""
         place = self._load(state, self._seed)
         self.epoch = place.epoch

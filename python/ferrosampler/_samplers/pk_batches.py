@@ -84,11 +84,11 @@ class PKBatchSampler(Resumable, _SeededEpochs, BatchSamplerBase):
         return self._per_rank
 
     def _batches(self, seed: int, epoch: int, first: int, count: int) -> list[list[int]]:
-        """This rank's batches first … first + count − 1."""
+        """Global batches first, first + R, … (count of them)."""
         schedule = BalancedClasses(self._engine, seed, epoch, self.classes.count, self.p)
         out = []
-        for c in range(first, first + count):
-            b = self.rank + c * self.num_replicas
+        for c in range(count):
+            b = first + c * self.num_replicas
             out.append(
                 slot_rows(self._engine, seed, epoch, self.classes, schedule.batch(b), b * self.p, self.k, self._always)
             )
@@ -105,15 +105,17 @@ class PKBatchSampler(Resumable, _SeededEpochs, BatchSamplerBase):
 
     def epoch_batches(self, epoch: int | None = None) -> np.ndarray:
         """This rank's batches of the epoch, shape (len(self), p·k); without ``epoch`` the
-        next epoch (after load_state_dict, the rest of the resumed one), exactly what iterating yields."""
+        next epoch (after load_state_dict, this rank's share of the rest of the resumed one), exactly what
+        iterating yields."""
         if epoch is None:
             place = self._begin()
-            seed, e, start = place.seed, place.epoch, place.position
+            seed, e = place.seed, place.epoch
+            serving, _ = self._serving(place)
         else:
-            (seed, e), start = self._key(epoch), 0
+            (seed, e), serving = self._key(epoch), self._serving(None)[0]
         assert seed is not None
-        rows = self._batches(seed, e, start, self._per_rank - start)
-        return np.asarray(rows, dtype=np.int64).reshape(self._per_rank - start, self.p * self.k)
+        rows = self._batches(seed, e, serving.first, serving.size)
+        return np.asarray(rows, dtype=np.int64).reshape(serving.size, self.p * self.k)
 
     def __iter__(self) -> Iterator[list[int]]:
         return self._run()
@@ -122,11 +124,13 @@ class PKBatchSampler(Resumable, _SeededEpochs, BatchSamplerBase):
         place = self._begin()  # at the first next(), as the other random samplers
         seed, epoch = place.seed, place.epoch
         assert seed is not None
-        progress = self._live = Progress(seed, epoch, place.position)
+        serving, _ = self._serving(place)
+        progress = self._live = Progress(seed, epoch, serving)
+        count, first, w = serving.size, serving.first, self.num_replicas
 
         def chunks() -> Iterator[tuple[int, list[list[int]]]]:
-            for first in range(place.position, self._per_rank, _BATCH_CHUNK):
-                yield first, self._batches(seed, epoch, first, min(_BATCH_CHUNK, self._per_rank - first))
+            for done in range(0, count, _BATCH_CHUNK):
+                yield done, self._batches(seed, epoch, first + done * w, min(_BATCH_CHUNK, count - done))
 
         yield from progress.run(chunks())
 
@@ -134,18 +138,52 @@ class PKBatchSampler(Resumable, _SeededEpochs, BatchSamplerBase):
 
     def _fingerprint(self) -> str:
         grouped = self.classes.grouped
-        parts = (grouped.codes, grouped.num_classes, self.p, self.k, self._always, self.num_batches, self.drop_last)
-        return fingerprint(self._state_kind, self._seed, *parts, self.num_replicas, self.rank)
+        parts = (grouped.codes, grouped.num_classes, self.p, self.k, self._always, self.num_batches)
+        return fingerprint(self._state_kind, self._seed, *parts)
 
-    def _epoch_length(self) -> int:
-        return self._per_rank
+    def _order_fields(self) -> dict[str, Any]:
+        return {
+            "p": self.p, "k": self.k, "num_batches": self.num_batches,
+            "replacement_within_class": self.replacement_within_class, "seed": self._seed,
+        }  # fmt: skip
+
+    def _global_length(self) -> int:
+        return self.num_batches
+
+    def _loaded_place(self, state: Mapping[str, Any], epoch: int, seed: int | None) -> Place:
+        place = super()._loaded_place(state, epoch, seed)
+        serving, _ = self._serving(place)  # on another world the padding may reach past this world's own
+        if serving.size and (serving.first + serving.size * self.num_replicas) * self.p * self.k > INT64_MAX:
+            raise ValueError("state['position'] resumed on this world reads batches past 2**63 / (p * k)")
+        return place
 
     def state_dict(self) -> dict[str, Any]:
-        """epoch, position (batches the live iterator has handed out) and the epoch's seed."""
+        """epoch, position (the global batch number consumed, spec §14), the saving world and the epoch's
+        seed. Any rank's state resumes a world of any size.
+
+        Examples:
+            >>> import ferrosampler
+            >>> labels = [0, 0, 1, 1, 2, 2, 3, 3]
+            >>> make = lambda world, rank: ferrosampler.PKBatchSampler(
+            ...     labels, 2, 2, num_batches=12, seed=3, num_replicas=world, rank=rank)
+            >>> saved = [make(2, r) for r in range(2)]
+            >>> iterators = [iter(rank) for rank in saved]
+            >>> head = [next(iterators[r]) for _ in range(3) for r in range(2)]
+            >>> state = saved[1].state_dict()
+            >>> state["position"]  # 3 batches on each of 2 ranks: global batch 6
+            6
+            >>> resumed = [make(3, r) for r in range(3)]
+            >>> for rank in resumed:
+            ...     rank.load_state_dict(state)
+            >>> rest = [list(rank) for rank in resumed]
+            >>> sorted(head + sum(rest, [])) == sorted(make(1, 0))  # every batch once
+            True
+        """
         return self._state(Place(self.epoch, self._seed, 0))
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
-        """The next iteration yields the rest of the saved epoch, then epochs continue as if never
-        interrupted. Refused (ValueError) for other labels, p, k, seed, num_batches or rank layout."""
+        """The next iteration yields this rank's share of the rest of the saved epoch (on any world size),
+        then epochs continue as if never interrupted. Refused (ValueError naming the field) for other labels,
+        p, k, seed or num_batches."""
         place = self._load(state, self._seed)
         self.epoch = place.epoch
