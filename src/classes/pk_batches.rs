@@ -107,9 +107,12 @@ impl Unit {
             });
         }
         if count > 0 {
-            // The last batch read; its last draw is (b + 1)·P·K − 1.
+            // The last batch read (below 2^64: the span); its last draw is (b + 1)·P·K − 1.
             let last = u128::from(start) + u128::from(count - 1) * u128::from(stride);
-            if (last + 1) * u128::from(p) * u128::from(k) > DRAW_LIMIT {
+            let draws = (last + 1)
+                .checked_mul(u128::from(p))
+                .and_then(|draws| draws.checked_mul(u128::from(k)));
+            if draws.is_none_or(|draws| draws > DRAW_LIMIT) {
                 return Err(EngineError::DrawsPastLimit {
                     names: (p_name, k_name),
                     batch: last,
@@ -118,7 +121,8 @@ impl Unit {
                 });
             }
             // Unit u reads block u of the class permutations: positions below (u + 1)·C.
-            if schedule == Schedule::Independent && (last + 1) * u128::from(classes) > DRAW_LIMIT {
+            let blocks = (last + 1).checked_mul(u128::from(classes));
+            if schedule == Schedule::Independent && blocks.is_none_or(|blocks| blocks > DRAW_LIMIT) {
                 return Err(EngineError::BlocksPastLimit { unit: last, classes });
             }
         }
@@ -142,7 +146,10 @@ impl Unit {
         count: u64,
         stride: u64,
     ) -> Result<Vec<i64>, EngineError> {
-        // P ≤ C and the draw limit make P·K < 2^63; the total may not fit, which the allocation refuses.
+        if count == 0 {
+            return Ok(Vec::new());
+        }
+        // count ≥ 1: the draw limit makes P·K ≤ 2^63; the total may not fit, which the allocation refuses.
         let width = self.p * self.k;
         let len = u64::try_from(u128::from(count) * u128::from(width)).map_err(|_| EngineError::Allocation {
             elements: u128::from(count) * u128::from(width),
