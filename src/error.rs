@@ -332,6 +332,29 @@ mod tests {
                 },
                 "start + count must be <= len(class_order) * num_val = 4, got start=3, count=2",
             ),
+            (
+                EngineError::TooManySlots {
+                    name: "p",
+                    value: 3,
+                    classes: 2,
+                },
+                "p must be <= the number of classes (2), got p=3",
+            ),
+            (
+                EngineError::DrawsPastLimit {
+                    names: ("group", "m"),
+                    batch: 7,
+                    p: 1 << 60,
+                    k: 1,
+                },
+                "(b + 1) * group * m must be <= 2**63 for the last b = start + (count - 1) * stride, got b=7, \
+                 group=1152921504606846976, m=1",
+            ),
+            (
+                EngineError::BlocksPastLimit { unit: 9, classes: 3 },
+                "(b + 1) * (number of classes) must be <= 2**63 for the last b = start + (count - 1) * stride, \
+                 got b=9, classes=3",
+            ),
         ];
         for (error, text) in cases {
             assert_eq!(error.to_string(), text);
