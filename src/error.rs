@@ -50,6 +50,21 @@ pub enum EngineError {
     ClassId { index: usize, class: i64, classes: usize },
     /// Spec §9: positions past len(class_order) · num_val.
     PastTheEnd { available: u128, start: u64, count: u64 },
+    /// Spec §19.4/§20: more slots per batch (`name` = p or group) than classes.
+    TooManySlots {
+        name: &'static str,
+        value: u64,
+        classes: usize,
+    },
+    /// Spec §19.4/§20: the last batch's row draws reach past 2^63.
+    DrawsPastLimit {
+        names: (&'static str, &'static str),
+        batch: u128,
+        p: u64,
+        k: u64,
+    },
+    /// Spec §20: the last unit's class block reaches past position 2^63.
+    BlocksPastLimit { unit: u128, classes: u64 },
 }
 
 impl fmt::Display for EngineError {
@@ -112,6 +127,27 @@ impl fmt::Display for EngineError {
             } => write!(
                 f,
                 "start + count must be <= len(class_order) * num_val = {available}, got start={start}, count={count}"
+            ),
+            Self::TooManySlots { name, value, classes } => {
+                write!(
+                    f,
+                    "{name} must be <= the number of classes ({classes}), got {name}={value}"
+                )
+            }
+            Self::DrawsPastLimit {
+                names: (p_name, k_name),
+                batch,
+                p,
+                k,
+            } => write!(
+                f,
+                "(b + 1) * {p_name} * {k_name} must be <= 2**63 for the last b = start + (count - 1) * stride, \
+                 got b={batch}, {p_name}={p}, {k_name}={k}"
+            ),
+            Self::BlocksPastLimit { unit, classes } => write!(
+                f,
+                "(b + 1) * (number of classes) must be <= 2**63 for the last b = start + (count - 1) * stride, \
+                 got b={unit}, classes={classes}"
             ),
         }
     }
@@ -295,6 +331,29 @@ mod tests {
                     count: 2,
                 },
                 "start + count must be <= len(class_order) * num_val = 4, got start=3, count=2",
+            ),
+            (
+                EngineError::TooManySlots {
+                    name: "p",
+                    value: 3,
+                    classes: 2,
+                },
+                "p must be <= the number of classes (2), got p=3",
+            ),
+            (
+                EngineError::DrawsPastLimit {
+                    names: ("group", "m"),
+                    batch: 7,
+                    p: 1 << 60,
+                    k: 1,
+                },
+                "(b + 1) * group * m must be <= 2**63 for the last b = start + (count - 1) * stride, got b=7, \
+                 group=1152921504606846976, m=1",
+            ),
+            (
+                EngineError::BlocksPastLimit { unit: 9, classes: 3 },
+                "(b + 1) * (number of classes) must be <= 2**63 for the last b = start + (count - 1) * stride, \
+                 got b=9, classes=3",
             ),
         ];
         for (error, text) in cases {

@@ -5,7 +5,7 @@ mod common;
 use std::collections::HashSet;
 
 use common::{CASES, Expect, Gen, expect, judge, no_panic, strided_span_ok};
-use ferrosampler::classes::{ClassLayout, pk_draws};
+use ferrosampler::classes::{ClassLayout, m_per_class_units, pk_batches, pk_draws};
 use ferrosampler::error::python_float_repr;
 use ferrosampler::limits::EPOCH_LIMIT;
 use ferrosampler::weights::masses::{decompose, floor_log2};
@@ -85,6 +85,84 @@ fn pk_draws_never_panic() {
                 assert!(layout.class_rows(class).unwrap().contains(&v), "{what}");
             }
         }
+    }
+}
+
+#[test]
+fn pk_batches_and_m_per_class_units_never_panic() {
+    let mut g = Gen(8);
+    let mut ran = 0;
+    for case in 0..CASES {
+        let (rows, offsets) = layout_parts(&mut g);
+        let Ok(layout) = ClassLayout::new(rows.clone(), offsets.clone()) else {
+            continue;
+        };
+        let classes = layout.classes() as u64;
+        let small = |g: &mut Gen, hi: u64| if g.below(4) == 0 { g.u64() } else { g.below(hi) };
+        let (p, k) = (small(&mut g, classes + 2), small(&mut g, 6));
+        let (seed, epoch, start, count, stride) = (g.u64(), g.epoch(), small(&mut g, 100), g.count(), g.stride());
+        let replacement = g.below(2) == 1;
+        let what = format!(
+            "case {case}: layout {rows:?} {offsets:?}, ({seed}, {epoch}, p={p}, k={k}, {replacement}, {start}, {count}, {stride})"
+        );
+        let last = u128::from(start) + u128::from(count.saturating_sub(1)) * u128::from(stride);
+        let within = |factors: [u64; 2]| {
+            let product = factors.iter().try_fold(last + 1, |x, &f| x.checked_mul(u128::from(f)));
+            count == 0 || product.is_some_and(|product| product <= 1 << 63)
+        };
+        let (draws_ok, blocks_ok) = (within([p, k]), within([classes, 1]));
+        let common = epoch < EPOCH_LIMIT && strided_span_ok(start, count, stride) && p >= 1 && k >= 1 && p <= classes;
+        let work = [p, k]
+            .iter()
+            .try_fold(u128::from(count), |x, &f| x.checked_mul(u128::from(f)));
+        let work = work.and_then(|work| u64::try_from(work).ok()).unwrap_or(u64::MAX);
+        let expected = expect(common && draws_ok, work);
+        if expected != Expect::Skip {
+            let result = no_panic(&what, || {
+                pk_batches(seed, epoch, &layout, p, k, replacement, start, count, stride)
+            });
+            if let Some(out) = judge(&what, &expected, result) {
+                assert_eq!(out.len() as u64, count * p * k, "{what}");
+                check_batches(&layout, &out, p, k, replacement, &what);
+                ran += 1;
+            }
+        }
+        let expected = expect(common && draws_ok && blocks_ok, work);
+        if expected != Expect::Skip {
+            let result = no_panic(&what, || {
+                m_per_class_units(seed, epoch, &layout, p, k, start, count, stride)
+            });
+            if let Some(out) = judge(&what, &expected, result) {
+                assert_eq!(out.len() as u64, count * p * k, "{what}");
+                check_batches(&layout, &out, p, k, false, &what);
+                ran += 1;
+            }
+        }
+    }
+    assert!(ran >= CASES / 8, "only {ran} calls succeeded");
+}
+
+/// Every batch: P distinct classes, each slot K rows of its class, distinct when drawn without replacement.
+fn check_batches(layout: &ClassLayout, out: &[i64], p: u64, k: u64, replacement: bool, what: &str) {
+    let class_of = |row: i64| {
+        (0..layout.classes())
+            .find(|&c| layout.class_rows(c).unwrap().contains(&row))
+            .unwrap_or_else(|| panic!("{what}: {row} is no row"))
+    };
+    if out.is_empty() {
+        return;
+    }
+    for batch in out.chunks((p * k) as usize) {
+        let mut classes = HashSet::new();
+        for slot in batch.chunks(k as usize) {
+            let class = layout.class_rows(class_of(slot[0])).unwrap();
+            assert!(slot.iter().all(|row| class.contains(row)), "{what}");
+            classes.insert(class.as_ptr());
+            if !replacement && class.len() as u64 >= k {
+                assert_eq!(slot.iter().collect::<HashSet<_>>().len() as u64, k, "{what}");
+            }
+        }
+        assert_eq!(classes.len() as u64, p, "{what}");
     }
 }
 

@@ -1,8 +1,11 @@
-//! Classes (spec §9): a validated class layout, rows of every class back to back, for PK and later samplers.
+//! Classes (spec §9, §19–§20): a validated class layout, rows of every class back to back; PK draws (§9),
+//! PK batches and m-per-class units (§19–§20).
 
 pub mod pk;
+pub mod pk_batches;
 
 pub use pk::pk_draws;
+pub use pk_batches::{m_per_class_units, pk_batches};
 
 use crate::error::EngineError;
 

@@ -1,6 +1,6 @@
-//! Binding of the engine functions (spec §1–§6, §9): convert, run the core without the GIL, wrap the result.
+//! Binding of the engine functions (spec §1–§6, §9, §19–§20): convert, run the core without the GIL, wrap the result.
 
-use numpy::PyArray1;
+use numpy::{PyArray1, PyArrayMethods};
 use pyo3::prelude::*;
 
 use crate::classes::{self, ClassLayout};
@@ -152,6 +152,77 @@ pub(crate) fn pk_draws<'py>(
     let class_order = integers_arg("class_order", class_order)?;
     let layout = ClassLayout::new(rows, offsets)?;
     let out = py.detach(|| classes::pk_draws(seed, epoch, &layout, &class_order, num_val, start, count, stride))?;
+    Ok(PyArray1::from_vec(py, out))
+}
+
+/// `rows` or `offsets` of a class layout: a contiguous int64 array is copied as is (a fast snapshot: another
+/// thread may write to it while the core runs detached); anything else goes through `integers_arg`.
+fn layout_part(name: &str, value: Arg) -> PyResult<Vec<i64>> {
+    if let Ok(array) = value.cast::<PyArray1<i64>>()
+        && let Ok(slice) = array.readonly().as_slice()
+    {
+        return Ok(slice.to_vec());
+    }
+    integers_arg(name, value)
+}
+
+#[pyfunction]
+#[pyo3(
+    signature = (seed, epoch, rows, offsets, p, k, replacement, start, count, stride=None),
+    text_signature = "(seed, epoch, rows, offsets, p, k, replacement, start, count, stride=1)"
+)]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn pk_batches<'py>(
+    py: Python<'py>,
+    seed: Arg,
+    epoch: Arg,
+    rows: Arg,
+    offsets: Arg,
+    p: Arg,
+    k: Arg,
+    replacement: Arg,
+    start: Arg,
+    count: Arg,
+    stride: Option<Arg>,
+) -> PyResult<Indices<'py>> {
+    let (seed, epoch) = (u64_arg("seed", seed)?, epoch_arg(epoch)?);
+    let (start, count, stride) = strided_span_args(start, count, stride)?;
+    let (p, k) = (positive_u64_arg("p", p)?, positive_u64_arg("k", k)?);
+    let (rows, offsets) = (layout_part("rows", rows)?, layout_part("offsets", offsets)?);
+    let replacement = replacement.is_truthy()?;
+    let out = py.detach(|| {
+        let layout = ClassLayout::new(rows, offsets)?;
+        classes::pk_batches(seed, epoch, &layout, p, k, replacement, start, count, stride)
+    })?;
+    Ok(PyArray1::from_vec(py, out))
+}
+
+#[pyfunction]
+#[pyo3(
+    signature = (seed, epoch, rows, offsets, group, m, start, count, stride=None),
+    text_signature = "(seed, epoch, rows, offsets, group, m, start, count, stride=1)"
+)]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn m_per_class_units<'py>(
+    py: Python<'py>,
+    seed: Arg,
+    epoch: Arg,
+    rows: Arg,
+    offsets: Arg,
+    group: Arg,
+    m: Arg,
+    start: Arg,
+    count: Arg,
+    stride: Option<Arg>,
+) -> PyResult<Indices<'py>> {
+    let (seed, epoch) = (u64_arg("seed", seed)?, epoch_arg(epoch)?);
+    let (start, count, stride) = strided_span_args(start, count, stride)?;
+    let (group, m) = (positive_u64_arg("group", group)?, positive_u64_arg("m", m)?);
+    let (rows, offsets) = (layout_part("rows", rows)?, layout_part("offsets", offsets)?);
+    let out = py.detach(|| {
+        let layout = ClassLayout::new(rows, offsets)?;
+        classes::m_per_class_units(seed, epoch, &layout, group, m, start, count, stride)
+    })?;
     Ok(PyArray1::from_vec(py, out))
 }
 

@@ -28,7 +28,10 @@ impl From<EngineError> for PyErr {
             | EngineError::LastOffset { .. }
             | EngineError::EmptyClass { .. }
             | EngineError::ClassId { .. }
-            | EngineError::PastTheEnd { .. } => PyValueError::new_err(message),
+            | EngineError::PastTheEnd { .. }
+            | EngineError::TooManySlots { .. }
+            | EngineError::DrawsPastLimit { .. }
+            | EngineError::BlocksPastLimit { .. } => PyValueError::new_err(message),
         }
     }
 }

@@ -17,8 +17,8 @@ mod _core {
 
     #[pymodule_export]
     use super::engine::{
-        _set_min_chunk, bounded, bounded128, expand_seed, get_num_threads, keystream_words, permutation_stream,
-        pk_draws, set_num_threads, stream_id, strided_permutation, uniform_draws,
+        _set_min_chunk, bounded, bounded128, expand_seed, get_num_threads, keystream_words, m_per_class_units,
+        permutation_stream, pk_batches, pk_draws, set_num_threads, stream_id, strided_permutation, uniform_draws,
     };
     #[pymodule_export]
     use super::weight_table::WeightTable;

@@ -1,4 +1,6 @@
-"""Writes tests/golden/vectors-toolkit.json from the pure-Python reference (spec §17–§20).
+"""Writes tests/golden/vectors-toolkit.json from the pure-Python reference (spec §17–§20; the engine
+functions pk_batches and m_per_class_units of §19.4/§20 from ``reference._engine`` directly, also read
+by cargo test: tests/pk_batches.rs).
 
 Run: .venv/bin/python tests/golden/generate_toolkit.py (never edit the JSON by hand)."""
 
@@ -10,6 +12,8 @@ import pathlib
 import numpy as np
 
 from ferrosampler import reference
+from ferrosampler._classes import class_labels
+from ferrosampler.reference import _engine
 
 LABELS = np.repeat(np.arange(7) * 3, [5, 1, 9, 3, 4, 2, 8]).tolist()
 WEIGHTS = [0.0, 1.5, 2.0, 0.25, 7.0, 3.0, 0.0, 1.0, 4.5, 0.5, 2.5]
@@ -18,6 +22,41 @@ SEEDS = [0, 7, 2**64 - 1]
 
 def _m_per_class(m: int, batch_size: int | None, seed: int) -> list[int]:
     return reference.MPerClassSampler(LABELS, m, batch_size, 30, seed=seed).epoch_indices(1).tolist()
+
+
+# §19.4/§20 engine cases: 7 classes (one of 1 row, so k > 1 draws it with replacement) and 150 classes
+# (> 128: the Feistel network form of the class blocks); p = 5 of 7 and 100 of 150 chain heads (C < 2P − 1).
+WIDE = np.repeat(np.arange(150), [1 + (c * 7) % 5 for c in range(150)]).tolist()
+SPANS = ((0, 3, 1), (5, 2, 3))
+WIDE_SPANS = ((0, 2, 1), (1000, 2, 7))
+
+
+def _layout(labels: list[int]) -> dict:
+    grouped = class_labels(labels)
+    return {"rows": grouped.rows.tolist(), "offsets": grouped.offsets.tolist()}
+
+
+def _engine_cases(layouts: dict) -> tuple[list[dict], list[dict]]:
+    pk: list[dict] = []
+    units: list[dict] = []
+    plans = {
+        "toolkit": ([(1, 1), (3, 2), (5, 3), (7, 2)], [(2, 2), (7, 3), (4, 1)], SEEDS[1:], SPANS),
+        "wide": ([(4, 2), (100, 1)], [(150, 1), (5, 2)], SEEDS[1:2], WIDE_SPANS),
+    }
+    for name, (pk_shapes, unit_shapes, seeds, spans) in plans.items():
+        rows, offsets = layouts[name]["rows"], layouts[name]["offsets"]
+        for seed in seeds:
+            for start, count, stride in spans:
+                span = {"start": start, "count": count, "stride": stride}
+                for p, k in pk_shapes:
+                    for replacement in (False, True):
+                        out = _engine.pk_batches(seed, 3, rows, offsets, p, k, replacement, start, count, stride)
+                        pk.append({"layout": name, "seed": seed, "epoch": 3, "p": p, "k": k,
+                                   "replacement": replacement, **span, "out": out})  # fmt: skip
+                for group, m in unit_shapes:
+                    out = _engine.m_per_class_units(seed, 3, rows, offsets, group, m, start, count, stride)
+                    units.append({"layout": name, "seed": seed, "epoch": 3, "group": group, "m": m, **span, "out": out})
+    return pk, units
 
 
 def vectors() -> dict:
@@ -47,6 +86,8 @@ def vectors() -> dict:
         {"m": m, "batch_size": bs, "seed": seed, "out": _m_per_class(m, bs, seed)}
         for seed in SEEDS for (m, bs) in ((2, None), (2, 6), (3, 12))
     ]  # fmt: skip
+    out["engine_layouts"] = {"toolkit": _layout(LABELS), "wide": _layout(WIDE)}
+    out["pk_batches_engine"], out["m_per_class_units"] = _engine_cases(out["engine_layouts"])
     return out
 
 

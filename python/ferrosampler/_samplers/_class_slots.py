@@ -1,4 +1,10 @@
-"""The class-slot schedule of PKBatchSampler and MPerClassSampler (spec §19.1–§19.2, §20), on either engine."""
+"""The class-slot schedule of PKBatchSampler and MPerClassSampler (spec §19–§20), on either engine.
+
+``pk_batch_rows`` and ``m_per_class_rows`` are the samplers' path: one engine call
+(``engine.pk_batches`` / ``engine.m_per_class_units``, src/classes/pk_batches.rs and its reference twin)
+per chunk of batches. ``BalancedClasses``, ``slot_rows`` and ``independent_classes`` are the same
+schedule slot by slot on engine primitives, kept for callers not yet moved to the chunk functions
+(tests/toolkit/test_toolkit_pk.py checks both give the same rows)."""
 
 from __future__ import annotations
 
@@ -13,14 +19,51 @@ FEISTEL = "feistel"  # the class blocks are read at random positions: O(1) per e
 
 
 class ClassSlots:
-    """A label layout as Python lists (fast scalar access in the slot loops)."""
+    """A label layout: int64 arrays for the engine, Python lists for the slot-by-slot loops."""
 
     def __init__(self, grouped: ClassLabels) -> None:
         self.grouped = grouped
         self.count = grouped.num_classes
+        self.layout_rows = np.ascontiguousarray(grouped.rows, dtype=np.int64)
+        self.layout_offsets = np.ascontiguousarray(grouped.offsets, dtype=np.int64)
         self.rows = grouped.rows.tolist()
         self.offsets = grouped.offsets.tolist()
         self.min_size = int(grouped.sizes.min())
+
+
+def pk_batch_rows(
+    engine: Any,
+    seed: int,
+    epoch: int,
+    classes: ClassSlots,
+    p: int,
+    k: int,
+    always: bool,
+    start: int,
+    count: int,
+    stride: int = 1,
+) -> np.ndarray:
+    """Spec §19: global batches start + c·stride (c < count) as a (count, P·K) int64 array, one engine call.
+    ``always``: every slot with replacement (else only classes of fewer than K rows)."""
+    rows, offsets = classes.layout_rows, classes.layout_offsets
+    flat = engine.pk_batches(seed, epoch, rows, offsets, p, k, always, start, count, stride)
+    return np.asarray(flat, dtype=np.int64).reshape(count, p * k)
+
+
+def m_per_class_rows(
+    engine: Any,
+    seed: int,
+    epoch: int,
+    classes: ClassSlots,
+    group: int,
+    m: int,
+    start: int,
+    count: int,
+    stride: int = 1,
+) -> np.ndarray:
+    """Spec §20: units start + c·stride (c < count), G·m rows each, as one flat int64 array (one engine call)."""
+    rows, offsets = classes.layout_rows, classes.layout_offsets
+    return np.asarray(engine.m_per_class_units(seed, epoch, rows, offsets, group, m, start, count, stride), np.int64)
 
 
 def class_block(engine: Any, seed: int, epoch: int, num_classes: int, t: int, lo: int, count: int) -> list[int]:

@@ -1,0 +1,182 @@
+"""The engine unit of spec §19.4/§20 — ``pk_batches`` and ``m_per_class_units`` — on both engines: the
+golden vectors (from the reference), the forwards definition of ``reference._literal``, the samplers'
+slot-by-slot path in ``_samplers/_class_slots.py``, Rust == reference under hypothesis, and the errors."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import ferrosampler._core as rust
+from ferrosampler._classes import class_labels
+from ferrosampler._samplers._class_slots import (
+    BalancedClasses,
+    ClassSlots,
+    independent_classes,
+    m_per_class_rows,
+    pk_batch_rows,
+    slot_rows,
+)
+from ferrosampler.reference import _engine as reference
+from ferrosampler.reference import _literal
+
+GOLDEN = json.loads((pathlib.Path(__file__).parents[1] / "golden" / "vectors-toolkit.json").read_text("utf-8"))
+LAYOUTS = GOLDEN["engine_layouts"]
+
+
+def _layout(case):
+    layout = LAYOUTS[case["layout"]]
+    return np.asarray(layout["rows"], dtype=np.int64), np.asarray(layout["offsets"], dtype=np.int64)
+
+
+def _span(case):
+    return case["start"], case["count"], case["stride"]
+
+
+def test_pk_batches_golden(engine):
+    assert len(GOLDEN["pk_batches_engine"]) >= 40
+    for c in GOLDEN["pk_batches_engine"]:
+        rows, offsets = _layout(c)
+        out = engine.pk_batches(c["seed"], c["epoch"], rows, offsets, c["p"], c["k"], c["replacement"], *_span(c))
+        assert [int(v) for v in out] == c["out"], c
+
+
+def test_m_per_class_units_golden(engine):
+    assert len(GOLDEN["m_per_class_units"]) >= 16
+    for c in GOLDEN["m_per_class_units"]:
+        rows, offsets = _layout(c)
+        out = engine.m_per_class_units(c["seed"], c["epoch"], rows, offsets, c["group"], c["m"], *_span(c))
+        assert [int(v) for v in out] == c["out"], c
+
+
+def _literal_pk(seed, epoch, rows, offsets, p, k, replacement, start, count, stride):
+    """§19 written forwards (reference._literal): the slots from block 0, then each slot's rows."""
+    last = start + (count - 1) * stride
+    slots = _literal.balanced_slots_literal(seed, epoch, len(offsets) - 1, p, (last + 1) * p)
+    out = []
+    for b in range(start, last + 1, stride):
+        for j in range(b * p, b * p + p):
+            out += _literal._slot_rows_literal(seed, epoch, rows, offsets, slots[j], j, k, replacement)
+    return out
+
+
+def _literal_units(seed, epoch, rows, offsets, group, m, start, count, stride):
+    out = []
+    for u in range(start, start + count * stride, stride):
+        block = _literal._raw_block(seed, epoch, len(offsets) - 1, u)[:group]
+        for i, c in enumerate(block):
+            out += _literal._slot_rows_literal(seed, epoch, rows, offsets, c, u * group + i, m, False)
+    return out
+
+
+@pytest.mark.parametrize("kind", ["pk_batches_engine", "m_per_class_units"])
+def test_golden_vectors_are_the_forwards_definition(kind):
+    """The golden values, recomputed by the spec's forwards oracle (no seeking, no head cache)."""
+    for c in GOLDEN[kind]:
+        layout = LAYOUTS[c["layout"]]
+        rows, offsets = layout["rows"], layout["offsets"]
+        if kind == "pk_batches_engine":
+            args = (c["p"], c["k"], c["replacement"], *_span(c))
+            expected = _literal_pk(c["seed"], c["epoch"], rows, offsets, *args)
+        else:
+            expected = _literal_units(c["seed"], c["epoch"], rows, offsets, c["group"], c["m"], *_span(c))
+        assert c["out"] == expected, c
+
+
+def _slots(sizes):
+    return ClassSlots(class_labels(np.repeat(np.arange(len(sizes)), sizes)))
+
+
+@st.composite
+def _calls(draw, max_classes=200):
+    # Up to 12 classes (the table form of the class blocks), or over 128 (the Feistel network form).
+    n = draw(st.one_of(st.integers(1, 12), st.integers(129, max_classes)) if max_classes > 128 else st.integers(1, 12))
+    sizes = draw(st.lists(st.integers(1, 9), min_size=n, max_size=n))
+    # Any P ≤ C: P > (C + 1) / 2 chains heads (§19.1).
+    p = draw(st.one_of(st.integers(1, n), st.integers((n + 1) // 2, n)))
+    k = draw(st.integers(1, 6))
+    span = (draw(st.integers(0, 10**6)), draw(st.integers(0, 5)), draw(st.integers(1, 6)))
+    seed, epoch = draw(st.integers(0, 2**64 - 1)), draw(st.integers(0, 2**56 - 1))
+    return sizes, p, k, draw(st.booleans()), span, seed, epoch
+
+
+@settings(max_examples=120, deadline=None)
+@given(_calls())
+def test_rust_equals_reference(call):
+    sizes, p, k, replacement, span, seed, epoch = call
+    classes = _slots(sizes)
+    rows, offsets = classes.layout_rows, classes.layout_offsets
+    fast = rust.pk_batches(seed, epoch, rows, offsets, p, k, replacement, *span)
+    slow = reference.pk_batches(seed, epoch, rows.tolist(), offsets.tolist(), p, k, replacement, *span)
+    assert fast.dtype == np.int64 and fast.tolist() == slow
+    fast = rust.m_per_class_units(seed, epoch, rows, offsets, p, k, *span)
+    assert fast.tolist() == reference.m_per_class_units(seed, epoch, rows.tolist(), offsets.tolist(), p, k, *span)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_calls(max_classes=12))
+def test_chunk_functions_equal_the_slot_by_slot_path(call):
+    """_class_slots' chunk functions (one engine call) give the rows its per-slot schedule gives."""
+    sizes, p, k, always, (start, count, stride), seed, epoch = call
+    classes = _slots(sizes)
+    batches = range(start, start + count * stride, stride)
+    for engine in (rust, reference):
+        schedule = BalancedClasses(engine, seed, epoch, classes.count, p)
+        expected = [slot_rows(engine, seed, epoch, classes, schedule.batch(b), b * p, k, always) for b in batches]
+        assert pk_batch_rows(engine, seed, epoch, classes, p, k, always, start, count, stride).tolist() == expected
+        expected_units = []
+        for u in batches:
+            unit = independent_classes(engine, seed, epoch, classes.count, p, u)
+            expected_units += slot_rows(engine, seed, epoch, classes, unit, u * p, k, False)
+        assert m_per_class_rows(engine, seed, epoch, classes, p, k, start, count, stride).tolist() == expected_units
+
+
+def test_threads_do_not_change_the_batches():
+    classes = _slots([1 + (c * 5) % 7 for c in range(300)])
+    args = (3, 1, classes.layout_rows, classes.layout_offsets)
+    serial = rust.pk_batches(*args, 30, 4, False, 0, 300, 3)
+    units = rust.m_per_class_units(*args, 30, 4, 0, 300, 3)
+    threads = rust.get_num_threads()
+    try:
+        rust._set_min_chunk(5)
+        for n in (2, 3, 7):
+            rust.set_num_threads(n)
+            assert np.array_equal(rust.pk_batches(*args, 30, 4, False, 0, 300, 3), serial)
+            assert np.array_equal(rust.m_per_class_units(*args, 30, 4, 0, 300, 3), units)
+    finally:
+        rust._set_min_chunk(1 << 15)
+        rust.set_num_threads(threads)
+
+
+ROWS, OFFSETS = [0, 1, 2, 3], [0, 1, 4]
+BAD = [
+    # (function, arguments after seed and epoch, exception, message)
+    ("pk_batches", (ROWS, OFFSETS, 0, 1, False, 0, 1), ValueError, r"^p must be in \[1, 2\*\*64\), got p=0$"),
+    ("pk_batches", (ROWS, OFFSETS, 1, 0, False, 0, 1), ValueError, r"^k must be in \[1, 2\*\*64\), got k=0$"),
+    ("pk_batches", (ROWS, OFFSETS, 3, 1, False, 0, 1), ValueError, r"^p must be <= the number of classes \(2\)"),
+    ("pk_batches", (ROWS, [0, 1, 3], 1, 1, False, 0, 1), ValueError, r"^offsets\[2\] must equal len\(rows\)=4"),
+    ("pk_batches", (ROWS, OFFSETS, 1, 1.5, False, 0, 1), TypeError, r"^k must be an integer"),
+    ("pk_batches", (ROWS, OFFSETS, 2, 2, True, 2**61, 1), ValueError, r"^\(b \+ 1\) \* p \* k must be <= 2\*\*63"),
+    ("pk_batches", (ROWS, OFFSETS, 1, 1, True, 0, 2, 0), ValueError, r"^stride must be in \[1, 2\*\*64\)"),
+    ("m_per_class_units", (ROWS, OFFSETS, 3, 1, 0, 1), ValueError, r"^group must be <= the number of classes \(2\)"),
+    ("m_per_class_units", (ROWS, OFFSETS, 1, 0, 0, 1), ValueError, r"^m must be in \[1, 2\*\*64\), got m=0$"),
+    ("m_per_class_units", (ROWS, OFFSETS, 1, 1, 2**62, 1), ValueError, r"^\(b \+ 1\) \* \(number of classes\)"),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "error", "message"), BAD)
+def test_bad_arguments_same_errors(engine, name, args, error, message):
+    with pytest.raises(error, match=message):
+        getattr(engine, name)(0, 0, *args)
+
+
+def test_bad_epoch_and_empty_reads(engine):
+    with pytest.raises(ValueError, match=r"^epoch must be in \[0, 2\*\*56\)"):
+        engine.pk_batches(0, 2**56, ROWS, OFFSETS, 1, 1, False, 0, 0)
+    assert list(engine.pk_batches(0, 0, ROWS, OFFSETS, 2, 2, False, 2**64 - 2, 0)) == []
+    assert list(engine.m_per_class_units(0, 0, ROWS, OFFSETS, 2, 2, 5, 0)) == []
