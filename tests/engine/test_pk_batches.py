@@ -1,6 +1,6 @@
 """The engine unit of spec §19.4/§20 — ``pk_batches`` and ``m_per_class_units`` — on both engines: the
-golden vectors (from the reference), the forwards definition of ``reference._literal``, the samplers'
-slot-by-slot path in ``_samplers/_class_slots.py``, Rust == reference under hypothesis, and the errors."""
+golden vectors (from the reference), the forwards definition of ``reference._literal``, Rust == reference
+under hypothesis, and the errors."""
 
 from __future__ import annotations
 
@@ -14,14 +14,7 @@ from hypothesis import strategies as st
 
 import ferrosampler._core as rust
 from ferrosampler._classes import class_labels
-from ferrosampler._samplers._class_slots import (
-    BalancedClasses,
-    ClassSlots,
-    independent_classes,
-    m_per_class_rows,
-    pk_batch_rows,
-    slot_rows,
-)
+from ferrosampler._samplers._class_slots import ClassSlots
 from ferrosampler.reference import _engine as reference
 from ferrosampler.reference import _literal
 
@@ -116,24 +109,6 @@ def test_rust_equals_reference(call):
     assert fast.dtype == np.int64 and fast.tolist() == slow
     fast = rust.m_per_class_units(seed, epoch, rows, offsets, p, k, *span)
     assert fast.tolist() == reference.m_per_class_units(seed, epoch, rows.tolist(), offsets.tolist(), p, k, *span)
-
-
-@settings(max_examples=40, deadline=None)
-@given(_calls(max_classes=12))
-def test_chunk_functions_equal_the_slot_by_slot_path(call):
-    """_class_slots' chunk functions (one engine call) give the rows its per-slot schedule gives."""
-    sizes, p, k, always, (start, count, stride), seed, epoch = call
-    classes = _slots(sizes)
-    batches = range(start, start + count * stride, stride)
-    for engine in (rust, reference):
-        schedule = BalancedClasses(engine, seed, epoch, classes.count, p)
-        expected = [slot_rows(engine, seed, epoch, classes, schedule.batch(b), b * p, k, always) for b in batches]
-        assert pk_batch_rows(engine, seed, epoch, classes, p, k, always, start, count, stride).tolist() == expected
-        expected_units = []
-        for u in batches:
-            unit = independent_classes(engine, seed, epoch, classes.count, p, u)
-            expected_units += slot_rows(engine, seed, epoch, classes, unit, u * p, k, False)
-        assert m_per_class_rows(engine, seed, epoch, classes, p, k, start, count, stride).tolist() == expected_units
 
 
 def test_threads_do_not_change_the_batches():

@@ -11,9 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ferrosampler import MPerClassSampler, PKBatchSampler, reference
-from ferrosampler._samplers._class_slots import BalancedClasses
-from ferrosampler.reference import _engine as reference_engine
 from ferrosampler.reference import _literal as ref
+from ferrosampler.reference._engine.classes.pk_batches import BalancedClasses
 
 SIZES = [30, 1, 7, 2, 12, 5, 3, 40, 9, 4, 6]  # 11 classes, some smaller than K
 LABELS = np.repeat(np.arange(len(SIZES)) * 10, SIZES)  # labels 0, 10, 20, …
@@ -48,7 +47,7 @@ def test_composition_and_evenness_over_thousands_of_batches(p, k):
 @given(st.integers(1, 40), st.integers(1, 40), st.integers(0, 2**64 - 1), st.integers(0, 30))
 def test_class_slots_distinct_even_and_seekable(c, p, seed, first):
     p = min(p, c)
-    schedule = BalancedClasses(reference_engine, seed, 2, c, p)
+    schedule = BalancedClasses(seed, 2, c, p)
     count = 3 * (c // p + 2)
     batches = [schedule.batch(b) for b in range(count)]
     assert all(len(set(b)) == p for b in batches)
@@ -56,7 +55,7 @@ def test_class_slots_distinct_even_and_seekable(c, p, seed, first):
     assert slots == ref.balanced_slots_literal(seed, 2, c, p, count * p)
     counts = np.bincount(slots, minlength=c)
     assert counts.max() - counts.min() <= 1
-    fresh = BalancedClasses(reference_engine, seed, 2, c, p)  # seek: no earlier batch generated
+    fresh = BalancedClasses(seed, 2, c, p)  # seek: no earlier batch generated
     assert fresh.batch(first) == ref.balanced_slots_literal(seed, 2, c, p, (first + 1) * p)[first * p :]
 
 

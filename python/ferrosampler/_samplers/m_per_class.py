@@ -15,7 +15,7 @@ from .._epochs import _SeededEpochs
 from .._state import fingerprint
 from .._torch_compat import SamplerBase
 from .._world import world
-from ._class_slots import BalancedClasses, ClassSlots, independent_classes, slot_rows
+from ._class_slots import ClassSlots, m_per_class_rows
 from ._progress import Place, Progress, Resumable
 
 _UNIT_CHUNK = 1 << 12  # indices per chunk of iteration, at least
@@ -88,23 +88,17 @@ class MPerClassSampler(Resumable, _SeededEpochs, SamplerBase):
     def __len__(self) -> int:
         return self.list_size
 
-    def _unit_classes(self, seed: int, epoch: int, unit: int) -> list[int]:
-        if self.batch_size is None:  # a whole pass: block u itself (σ_u = π_u when P = C)
-            return BalancedClasses(self._engine, seed, epoch, self.classes.count, self.group).raw(unit)
-        return independent_classes(self._engine, seed, epoch, self.classes.count, self.group, unit)
-
     def _indices(self, seed: int, epoch: int, serving: Serving, skip: int, start: int, stop: int) -> list[int]:
-        """Outputs start … stop − 1 of this rank's share (whole units computed, then cut): units
-        serving.first + j·R, the first E indices of each, the first ``skip`` of the first unit left out."""
-        out: list[int] = []
+        """Outputs start … stop − 1 of this rank's share (whole units computed in one engine call, then cut):
+        units serving.first + j·R, the first E indices of each, the first ``skip`` of the first unit left out."""
         grain, first = self._grain, (start + skip) // self._grain
-        for j in range(first, -(-(stop + skip) // grain)):
-            u = serving.first + j * self.num_replicas
-            slots = self._unit_classes(seed, epoch, u)
-            rows = slot_rows(self._engine, seed, epoch, self.classes, slots, u * self.group, self.m_per_class, False)
-            out.extend(rows[:grain])
+        units = -(-(stop + skip) // grain) - first
+        u, stride = serving.first + first * self.num_replicas, self.num_replicas
+        flat = m_per_class_rows(self._engine, seed, epoch, self.classes, self.group, self.m_per_class, u, units, stride)
+        out = flat.reshape(units, self.group * self.m_per_class)[:, :grain].ravel()
         offset = first * grain - skip
-        return out[start - offset : stop - offset]
+        indices: list[int] = out[start - offset : stop - offset].tolist()
+        return indices
 
     def epoch_indices(self, epoch: int | None = None) -> np.ndarray:
         """One epoch of this rank as int64; without ``epoch`` the next one (what iterating yields; after

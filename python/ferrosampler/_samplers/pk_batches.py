@@ -15,7 +15,7 @@ from .._limits import INT64_MAX
 from .._state import fingerprint
 from .._torch_compat import BatchSamplerBase
 from .._world import world
-from ._class_slots import BalancedClasses, ClassSlots, slot_rows, within_class
+from ._class_slots import ClassSlots, pk_batch_rows, within_class
 from ._progress import Place, Progress, Resumable
 
 _BATCH_CHUNK = 256  # batches per chunk of iteration
@@ -85,23 +85,25 @@ class PKBatchSampler(Resumable, _SeededEpochs, BatchSamplerBase):
 
     def _batches(self, seed: int, epoch: int, first: int, count: int) -> list[list[int]]:
         """Global batches first, first + R, … (count of them)."""
-        schedule = BalancedClasses(self._engine, seed, epoch, self.classes.count, self.p)
-        out = []
-        for c in range(count):
-            b = first + c * self.num_replicas
-            out.append(
-                slot_rows(self._engine, seed, epoch, self.classes, schedule.batch(b), b * self.p, self.k, self._always)
-            )
-        return out
+        batches: list[list[int]] = self._rows(seed, epoch, first, count).tolist()
+        return batches
+
+    def _rows(self, seed: int, epoch: int, first: int, count: int) -> np.ndarray:
+        """Global batches first, first + R, … as a (count, p·k) array: one engine call (spec §19.4)."""
+        return pk_batch_rows(
+            self._engine, seed, epoch, self.classes, self.p, self.k, self._always, first, count, self.num_replicas
+        )
 
     def batch(self, b: int, epoch: int | None = None) -> list[int]:
-        """Global batch ``b`` of an epoch (fixed seed; no side effect; O(P·K))."""
+        """Global batch ``b`` of an epoch (fixed seed; no side effect)."""
         seed, e = self._key(self.epoch if epoch is None else epoch)
         b = integer("b", b)
         if b < 0:
             raise ValueError(f"b must be >= 0, got b={b}")
-        schedule = BalancedClasses(self._engine, seed, e, self.classes.count, self.p)
-        return slot_rows(self._engine, seed, e, self.classes, schedule.batch(b), b * self.p, self.k, self._always)
+        rows: list[int] = pk_batch_rows(self._engine, seed, e, self.classes, self.p, self.k, self._always, b, 1)[
+            0
+        ].tolist()
+        return rows
 
     def epoch_batches(self, epoch: int | None = None) -> np.ndarray:
         """This rank's batches of the epoch, shape (len(self), p·k); without ``epoch`` the
@@ -114,8 +116,7 @@ class PKBatchSampler(Resumable, _SeededEpochs, BatchSamplerBase):
         else:
             (seed, e), serving = self._key(epoch), self._serving(None)[0]
         assert seed is not None
-        rows = self._batches(seed, e, serving.first, serving.size)
-        return np.asarray(rows, dtype=np.int64).reshape(serving.size, self.p * self.k)
+        return self._rows(seed, e, serving.first, serving.size)
 
     def __iter__(self) -> Iterator[list[int]]:
         return self._run()
