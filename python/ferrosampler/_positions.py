@@ -338,7 +338,8 @@ def _open_distributed_weighted(sampler: DistributedWeightedSampler) -> Epoch:
     number = sampler.epoch
     if not sampler.replacement:  # spec §8 is sequential: the global draw is computed whole, once
         return _Whole(int64(sampler.rank_indices(0, sampler.num_samples, number)), None, number)
-    w, views = sampler.num_replicas, {}
+    w = sampler.num_replicas
+    views: dict[tuple[int, int], DistributedWeightedSampler] = {}
 
     def fetch(first: int, stride: int, count: int) -> Any:
         # Outputs first + j·stride are global positions rank + (first mod stride)·W + (first div stride + j)·stride·W:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import json
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -70,8 +71,14 @@ INNER = {
         lambda f, m, n, s: f.BatchSampler(f.WeightedRandomSampler([1.0] * n, n, False, seed=s), 2, False),
         "regenerated",
     ),
-    "BatchSampler/mindspore": (lambda f, m, n, s: f.BatchSampler(m.RandomSampler(seed=s, dataset_size=n), 2, False), "seeked"),
-    "BatchSampler/foreign": (lambda f, m, n, s: f.BatchSampler([(i * 7) % n for i in range(n)], 3, False), "materialised"),
+    "BatchSampler/mindspore": (
+        lambda f, m, n, s: f.BatchSampler(m.RandomSampler(seed=s, dataset_size=n), 2, False),
+        "seeked",
+    ),
+    "BatchSampler/foreign": (
+        lambda f, m, n, s: f.BatchSampler([(i * 7) % n for i in range(n)], 3, False),
+        "materialised",
+    ),
     "DistributedSampler": (lambda f, m, n, s: f.DistributedSampler(range(n), 3, 1, seed=s), "seeked"),
     "DistributedSampler/fisher-yates-drop_last": (
         lambda f, m, n, s: f.DistributedSampler(range(n + 1), 2, 0, seed=s, drop_last=True, permutation="fisher-yates"),
@@ -90,13 +97,19 @@ INNER = {
         lambda f, m, n, s: f.DistributedWeightedSampler([1.0 + i for i in range(n)], n, 2, 1, False, seed=s),
         "regenerated",
     ),
-    "PKBatchSampler": (lambda f, m, n, s: f.PKBatchSampler(labels(n), 2, 3, num_batches=n, seed=s, num_replicas=2, rank=1), "seeked"),
+    "PKBatchSampler": (
+        lambda f, m, n, s: f.PKBatchSampler(labels(n), 2, 3, num_batches=n, seed=s, num_replicas=2, rank=1),
+        "seeked",
+    ),
     "PKBatchSampler/unseeded": (lambda f, m, n, s: f.PKBatchSampler(labels(n), 3, 2), "materialised"),
     "MPerClassSampler": (
         lambda f, m, n, s: f.MPerClassSampler(labels(n), 2, 4, max(4, n), seed=s, num_replicas=2, rank=0),
         "regenerated",
     ),
-    "MPerClassSampler/passes": (lambda f, m, n, s: f.MPerClassSampler(labels(n), 1, None, 3 * n, seed=s), "regenerated"),
+    "MPerClassSampler/passes": (
+        lambda f, m, n, s: f.MPerClassSampler(labels(n), 1, None, 3 * n, seed=s),
+        "regenerated",
+    ),
     "mindspore.SequentialSampler": (
         lambda f, m, n, s: m.SequentialSampler(n // 3, n // 2 + 1, dataset_size=n),
         "seeked",
@@ -119,7 +132,9 @@ INNER = {
         "seeked",
     ),
     "mindspore.WeightedRandomSampler": (
-        lambda f, m, n, s: m.WeightedRandomSampler([1.0] + [float(i % 3) for i in range(n - 1)], seed=s, dataset_size=n),
+        lambda f, m, n, s: m.WeightedRandomSampler(
+            [1.0] + [float(i % 3) for i in range(n - 1)], seed=s, dataset_size=n
+        ),
         "seeked",
     ),
     "mindspore.WeightedRandomSampler/no-replacement": (
@@ -207,9 +222,11 @@ def public_sampler_classes():
     for module in RUST:
         for name in module.__all__:
             value = getattr(module, name)
-            if inspect.isclass(value) and callable(getattr(value, "__iter__", None)) and hasattr(value, "__len__"):
-                if not issubclass(value, (str, int)):  # not the Shuffle enum
-                    classes.append(value)
+            sampler = (
+                inspect.isclass(value) and callable(getattr(value, "__iter__", None)) and hasattr(value, "__len__")
+            )
+            if sampler and not issubclass(value, (str, int)):  # not the Shuffle enum
+                classes.append(value)
     return classes
 
 
@@ -270,12 +287,17 @@ class RecordingTable:
 class RecordingEngine:
     """The Rust engine itself, counting the positions (draws, permutation entries, words / 2) each call computes."""
 
-    COUNT_ARGUMENT = {"uniform_draws": 4, "permutation_stream": 5, "strided_permutation": 6, "pk_draws": 7}
+    COUNT_ARGUMENT: ClassVar[dict[str, int]] = {
+        "uniform_draws": 4,
+        "permutation_stream": 5,
+        "strided_permutation": 6,
+        "pk_draws": 7,
+    }
 
     def __init__(self):
         self.computed = 0
 
-    def WeightTable(self, weights):  # noqa: N802 (the engine's name)
+    def WeightTable(self, weights):
         return RecordingTable(self, core.WeightTable(weights))
 
     def keystream_words(self, seed, purpose, epoch, start, count):
@@ -349,7 +371,9 @@ def test_a_seeked_inner_sampler_is_never_iterated():
             raise AssertionError("the wrapper materialised its inner sampler")
 
     whole = ferrosampler.RandomSampler(range(50), seed=2).epoch_indices().tolist()
-    wrapper = ferrosampler.DistributedSamplerWrapper(ferrosampler.BatchSampler(Refusing(range(50), seed=2), 4, False), 3, 1)
+    wrapper = ferrosampler.DistributedSamplerWrapper(
+        ferrosampler.BatchSampler(Refusing(range(50), seed=2), 4, False), 3, 1
+    )
     assert list(wrapper) == expected_share([whole[i : i + 4] for i in range(0, 50, 4)], 3, 1)
 
 

@@ -138,9 +138,7 @@ class DistributedSampler(_ChainedSampler):
         # Position c reads (row + c·D) mod n: positions first + j·stride read (row + first·D) + j·stride·D.
         row = self._first_row_and_count(n)[0]
         offset, step = (row + first * self.num_shards) % n, (stride * self.num_shards) % n
-        return self._engine.strided_permutation(
-            seed, epoch, n, True, offset, step, count, permutation=self.permutation
-        )
+        return self._engine.strided_permutation(seed, epoch, n, True, offset, step, count, permutation=self.permutation)
 
     def _order_parameters(self) -> tuple[Any, ...]:
         permutation = self.permutation if self.shuffle == Shuffle.GLOBAL else None
