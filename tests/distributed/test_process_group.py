@@ -55,3 +55,16 @@ def test_elastic_resume_through_worlds_4_2_3_1_loses_and_repeats_nothing(tmp_pat
         assert len(records) == 4 + 2 + 3 + 1
         seen = [index for record in records for index in json.loads(record.read_text())]
         assert sorted(seen) == list(range(N)), name
+
+
+def test_wrapper_over_mindspore_and_batch_samplers_resumes_through_worlds_2_3_1(tmp_path):
+    # Per rank: 2 ranks × 4 positions, then 3 × 3 (position 17), then 1 rank takes the last 12.
+    run_ranks(SCRIPT.with_name("gloo_wrapper.py"), 3, str(tmp_path), timeout=180)
+    for name, expected in (("mindspore", list(range(N))), ("batch", list(range(2 * N)))):
+        records = sorted(tmp_path.glob(f"seen-{name}-*.json"))
+        assert len(records) == 2 + 3 + 1
+        seen = [value for record in records for value in json.loads(record.read_text())]
+        if name == "batch":
+            assert {len(batch) for batch in seen} == {2}
+            seen = [index for batch in seen for index in batch]
+        assert sorted(seen) == expected, name

@@ -126,6 +126,14 @@ class DistributedSampler(_ShardedResume, DistributedSamplerBase):
             self._engine.strided_permutation(key, 0, n, self.shuffle, first, self.num_replicas, count, **extra)
         )
 
+    def _seek_share(self, key: int, n: int, first: int, stride: int, count: int) -> np.ndarray:
+        """Positions first, first + stride, … (count of them) of this rank's share, one strided read: share
+        position c is π((rank + c·W) mod n) (DistributedSamplerWrapper, spec §15)."""
+        extra = permutation_keywords(self._engine, self.permutation)
+        w = self.num_replicas
+        offset, step = (self.rank + first * w) % n, (stride * w) % n
+        return int64(self._engine.strided_permutation(key, 0, n, self.shuffle, offset, step, count, **extra))
+
     def epoch_indices(self, epoch: int | None = None) -> np.ndarray:
         """This rank's whole share of an epoch (``self.epoch`` by default) as int64, from its start."""
         number = self.epoch if epoch is None else integer("epoch", epoch)

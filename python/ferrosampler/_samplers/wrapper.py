@@ -17,12 +17,23 @@ class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
     (or cut, with ``drop_last``). Every rank must see the same inner epoch, so give the inner
     sampler a fixed ``seed=`` (or seed torch identically on every rank).
 
-    Cost per rank and epoch: a ferrosampler sampler is read by seeking (only this rank's
-    indices are computed) where its engine is seekable — uniform and alias draws, random-access
-    permutations; Fisher–Yates blocks and weighted sampling without replacement are regenerated
-    in Rust and sliced. Any other sampler is materialised with ``list(sampler)`` once per
-    epoch: O(len(sampler)) time and memory on every rank, and it must repeat its order on
-    resume. ``set_epoch`` is forwarded; ``state_dict()`` resumes exactly on any world size.
+    A batch sampler's epoch is its batches (whole batches are served); a sharded sampler's
+    (DistributedSampler, DistributedWeightedSampler, PKBatchSampler, MPerClassSampler, another
+    wrapper) is its own rank's share. ``set_epoch`` is forwarded; ``state_dict()`` resumes
+    exactly on any world size.
+
+    Cost per rank and epoch (L the inner epoch's length, R the ranks; docs/spec.md §15 has
+    the full table): only this rank's positions are computed (seeked, O(L/R)) for uniform and
+    alias draws, Feistel permutations and shards (torch and MindSpore RandomSampler,
+    SubsetRandomSampler, WeightedRandomSampler with replacement, DistributedSampler,
+    DistributedWeightedSampler with replacement), PK draws (MindSpore PKSampler), seeded
+    PKBatchSampler batches, sequential and subset samplers, a BatchSampler or wrapper over
+    any of these, and a MindSpore chain whose parents are SequentialSampler or unshuffled
+    DistributedSampler levels. The engine regenerates more and slices (O(L)) for
+    Fisher–Yates blocks, weighted sampling without replacement, MPerClassSampler, and a
+    MindSpore parent that shuffles its child (the child is computed whole). Anything else (a
+    foreign iterable, an unseeded PKBatchSampler) is materialised with ``list(sampler)`` once
+    per epoch: O(L) time and memory on every rank, and it must repeat its order on resume.
 
     Examples:
         >>> import ferrosampler

@@ -345,6 +345,25 @@ class _ChainedSampler(_EpochCounter, SamplerBase):
         """Positions [start, k) of this level's epoch of k over n rows, seeking where the engine can."""
         raise NotImplementedError
 
+    # -- seeking hooks (DistributedSamplerWrapper, spec §15) ----------------------------------
+
+    def _affine(self, n: int, k: int) -> tuple[int, int] | None:
+        """(a, b) if position p of this level's epoch is always row (a + p·b) mod n (nothing drawn), else None."""
+        return None
+
+    def _seekable(self) -> bool:
+        """Whether ``_seek`` computes only the positions it is asked for (else it computes the epoch whole)."""
+        return True
+
+    def _fisher_yates_read(self) -> bool:
+        """Whether ``_seek`` computes a Fisher–Yates prefix (then the wrapper reads a level in one call)."""
+        return getattr(self, "permutation", None) == "fisher-yates" and not getattr(self, "replacement", False)
+
+    def _seek(self, seed: int, epoch: int, n: int, k: int, first: int, stride: int, count: int) -> Any:
+        """Positions first, first + stride, … (count of them, all < k) of this level's epoch of k over n rows,
+        equal to ``_positions(seed, epoch, n, k, 0)[first::stride][:count]``: a strided engine read."""
+        raise NotImplementedError
+
     # -- state_dict (spec §13) ----------------------------------------------------------------
 
     def _order_parameters(self) -> tuple[Any, ...]:

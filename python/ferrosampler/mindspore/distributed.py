@@ -128,6 +128,18 @@ class DistributedSampler(_ChainedSampler):
             seed, epoch, n, shuffled, resumed_first, self.num_shards, k - start, permutation=self.permutation
         )
 
+    def _affine(self, n: int, k: int) -> tuple[int, int] | None:
+        first, owned = self._first_row_and_count(n)
+        if owned == 0:
+            return 0, 0  # the dummy [0]
+        return None if self.shuffle == Shuffle.GLOBAL else (first, self.num_shards)
+
+    def _seek(self, seed: int, epoch: int, n: int, k: int, first: int, stride: int, count: int) -> Any:
+        # Position c reads (row + c·D) mod n: positions first + j·stride read (row + first·D) + j·stride·D.
+        row = self._first_row_and_count(n)[0]
+        offset, step = (row + first * self.num_shards) % n, (stride * self.num_shards) % n
+        return self._engine.strided_permutation(seed, epoch, n, True, offset, step, count, permutation=self.permutation)
+
     def _order_parameters(self) -> tuple[Any, ...]:
         permutation = self.permutation if self.shuffle == Shuffle.GLOBAL else None
         return self.num_shards, self.shard_id, str(self.shuffle), self.num_samples, self.offset, permutation

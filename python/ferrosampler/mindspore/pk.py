@@ -127,16 +127,28 @@ class PKSampler(_ChainedSampler):
 
     def _positions(self, seed: int, epoch: int, n: int, k: int, start: int) -> Any:
         classes = self._labelled_classes(n)
-        count = classes.num_classes
+        class_order = self._class_order(seed, classes.num_classes)
+        rows, offsets = classes.rows, classes.offsets
+        return self._engine.pk_draws(seed, epoch, rows, offsets, class_order, self.num_val, start, k - start)
+
+    def _fisher_yates_read(self) -> bool:
+        return False  # permutation= orders the classes; the draws are seekable either way
+
+    def _seek(self, seed: int, epoch: int, n: int, k: int, first: int, stride: int, count: int) -> Any:
+        classes = self._labelled_classes(n)
+        cached = getattr(self, "_seek_class_order", None)  # one class order per seed and label layout
+        if cached is None or cached[0] != seed or cached[1] is not classes:
+            cached = self._seek_class_order = (seed, classes, self._class_order(seed, classes.num_classes))
+        rows, offsets = classes.rows, classes.offsets
+        return self._engine.pk_draws(seed, epoch, rows, offsets, cached[2], self.num_val, first, count, stride)
+
+    def _class_order(self, seed: int, count: int) -> np.ndarray:
         if self.shuffle:  # block 0 of the CLASS_ORDER stream at epoch 0: the same order every epoch
             stream = self._engine.permutation_stream(
                 seed, self._engine.CLASS_ORDER, 0, count, 0, count, permutation=self.permutation
             )
-            class_order = int64(stream)
-        else:
-            class_order = np.arange(count, dtype=np.int64)
-        rows, offsets = classes.rows, classes.offsets
-        return self._engine.pk_draws(seed, epoch, rows, offsets, class_order, self.num_val, start, k - start)
+            return int64(stream)
+        return np.arange(count, dtype=np.int64)
 
     def _order_parameters(self) -> tuple[Any, ...]:
         classes = None if self._classes is None else self._classes.fingerprint

@@ -77,6 +77,13 @@ class RandomSampler(_ChainedSampler):
             seed, self._engine.MAIN, epoch, n, start, k - start, permutation=self.permutation
         )
 
+    def _seek(self, seed: int, epoch: int, n: int, k: int, first: int, stride: int, count: int) -> Any:
+        if self.replacement:
+            return self._engine.uniform_draws(seed, epoch, n, first, count, stride=stride)
+        return self._engine.permutation_stream(
+            seed, self._engine.MAIN, epoch, n, first, count, permutation=self.permutation, stride=stride
+        )
+
     def _order_parameters(self) -> tuple[Any, ...]:
         permutation = None if self.replacement else self.permutation
         return self.num_samples, self.replacement, self.reshuffle_each_epoch, permutation

@@ -69,6 +69,9 @@ class SequentialSampler(_ChainedSampler):
     def _positions(self, seed: int, epoch: int, n: int, k: int, start: int) -> np.ndarray:
         return arange(self._start() + start, self._start() + k)
 
+    def _affine(self, n: int, k: int) -> tuple[int, int]:
+        return self._start(), 1
+
     def _order_parameters(self) -> tuple[Any, ...]:
         return self.start_index, self.num_samples
 

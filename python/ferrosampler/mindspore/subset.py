@@ -69,6 +69,9 @@ class SubsetSampler(_ChainedSampler):
     def _positions(self, seed: int, epoch: int, n: int, k: int, start: int) -> np.ndarray:
         return self._ids[start:]
 
+    def _seek(self, seed: int, epoch: int, n: int, k: int, first: int, stride: int, count: int) -> np.ndarray:
+        return self._ids[first : first + count * stride : stride]
+
     def _order_parameters(self) -> tuple[Any, ...]:
         return (self._ids_fingerprint,)
 
@@ -157,6 +160,12 @@ class SubsetRandomSampler(SubsetSampler):
             )
         )
         return self._ids[order]
+
+    def _seek(self, seed: int, epoch: int, n: int, k: int, first: int, stride: int, count: int) -> np.ndarray:
+        order = self._engine.permutation_stream(
+            seed, self._engine.MAIN, epoch, k, first, count, permutation=self.permutation, stride=stride
+        )
+        return self._ids[int64(order)]
 
     def _order_parameters(self) -> tuple[Any, ...]:
         return self._ids_fingerprint, self.permutation

@@ -110,5 +110,16 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _ChainedSampler):
         # Zero weights have key +inf in MindSpore's Efraimidis–Spirakis: last, by index.
         return np.concatenate([int64(drawn), self._zero_weight_ids[: k - len(drawn)]])[start:]
 
+    def _seekable(self) -> bool:
+        return bool(self.replacement)
+
+    def _seek(self, seed: int, epoch: int, n: int, k: int, first: int, stride: int, count: int) -> Any:
+        # Without replacement (spec §8, sequential) the draws are computed whole and sliced.
+        if self.replacement:
+            return self._table.alias_draws(seed, epoch, first, count, stride)
+        drawn = self._table.without_replacement(seed, epoch, min(k, self._table.nonzero))
+        whole = np.concatenate([int64(drawn), self._zero_weight_ids[: k - len(drawn)]])
+        return whole[first : first + count * stride : stride]
+
     def _order_parameters(self) -> tuple[Any, ...]:
         return self._weights_fingerprint, self.num_samples, self.replacement
