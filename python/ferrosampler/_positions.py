@@ -368,9 +368,11 @@ def _open_pk_batches(sampler: PKBatchSampler) -> Epoch:
     number = sampler.epoch
     sampler.set_epoch((number + 1) % EPOCH_LIMIT)  # a fixed seed's counter steps as iterating steps it
     w, rank = sampler.num_replicas, sampler.rank
+    seed, key_epoch = sampler._key(number)
 
     def fetch(first: int, stride: int, count: int) -> list[list[int]]:
-        return [sampler.batch(rank + (first + j * stride) * w, number) for j in range(count)]
+        batches: list[list[int]] = sampler._rows(seed, key_epoch, rank + first * w, count, stride * w).tolist()
+        return batches
 
     return _Seeked(len(sampler), None, number, fetch, chunk=BATCH_CHUNK)
 

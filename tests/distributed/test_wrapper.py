@@ -293,6 +293,11 @@ class RecordingEngine:
         "strided_permutation": 6,
         "pk_draws": 7,
     }
+    # Batches or units a call computes, each of these many rows: pk_batches' count · p · k, m_per_class_units'.
+    COUNT_OF_ROWS: ClassVar[dict[str, tuple[int, int, int]]] = {
+        "pk_batches": (8, 4, 5),
+        "m_per_class_units": (7, 4, 5),
+    }
 
     def __init__(self):
         self.computed = 0
@@ -306,6 +311,14 @@ class RecordingEngine:
 
     def __getattr__(self, name):
         function = getattr(core, name)
+        if name in self.COUNT_OF_ROWS:
+            count, width, height = self.COUNT_OF_ROWS[name]
+
+            def counted_rows(*args, **kwargs):
+                self.computed += args[count] * args[width] * args[height]
+                return function(*args, **kwargs)
+
+            return counted_rows
         if name not in self.COUNT_ARGUMENT:
             return function
 

@@ -88,11 +88,11 @@ class PKBatchSampler(Resumable, _SeededEpochs, BatchSamplerBase):
         batches: list[list[int]] = self._rows(seed, epoch, first, count).tolist()
         return batches
 
-    def _rows(self, seed: int, epoch: int, first: int, count: int) -> np.ndarray:
-        """Global batches first, first + R, … as a (count, p·k) array: one engine call (spec §19.4)."""
-        return pk_batch_rows(
-            self._engine, seed, epoch, self.classes, self.p, self.k, self._always, first, count, self.num_replicas
-        )
+    def _rows(self, seed: int, epoch: int, first: int, count: int, stride: int | None = None) -> np.ndarray:
+        """Global batches first, first + stride, … (stride R by default) as a (count, p·k) array: one engine
+        call (spec §19.4)."""
+        step = self.num_replicas if stride is None else stride
+        return pk_batch_rows(self._engine, seed, epoch, self.classes, self.p, self.k, self._always, first, count, step)
 
     def batch(self, b: int, epoch: int | None = None) -> list[int]:
         """Global batch ``b`` of an epoch (fixed seed; no side effect)."""
