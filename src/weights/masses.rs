@@ -133,9 +133,8 @@ pub fn integer_masses(checked: CheckedWeights) -> Result<Masses, EngineError> {
     let divisor = Divisor::new(n as u64 * CAPACITY, total_omega);
     let heaviest = reduce(&mut masses, |first, chunk| {
         let mut found = Heaviest::default();
-        let mut recent = Recent::new();
         for (index, mass) in (first as usize..).zip(chunk.iter_mut()) {
-            let q = recent.ceil_quotient(&divisor, scale.omega(*mass));
+            let q = divisor.ceil_quotient(scale.omega(*mass));
             *mass = q;
             found.sum += u128::from(q);
             found.nonzero += usize::from(q > 0);
@@ -238,57 +237,6 @@ impl Divisor {
             + u64::from(remainder > 0)
             + u64::from(remainder > self.divisor)
             + u64::from(remainder > 2 * self.divisor)
-    }
-}
-
-/// Slots of `Recent`: 16 KiB, in the L1 cache.
-const RECENT_SLOTS: usize = 1 << 10;
-/// `Recent` stops remembering after this many misses in a row (the weights do not repeat) ...
-const RECENT_GIVE_UP: u32 = 1 << 8;
-/// ... and tries again after this many quotients.
-const RECENT_RETRY: u32 = 1 << 16;
-
-/// Speed only: the last quotient computed for each of 2^10 classes of ω (the weights users pass often
-/// repeat a few values, e.g. one per class), switched off while it misses. The quotient is the same.
-struct Recent {
-    slots: [(u64, u64); RECENT_SLOTS],
-    misses: u32,
-    skipped: u32,
-}
-
-impl Recent {
-    fn new() -> Self {
-        // ω < 2^53, so no slot starts out matching.
-        Recent {
-            slots: [(u64::MAX, 0); RECENT_SLOTS],
-            misses: 0,
-            skipped: 0,
-        }
-    }
-
-    #[inline(always)]
-    fn ceil_quotient(&mut self, divisor: &Divisor, omega: u64) -> u64 {
-        if self.misses >= RECENT_GIVE_UP {
-            self.skipped += 1;
-            if self.skipped >= RECENT_RETRY {
-                (self.misses, self.skipped) = (0, 0);
-            }
-            return divisor.ceil_quotient(omega);
-        }
-        let slot = (omega.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize;
-        match self.slots.get_mut(slot) {
-            Some((seen, q)) if *seen == omega => {
-                self.misses = 0;
-                *q
-            }
-            Some(entry) => {
-                self.misses += 1;
-                let q = divisor.ceil_quotient(omega);
-                *entry = (omega, q);
-                q
-            }
-            None => divisor.ceil_quotient(omega),
-        }
     }
 }
 
