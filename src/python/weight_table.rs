@@ -1,7 +1,6 @@
 //! Binding of WeightTable (spec §7–§8): a frozen pyclass around the core's validated table.
 
 use numpy::PyArray1;
-use pyo3::exceptions::PyMemoryError;
 use pyo3::prelude::*;
 
 use crate::python::args::{Arg, epoch_arg, float64_weights, integer_masses, strided_span_args, u64_arg};
@@ -15,23 +14,14 @@ pub(crate) struct WeightTable {
     table: weights::WeightTable,
 }
 
-/// A copy of `values`, allocated fallibly (MemoryError, never an abort).
-fn snapshot(values: &[f64]) -> PyResult<Vec<f64>> {
-    let mut copy = Vec::new();
-    copy.try_reserve_exact(values.len())
-        .map_err(|_| PyMemoryError::new_err(format!("cannot allocate a copy of {} weights", values.len())))?;
-    copy.extend_from_slice(values);
-    Ok(copy)
-}
-
 #[pymethods]
 impl WeightTable {
     #[new]
     fn new(py: Python<'_>, weights: Arg) -> PyResult<Self> {
-        // A snapshot first: another thread (no GIL, or while this one is detached) may write to the
-        // caller's array, and the core reads the weights more than once.
-        let weights = snapshot(float64_weights(weights)?.as_slice()?)?;
-        let table = py.detach(|| weights::WeightTable::new(&weights))?;
+        // The check copies the weights, reading each once, while the GIL is held: another thread may write
+        // to the caller's array once this one is detached; the other steps read the copy.
+        let checked = weights::check_weights(float64_weights(weights)?.as_slice()?)?;
+        let table = py.detach(|| weights::WeightTable::from_checked_weights(checked))?;
         Ok(WeightTable { table })
     }
 

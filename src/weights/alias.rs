@@ -25,27 +25,89 @@ pub struct AliasTable {
     columns: Vec<Column>,
 }
 
+/// One of §7.2's stacks before anything is pushed back: the indices whose mass `belongs`, popped from the
+/// highest down (64 indices at a time are classified into a bit mask, so finding the next costs no branch
+/// per index).
+struct Cursor<'a, F> {
+    masses: &'a [u64],
+    /// The first index of the block `pending` covers; blocks below it are not read yet.
+    base: usize,
+    /// Bit k set: index base + k belongs and is not popped yet.
+    pending: u64,
+    belongs: F,
+}
+
+impl<'a, F: Fn(u64) -> bool> Cursor<'a, F> {
+    fn new(masses: &'a [u64], belongs: F) -> Self {
+        Cursor {
+            masses,
+            base: masses.len().next_multiple_of(64),
+            pending: 0,
+            belongs,
+        }
+    }
+
+    /// The highest index not yet popped whose mass belongs, with its mass.
+    #[inline]
+    fn pop(&mut self) -> Option<(u32, u64)> {
+        while self.pending == 0 {
+            if self.base == 0 {
+                return None;
+            }
+            self.base -= 64;
+            let block = self.masses.get(self.base..).unwrap_or_default();
+            self.pending = (0..64)
+                .zip(block)
+                .fold(0, |mask, (k, &q)| mask | (u64::from((self.belongs)(q)) << k));
+        }
+        let k = 63 - self.pending.leading_zeros() as usize;
+        self.pending &= !(1 << k);
+        let index = self.base + k;
+        // index < n < 2^32 (checked by `build`).
+        Some((index as u32, self.masses.get(index).copied().unwrap_or(0)))
+    }
+}
+
 impl AliasTable {
     /// The table of integer masses (§7.1's result; anything else is `InvalidMasses`).
+    ///
+    /// §7.2's two stacks without the stacks: both start in index order, so each pops its indices from the
+    /// highest down, and the one index pushed back (l, once reduced) is the next one popped from its stack.
+    /// So a cursor per stack walks the masses down from n − 1, and the reduced l waits in `pushed` (on
+    /// `small` or `large`) until the next step takes it; no mass but l's ever changes.
     pub fn build(masses: &[u64]) -> Result<Self, EngineError> {
         check_masses(masses)?;
+        Self::build_checked(masses)
+    }
+
+    /// `build` of masses already known to be §7.1's result (a `WeightTable`'s, checked when it was made).
+    pub(crate) fn build_checked(masses: &[u64]) -> Result<Self, EngineError> {
         let n = masses.len() as u64;
-        let mut q: Vec<u64> = vec_with_capacity(n)?;
-        q.extend_from_slice(masses);
         let mut columns: Vec<Column> = vec_with_capacity(n)?;
         // n < 2^32 (checked), so every index fits in u32.
         columns.extend((0..n as u32).map(|j| Column {
             threshold: u32::MAX,
             alias: j,
         }));
-        // Two LIFO stacks filled in index order; together they never hold more than n indices.
-        let mut small: Vec<u32> = vec_with_capacity(n)?;
-        let mut large: Vec<u32> = vec_with_capacity(n)?;
-        for (j, &mass) in (0..n as u32).zip(masses) {
-            if mass < CAPACITY { small.push(j) } else { large.push(j) }
-        }
-        while let (Some(s), Some(l)) = (small.pop(), large.pop()) {
-            let q_s = q.get(s as usize).copied().unwrap_or(CAPACITY);
+        let mut small = Cursor::new(masses, |q| q < CAPACITY);
+        let mut large = Cursor::new(masses, |q| q >= CAPACITY);
+        // The pushed-back l and its reduced mass, on `small` when below the capacity, else on `large`.
+        let mut pushed: Option<(u32, u64)> = None;
+        loop {
+            let (s, q_s) = match pushed {
+                Some((l, q_l)) if q_l < CAPACITY => (l, q_l),
+                _ => match small.pop() {
+                    Some(popped) => popped,
+                    None => break,
+                },
+            };
+            let (l, q_l) = match pushed.take() {
+                Some((l, q_l)) if q_l >= CAPACITY => (l, q_l),
+                _ => match large.pop() {
+                    Some(popped) => popped,
+                    None => break,
+                },
+            };
             if let Some(column) = columns.get_mut(s as usize) {
                 // Small columns hold q_s < 2^32.
                 *column = Column {
@@ -53,11 +115,8 @@ impl AliasTable {
                     alias: l,
                 };
             }
-            if let Some(q_l) = q.get_mut(l as usize) {
-                // q_l ≥ 2^32 ≥ 2^32 − q_s: exact, never below zero.
-                *q_l -= CAPACITY - q_s;
-                if *q_l < CAPACITY { small.push(l) } else { large.push(l) }
-            }
+            // q_l ≥ 2^32 ≥ 2^32 − q_s: exact, never below zero.
+            pushed = Some((l, q_l - (CAPACITY - q_s)));
         }
         // Exact arithmetic: every index left on a stack has q = 2^32 and keeps its full column.
         Ok(AliasTable { columns })

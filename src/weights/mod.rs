@@ -6,6 +6,6 @@ pub mod table;
 pub mod without_replacement;
 
 pub use alias::AliasTable;
-pub use masses::{CAPACITY, check_masses, integer_weights};
+pub use masses::{CAPACITY, CheckedWeights, Masses, check_masses, check_weights, integer_masses, integer_weights};
 pub use table::WeightTable;
 pub use without_replacement::weighted_without_replacement;

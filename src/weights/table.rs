@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 use crate::error::EngineError;
 use crate::limits::{check_strided_span, copy_of};
 use crate::weights::alias::AliasTable;
-use crate::weights::masses::{check_masses, integer_weights};
+use crate::weights::masses::{CheckedWeights, Masses, check_masses, check_weights, integer_masses};
 use crate::weights::without_replacement::{check_k, draw};
 
 /// The integer masses of a weight vector and what samplers draw from them.
@@ -19,7 +19,17 @@ pub struct WeightTable {
 impl WeightTable {
     /// From float weights (spec §7.1), refusing what `integer_weights` refuses.
     pub fn new(weights: &[f64]) -> Result<Self, EngineError> {
-        Self::from_integer_weights(integer_weights(weights)?)
+        Self::from_checked_weights(check_weights(weights)?)
+    }
+
+    /// From weights `check_weights` accepted (spec §7.1 steps 2–5; their masses need no second check).
+    pub fn from_checked_weights(weights: CheckedWeights) -> Result<Self, EngineError> {
+        let Masses { masses, nonzero } = integer_masses(weights)?;
+        Ok(WeightTable {
+            masses,
+            nonzero,
+            alias: OnceLock::new(),
+        })
     }
 
     /// From integer masses (what pickling keeps), refusing any that §7.1 could not have produced.
@@ -49,7 +59,8 @@ impl WeightTable {
         if let Some(table) = self.alias.get() {
             return Ok(table);
         }
-        let table = AliasTable::build(&self.masses)?;
+        // The masses were checked (or computed by §7.1) when the table was made.
+        let table = AliasTable::build_checked(&self.masses)?;
         Ok(self.alias.get_or_init(|| table))
     }
 

@@ -21,22 +21,33 @@ class AliasTable:
 
     @classmethod
     def build(cls, masses: list[int]) -> AliasTable:
+        """§7.2's two stacks without the stacks: both start in index order, so each pops its indices
+        from the highest down, and the one index pushed back (l, once reduced) is the next one popped
+        from its stack. So a cursor per stack walks the masses down from n − 1, and the reduced l waits
+        in ``pushed`` (on ``small`` or ``large``) until the next step takes it."""
         n = len(masses)
-        q = list(masses)
         threshold = [_FULL] * n
         alias = list(range(n))
-        small = [i for i in range(n) if q[i] < CAPACITY]
-        large = [i for i in range(n) if q[i] >= CAPACITY]
-        while small and large:
-            s = small.pop()
-            l = large.pop()
-            threshold[s] = q[s]
-            alias[s] = l
-            q[l] -= CAPACITY - q[s]
-            if q[l] < CAPACITY:
-                small.append(l)
+        small = ((i, masses[i]) for i in reversed(range(n)) if masses[i] < CAPACITY)
+        large = ((i, masses[i]) for i in reversed(range(n)) if masses[i] >= CAPACITY)
+        pushed: tuple[int, int] | None = None  # the pushed-back l and its reduced mass
+        while True:
+            if pushed is not None and pushed[1] < CAPACITY:
+                s, q_s = pushed
+                pushed = None
+            elif (popped := next(small, None)) is not None:
+                s, q_s = popped
             else:
-                large.append(l)
+                break
+            if pushed is not None:
+                l, q_l = pushed
+            elif (popped := next(large, None)) is not None:
+                l, q_l = popped
+            else:
+                break
+            threshold[s] = q_s
+            alias[s] = l
+            pushed = (l, q_l - (CAPACITY - q_s))
         # Exact arithmetic: every leftover has q = C exactly, a full column.
         return cls(threshold, alias)
 

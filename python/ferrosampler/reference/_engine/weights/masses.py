@@ -64,7 +64,12 @@ def real_weights(weights: Any) -> list[float]:
 
 def integer_weights(weights: Any) -> list[int]:
     """Integer masses with sum exactly n * 2**32, proportional to the float weights (spec §7.1)."""
-    values = real_weights(weights)
+    return integer_masses(check_weights(real_weights(weights)))[0]
+
+
+def check_weights(values: list[float]) -> tuple[list[float], float]:
+    """§7.1's input rule and step 1: the weights and the largest of them; the first offending
+    index otherwise."""
     n = len(values)
     if n == 0:
         raise ValueError("weights must not be empty")
@@ -77,32 +82,42 @@ def integer_weights(weights: Any) -> list[int]:
         largest = max(largest, w)
     if largest == 0.0:
         raise ValueError("weights must contain at least one positive value, got all zeros")
+    return values, largest
 
-    # Step 2: ω = floor(w · 2^(52−E)), exact, at least 1 for w > 0.
+
+def integer_masses(checked: tuple[list[float], float]) -> tuple[list[int], int]:
+    """Steps 2–5 on checked weights: the masses and how many are non-zero."""
+    values, largest = checked
+    n = len(values)
+
+    # Steps 2–3: ω = floor(w · 2^(52−E)), exact, at least 1 for w > 0; W = Σ ω.
     top = floor_log2(largest)
-    omega: list[int] = []
-    for w in values:
-        if w == 0.0:
-            omega.append(0)
-            continue
-        m, e = decompose(w)
-        shift = e + 52 - top
-        scaled = m << shift if shift >= 0 else m >> -shift
-        omega.append(max(scaled, 1))
-
-    # Steps 3–4: masses = ceil(ω · T / W), exact.
     total_omega = 0
-    for o in omega:
-        total_omega += o
-    total = n * CAPACITY
-    masses = [-((-o * total) // total_omega) for o in omega]
+    for w in values:
+        total_omega += omega(w, top)
 
-    # Step 5: the excess comes off the lowest index holding the largest mass.
+    # Step 4: masses = ceil(ω · T / W), exact, with Σ q, the lowest index of the largest q and the non-zero count.
+    total = n * CAPACITY
+    masses = [-((-omega(w, top) * total) // total_omega) for w in values]
     excess = -total
     heaviest = 0
+    nonzero = 0
     for i, mass in enumerate(masses):
         excess += mass
+        nonzero += mass > 0
         if mass > masses[heaviest]:
             heaviest = i
+
+    # Step 5: the excess comes off the lowest index holding the largest mass.
     masses[heaviest] -= excess
-    return masses
+    return masses, nonzero
+
+
+def omega(w: float, top: int) -> int:
+    """Step 2 for one weight: shift the significand left (only when the largest weight is subnormal) or right."""
+    if w == 0.0:
+        return 0
+    m, e = decompose(w)
+    shift = e + 52 - top
+    scaled = m << shift if shift >= 0 else m >> -shift
+    return max(scaled, 1)
