@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from ._state import fingerprint
+
 
 class Reweightable:
     """Mixin for the weighted samplers. A subclass defines ``_prepare_weights(weights)`` (the constructor's
@@ -11,6 +15,19 @@ class Reweightable:
     where an epoch starts; the epoch in progress never sees new weights."""
 
     weights: Any
+    _weights_digest: str | None = None
+
+    def _weight_snapshot(self) -> np.ndarray:
+        """The float64 weights in effect (a snapshot the sampler owns and never changes)."""
+        return np.asarray(self.weights)
+
+    @property
+    def _weights_fingerprint(self) -> str:
+        """The weights' fingerprint, computed at first use (a state_dict) rather than at every construction:
+        hashing 10^7 weights costs about as much as building their alias table."""
+        if self._weights_digest is None:
+            self._weights_digest = fingerprint(self._weight_snapshot())
+        return self._weights_digest
 
     def _prepare_weights(self, weights: Any) -> Any:
         raise NotImplementedError

@@ -20,18 +20,26 @@ def fingerprint(*parts: Any) -> str:
     """A short hash of the parameters that fix an epoch's order (arrays by dtype, shape and bytes)."""
     digest = hashlib.sha256()
     for part in parts:
-        digest.update(_canonical(part))
+        _feed(digest, part)
         digest.update(b"\x00")
     return digest.hexdigest()[:32]
 
 
-def _canonical(part: Any) -> bytes:
+def _feed(digest: Any, part: Any) -> None:
+    """Hashes the part's canonical bytes; an array's buffer is hashed in place (10^7 weights: no 80 MB copy)."""
     if isinstance(part, np.ndarray):
         array = np.ascontiguousarray(part)
-        return f"ndarray:{array.dtype.str}:{array.shape}:".encode() + array.tobytes()
-    if isinstance(part, (list, tuple)):
-        return b"[" + b",".join(_canonical(item) for item in part) + b"]"
-    return json.dumps(part, sort_keys=True, default=repr).encode()
+        digest.update(f"ndarray:{array.dtype.str}:{array.shape}:".encode())
+        digest.update(array.tobytes() if array.dtype.hasobject else array.data.cast("B"))
+    elif isinstance(part, (list, tuple)):
+        digest.update(b"[")
+        for index, item in enumerate(part):
+            if index:
+                digest.update(b",")
+            _feed(digest, item)
+        digest.update(b"]")
+    else:
+        digest.update(json.dumps(part, sort_keys=True, default=repr).encode())
 
 
 def make_state(kind: str, *, fingerprint: str, epoch: int, position: int, **fields: Any) -> dict[str, Any]:

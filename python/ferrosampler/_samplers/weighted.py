@@ -10,7 +10,6 @@ from .._balanced import FromLabelsMixin
 from .._checks import boolean, positive_integer
 from .._iteration import CHUNK
 from .._reweighting import Reweightable
-from .._state import fingerprint
 from .._weights import torch_weights
 from ._random_epochs import _RandomEpochs
 
@@ -74,7 +73,7 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _RandomEpochs):
         self._use_weights(self._prepare_weights(weights))
         super().__init__(seed, generator)
 
-    def _prepare_weights(self, weights: Any) -> tuple[np.ndarray, Any, str]:
+    def _prepare_weights(self, weights: Any) -> tuple[np.ndarray, Any]:
         values = torch_weights(weights)
         table = self._engine.WeightTable(values)
         if not self.replacement and self.num_samples > table.nonzero:
@@ -82,10 +81,11 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _RandomEpochs):
                 f"num_samples should be at most the number of non-zero weights ({table.nonzero}) "
                 f"when replacement=False, but got num_samples={self.num_samples}"
             )
-        return values, table, fingerprint(values)  # once per snapshot, which never changes
+        return values, table
 
-    def _use_weights(self, prepared: tuple[np.ndarray, Any, str]) -> None:
-        self.weights, self._table, self._weights_fingerprint = prepared
+    def _use_weights(self, prepared: tuple[np.ndarray, Any]) -> None:
+        self.weights, self._table = prepared
+        self._weights_digest = None
 
     def __len__(self) -> int:
         """``num_samples``: the indices an epoch yields.

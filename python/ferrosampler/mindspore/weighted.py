@@ -9,7 +9,6 @@ import numpy as np
 from .._balanced import FromLabelsMixin
 from .._iteration import int64
 from .._reweighting import Reweightable
-from .._state import fingerprint
 from .._weights import is_real_number, mindspore_weights
 from ._chain import _ChainedSampler
 from ._checks import boolean, capped, num_samples_value
@@ -82,7 +81,10 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _ChainedSampler):
     def _use_weights(self, prepared: tuple[list[Any], np.ndarray, Any]) -> None:
         self.weights, self._weight_values, self._table = prepared
         self._zero_weight_ids = np.flatnonzero(self._weight_values == 0)
-        self._weights_fingerprint = fingerprint(self._weight_values)  # once per snapshot, which never changes
+        self._weights_digest = None
+
+    def _weight_snapshot(self) -> np.ndarray:
+        return self._weight_values
 
     def _stream_epoch(self, epoch: int, seed_fixed: bool) -> int:
         return 0 if seed_fixed else epoch
