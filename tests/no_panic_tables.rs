@@ -1,4 +1,5 @@
-//! No input panics the core (spec §7–§9): layouts, PK draws, weights, masses, alias tables, without replacement.
+//! No input panics the core (spec §7–§9, §19–§20): layouts (one shared by every call and thread), PK draws,
+//! PK batches, m-per-class units, weights, masses, alias tables, without replacement.
 
 mod common;
 
@@ -140,6 +141,46 @@ fn pk_batches_and_m_per_class_units_never_panic() {
         }
     }
     assert!(ran >= CASES / 8, "only {ran} calls succeeded");
+}
+
+/// The Python binding's `ClassLayout` holds one validated layout for the life of a sampler and lends it to
+/// every call, from any thread (the extension runs without the GIL): the layout must be `Send + Sync`, no
+/// call may panic on it or change it, and a call's result may not depend on the calls made before it.
+#[test]
+fn one_layout_serves_every_call_from_every_thread() {
+    fn shareable<T: Send + Sync>(_: &T) {}
+    let layout = ClassLayout::new((0..40).map(|r| r * 7).collect(), vec![0, 1, 5, 6, 20, 33, 40]).unwrap();
+    shareable(&layout);
+    let before = layout.clone();
+    let call = |g: &mut Gen, layout: &ClassLayout| {
+        let small = |g: &mut Gen, hi: u64| if g.below(4) == 0 { g.u64() } else { g.below(hi) };
+        // Small P, K and count (at most 20·8·6 rows): the errors come from the rest.
+        let (p, k, num_val) = (g.below(8), g.below(6), small(g, 8));
+        let (seed, epoch, start, count, stride) = (g.u64(), g.epoch(), small(g, 100), g.below(20), g.stride());
+        let order: Vec<i64> = (0..g.below(8)).map(|_| small(g, 7) as i64).collect();
+        let what = format!("({seed}, {epoch}, {p}, {k}, {num_val}, {start}, {count}, {stride}, {order:?})");
+        no_panic(&what, || match g.below(3) {
+            0 => pk_draws(seed, epoch, layout, &order, num_val, start, count, stride),
+            1 => pk_batches(seed, epoch, layout, p, k, g.below(2) == 1, start, count, stride),
+            _ => m_per_class_units(seed, epoch, layout, p, k, start, count, stride),
+        })
+    };
+    std::thread::scope(|scope| {
+        for thread in 0..4u64 {
+            let shared = &layout;
+            scope.spawn(move || {
+                let (mut g, mut again, mut ran) = (Gen(100 + thread), Gen(100 + thread), 0);
+                for _ in 0..CASES / 4 {
+                    // The same call on the shared layout (after all the calls before it) and on a fresh one.
+                    let out = call(&mut g, shared);
+                    assert_eq!(out, call(&mut again, &shared.clone()));
+                    ran += usize::from(out.is_ok());
+                }
+                assert!(ran >= CASES / 40, "only {ran} calls succeeded");
+            });
+        }
+    });
+    assert_eq!(layout, before);
 }
 
 /// Every batch: P distinct classes, each slot K rows of its class, distinct when drawn without replacement.

@@ -13,6 +13,7 @@ __all__ = [
     "PK_CLASSES",
     "PK_ROWS",
     "SPEC_VERSION",
+    "ClassLayout",
     "WeightTable",
     "__version__",
     "_set_min_chunk",
@@ -21,10 +22,7 @@ __all__ = [
     "expand_seed",
     "get_num_threads",
     "keystream_words",
-    "m_per_class_units",
     "permutation_stream",
-    "pk_batches",
-    "pk_draws",
     "set_num_threads",
     "stream_id",
     "strided_permutation",
@@ -66,40 +64,6 @@ def strided_permutation(
     count: int,
     permutation: str = "feistel",
 ) -> npt.NDArray[np.int64]: ...
-def pk_draws(
-    seed: int,
-    epoch: int,
-    rows: npt.NDArray[np.int64],
-    offsets: npt.NDArray[np.int64],
-    class_order: npt.NDArray[np.int64],
-    num_val: int,
-    start: int,
-    count: int,
-    stride: int = 1,
-) -> npt.NDArray[np.int64]: ...
-def pk_batches(
-    seed: int,
-    epoch: int,
-    rows: npt.NDArray[np.int64],
-    offsets: npt.NDArray[np.int64],
-    p: int,
-    k: int,
-    replacement: bool,
-    start: int,
-    count: int,
-    stride: int = 1,
-) -> npt.NDArray[np.int64]: ...
-def m_per_class_units(
-    seed: int,
-    epoch: int,
-    rows: npt.NDArray[np.int64],
-    offsets: npt.NDArray[np.int64],
-    group: int,
-    m: int,
-    start: int,
-    count: int,
-    stride: int = 1,
-) -> npt.NDArray[np.int64]: ...
 def get_num_threads() -> int: ...
 def set_num_threads(n: int) -> None: ...
 def _set_min_chunk(n: int) -> None: ...
@@ -119,3 +83,27 @@ class WeightTable:
     @staticmethod
     def _from_integer_weights(masses: list[int]) -> WeightTable: ...
     def __reduce__(self) -> tuple[object, tuple[list[int]]]: ...
+
+@final
+class ClassLayout:
+    def __new__(cls, rows: npt.NDArray[np.int64], offsets: npt.NDArray[np.int64]) -> ClassLayout: ...
+    @property
+    def num_classes(self) -> int: ...
+    def __len__(self) -> int: ...
+    def pk_draws(
+        self,
+        seed: int,
+        epoch: int,
+        class_order: npt.NDArray[np.int64],
+        num_val: int,
+        start: int,
+        count: int,
+        stride: int = 1,
+    ) -> npt.NDArray[np.int64]: ...
+    def pk_batches(
+        self, seed: int, epoch: int, p: int, k: int, replacement: bool, start: int, count: int, stride: int = 1
+    ) -> npt.NDArray[np.int64]: ...
+    def m_per_class_units(
+        self, seed: int, epoch: int, group: int, m: int, start: int, count: int, stride: int = 1
+    ) -> npt.NDArray[np.int64]: ...
+    def __reduce__(self) -> tuple[object, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]: ...

@@ -1,13 +1,12 @@
-//! Binding of the engine functions (spec §1–§6, §9, §19–§20): convert, run the core without the GIL, wrap the result.
+//! Binding of the engine functions (spec §1–§6, §12): convert, run the core without the GIL, wrap the result.
 
-use numpy::{PyArray1, PyArrayMethods};
+use numpy::PyArray1;
 use pyo3::prelude::*;
 
-use crate::classes::{self, ClassLayout};
 use crate::limits::BOUNDED_NS;
 use crate::python::args::{
-    Arg, epoch_arg, integer_in, integers_arg, permutation_arg, population_arg, positive_u64_arg, purpose_arg,
-    span_args, strided_span_args, u64_arg,
+    Arg, epoch_arg, integer_in, permutation_arg, population_arg, positive_u64_arg, purpose_arg, span_args,
+    strided_span_args, u64_arg,
 };
 use crate::{keystream, permutation, sharding, threads, uniform};
 
@@ -123,106 +122,6 @@ pub(crate) fn strided_permutation<'py>(
     let permutation = permutation_arg(permutation)?;
     let out =
         py.detach(|| sharding::strided_permutation(seed, epoch, n, shuffle, first, stride, count, permutation))?;
-    Ok(PyArray1::from_vec(py, out))
-}
-
-#[pyfunction]
-#[pyo3(
-    signature = (seed, epoch, rows, offsets, class_order, num_val, start, count, stride=None),
-    text_signature = "(seed, epoch, rows, offsets, class_order, num_val, start, count, stride=1)"
-)]
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn pk_draws<'py>(
-    py: Python<'py>,
-    seed: Arg,
-    epoch: Arg,
-    rows: Arg,
-    offsets: Arg,
-    class_order: Arg,
-    num_val: Arg,
-    start: Arg,
-    count: Arg,
-    stride: Option<Arg>,
-) -> PyResult<Indices<'py>> {
-    let (seed, epoch) = (u64_arg("seed", seed)?, epoch_arg(epoch)?);
-    let (start, count, stride) = strided_span_args(start, count, stride)?;
-    let num_val = positive_u64_arg("num_val", num_val)?;
-    let rows = integers_arg("rows", rows)?;
-    let offsets = integers_arg("offsets", offsets)?;
-    let class_order = integers_arg("class_order", class_order)?;
-    let layout = ClassLayout::new(rows, offsets)?;
-    let out = py.detach(|| classes::pk_draws(seed, epoch, &layout, &class_order, num_val, start, count, stride))?;
-    Ok(PyArray1::from_vec(py, out))
-}
-
-/// `rows` or `offsets` of a class layout: a contiguous int64 array is copied as is (a fast snapshot: another
-/// thread may write to it while the core runs detached); anything else goes through `integers_arg`.
-fn layout_part(name: &str, value: Arg) -> PyResult<Vec<i64>> {
-    if let Ok(array) = value.cast::<PyArray1<i64>>()
-        && let Ok(slice) = array.readonly().as_slice()
-    {
-        return Ok(slice.to_vec());
-    }
-    integers_arg(name, value)
-}
-
-#[pyfunction]
-#[pyo3(
-    signature = (seed, epoch, rows, offsets, p, k, replacement, start, count, stride=None),
-    text_signature = "(seed, epoch, rows, offsets, p, k, replacement, start, count, stride=1)"
-)]
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn pk_batches<'py>(
-    py: Python<'py>,
-    seed: Arg,
-    epoch: Arg,
-    rows: Arg,
-    offsets: Arg,
-    p: Arg,
-    k: Arg,
-    replacement: Arg,
-    start: Arg,
-    count: Arg,
-    stride: Option<Arg>,
-) -> PyResult<Indices<'py>> {
-    let (seed, epoch) = (u64_arg("seed", seed)?, epoch_arg(epoch)?);
-    let (start, count, stride) = strided_span_args(start, count, stride)?;
-    let (p, k) = (positive_u64_arg("p", p)?, positive_u64_arg("k", k)?);
-    let (rows, offsets) = (layout_part("rows", rows)?, layout_part("offsets", offsets)?);
-    let replacement = replacement.is_truthy()?;
-    let out = py.detach(|| {
-        let layout = ClassLayout::new(rows, offsets)?;
-        classes::pk_batches(seed, epoch, &layout, p, k, replacement, start, count, stride)
-    })?;
-    Ok(PyArray1::from_vec(py, out))
-}
-
-#[pyfunction]
-#[pyo3(
-    signature = (seed, epoch, rows, offsets, group, m, start, count, stride=None),
-    text_signature = "(seed, epoch, rows, offsets, group, m, start, count, stride=1)"
-)]
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn m_per_class_units<'py>(
-    py: Python<'py>,
-    seed: Arg,
-    epoch: Arg,
-    rows: Arg,
-    offsets: Arg,
-    group: Arg,
-    m: Arg,
-    start: Arg,
-    count: Arg,
-    stride: Option<Arg>,
-) -> PyResult<Indices<'py>> {
-    let (seed, epoch) = (u64_arg("seed", seed)?, epoch_arg(epoch)?);
-    let (start, count, stride) = strided_span_args(start, count, stride)?;
-    let (group, m) = (positive_u64_arg("group", group)?, positive_u64_arg("m", m)?);
-    let (rows, offsets) = (layout_part("rows", rows)?, layout_part("offsets", offsets)?);
-    let out = py.detach(|| {
-        let layout = ClassLayout::new(rows, offsets)?;
-        classes::m_per_class_units(seed, epoch, &layout, group, m, start, count, stride)
-    })?;
     Ok(PyArray1::from_vec(py, out))
 }
 

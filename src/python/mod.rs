@@ -1,6 +1,7 @@
 //! Binding (feature "python"): `ferrosampler._core`; converts arguments, maps errors, releases the GIL, wraps arrays.
 
 mod args;
+mod class_layout;
 mod engine;
 mod errors;
 mod weight_table;
@@ -8,17 +9,19 @@ mod weight_table;
 use pyo3::prelude::*;
 
 /// The Rust engine: every function is a pure function of its arguments (docs/spec.md).
-// Free-threaded Python (docs/threads.md): the module has no Python-object state; its one pyclass,
-// WeightTable, is frozen (immutable after __new__, its alias table behind a OnceLock); the only
-// statics are the thread settings in src/threads.rs, atomics. So it runs without the GIL.
+// Free-threaded Python (docs/threads.md): the module has no Python-object state; its pyclasses,
+// WeightTable and ClassLayout, are frozen (immutable after __new__, WeightTable's alias table behind a
+// OnceLock); the only statics are the thread settings in src/threads.rs, atomics. So it runs without the GIL.
 #[pymodule(gil_used = false)]
 mod _core {
     use pyo3::prelude::*;
 
     #[pymodule_export]
+    use super::class_layout::ClassLayout;
+    #[pymodule_export]
     use super::engine::{
-        _set_min_chunk, bounded, bounded128, expand_seed, get_num_threads, keystream_words, m_per_class_units,
-        permutation_stream, pk_batches, pk_draws, set_num_threads, stream_id, strided_permutation, uniform_draws,
+        _set_min_chunk, bounded, bounded128, expand_seed, get_num_threads, keystream_words, permutation_stream,
+        set_num_threads, stream_id, strided_permutation, uniform_draws,
     };
     #[pymodule_export]
     use super::weight_table::WeightTable;

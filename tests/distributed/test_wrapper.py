@@ -284,6 +284,32 @@ class RecordingTable:
         return len(self._table)
 
 
+class RecordingLayout:
+    """A real ClassLayout whose rows are counted: pk_draws' count, pk_batches' count · p · k,
+    m_per_class_units' count · group · m."""
+
+    def __init__(self, engine, layout):
+        self._engine, self._layout = engine, layout
+
+    def pk_draws(self, seed, epoch, class_order, num_val, start, count, stride=1):
+        self._engine.computed += count
+        return self._layout.pk_draws(seed, epoch, class_order, num_val, start, count, stride)
+
+    def pk_batches(self, seed, epoch, p, k, replacement, start, count, stride=1):
+        self._engine.computed += count * p * k
+        return self._layout.pk_batches(seed, epoch, p, k, replacement, start, count, stride)
+
+    def m_per_class_units(self, seed, epoch, group, m, start, count, stride=1):
+        self._engine.computed += count * group * m
+        return self._layout.m_per_class_units(seed, epoch, group, m, start, count, stride)
+
+    def __getattr__(self, name):
+        return getattr(self._layout, name)
+
+    def __len__(self):
+        return len(self._layout)
+
+
 class RecordingEngine:
     """The Rust engine itself, counting the positions (draws, permutation entries, words / 2) each call computes."""
 
@@ -291,12 +317,6 @@ class RecordingEngine:
         "uniform_draws": 4,
         "permutation_stream": 5,
         "strided_permutation": 6,
-        "pk_draws": 7,
-    }
-    # Batches or units a call computes, each of these many rows: pk_batches' count · p · k, m_per_class_units'.
-    COUNT_OF_ROWS: ClassVar[dict[str, tuple[int, int, int]]] = {
-        "pk_batches": (8, 4, 5),
-        "m_per_class_units": (7, 4, 5),
     }
 
     def __init__(self):
@@ -305,20 +325,15 @@ class RecordingEngine:
     def WeightTable(self, weights):
         return RecordingTable(self, core.WeightTable(weights))
 
+    def ClassLayout(self, rows, offsets):
+        return RecordingLayout(self, core.ClassLayout(rows, offsets))
+
     def keystream_words(self, seed, purpose, epoch, start, count):
         self.computed += count // 2
         return core.keystream_words(seed, purpose, epoch, start, count)
 
     def __getattr__(self, name):
         function = getattr(core, name)
-        if name in self.COUNT_OF_ROWS:
-            count, width, height = self.COUNT_OF_ROWS[name]
-
-            def counted_rows(*args, **kwargs):
-                self.computed += args[count] * args[width] * args[height]
-                return function(*args, **kwargs)
-
-            return counted_rows
         if name not in self.COUNT_ARGUMENT:
             return function
 

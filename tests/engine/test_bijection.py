@@ -63,7 +63,7 @@ def test_fisher_yates_is_spec_v1_and_small_n_is_unchanged() -> None:
 
 def calls():
     table = rust.WeightTable(np.array([1.0, 2.0, 0.0, 3.0, 0.5]))
-    rows, offsets = np.arange(20, dtype=np.int64), np.array([0, 3, 10, 20], dtype=np.int64)
+    layout = rust.ClassLayout(np.arange(20, dtype=np.int64), np.array([0, 3, 10, 20], dtype=np.int64))
     order = np.array([2, 0, 1, 1, 2], dtype=np.int64)
     return [
         lambda: rust.permutation_stream(3, 0, 1, 1000, 17, 5000),
@@ -74,7 +74,7 @@ def calls():
         lambda: rust.uniform_draws(3, 1, 1000, 9, 4000, stride=3),
         lambda: table.alias_draws(3, 1, 9, 4000),
         lambda: table.alias_draws(3, 1, 9, 4000, stride=100),
-        lambda: rust.pk_draws(3, 1, rows, offsets, order, 1000, 11, 1000, stride=4),
+        lambda: layout.pk_draws(3, 1, order, 1000, 11, 1000, stride=4),
     ]
 
 

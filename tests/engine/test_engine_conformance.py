@@ -77,8 +77,10 @@ def test_pk_draws(class_sizes, seed, epoch, num_val, data):
     start = data.draw(st.integers(0, total))
     count = data.draw(st.integers(0, total - start))
     same(
-        rust.pk_draws(seed, epoch, rows, offsets, order, num_val, start, count),
-        reference.pk_draws(seed, epoch, rows.tolist(), offsets.tolist(), order.tolist(), num_val, start, count),
+        rust.ClassLayout(rows, offsets).pk_draws(seed, epoch, order, num_val, start, count),
+        reference.ClassLayout(rows.tolist(), offsets.tolist()).pk_draws(
+            seed, epoch, order.tolist(), num_val, start, count
+        ),
     )
 
 
@@ -152,8 +154,10 @@ def test_pk_draws_strided(class_sizes, seed, epoch, num_val, stride, data):
     start = data.draw(st.integers(0, total - 1))
     count = data.draw(st.integers(0, (total - 1 - start) // stride + 1))
     same(
-        rust.pk_draws(seed, epoch, rows, offsets, order, num_val, start, count, stride),
-        reference.pk_draws(seed, epoch, rows.tolist(), offsets.tolist(), order.tolist(), num_val, start, count, stride),
+        rust.ClassLayout(rows, offsets).pk_draws(seed, epoch, order, num_val, start, count, stride),
+        reference.ClassLayout(rows.tolist(), offsets.tolist()).pk_draws(
+            seed, epoch, order.tolist(), num_val, start, count, stride
+        ),
     )
 
 

@@ -37,14 +37,14 @@ BAD_CALLS = {
     "huge negative weight": lambda e: e.WeightTable(np.array([-1.5e20])),
     "all zero weights": lambda e: e.WeightTable(np.array([0.0, 0.0])),
     "no weights": lambda e: e.WeightTable(np.array([], dtype=np.float64)),
-    "pk no classes": lambda e: e.pk_draws(0, 0, [], [0], [], 1, 0, 0),
-    "pk offsets start": lambda e: e.pk_draws(0, 0, ROWS, [1, 4], [0], 1, 0, 1),
-    "pk offsets end": lambda e: e.pk_draws(0, 0, ROWS, [0, 3], [0], 1, 0, 1),
-    "pk empty class": lambda e: e.pk_draws(0, 0, ROWS, [0, 0, 4], [0], 1, 0, 1),
-    "pk class order": lambda e: e.pk_draws(0, 0, ROWS, OFFSETS, [2], 1, 0, 1),
-    "pk past the end": lambda e: e.pk_draws(0, 0, ROWS, OFFSETS, ORDER, 2, 3, 2),
-    "pk past the end, empty": lambda e: e.pk_draws(0, 0, ROWS, OFFSETS, ORDER, 2, 5, 0),
-    "pk num_val 0": lambda e: e.pk_draws(0, 0, ROWS, OFFSETS, ORDER, 0, 0, 1),
+    "pk no classes": lambda e: e.ClassLayout([], [0]).pk_draws(0, 0, [], 1, 0, 0),
+    "pk offsets start": lambda e: e.ClassLayout(ROWS, [1, 4]).pk_draws(0, 0, [0], 1, 0, 1),
+    "pk offsets end": lambda e: e.ClassLayout(ROWS, [0, 3]).pk_draws(0, 0, [0], 1, 0, 1),
+    "pk empty class": lambda e: e.ClassLayout(ROWS, [0, 0, 4]).pk_draws(0, 0, [0], 1, 0, 1),
+    "pk class order": lambda e: e.ClassLayout(ROWS, OFFSETS).pk_draws(0, 0, [2], 1, 0, 1),
+    "pk past the end": lambda e: e.ClassLayout(ROWS, OFFSETS).pk_draws(0, 0, ORDER, 2, 3, 2),
+    "pk past the end, empty": lambda e: e.ClassLayout(ROWS, OFFSETS).pk_draws(0, 0, ORDER, 2, 5, 0),
+    "pk num_val 0": lambda e: e.ClassLayout(ROWS, OFFSETS).pk_draws(0, 0, ORDER, 0, 0, 1),
 }
 
 
@@ -93,10 +93,10 @@ def test_arrays_of_any_layout_are_accepted() -> None:
     assert rust.WeightTable(weights).integer_weights().tolist() == reference.WeightTable(weights).integer_weights()
     assert rust.WeightTable(weights.astype(np.float32)).n == 10
     rows = np.arange(8, dtype=np.int32)[::2]
-    out = rust.pk_draws(0, 0, rows, np.array([0, 2, 4], dtype=np.int16), [1, 0], 1, 0, 2)
-    assert out.tolist() == reference.pk_draws(0, 0, rows.tolist(), [0, 2, 4], [1, 0], 1, 0, 2)
+    out = rust.ClassLayout(rows, np.array([0, 2, 4], dtype=np.int16)).pk_draws(0, 0, [1, 0], 1, 0, 2)
+    assert out.tolist() == reference.ClassLayout(rows.tolist(), [0, 2, 4]).pk_draws(0, 0, [1, 0], 1, 0, 2)
     with pytest.raises(TypeError, match="rows must be a 1-D sequence of integers"):
-        rust.pk_draws(0, 0, [0.5, 1.5], [0, 2], [0], 1, 0, 1)
+        rust.ClassLayout([0.5, 1.5], [0, 2])
     with pytest.raises(TypeError, match="weights must be a 1-D sequence of real numbers"):
         rust.WeightTable(["a"])
 

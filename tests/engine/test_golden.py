@@ -89,11 +89,10 @@ def test_without_replacement(engine) -> None:
 
 def test_pk_draws(engine) -> None:
     for c in VECTORS["pk_draws"]:
-        out = engine.pk_draws(
+        layout = engine.ClassLayout(np.array(c["rows"], dtype=np.int64), np.array(c["offsets"], dtype=np.int64))
+        out = layout.pk_draws(
             c["seed"],
             c["epoch"],
-            np.array(c["rows"], dtype=np.int64),
-            np.array(c["offsets"], dtype=np.int64),
             np.array(c["class_order"], dtype=np.int64),
             c["num_val"],
             c["start"],
@@ -146,6 +145,7 @@ def test_v2_strided_draws(engine) -> None:
         table = engine.WeightTable(weights_of(c))
         assert as_list(table.alias_draws(c["seed"], c["epoch"], c["start"], c["count"], stride=c["stride"])) == c["out"]
     for c in V2["pk_draws"]:
-        arrays = [np.array(c[key], dtype=np.int64) for key in ("rows", "offsets", "class_order")]
-        out = engine.pk_draws(c["seed"], c["epoch"], *arrays, c["num_val"], c["start"], c["count"], stride=c["stride"])
+        rows, offsets, order = (np.array(c[key], dtype=np.int64) for key in ("rows", "offsets", "class_order"))
+        layout = engine.ClassLayout(rows, offsets)
+        out = layout.pk_draws(c["seed"], c["epoch"], order, c["num_val"], c["start"], c["count"], stride=c["stride"])
         assert as_list(out) == c["out"]

@@ -1,11 +1,14 @@
-"""The engine unit of spec §19.4/§20 — ``pk_batches`` and ``m_per_class_units`` — on both engines: the
-golden vectors (from the reference), the forwards definition of ``reference._literal``, Rust == reference
-under hypothesis, and the errors."""
+"""The engine unit of spec §19.4/§20 — ``ClassLayout.pk_batches`` and ``ClassLayout.m_per_class_units`` —
+on both engines: the golden vectors (from the reference), the forwards definition of ``reference._literal``,
+Rust == reference under hypothesis, the errors, and one layout shared by calls, threads and copies."""
 
 from __future__ import annotations
 
+import copy
 import json
 import pathlib
+import pickle
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -22,9 +25,10 @@ GOLDEN = json.loads((pathlib.Path(__file__).parents[1] / "golden" / "vectors-too
 LAYOUTS = GOLDEN["engine_layouts"]
 
 
-def _layout(case):
+def _layout(engine, case):
     layout = LAYOUTS[case["layout"]]
-    return np.asarray(layout["rows"], dtype=np.int64), np.asarray(layout["offsets"], dtype=np.int64)
+    rows, offsets = np.asarray(layout["rows"], dtype=np.int64), np.asarray(layout["offsets"], dtype=np.int64)
+    return engine.ClassLayout(rows, offsets)
 
 
 def _span(case):
@@ -34,16 +38,16 @@ def _span(case):
 def test_pk_batches_golden(engine):
     assert len(GOLDEN["pk_batches_engine"]) >= 40
     for c in GOLDEN["pk_batches_engine"]:
-        rows, offsets = _layout(c)
-        out = engine.pk_batches(c["seed"], c["epoch"], rows, offsets, c["p"], c["k"], c["replacement"], *_span(c))
+        layout = _layout(engine, c)
+        out = layout.pk_batches(c["seed"], c["epoch"], c["p"], c["k"], c["replacement"], *_span(c))
         assert [int(v) for v in out] == c["out"], c
 
 
 def test_m_per_class_units_golden(engine):
     assert len(GOLDEN["m_per_class_units"]) >= 16
     for c in GOLDEN["m_per_class_units"]:
-        rows, offsets = _layout(c)
-        out = engine.m_per_class_units(c["seed"], c["epoch"], rows, offsets, c["group"], c["m"], *_span(c))
+        layout = _layout(engine, c)
+        out = layout.m_per_class_units(c["seed"], c["epoch"], c["group"], c["m"], *_span(c))
         assert [int(v) for v in out] == c["out"], c
 
 
@@ -81,8 +85,8 @@ def test_golden_vectors_are_the_forwards_definition(kind):
         assert c["out"] == expected, c
 
 
-def _slots(sizes):
-    return ClassSlots(class_labels(np.repeat(np.arange(len(sizes)), sizes)))
+def _slots(sizes, engine=rust):
+    return ClassSlots(class_labels(np.repeat(np.arange(len(sizes)), sizes)), engine)
 
 
 @st.composite
@@ -102,27 +106,27 @@ def _calls(draw, max_classes=200):
 @given(_calls())
 def test_rust_equals_reference(call):
     sizes, p, k, replacement, span, seed, epoch = call
-    classes = _slots(sizes)
-    rows, offsets = classes.layout_rows, classes.layout_offsets
-    fast = rust.pk_batches(seed, epoch, rows, offsets, p, k, replacement, *span)
-    slow = reference.pk_batches(seed, epoch, rows.tolist(), offsets.tolist(), p, k, replacement, *span)
+    fast_layout, slow_layout = _slots(sizes).layout, _slots(sizes, reference).layout
+    assert isinstance(fast_layout, rust.ClassLayout) and isinstance(slow_layout, reference.ClassLayout)
+    fast = fast_layout.pk_batches(seed, epoch, p, k, replacement, *span)
+    slow = slow_layout.pk_batches(seed, epoch, p, k, replacement, *span)
     assert fast.dtype == np.int64 and fast.tolist() == slow
-    fast = rust.m_per_class_units(seed, epoch, rows, offsets, p, k, *span)
-    assert fast.tolist() == reference.m_per_class_units(seed, epoch, rows.tolist(), offsets.tolist(), p, k, *span)
+    fast = fast_layout.m_per_class_units(seed, epoch, p, k, *span)
+    assert fast.tolist() == slow_layout.m_per_class_units(seed, epoch, p, k, *span)
 
 
 def test_threads_do_not_change_the_batches():
-    classes = _slots([1 + (c * 5) % 7 for c in range(300)])
-    args = (3, 1, classes.layout_rows, classes.layout_offsets)
-    serial = rust.pk_batches(*args, 30, 4, False, 0, 300, 3)
-    units = rust.m_per_class_units(*args, 30, 4, 0, 300, 3)
+    layout = _slots([1 + (c * 5) % 7 for c in range(300)]).layout
+    args = (3, 1)
+    serial = layout.pk_batches(*args, 30, 4, False, 0, 300, 3)
+    units = layout.m_per_class_units(*args, 30, 4, 0, 300, 3)
     threads = rust.get_num_threads()
     try:
         rust._set_min_chunk(5)
         for n in (2, 3, 7):
             rust.set_num_threads(n)
-            assert np.array_equal(rust.pk_batches(*args, 30, 4, False, 0, 300, 3), serial)
-            assert np.array_equal(rust.m_per_class_units(*args, 30, 4, 0, 300, 3), units)
+            assert np.array_equal(layout.pk_batches(*args, 30, 4, False, 0, 300, 3), serial)
+            assert np.array_equal(layout.m_per_class_units(*args, 30, 4, 0, 300, 3), units)
     finally:
         rust._set_min_chunk(1 << 15)
         rust.set_num_threads(threads)
@@ -130,28 +134,57 @@ def test_threads_do_not_change_the_batches():
 
 ROWS, OFFSETS = [0, 1, 2, 3], [0, 1, 4]
 BAD = [
-    # (function, arguments after seed and epoch, exception, message)
-    ("pk_batches", (ROWS, OFFSETS, 0, 1, False, 0, 1), ValueError, r"^p must be in \[1, 2\*\*64\), got p=0$"),
-    ("pk_batches", (ROWS, OFFSETS, 1, 0, False, 0, 1), ValueError, r"^k must be in \[1, 2\*\*64\), got k=0$"),
-    ("pk_batches", (ROWS, OFFSETS, 3, 1, False, 0, 1), ValueError, r"^p must be <= the number of classes \(2\)"),
-    ("pk_batches", (ROWS, [0, 1, 3], 1, 1, False, 0, 1), ValueError, r"^offsets\[2\] must equal len\(rows\)=4"),
-    ("pk_batches", (ROWS, OFFSETS, 1, 1.5, False, 0, 1), TypeError, r"^k must be an integer"),
-    ("pk_batches", (ROWS, OFFSETS, 2, 2, True, 2**61, 1), ValueError, r"^\(b \+ 1\) \* p \* k must be <= 2\*\*63"),
-    ("pk_batches", (ROWS, OFFSETS, 1, 1, True, 0, 2, 0), ValueError, r"^stride must be in \[1, 2\*\*64\)"),
-    ("m_per_class_units", (ROWS, OFFSETS, 3, 1, 0, 1), ValueError, r"^group must be <= the number of classes \(2\)"),
-    ("m_per_class_units", (ROWS, OFFSETS, 1, 0, 0, 1), ValueError, r"^m must be in \[1, 2\*\*64\), got m=0$"),
-    ("m_per_class_units", (ROWS, OFFSETS, 1, 1, 2**62, 1), ValueError, r"^\(b \+ 1\) \* \(number of classes\)"),
+    # (method, arguments after seed and epoch, exception, message)
+    ("pk_batches", (0, 1, False, 0, 1), ValueError, r"^p must be in \[1, 2\*\*64\), got p=0$"),
+    ("pk_batches", (1, 0, False, 0, 1), ValueError, r"^k must be in \[1, 2\*\*64\), got k=0$"),
+    ("pk_batches", (3, 1, False, 0, 1), ValueError, r"^p must be <= the number of classes \(2\)"),
+    ("pk_batches", (1, 1.5, False, 0, 1), TypeError, r"^k must be an integer"),
+    ("pk_batches", (2, 2, True, 2**61, 1), ValueError, r"^\(b \+ 1\) \* p \* k must be <= 2\*\*63"),
+    ("pk_batches", (1, 1, True, 0, 2, 0), ValueError, r"^stride must be in \[1, 2\*\*64\)"),
+    ("m_per_class_units", (3, 1, 0, 1), ValueError, r"^group must be <= the number of classes \(2\)"),
+    ("m_per_class_units", (1, 0, 0, 1), ValueError, r"^m must be in \[1, 2\*\*64\), got m=0$"),
+    ("m_per_class_units", (1, 1, 2**62, 1), ValueError, r"^\(b \+ 1\) \* \(number of classes\)"),
 ]
 
 
 @pytest.mark.parametrize(("name", "args", "error", "message"), BAD)
 def test_bad_arguments_same_errors(engine, name, args, error, message):
     with pytest.raises(error, match=message):
-        getattr(engine, name)(0, 0, *args)
+        getattr(engine.ClassLayout(ROWS, OFFSETS), name)(0, 0, *args)
+
+
+def test_bad_layout_fails_at_construction(engine):
+    """The layout is validated once, by ClassLayout(rows, offsets), with the messages of spec §9."""
+    with pytest.raises(ValueError, match=r"^offsets\[2\] must equal len\(rows\)=4, got 3$"):
+        engine.ClassLayout(ROWS, [0, 1, 3])
+    with pytest.raises(ValueError, match=r"^every class must have at least one row: offsets\[2\]=1"):
+        engine.ClassLayout(ROWS, [0, 1, 1, 4])
+    with pytest.raises(TypeError, match=r"^rows"):
+        engine.ClassLayout([0.5, 1.5], [0, 2])
 
 
 def test_bad_epoch_and_empty_reads(engine):
+    layout = engine.ClassLayout(ROWS, OFFSETS)
     with pytest.raises(ValueError, match=r"^epoch must be in \[0, 2\*\*56\)"):
-        engine.pk_batches(0, 2**56, ROWS, OFFSETS, 1, 1, False, 0, 0)
-    assert list(engine.pk_batches(0, 0, ROWS, OFFSETS, 2, 2, False, 2**64 - 2, 0)) == []
-    assert list(engine.m_per_class_units(0, 0, ROWS, OFFSETS, 2, 2, 5, 0)) == []
+        layout.pk_batches(0, 2**56, 1, 1, False, 0, 0)
+    assert list(layout.pk_batches(0, 0, 2, 2, False, 2**64 - 2, 0)) == []
+    assert list(layout.m_per_class_units(0, 0, 2, 2, 5, 0)) == []
+
+
+def test_one_layout_many_calls_threads_and_copies(engine):
+    """A layout is immutable: the caller's arrays are copied at construction (writing to them later changes
+    nothing), threads share it, and pickle / deepcopy give an equal layout (golden values either way)."""
+    case = GOLDEN["pk_batches_engine"][0]
+    source = LAYOUTS[case["layout"]]
+    rows, offsets = np.asarray(source["rows"], dtype=np.int64), np.asarray(source["offsets"], dtype=np.int64)
+    layout = engine.ClassLayout(rows, offsets)
+    rows[:] = -1  # the layout holds its own copy
+    assert len(layout) == len(source["rows"]) and layout.num_classes == len(source["offsets"]) - 1
+    args = (case["seed"], case["epoch"], case["p"], case["k"], case["replacement"], *_span(case))
+
+    def call(copy_of):
+        return [int(v) for v in copy_of.pk_batches(*args)]
+
+    copies = [layout, pickle.loads(pickle.dumps(layout)), copy.deepcopy(layout)] * 4
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(call, copies)) == [case["out"]] * len(copies)

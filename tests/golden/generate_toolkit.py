@@ -1,6 +1,6 @@
 """Writes tests/golden/vectors-toolkit.json from the pure-Python reference (spec §17–§20; the engine
-functions pk_batches and m_per_class_units of §19.4/§20 from ``reference._engine`` directly, also read
-by cargo test: tests/pk_batches.rs).
+units ClassLayout.pk_batches and ClassLayout.m_per_class_units of §19.4/§20 from ``reference._engine``
+directly, also read by cargo test: tests/pk_batches.rs).
 
 Run: .venv/bin/python tests/golden/generate_toolkit.py (never edit the JSON by hand)."""
 
@@ -44,17 +44,17 @@ def _engine_cases(layouts: dict) -> tuple[list[dict], list[dict]]:
         "wide": ([(4, 2), (100, 1)], [(150, 1), (5, 2)], SEEDS[1:2], WIDE_SPANS),
     }
     for name, (pk_shapes, unit_shapes, seeds, spans) in plans.items():
-        rows, offsets = layouts[name]["rows"], layouts[name]["offsets"]
+        layout = _engine.ClassLayout(layouts[name]["rows"], layouts[name]["offsets"])
         for seed in seeds:
             for start, count, stride in spans:
                 span = {"start": start, "count": count, "stride": stride}
                 for p, k in pk_shapes:
                     for replacement in (False, True):
-                        out = _engine.pk_batches(seed, 3, rows, offsets, p, k, replacement, start, count, stride)
+                        out = layout.pk_batches(seed, 3, p, k, replacement, start, count, stride)
                         pk.append({"layout": name, "seed": seed, "epoch": 3, "p": p, "k": k,
                                    "replacement": replacement, **span, "out": out})  # fmt: skip
                 for group, m in unit_shapes:
-                    out = _engine.m_per_class_units(seed, 3, rows, offsets, group, m, start, count, stride)
+                    out = layout.m_per_class_units(seed, 3, group, m, start, count, stride)
                     units.append({"layout": name, "seed": seed, "epoch": 3, "group": group, "m": m, **span, "out": out})
     return pk, units
 

@@ -388,24 +388,26 @@ def test_pk_draws():
     class_order = engine.permutation_stream(13, engine.CLASS_ORDER, 0, 4, 0, 4)
     num_val = 6
     total = len(class_order) * num_val
-    got = engine.pk_draws(13, 2, rows, offsets, class_order, num_val, 0, total)
+    layout = engine.ClassLayout(rows, offsets)
+    got = layout.pk_draws(13, 2, class_order, num_val, 0, total)
     draws = u64_draws(13, engine.MAIN, 2, 0, total)
     for p, (row, d) in enumerate(zip(got, draws, strict=False)):
         c = class_order[p // num_val]
         assert row == classes[c][(d * len(classes[c])) >> 64]
-    assert engine.pk_draws(13, 2, rows, offsets, class_order, num_val, 7, 10) == got[7:17]
-    assert engine.pk_draws(13, 2, rows, offsets, [2], 3, 0, 3) == [classes[2][(d * 5) >> 64] for d in draws[:3]]
+    assert layout.pk_draws(13, 2, class_order, num_val, 7, 10) == got[7:17]
+    assert layout.pk_draws(13, 2, [2], 3, 0, 3) == [classes[2][(d * 5) >> 64] for d in draws[:3]]
 
 
 def test_pk_draws_errors():
-    rows, offsets = [0, 1, 2], [0, 1, 3]
+    rows = [0, 1, 2]
+    layout = engine.ClassLayout(rows, [0, 1, 3])
     with pytest.raises(ValueError, match="num_val"):
-        engine.pk_draws(0, 0, rows, offsets, [0, 1], 0, 0, 1)
+        layout.pk_draws(0, 0, [0, 1], 0, 0, 1)
     with pytest.raises(ValueError, match="class_order"):
-        engine.pk_draws(0, 0, rows, offsets, [2], 1, 0, 1)
+        layout.pk_draws(0, 0, [2], 1, 0, 1)
     with pytest.raises(ValueError, match="offsets"):
-        engine.pk_draws(0, 0, rows, [0, 1], [0], 1, 0, 1)
+        engine.ClassLayout(rows, [0, 1])
     with pytest.raises(ValueError, match="offsets"):
-        engine.pk_draws(0, 0, rows, [0, 0, 3], [0], 1, 0, 1)
+        engine.ClassLayout(rows, [0, 0, 3])
     with pytest.raises(ValueError, match="start"):
-        engine.pk_draws(0, 0, rows, offsets, [0, 1], 2, 3, 2)
+        layout.pk_draws(0, 0, [0, 1], 2, 3, 2)

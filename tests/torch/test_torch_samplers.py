@@ -332,7 +332,7 @@ def test_engine_rejects_what_would_crash() -> None:
     with pytest.raises(ValueError, match="k must be <="):
         core.WeightTable(np.array([1.0, 0.0])).without_replacement(0, 0, 2)
     with pytest.raises(ValueError, match="offsets"):
-        core.pk_draws(0, 0, np.arange(3), np.array([0, 3, 3]), np.array([0]), 1, 0, 1)
+        core.ClassLayout(np.arange(3), np.array([0, 3, 3]))
 
 
 @pytest.mark.parametrize(

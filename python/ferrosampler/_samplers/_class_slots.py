@@ -1,7 +1,8 @@
 """The class layout of PKBatchSampler and MPerClassSampler and their engine calls (spec §19–§20).
 
-``pk_batch_rows`` and ``m_per_class_rows`` make one engine call (``engine.pk_batches`` /
-``engine.m_per_class_units``: src/classes/pk_batches.rs and its reference twin) per chunk of batches."""
+The layout is the engine's ``ClassLayout`` (src/python/class_layout.rs and its reference twin), built and
+validated once per sampler; ``pk_batch_rows`` and ``m_per_class_rows`` make one call of its
+``pk_batches`` / ``m_per_class_units`` per chunk of batches, O(P·K) per batch whatever the number of rows."""
 
 from __future__ import annotations
 
@@ -14,18 +15,19 @@ from .._classes import ClassLabels
 
 
 class ClassSlots:
-    """A label layout as the engine reads it: rows grouped by class and the classes' offsets, int64."""
+    """A label layout as ``engine`` reads it: its ``ClassLayout`` of the rows grouped by class and the
+    classes' offsets (int64), built once."""
 
-    def __init__(self, grouped: ClassLabels) -> None:
+    def __init__(self, grouped: ClassLabels, engine: Any) -> None:
         self.grouped = grouped
         self.count = grouped.num_classes
-        self.layout_rows = np.ascontiguousarray(grouped.rows, dtype=np.int64)
-        self.layout_offsets = np.ascontiguousarray(grouped.offsets, dtype=np.int64)
+        rows = np.ascontiguousarray(grouped.rows, dtype=np.int64)
+        offsets = np.ascontiguousarray(grouped.offsets, dtype=np.int64)
+        self.layout = engine.ClassLayout(rows, offsets)
         self.min_size = int(grouped.sizes.min())
 
 
 def pk_batch_rows(
-    engine: Any,
     seed: int,
     epoch: int,
     classes: ClassSlots,
@@ -38,13 +40,11 @@ def pk_batch_rows(
 ) -> np.ndarray:
     """Spec §19: global batches start + c·stride (c < count) as a (count, P·K) int64 array, one engine call.
     ``always``: every slot with replacement (else only classes of fewer than K rows)."""
-    rows, offsets = classes.layout_rows, classes.layout_offsets
-    flat = engine.pk_batches(seed, epoch, rows, offsets, p, k, always, start, count, stride)
+    flat = classes.layout.pk_batches(seed, epoch, p, k, always, start, count, stride)
     return np.asarray(flat, dtype=np.int64).reshape(count, p * k)
 
 
 def m_per_class_rows(
-    engine: Any,
     seed: int,
     epoch: int,
     classes: ClassSlots,
@@ -55,8 +55,7 @@ def m_per_class_rows(
     stride: int = 1,
 ) -> np.ndarray:
     """Spec §20: units start + c·stride (c < count), G·m rows each, as one flat int64 array (one engine call)."""
-    rows, offsets = classes.layout_rows, classes.layout_offsets
-    return np.asarray(engine.m_per_class_units(seed, epoch, rows, offsets, group, m, start, count, stride), np.int64)
+    return np.asarray(classes.layout.m_per_class_units(seed, epoch, group, m, start, count, stride), np.int64)
 
 
 def within_class(value: Any, classes: ClassSlots, k: int) -> bool:

@@ -51,7 +51,7 @@ class MPerClassSampler(Resumable, _SeededEpochs, SamplerBase):
         rank: int | None = None,
         num_rows: int | None = None,
     ) -> None:
-        self.classes = ClassSlots(class_labels(labels, num_rows=num_rows))
+        self.classes = ClassSlots(class_labels(labels, num_rows=num_rows), self._engine)
         self.m_per_class = positive_integer("m", m)
         length = positive_integer("length_before_new_iter", length_before_new_iter)
         count = self.classes.count
@@ -94,7 +94,7 @@ class MPerClassSampler(Resumable, _SeededEpochs, SamplerBase):
         grain, first = self._grain, (start + skip) // self._grain
         units = -(-(stop + skip) // grain) - first
         u, stride = serving.first + first * self.num_replicas, self.num_replicas
-        flat = m_per_class_rows(self._engine, seed, epoch, self.classes, self.group, self.m_per_class, u, units, stride)
+        flat = m_per_class_rows(seed, epoch, self.classes, self.group, self.m_per_class, u, units, stride)
         out = flat.reshape(units, self.group * self.m_per_class)[:, :grain].ravel()
         offset = first * grain - skip
         indices: list[int] = out[start - offset : stop - offset].tolist()

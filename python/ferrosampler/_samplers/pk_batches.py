@@ -53,7 +53,7 @@ class PKBatchSampler(Resumable, _SeededEpochs, BatchSamplerBase):
         rank: int | None = None,
         num_rows: int | None = None,
     ) -> None:
-        self.classes = ClassSlots(class_labels(labels, num_rows=num_rows))
+        self.classes = ClassSlots(class_labels(labels, num_rows=num_rows), self._engine)
         self.p = positive_integer("p", p)
         self.k = positive_integer("k", k)
         if self.p > self.classes.count:
@@ -92,7 +92,7 @@ class PKBatchSampler(Resumable, _SeededEpochs, BatchSamplerBase):
         """Global batches first, first + stride, … (stride R by default) as a (count, p·k) array: one engine
         call (spec §19.4)."""
         step = self.num_replicas if stride is None else stride
-        return pk_batch_rows(self._engine, seed, epoch, self.classes, self.p, self.k, self._always, first, count, step)
+        return pk_batch_rows(seed, epoch, self.classes, self.p, self.k, self._always, first, count, step)
 
     def batch(self, b: int, epoch: int | None = None) -> list[int]:
         """Global batch ``b`` of an epoch (fixed seed; no side effect)."""
@@ -100,9 +100,7 @@ class PKBatchSampler(Resumable, _SeededEpochs, BatchSamplerBase):
         b = integer("b", b)
         if b < 0:
             raise ValueError(f"b must be >= 0, got b={b}")
-        rows: list[int] = pk_batch_rows(self._engine, seed, e, self.classes, self.p, self.k, self._always, b, 1)[
-            0
-        ].tolist()
+        rows: list[int] = pk_batch_rows(seed, e, self.classes, self.p, self.k, self._always, b, 1)[0].tolist()
         return rows
 
     def epoch_batches(self, epoch: int | None = None) -> np.ndarray:

@@ -125,22 +125,29 @@ class PKSampler(_ChainedSampler):
             )
         return count
 
-    def _positions(self, seed: int, epoch: int, n: int, k: int, start: int) -> Any:
+    def _class_layout(self, n: int) -> tuple[ClassRows, Any]:
+        """The label layout and the engine's ClassLayout of it, built once per layout (a new one only when
+        the labels or the dataset size change)."""
         classes = self._labelled_classes(n)
+        cached = getattr(self, "_layout_cache", None)
+        if cached is None or cached[0] is not classes:
+            cached = self._layout_cache = (classes, self._engine.ClassLayout(classes.rows, classes.offsets))
+        return cached
+
+    def _positions(self, seed: int, epoch: int, n: int, k: int, start: int) -> Any:
+        classes, layout = self._class_layout(n)
         class_order = self._class_order(seed, classes.num_classes)
-        rows, offsets = classes.rows, classes.offsets
-        return self._engine.pk_draws(seed, epoch, rows, offsets, class_order, self.num_val, start, k - start)
+        return layout.pk_draws(seed, epoch, class_order, self.num_val, start, k - start)
 
     def _fisher_yates_read(self) -> bool:
         return False  # permutation= orders the classes; the draws are seekable either way
 
     def _seek(self, seed: int, epoch: int, n: int, k: int, first: int, stride: int, count: int) -> Any:
-        classes = self._labelled_classes(n)
+        classes, layout = self._class_layout(n)
         cached = getattr(self, "_seek_class_order", None)  # one class order per seed and label layout
         if cached is None or cached[0] != seed or cached[1] is not classes:
             cached = self._seek_class_order = (seed, classes, self._class_order(seed, classes.num_classes))
-        rows, offsets = classes.rows, classes.offsets
-        return self._engine.pk_draws(seed, epoch, rows, offsets, cached[2], self.num_val, first, count, stride)
+        return layout.pk_draws(seed, epoch, cached[2], self.num_val, first, count, stride)
 
     def _class_order(self, seed: int, count: int) -> np.ndarray:
         if self.shuffle:  # block 0 of the CLASS_ORDER stream at epoch 0: the same order every epoch

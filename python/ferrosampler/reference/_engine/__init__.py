@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .bounded import bounded, bounded128
 from .chacha import chacha_block
-from .classes import ClassLayout, m_per_class_units, pk_batches, pk_draws
+from .classes import ClassLayout
 from .keystream import CLASS_ORDER, MAIN, PK_CLASSES, PK_ROWS, Keystream, expand_seed, keystream_words, stream_id
 from .limits import EPOCH_LIMIT, POPULATION_LIMIT, POSITION_LIMIT, WEIGHTS_LIMIT
 from .permutation import (
@@ -61,10 +61,7 @@ __all__ = [
     "get_num_threads",
     "integer_weights",
     "keystream_words",
-    "m_per_class_units",
     "permutation_stream",
-    "pk_batches",
-    "pk_draws",
     "prefix_is_sparse",
     "round_keys",
     "set_num_threads",

@@ -1,9 +1,8 @@
-"""Class-based sampling: a validated class layout, PK draws, PK batches and m-per-class units
-(spec §9, §19–§20; Rust: src/classes/)."""
+"""Class-based sampling: a validated class layout whose methods are the PK draws, PK batches and
+m-per-class units (spec §9, §19–§20; Rust: src/classes/)."""
 
 from __future__ import annotations
 
-from .pk import ClassLayout, pk_draws
-from .pk_batches import m_per_class_units, pk_batches
+from .layout import ClassLayout
 
-__all__ = ["ClassLayout", "m_per_class_units", "pk_batches", "pk_draws"]
+__all__ = ["ClassLayout"]

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..bounded import bounded
 from ..keystream import PK_CLASSES, PK_ROWS, Keystream
-from ..limits import POSITION_LIMIT, check_epoch, check_integers, check_strided_span, check_u64, integer_in
 from ..permutation import Bijection
-from .pk import ClassLayout
+
+if TYPE_CHECKING:
+    from .layout import ClassLayout
 
 DRAW_LIMIT = 1 << 63  # slot draws (and class-block positions) stay below 2**63: every word read is below 2**64
 
@@ -20,46 +21,37 @@ INDEPENDENT = "independent"  # spec §20: unit u is π_u's first P entries
 def pk_batches(
     seed: int,
     epoch: int,
-    rows: Any,
-    offsets: Any,
+    layout: ClassLayout,
     p: int,
     k: int,
-    replacement: Any,
+    replacement: bool,
     start: int,
     count: int,
-    stride: int = 1,
+    stride: int,
 ) -> list[int]:
     """PKBatchSampler's batches start + c·stride (c < count), P·K rows each, flat: the P slots of the
     balanced schedule (§19.1), each slot's K rows (§19.2). ``replacement``: every slot draws with
-    replacement; otherwise a slot draws without replacement when its class has >= K rows."""
-    seed, epoch = check_u64("seed", seed), check_epoch(epoch)
-    start, count, stride = check_strided_span(start, count, stride)
-    p, k = integer_in("p", p, 1, POSITION_LIMIT, "2**64"), integer_in("k", k, 1, POSITION_LIMIT, "2**64")
-    rows, offsets = check_integers("rows", rows), check_integers("offsets", offsets)
-    unit = Unit(ClassLayout(rows, offsets), BALANCED, ("p", p), ("k", k), bool(replacement), (start, count, stride))
+    replacement; otherwise a slot draws without replacement when its class has >= K rows. The arguments
+    are converted (``ClassLayout.pk_batches``)."""
+    unit = Unit(layout, BALANCED, ("p", p), ("k", k), replacement, (start, count, stride))
     return unit.fill(seed, epoch, start, count, stride)
 
 
 def m_per_class_units(
     seed: int,
     epoch: int,
-    rows: Any,
-    offsets: Any,
+    layout: ClassLayout,
     group: int,
     m: int,
     start: int,
     count: int,
-    stride: int = 1,
+    stride: int,
 ) -> list[int]:
     """MPerClassSampler's units start + c·stride (c < count), G·m rows each, flat: unit u's classes are
     π_u's first G entries (§20), its slot i is slot u·G + i, each slot's m rows by §19.2 (without
-    replacement when the class has >= m rows, else with)."""
-    seed, epoch = check_u64("seed", seed), check_epoch(epoch)
-    start, count, stride = check_strided_span(start, count, stride)
-    group = integer_in("group", group, 1, POSITION_LIMIT, "2**64")
-    m = integer_in("m", m, 1, POSITION_LIMIT, "2**64")
-    rows, offsets = check_integers("rows", rows), check_integers("offsets", offsets)
-    unit = Unit(ClassLayout(rows, offsets), INDEPENDENT, ("group", group), ("m", m), False, (start, count, stride))
+    replacement when the class has >= m rows, else with). The arguments are converted
+    (``ClassLayout.m_per_class_units``)."""
+    unit = Unit(layout, INDEPENDENT, ("group", group), ("m", m), False, (start, count, stride))
     return unit.fill(seed, epoch, start, count, stride)
 
 
