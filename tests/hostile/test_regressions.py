@@ -245,7 +245,9 @@ def test_known_wrapper_resume_continues_an_inner_generators_epochs() -> None:
 
 
 @_known("K5")
-@pytest.mark.parametrize(("kwargs", "name"), [({"m": 2**62}, "m"), ({"m": 3, "num_replicas": 2**63 - 1}, "num_replicas")])
+@pytest.mark.parametrize(
+    ("kwargs", "name"), [({"m": 2**62}, "m"), ({"m": 3, "num_replicas": 2**63 - 1}, "num_replicas")]
+)
 def test_known_m_per_class_refuses_sizes_whose_slots_do_not_fit_naming_them(kwargs: dict, name: str) -> None:
     """Accepted, then the first next() failed with the engine's 'count must be in [0, 2**64)' / 'start must be …'."""
     with pytest.raises(ValueError, match=rf"\b{name}\b"):

@@ -101,7 +101,7 @@ def test_pickling_mid_iteration(name: str) -> None:
         pickle.dumps(iter(sampler))
 
 
-def dataloader_epochs(context: str, epochs: int) -> None:
+def dataloader_epochs(context: str, epochs: int, only: tuple[str, ...] | None = None) -> None:
     torch = pytest.importorskip("torch")
     if context not in torch.multiprocessing.get_all_start_methods():
         pytest.skip(f"no {context} start method here")
@@ -125,6 +125,8 @@ def dataloader_epochs(context: str, epochs: int) -> None:
     }
     batch_samplers = {"PKBatchSampler": lambda: ferrosampler.PKBatchSampler(labels, 4, 8, seed=26)}
     for name, build in {**samplers, **batch_samplers}.items():
+        if only is not None and name not in only:
+            continue
         sampler, twin = build(), build()
         kwargs = {"batch_sampler": sampler} if name in batch_samplers else {"batch_size": 64, "sampler": sampler}
         loader = DataLoader(
@@ -140,12 +142,9 @@ def dataloader_epochs(context: str, epochs: int) -> None:
 
 @pytest.mark.skipif(sys.platform != "linux", reason="fork is the Linux default")
 def test_dataloader_fork_workers_across_epochs() -> None:
-    dataloader_epochs("fork", 3)
-
-
-def test_dataloader_spawn_workers_across_epochs() -> None:
-    """spawn re-imports everything in each worker: the samplers stay in the main process, the indices match."""
-    dataloader_epochs("spawn", 2)
+    """The default run's slice: four persistent fork workers; every sampler kind under -m slow (fork, spawn,
+    forkserver)."""
+    dataloader_epochs("fork", 2, ("RandomSampler", "DistributedSamplerWrapper", "PKBatchSampler"))
 
 
 @pytest.mark.slow
