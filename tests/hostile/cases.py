@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from . import cases_core, cases_mindspore, cases_torch
+from . import cases_core, cases_mindspore, cases_state, cases_toolkit, cases_torch
 
-ALL = [*cases_core.CASES, *cases_torch.CASES, *cases_mindspore.CASES]
+ALL = [*cases_core.CASES, *cases_torch.CASES, *cases_mindspore.CASES, *cases_state.CASES, *cases_toolkit.CASES]
 
 
 def case_seed(run_seed: int, index: int) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import operator
 import random
 from typing import Any
 
@@ -10,6 +11,14 @@ from . import values as v
 from .judge import Ctx, Family, expect, in_range, ints
 
 PREFIX = 200  # indices read from an iteration
+
+
+def _index(value: Any) -> int | None:
+    """An int-like value (numpy integers too) as an int, else None."""
+    try:
+        return None if isinstance(value, bool) else operator.index(value)
+    except TypeError:
+        return None
 
 
 def _generator_and_seed(rng: random.Random, fam: Family, ctx: Ctx) -> dict[str, Any]:
@@ -137,7 +146,7 @@ def batch(rng: random.Random, fam: Family, ctx: Ctx) -> Any:
     ctx.names |= {"batch_size", "drop_last", "sampler", "epoch", "data_source"}
     batch_size = v.size(rng, 7, 0.3)
     # torch's drop_last trick, zip(*[iterator] * batch_size), builds a list of batch_size references.
-    ctx.large = isinstance(batch_size, int) and batch_size >= v.LARGE
+    ctx.large = (_index(batch_size) or 0) >= v.LARGE
     sampler = fam.torch.BatchSampler(inner, batch_size, v.boolean(rng))
     length = len(sampler)
     batches = list(itertools.islice(iter(sampler), PREFIX))

@@ -39,16 +39,20 @@ class Report:
         outcome = str(answer["outcome"])
         self.counts[outcome] += 1
         self.by_case.setdefault(str(answer.get("case", "?")), Counter())[outcome] += 1
-        if outcome not in GOOD and len(self.findings) < 200:
+        if outcome not in GOOD and len(self.findings) < 5000:
             self.findings.append({"index": index, "seed": seed, **answer})
 
     def summary(self) -> str:
+        from .known import known
+
         lines = [f"{self.total} cases, {self.restarts} worker restarts"]
         lines += [f"  {outcome:>13}: {count}" for outcome, count in sorted(self.counts.items())]
+        labels = Counter(entry.label for f in self.findings if (entry := known(f)))
+        unknown = [f for f in self.findings if known(f) is None]
         lines += [
-            f"  FINDING {f['case']} #{f['index']} seed={f['seed']}: {f['outcome']}: {f['detail']}"
-            for f in self.findings[:40]
+            f"  FINDING {f['case']} #{f['index']} seed={f['seed']}: {f['outcome']}: {f['detail']}" for f in unknown[:40]
         ]
+        lines += [f"  KNOWN x{count}: {label}" for label, count in sorted(labels.items())]
         return "\n".join(lines)
 
 

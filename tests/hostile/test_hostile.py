@@ -2,7 +2,8 @@
 
 Every case runs in a worker process (tests/hostile/pool.py) that may die; the outcome must be a right
 result or a documented refusal naming an argument (tests/hostile/judge.py). The full run, one command:
-``nice -n 19 python -m tests.hostile.run --cases 100000``."""
+``nice -n 15 .venv/bin/python -m tests.hostile.run --cases 100000 --json /tmp/hostile-full.json``.
+The slice tolerates only the findings listed in known.py (each pinned by a strict xfail in test_regressions.py)."""
 
 from __future__ import annotations
 
@@ -25,12 +26,27 @@ def slice_report():
     return report
 
 
-def test_slice_has_no_findings(slice_report) -> None:
+def test_slice_has_no_findings_but_the_known_ones(slice_report) -> None:
     from .judge import GOOD
+    from .known import known
 
     assert slice_report.total == SLICE
-    findings = {outcome: n for outcome, n in slice_report.counts.items() if outcome not in GOOD}
-    assert not findings, slice_report.summary()
+    findings = sum(n for outcome, n in slice_report.counts.items() if outcome not in GOOD)
+    assert len(slice_report.findings) == findings  # every finding kept, none lost to a cap
+    unknown = [f for f in slice_report.findings if known(f) is None]
+    assert not unknown, slice_report.summary()
+
+
+def test_the_slice_reaches_the_state_and_toolkit_families(slice_report) -> None:
+    """state_dict corruption, elastic resume, the wrapper and the class-imbalance toolkit give results, not
+    only refusals (a family that always refused would check nothing)."""
+    for name in (
+        "cases_state.state_roundtrip", "cases_state.sharded_resume", "cases_toolkit.wrapper",
+        "cases_toolkit.distributed_weighted", "cases_toolkit.pk_batches", "cases_toolkit.m_per_class",
+        "cases_toolkit.balanced_weights", "cases_toolkit.from_labels", "cases_toolkit.set_weights",
+    ):  # fmt: skip
+        counts = slice_report.by_case[name]
+        assert counts["ok"] > 30 and counts["refused"] > 30, (name, dict(counts))
 
 
 def test_no_panic_and_no_abort_under_the_fuzz(slice_report) -> None:
@@ -60,4 +76,5 @@ def test_full_run() -> None:
     print(report.summary())
     from .judge import GOOD
 
+    # Strict, known findings included: the full run fails until they are fixed.
     assert not {o: n for o, n in report.counts.items() if o not in GOOD}, report.summary()

@@ -188,3 +188,106 @@ def labels(rng: random.Random, n: int) -> Any:
     if kind == 4:
         return boom
     return values
+
+
+class Targets:
+    """A torchvision-like dataset: labels in ``.targets``."""
+
+    def __init__(self, targets: Any) -> None:
+        self.targets = targets
+
+    def __len__(self) -> int:
+        return len(self.targets)
+
+
+class Imgs:
+    """An ImageFolder-like dataset: ``.imgs`` is a list of (path, class)."""
+
+    def __init__(self, imgs: Any) -> None:
+        self.imgs = imgs
+
+
+class Subset:
+    """torch.utils.data.Subset's shape: ``.dataset`` and ``.indices``."""
+
+    def __init__(self, dataset: Any, indices: Any) -> None:
+        self.dataset, self.indices = dataset, indices
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+
+def class_values(rng: random.Random, n: int, classes: int) -> list[int]:
+    """n labels over ``classes`` classes, every class present when n allows it."""
+    values = [i % classes for i in range(min(n, classes))] + [rng.randrange(classes) for _ in range(n - classes)]
+    rng.shuffle(values)
+    return values
+
+
+def toolkit_labels(rng: random.Random, torch: Any = None) -> tuple[Any, dict[str, Any], list[Any] | None]:
+    """(labels, extra kwargs such as num_rows, the plain per-row labels when the source is valid else None).
+
+    Valid sources (a list, tuple, numpy array of many dtypes, tensor, strings, floats, bools, a dataset with
+    .targets / .imgs, a Subset, a function with num_rows) and hostile ones (empty, unhashable, NaN, mixed
+    kinds, 2-D, callables that raise or return junk, huge class counts)."""
+    n = rng.randint(1, 40)
+    classes = rng.randint(1, min(n, 8))
+    values = class_values(rng, n, classes)
+    kind = rng.randrange(15) if rng.random() < 0.75 else rng.randrange(15, 24)
+    if kind < 5:
+        return (values if kind % 2 else tuple(values)), {}, values
+    if kind == 5:
+        dtype = rng.choice(["int8", "uint8", "int16", "int32", "int64", "uint64", "float32", "float64", "float16"])
+        return np.array(values, dtype=dtype), {}, values
+    if kind == 6 and torch is not None:
+        dtype = rng.choice([torch.int64, torch.int32, torch.uint8, torch.float32, torch.float64, torch.int16])
+        return torch.tensor(values, dtype=dtype), {}, values
+    if kind == 7:
+        names = [f"c{v:02d}" for v in values]
+        return (names if rng.random() < 0.5 else np.array(names)), {}, names
+    if kind == 8:
+        floats = [v / 2 for v in values]
+        return floats, {}, floats
+    if kind == 9 and classes <= 2:
+        bools = [bool(v) for v in values]
+        return bools, {}, bools
+    if kind == 10:
+        return Targets(values if rng.random() < 0.5 else np.array(values)), {}, values
+    if kind == 11:
+        return Imgs([(f"/img/{i}.png", v) for i, v in enumerate(values)]), {}, values
+    if kind == 12:
+        picked = sorted(rng.sample(range(n), rng.randint(1, n)))
+        return Subset(Targets(values), picked), {}, [values[i] for i in picked]
+    if kind == 13:
+        return (lambda i: values[i]), {"num_rows": n}, values
+    if kind == 14:  # many classes: one row each (at most a few thousand)
+        big = rng.choice([n, 300, 2000])
+        return list(range(big)), {}, list(range(big))
+    # -- hostile from here
+    if kind == 15:
+        return rng.choice([[], (), np.array([], dtype=np.int64), Targets([])]), {}, None
+    if kind == 16:
+        return [[v] for v in values] if rng.random() < 0.5 else [{v: 1} for v in values], {}, None
+    if kind == 17:
+        bad = [float(v) for v in values]
+        bad[rng.randrange(n)] = math.nan
+        return (bad if rng.random() < 0.5 else np.array(bad)), {}, None
+    if kind == 18:
+        mixed: list[Any] = [*values, 0]  # one number stays, whatever is replaced
+        mixed[rng.randrange(n)] = rng.choice(["a", True, None, b"x", 1 + 2j, object()])
+        return mixed, {}, None
+    if kind == 19:
+        return rng.choice([np.zeros((2, 3)), np.ones((n, 1)), 5, "abc", b"ab", None, 3.5, object()]), {}, None
+
+    def boom(i: int) -> Any:
+        raise LenBoom("labels")
+
+    if kind == 20:
+        return boom, {"num_rows": n}, None
+    if kind == 21:
+        junk = rng.choice([None, [1], {}, math.nan, object()])
+        return (lambda i: junk), {"num_rows": n}, None
+    if kind == 22:
+        return (lambda i: i % 3), rng.choice([{}, {"num_rows": -1}, {"num_rows": 2.5}, {"num_rows": True}]), None
+    dtype = rng.choice(["complex128", "object", "datetime64[s]", "S3"])
+    return np.array(values, dtype=dtype), {}, (values if dtype == "object" else None)
