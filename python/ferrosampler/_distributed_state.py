@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._state import check_state, fingerprint, make_state
+from ._state import check_epoch_seed, check_state, fingerprint, make_state
 
 
 def share_count(remaining: int, num_replicas: int, drop_last: bool) -> int:
@@ -165,7 +165,11 @@ class _ShardedResume:
         consumed; ``num_replicas`` and ``rank`` may differ from the saving rank's (elastic resume)."""
         check_order_fields(state, self._kind, self._order_fields())
         checked = check_state(state, self._kind, self._fingerprint(), length=self._order_fields()["n"])
-        extra = {name: checked[name] for name in self._extra_fields()}
+        # An idle sampler's state has no drawn key yet: its extra fields are absent or None.
+        extra = {
+            name: check_epoch_seed(checked) if name == "epoch_seed" else checked.get(name)
+            for name in self._extra_fields()
+        }
         self.epoch = checked["epoch"]
         self._pending = {"epoch": checked["epoch"], "position": checked["position"], "extra": extra}
         self._live = None
@@ -197,8 +201,18 @@ def combine_states(states: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         >>> ferrosampler.combine_states([rank.state_dict() for rank in pk])["position"]  # one batch each: 3
         3
     """
+    if isinstance(states, (Mapping, str, bytes)) or not isinstance(states, Sequence):
+        raise TypeError(f"states must be a list of state_dict()s, one per rank, got {type(states).__name__}")
+    states = list(states)
     if not states:
         raise ValueError("combine_states needs at least one state")
+    for index, state in enumerate(states):
+        if not isinstance(state, Mapping):
+            raise TypeError(f"states[{index}] must be a state_dict() (a mapping), got {type(state).__name__}")
+        for name in ("position", "offset"):
+            value = state.get(name, 0 if name == "offset" else None)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"states[{index}][{name!r}] must be an int >= 0, got {value!r}")
     for name in ("kind", "fingerprint", "spec_version", "epoch", "num_replicas", "units"):
         values = {repr(state.get(name)) for state in states}
         if len(values) > 1:

@@ -42,6 +42,14 @@ def _feed(digest: Any, part: Any) -> None:
         digest.update(json.dumps(part, sort_keys=True, default=repr).encode())
 
 
+def check_epoch_seed(state: Mapping[str, Any]) -> int | None:
+    """``state['epoch_seed']``: None (absent: a fixed seed, or nothing drawn yet) or an int in [0, 2**64)."""
+    seed = state.get("epoch_seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64):
+        raise ValueError(f"state['epoch_seed'] must be None or an int in [0, 2**64), got {seed!r}")
+    return seed
+
+
 def make_state(kind: str, *, fingerprint: str, epoch: int, position: int, **fields: Any) -> dict[str, Any]:
     """The common fields plus a sampler's own (each JSON-serialisable: ints, strs, bools, None, lists, dicts)."""
     state: dict[str, Any] = {
@@ -94,8 +102,8 @@ def encode_generator(generator: Any) -> str | None:
     return base64.b64encode(generator.get_state().numpy().tobytes()).decode("ascii")
 
 
-def restore_generator(generator: Any, encoded: Any) -> None:
-    """Sets ``generator`` to a state from encode_generator (nothing when either is None)."""
+def restore_generator(generator: Any, encoded: Any, field: str = "generator_state") -> None:
+    """Sets ``generator`` to a state from encode_generator (nothing when either is None); errors name state[field]."""
     if generator is None or encoded is None:
         return
     from ._torch_compat import torch
@@ -104,7 +112,7 @@ def restore_generator(generator: Any, encoded: Any) -> None:
         raw = base64.b64decode(encoded, validate=True)
         generator.set_state(torch.frombuffer(bytearray(raw), dtype=torch.uint8))
     except (TypeError, ValueError, RuntimeError) as error:
-        raise ValueError(f"state['generator_state'] is not a torch.Generator state ({error})") from None
+        raise ValueError(f"state[{field!r}] is not a torch.Generator state ({error})") from None
 
 
 def optional_int(state: Mapping[str, Any], name: str, limit: int) -> int | None:

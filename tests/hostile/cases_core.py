@@ -118,7 +118,8 @@ def pk_draws(rng: random.Random, fam: Family, ctx: Ctx) -> Any:
     ctx.names |= {"rows", "offsets", "class_order", "num_val", "seed"}
     seed, epoch, num_val = v.seed(rng), ctx.arg("epoch", v.integer(rng, range(4), 0.2)), v.size(rng, 3, 0.2)
     start, count = ctx.arg("start", v.integer(rng, range(30), 0.2)), _count(rng, ctx)
-    out = fam.engine.pk_draws(seed, epoch, rows, offsets, order, num_val, start, count, **_stride(rng, ctx))
+    layout = fam.engine.ClassLayout(rows, offsets)
+    out = layout.pk_draws(seed, epoch, order, num_val, start, count, **_stride(rng, ctx))
     expect(len(out) == count, "pk_draws length")
     return in_range(out, max(len(rows), 1))
 

@@ -141,7 +141,7 @@ def torch_recipe(rng: random.Random, fam: Family, kind: str | None = None, depth
         if drop and (num or n) < r_count:
             drop = False
         build = lambda: t.DistributedWeightedSampler(list(weights), num, r_count, rank, replacement, seed, drop)  # noqa: E731
-        return Recipe(kind, build)
+        return Recipe(kind, build, flat=r_count == 1)  # spec §21: the position is the global draw position
     labels = _labels(rng, max(n, 2))
     classes = len(set(labels))
     r_count = 1 if rng.random() < 0.6 else rng.randint(2, 3)
@@ -155,12 +155,12 @@ def torch_recipe(rng: random.Random, fam: Family, kind: str | None = None, depth
             list(labels), p, k, num_batches=num_batches, replacement_within_class=within, seed=seed,
             num_replicas=r_count, rank=rank,
         )  # fmt: skip
-        return Recipe(kind, build)
+        return Recipe(kind, build, flat=r_count == 1)  # spec §21: the position counts global batches
     m = rng.randint(1, 3)
     batch_size = None if rng.random() < 0.5 else m * rng.randint(1, classes)
     length = rng.randint(batch_size or 1, 50)
     build = lambda: t.MPerClassSampler(list(labels), m, batch_size, length, seed=seed, num_replicas=r_count, rank=rank)  # noqa: E731
-    return Recipe("mper", build)
+    return Recipe("mper", build, flat=False)  # spec §21: the position counts units (plus an offset)
 
 
 def ms_recipe(rng: random.Random, fam: Family, kind: str | None = None, top: bool = False) -> Recipe:

@@ -163,7 +163,7 @@ def test_stride_none_means_one(engine) -> None:
 @ENGINES
 def test_integer_sequences_that_are_not_sequences_name_the_argument(engine) -> None:
     with pytest.raises(TypeError, match="rows"):
-        engine.pk_draws(0, 0, 3, [0, 1], [0], 1, 0, 1)
+        engine.ClassLayout(3, [0, 1])
 
 
 @MS
@@ -172,20 +172,10 @@ def test_ragged_labels_name_labels(ms) -> None:
         ms.PKSampler(2, labels=[[1], [2, 3]])
 
 
-# -- Known findings (tests/hostile/known.py): bugs in files the hostile suite's owner does not edit. Each test
-# states the right behaviour and is a strict xfail, so it fails (XPASS) once the bug is fixed: then delete the
-# xfail mark and the entry in known.py together.
+# -- Found by the hostile suite's state, wrapper and toolkit families (fixed; they were xfails in known.py).
 
 
-def _known(label: str) -> pytest.MarkDecorator:
-    from .known import KNOWN
-
-    entry = next(entry for entry in KNOWN if entry.label.startswith(label))
-    return pytest.mark.xfail(strict=True, reason=f"{entry.label} ({entry.owner})")
-
-
-@_known("K1")
-def test_known_an_idle_wrapper_state_loads() -> None:
+def test_an_idle_wrapper_state_loads() -> None:
     """The state of a wrapper that has not started an epoch has no epoch_seed: load raised KeyError."""
     build = lambda: ferrosampler.DistributedSamplerWrapper(ferrosampler.RandomSampler(range(10), seed=1), 2, 0)  # noqa: E731
     resumed = build()
@@ -193,9 +183,8 @@ def test_known_an_idle_wrapper_state_loads() -> None:
     assert list(resumed) == list(build())
 
 
-@_known("K2")
 @pytest.mark.parametrize("hostile", ["dict", "none-entry", "no-position", "str-position", "nan-position"])
-def test_known_combine_states_refuses_hostile_states_naming_them(hostile: str) -> None:
+def test_combine_states_refuses_hostile_states_naming_them(hostile: str) -> None:
     state = ferrosampler.DistributedSampler(range(8), 2, 0, seed=1).state_dict()
     given = {
         "dict": state,
@@ -219,17 +208,15 @@ class _Len:
         return iter(range(3))
 
 
-@_known("K3")
 @pytest.mark.parametrize(
     "inner", [5, None, iter([1, 2]), _Len(-1), _Len(2**63)], ids=["int", "None", "iter", "-1", "2**63"]
 )
-def test_known_wrapper_refuses_a_sampler_without_a_usable_len_naming_it(inner: object) -> None:
+def test_wrapper_refuses_a_sampler_without_a_usable_len_naming_it(inner: object) -> None:
     with pytest.raises((TypeError, ValueError), match="sampler"):
         len(ferrosampler.DistributedSamplerWrapper(inner, 2, 0))
 
 
-@_known("K4")
-def test_known_wrapper_resume_continues_an_inner_generators_epochs() -> None:
+def test_wrapper_resume_continues_an_inner_generators_epochs() -> None:
     torch = pytest.importorskip("torch")
 
     def build():
@@ -241,14 +228,13 @@ def test_known_wrapper_resume_continues_an_inner_generators_epochs() -> None:
     next(iterator)
     resumed.load_state_dict(saver.state_dict())
     assert list(resumed) == list(iterator)  # the rest of the epoch: this part works
-    assert list(resumed) == list(saver)  # the next epoch: differs (the generator restarts)
+    assert list(resumed) == list(saver)  # the next epoch: the inner generator continues as uninterrupted
 
 
-@_known("K5")
 @pytest.mark.parametrize(
     ("kwargs", "name"), [({"m": 2**62}, "m"), ({"m": 3, "num_replicas": 2**63 - 1}, "num_replicas")]
 )
-def test_known_m_per_class_refuses_sizes_whose_slots_do_not_fit_naming_them(kwargs: dict, name: str) -> None:
+def test_m_per_class_refuses_sizes_whose_slots_do_not_fit_naming_them(kwargs: dict, name: str) -> None:
     """Accepted, then the first next() failed with the engine's 'count must be in [0, 2**64)' / 'start must be …'."""
     with pytest.raises(ValueError, match=rf"\b{name}\b"):
         list(ferrosampler.MPerClassSampler([0, 1, 0, 1], length_before_new_iter=10, seed=0, rank=0, **kwargs))

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from .. import _limits
 from .._distributed_state import Serving, check_order_fields, saved_world, serve
-from .._state import check_state, make_state
+from .._state import check_epoch_seed, check_state, make_state
 
 
 class Place(NamedTuple):
@@ -127,9 +127,7 @@ class Resumable:
         length = self._length_of(state)
         if state["position"] > length:
             raise ValueError(f"state['position'] must be at most the epoch length {length}, got {state['position']}")
-        seed = state.get("epoch_seed")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64):
-            raise ValueError(f"state['epoch_seed'] must be None or an int in [0, 2**64), got {seed!r}")
+        seed = check_epoch_seed(state)
         if fixed_seed is not None and seed not in (None, fixed_seed):
             raise ValueError(f"state['epoch_seed'] is {seed}, but this sampler's seed is {fixed_seed}")
         if state["epoch"] >= _limits.EPOCH_LIMIT:

@@ -79,6 +79,16 @@ class MPerClassSampler(Resumable, _SeededEpochs, SamplerBase):
         self._unit_size = self.group * self.m_per_class
         self._grain = min(self._unit_size, self.list_size)  # indices a rank reads of each unit (spec §21's E)
         self._units = self.list_size // self._grain  # units per rank and epoch: E divides the length
+        # The engine numbers every slot's draws of the epoch (spec §20): the last global unit's must stay < 2**63.
+        if (self._units + 1) * self._unit_size >= 2**63:
+            raise ValueError(
+                f"m={self.m_per_class} is too large: m × {self.group} classes per unit must stay below 2**63"
+            )
+        if (self._units * self.num_replicas + 1) * self._unit_size >= 2**63:
+            raise ValueError(
+                f"num_replicas={self.num_replicas} is too large for units of {self._unit_size} indices "
+                "(num_replicas × indices per epoch must stay below 2**63)"
+            )
 
     def set_epoch(self, epoch: int) -> None:
         """The epoch the next iteration produces (then it counts up by itself)."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from .._checks import boolean, integer, positive_integer
 from .._distributed_state import _ShardedResume, share_count
+from .._state import encode_generator, restore_generator
 from .._torch_compat import DistributedSamplerBase
 from .distributed import _distributed_world
 
@@ -59,16 +60,18 @@ class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
         if not 0 <= self.rank < self.num_replicas:
             raise ValueError(f"Invalid rank {self.rank}, rank should be in the interval [0, {self.num_replicas - 1}]")
         self.drop_last = boolean("drop_last", drop_last)
+        _inner_length(sampler)  # refused now, not at the first len() a trainer calls
         self.sampler = sampler
         self.dataset = sampler  # torch's attribute; trainers read it
         self.shuffle = bool(getattr(sampler, "shuffle", True))
         self.seed = getattr(sampler, "seed", None)
         self.epoch = getattr(sampler, "epoch", 0)
+        self._generator_before_epoch: str | None = None
         self._start_resume()
 
     @property
     def num_samples(self) -> int:  # type: ignore[override]
-        return share_count(len(self.sampler), self.num_replicas, self.drop_last)
+        return share_count(_inner_length(self.sampler), self.num_replicas, self.drop_last)
 
     @property
     def total_size(self) -> int:  # type: ignore[override]
@@ -81,7 +84,7 @@ class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
         inner = self.sampler
         inner_state = inner.state_dict() if callable(getattr(inner, "state_dict", None)) else {}
         return {
-            "n": len(inner),
+            "n": _inner_length(inner),
             "inner": type(inner).__name__,
             "inner_seed": getattr(inner, "seed", None),
             "inner_fingerprint": inner_state.get("fingerprint") if isinstance(inner_state, dict) else None,
@@ -96,8 +99,20 @@ class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
             self.sampler.set_epoch(epoch)
         self._drop_stale_resume(self.epoch)
 
+    def state_dict(self) -> dict[str, Any]:
+        """As DistributedSampler's (spec §14), plus the inner sampler's torch.Generator state if it draws its
+        seeds from one, so the epochs after a resume draw what they would have drawn."""
+        state = super().state_dict()
+        generator = _inner_generator(self.sampler)
+        if generator is not None:
+            idle = state.get("epoch_seed") is None and self._generator_before_epoch is not None
+            state["inner_generator_state"] = self._generator_before_epoch if idle else encode_generator(generator)
+        return state
+
     def load_state_dict(self, state: Any) -> None:
         super().load_state_dict(state)
+        self._generator_before_epoch = None  # the loaded state's generator is the one to save until iter()
+        restore_generator(_inner_generator(self.sampler), state.get("inner_generator_state"), "inner_generator_state")
         if hasattr(self.sampler, "set_epoch"):
             self.sampler.set_epoch(self.epoch)  # so the inner sampler's next epoch is the saved one
 
@@ -106,6 +121,9 @@ class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
 
         # The inner epoch is started (seed drawn, counter stepped) here, at iter(), as torch fixes its order.
         number = getattr(self.sampler, "epoch", self.epoch)
+        # Until the first next() the state is idle (no epoch_seed): it must carry the generator as it was
+        # before this epoch's draw, so a resume draws the same seed.
+        self._generator_before_epoch = encode_generator(_inner_generator(self.sampler))
         pending = self._pending if self._pending is not None and self._pending["epoch"] == number else None
         if pending is not None:
             epoch = open_epoch(self.sampler, pending["extra"].get("epoch_seed"), number)
@@ -122,6 +140,28 @@ class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
         yield from epoch.read(first, stride, real)
         if count > real:  # at most one padded position per rank, read from the front of the epoch
             yield from epoch.read((first + real * stride) % n, stride, 1)
+
+
+def _inner_generator(sampler: Any) -> Any:
+    """The torch.Generator the inner sampler (or the sampler a batch sampler or wrapper wraps) draws seeds from."""
+    while sampler is not None:
+        generator = getattr(sampler, "_torch_generator", None)
+        if generator is not None:
+            return generator
+        sampler = getattr(sampler, "sampler", None)
+    return None
+
+
+def _inner_length(sampler: Any) -> int:
+    """len(sampler), or a TypeError/ValueError naming ``sampler`` (never Python's unnamed ones or OverflowError)."""
+    if not callable(getattr(sampler, "__len__", None)):
+        raise TypeError(f"sampler must have a len() (a sampler over a sized dataset), got {type(sampler).__name__}")
+    try:
+        return len(sampler)
+    except OverflowError:
+        raise ValueError("len(sampler) must be below 2**63") from None
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"sampler must have a len() that is an int >= 0: {error}") from None
 
 
 def _values(chunk: Any) -> Any:
