@@ -270,6 +270,9 @@ def _mutate(
                 return "junk", s, f"{name}={value!r}"
             if recipe.name == "batch" and name == "position" and isinstance(value, int) and value > length:
                 return "junk", s, f"{name}={value!r} (BatchSampler: the inner state decides)"
+            if recipe.name in ("dws", "pk", "mper") and not recipe.flat and name == "position" and value == beyond:
+                # A global position (spec §21) may pass this rank's length: within the global epoch it is valid.
+                return "loose", s, f"{name}={value!r} (global position)"
             return "refuse", s, f"{name}={value!r}"
         value = rng.choice([*JUNK, original + 1 if isinstance(original, int) else original + "0"])
         if name == "spec_version":

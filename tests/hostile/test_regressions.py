@@ -238,3 +238,28 @@ def test_m_per_class_refuses_sizes_whose_slots_do_not_fit_naming_them(kwargs: di
     """Accepted, then the first next() failed with the engine's 'count must be in [0, 2**64)' / 'start must be …'."""
     with pytest.raises(ValueError, match=rf"\b{name}\b"):
         list(ferrosampler.MPerClassSampler([0, 1, 0, 1], length_before_new_iter=10, seed=0, rank=0, **kwargs))
+
+
+def test_wrapper_state_saved_between_epochs_keeps_the_inner_generator() -> None:
+    """Saved after the next epoch's iter() drew its seed but before its first next(): the state is the finished
+    epoch, so it must carry the generator from before that draw (full run seed 1, case 67559)."""
+    torch = pytest.importorskip("torch")
+
+    def build():
+        inner = ferrosampler.RandomSampler(range(5), generator=torch.Generator().manual_seed(9))
+        return ferrosampler.DistributedSamplerWrapper(ferrosampler.BatchSampler(inner, 2, False), 2, 0)
+
+    saver, resumed = build(), build()
+    list(saver)
+    upcoming = iter(saver)  # draws the next epoch's seed
+    resumed.load_state_dict(saver.state_dict())
+    assert list(resumed) == []  # the saved epoch was finished
+    assert list(resumed) == list(upcoming)
+
+
+def test_m_per_class_refuses_a_state_with_absurd_units() -> None:
+    """units = 2**100 was a multiple of the units per rank and made the resumed epoch endless (case 65009)."""
+    sampler = ferrosampler.MPerClassSampler([0, 1, 0, 1], 1, length_before_new_iter=4, seed=1, num_replicas=2, rank=0)
+    state = sampler.state_dict()
+    with pytest.raises(ValueError, match=r"state\['units'\]"):
+        sampler.load_state_dict({**state, "units": 2**100})

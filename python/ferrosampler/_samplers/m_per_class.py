@@ -166,6 +166,8 @@ class MPerClassSampler(Resumable, _SeededEpochs, SamplerBase):
                 f"state['units'] must be a positive multiple of {self._units} (units per rank of this length), "
                 f"got {units!r}"
             )
+        if (units + 1) * self._unit_size >= 2**63:  # as the constructor bounds num_replicas × units per rank
+            raise ValueError(f"state['units'] is too large: {units} units of {self._unit_size} indices pass 2**63")
         return units
 
     def _loaded_place(self, state: Mapping[str, Any], epoch: int, seed: int | None) -> Place:

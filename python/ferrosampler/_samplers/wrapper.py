@@ -67,6 +67,7 @@ class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
         self.seed = getattr(sampler, "seed", None)
         self.epoch = getattr(sampler, "epoch", 0)
         self._generator_before_epoch: str | None = None
+        self._opened: Any = None  # the progress record of the epoch the latest iter() opened
         self._start_resume()
 
     @property
@@ -105,8 +106,13 @@ class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
         state = super().state_dict()
         generator = _inner_generator(self.sampler)
         if generator is not None:
-            idle = state.get("epoch_seed") is None and self._generator_before_epoch is not None
-            state["inner_generator_state"] = self._generator_before_epoch if idle else encode_generator(generator)
+            # The state reports the epoch the latest iter() opened only once it has handed something out; before
+            # that it reports an earlier place, whose generator is the one from before that iter()'s draw.
+            opened = self._live is not None and self._live is self._opened
+            before = self._generator_before_epoch
+            state["inner_generator_state"] = (
+                before if before is not None and not opened else encode_generator(generator)
+            )
         return state
 
     def load_state_dict(self, state: Any) -> None:
@@ -132,6 +138,7 @@ class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
         self.epoch = number if epoch.epoch is None else epoch.epoch
         progress, first = self._plan(self.epoch, epoch.length)
         progress.extra = {"epoch_seed": epoch.seed}
+        self._opened = progress
         return self._tracked(progress, self._chunks(epoch, first, progress.count), _values)
 
     def _chunks(self, epoch: Any, first: int, count: int) -> Iterator[Any]:
