@@ -59,8 +59,6 @@ def check_every_stop(make, set_epoch):
 @pytest.mark.parametrize("name", sorted(TORCH_FACTORIES))
 @pytest.mark.parametrize("set_epoch", [False, True])
 def test_torch_samplers_resume_at_every_position(name, set_epoch, family):
-    if "generator" in name and family is not fs:
-        pytest.skip("one engine is enough for the generator bookkeeping")
     check_every_stop(lambda: TORCH_FACTORIES[name](family, N), set_epoch)
 
 
