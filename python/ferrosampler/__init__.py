@@ -16,11 +16,12 @@ Examples:
     True
 """
 
-from ._balanced import class_balanced_weights, class_counts
-from ._checks import ArgumentTypeError
 from ._core import SPEC_VERSION
 from ._core import __version__ as __version__
-from ._distributed_state import combine_states
+from ._inputs.balanced import class_balanced_weights, class_counts
+from ._inputs.checks import ArgumentTypeError
+from ._inputs.seeding import manual_seed
+from ._protocol.sharded import combine_states
 from ._samplers import (
     BatchSampler,
     DistributedSampler,
@@ -33,7 +34,6 @@ from ._samplers import (
     SubsetRandomSampler,
     WeightedRandomSampler,
 )
-from ._seeding import manual_seed
 
 __all__ = [
     "SPEC_VERSION",

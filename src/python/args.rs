@@ -128,7 +128,7 @@ pub(crate) fn float64_weights<'py>(weights: Arg<'_, 'py>) -> PyResult<PyReadonly
     }
     let converted = weights
         .py()
-        .import("ferrosampler._weights")?
+        .import("ferrosampler._inputs.weights")?
         .call_method1("engine_weights", (weights,))?;
     let array = converted
         .cast_into::<PyArray1<f64>>()

@@ -18,7 +18,7 @@ import ferrosampler._core as core
 import ferrosampler.mindspore
 import ferrosampler.reference
 import ferrosampler.reference.mindspore
-from ferrosampler._positions import open_epoch
+from ferrosampler._protocol.epoch import open_epoch
 
 RUST = (ferrosampler, ferrosampler.mindspore)
 REFERENCE = (ferrosampler.reference, ferrosampler.reference.mindspore)

@@ -172,7 +172,7 @@ def test_abandoned_iterators_leave_no_threads_behind():
 def test_permutation_is_checked_by_name():
     import ferrosampler._core as core
 
-    assert core.PERMUTATIONS == fs._checks.PERMUTATIONS
+    assert core.PERMUTATIONS == fs._inputs.checks.PERMUTATIONS
     for make in [
         lambda p: fs.RandomSampler(range(3), permutation=p),
         lambda p: fs.SubsetRandomSampler([1, 2], permutation=p),

@@ -9,9 +9,9 @@ import operator
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from .. import _limits
-from .._distributed_state import Serving, check_order_fields, saved_world, serve
-from .._state import check_epoch_seed, check_state, make_state
+from .._inputs import limits as _limits
+from .._protocol.sharded import Serving, check_order_fields, saved_world, serve
+from .._protocol.state import check_epoch_seed, check_state, make_state
 
 
 class Place(NamedTuple):

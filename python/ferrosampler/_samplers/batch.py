@@ -9,11 +9,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .._checks import boolean, positive_integer, sized_length
-from .._iteration import int64
-from .._repr import safe_repr
-from .._state import check_state, fingerprint, make_state
-from .._torch_compat import BatchSamplerBase
+from .._inputs.checks import boolean, positive_integer, sized_length
+from .._protocol.describe import safe_repr
+from .._protocol.epoch import Batched, Epoch, open_epoch
+from .._protocol.iteration import int64
+from .._protocol.state import check_state, fingerprint, make_state
+from .._protocol.torch_compat import BatchSamplerBase
 
 
 class BatchSampler(BatchSamplerBase):
@@ -147,6 +148,9 @@ class BatchSampler(BatchSamplerBase):
         if self.drop_last:
             flat = flat[: len(flat) // self.batch_size * self.batch_size]
         return flat
+
+    def _open_epoch(self, seed: int | None, epoch: int | None) -> Epoch:
+        return Batched(open_epoch(self.sampler, seed, epoch), self.batch_size, self.drop_last)
 
     def _fingerprint(self) -> str:
         return fingerprint(self._state_kind, self.batch_size, self.drop_last)

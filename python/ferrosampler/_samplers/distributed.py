@@ -7,33 +7,15 @@ from typing import Any
 
 import numpy as np
 
-from .. import _core, _limits
-from .._checks import boolean, integer, positive_integer, sized_length
-from .._distributed_state import _ShardedResume
-from .._iteration import CHUNK, int64
-from .._torch_compat import DistributedSamplerBase
+from .. import _core
+from .._inputs import limits as _limits
+from .._inputs.checks import PERMUTATIONS, boolean, integer, permutation_value, positive_integer, sized_length
+from .._protocol.epoch import Epoch, Seeked
+from .._protocol.iteration import CHUNK, int64
+from .._protocol.sharded import _ShardedResume
+from .._protocol.torch_compat import DistributedSamplerBase
 
 FISHER_YATES = "fisher-yates"
-
-
-def engine_permutations(engine: Any) -> tuple[str, ...]:
-    """The permutations an engine offers, default first (a spec-v1 engine has Fisher–Yates only)."""
-    return tuple(getattr(engine, "PERMUTATIONS", (FISHER_YATES,)))
-
-
-def permutation_choice(engine: Any, permutation: Any) -> str:
-    offered = engine_permutations(engine)
-    if permutation is None:
-        return offered[0]
-    if permutation not in offered:
-        names = ", ".join(repr(name) for name in offered)
-        raise ValueError(f"permutation must be one of {names}, got permutation={permutation!r}")
-    return str(permutation)
-
-
-def permutation_keywords(engine: Any, permutation: str) -> dict[str, str]:
-    # A spec-v1 engine takes no permutation= (it only has Fisher–Yates).
-    return {"permutation": permutation} if hasattr(engine, "PERMUTATIONS") else {}
 
 
 class DistributedSampler(_ShardedResume, DistributedSamplerBase):
@@ -87,7 +69,7 @@ class DistributedSampler(_ShardedResume, DistributedSamplerBase):
         self.shuffle = boolean("shuffle", shuffle)
         self.seed = integer("seed", seed)
         self.drop_last = boolean("drop_last", drop_last)
-        self.permutation = permutation_choice(self._engine, permutation)
+        self.permutation = permutation_value(PERMUTATIONS[0] if permutation is None else permutation)
         self.dataset = dataset
         self.epoch = 0
         self._dataset_length = sized_length("dataset", dataset)
@@ -121,18 +103,32 @@ class DistributedSampler(_ShardedResume, DistributedSamplerBase):
 
     def _read(self, key: int, n: int, first: int, count: int) -> np.ndarray:
         """Positions first, first + W, … (count of them) of the epoch's permutation, padding read mod n."""
-        extra = permutation_keywords(self._engine, self.permutation)
         return int64(
-            self._engine.strided_permutation(key, 0, n, self.shuffle, first, self.num_replicas, count, **extra)
+            self._engine.strided_permutation(
+                key, 0, n, self.shuffle, first, self.num_replicas, count, permutation=self.permutation
+            )
         )
 
     def _seek_share(self, key: int, n: int, first: int, stride: int, count: int) -> np.ndarray:
         """Positions first, first + stride, … (count of them) of this rank's share, one strided read: share
         position c is π((rank + c·W) mod n) (DistributedSamplerWrapper, spec §15)."""
-        extra = permutation_keywords(self._engine, self.permutation)
         w = self.num_replicas
         offset, step = (self.rank + first * w) % n, (stride * w) % n
-        return int64(self._engine.strided_permutation(key, 0, n, self.shuffle, offset, step, count, **extra))
+        return int64(
+            self._engine.strided_permutation(key, 0, n, self.shuffle, offset, step, count, permutation=self.permutation)
+        )
+
+    def _open_epoch(self, seed: int | None, epoch: int | None) -> Epoch:
+        # Its epoch is this rank's share: position c is π((rank + c·W) mod n); nothing steps (set_epoch only).
+        n, number = self._length(), self.epoch
+        key = self._key(number)
+
+        def fetch(first: int, stride: int, count: int) -> Any:
+            return self._seek_share(key, n, first, stride, count)
+
+        # Fisher–Yates: one call, the prefix up to the largest offset read.
+        block = self.num_samples if self.shuffle and self.permutation == FISHER_YATES else None
+        return Seeked(self.num_samples, None, number, fetch, block=block, how="regenerated" if block else "seeked")
 
     def epoch_indices(self, epoch: int | None = None) -> np.ndarray:
         """This rank's whole share of an epoch (``self.epoch`` by default) as int64, from its start."""

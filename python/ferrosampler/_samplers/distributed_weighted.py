@@ -8,14 +8,15 @@ from typing import Any
 import numpy as np
 
 from .. import _core
-from .._balanced import FromLabelsMixin
-from .._checks import boolean, epoch_value, integer, positive_integer, seed_value
-from .._iteration import CHUNK, int64
-from .._reweighting import Reweightable
-from .._state import fingerprint
-from .._torch_compat import DistributedSamplerBase
-from .._weights import torch_weights
-from .._world import world
+from .._inputs.balanced import FromLabelsMixin
+from .._inputs.checks import boolean, epoch_value, integer, positive_integer, seed_value
+from .._inputs.reweighting import Reweightable
+from .._inputs.weights import torch_weights
+from .._inputs.world import world
+from .._protocol.epoch import Epoch, Seeked, Whole
+from .._protocol.iteration import CHUNK, int64
+from .._protocol.state import fingerprint
+from .._protocol.torch_compat import DistributedSamplerBase
 from ._progress import Place, Progress, Resumable
 
 
@@ -128,6 +129,33 @@ class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, Distr
         self._weights_for_new_epoch()
         serving, _ = self._serving(self._take_place())
         return self._read(self.epoch, serving.first, serving.size)
+
+    def _open_epoch(self, seed: int | None, epoch: int | None) -> Epoch:
+        # Its epoch is this rank's share: output c is global draw position (rank + c·W) mod g.
+        iter(self)  # starts the epoch as iterating does (weights from set_weights take effect), computing nothing
+        number = self.epoch
+        if not self.replacement:  # spec §8 is sequential: the global draw is computed whole, once
+            return Whole(int64(self.rank_indices(0, self.num_samples, number)), None, number)
+        w = self.num_replicas
+        views: dict[tuple[int, int], DistributedWeightedSampler] = {}
+
+        def fetch(first: int, stride: int, count: int) -> Any:
+            # Outputs first + j·stride are global positions rank + (first mod stride)·W + (first div stride + j)·
+            # stride·W: outputs of the same draw split among stride·W ranks, as rank rank + (first mod stride)·W.
+            residue = first % stride
+            view = views.get((stride, residue))
+            if view is None:
+                view = views[stride, residue] = type(self)(
+                    self.weights,
+                    num_samples=self.global_num_samples,
+                    num_replicas=stride * w,
+                    rank=self.rank + residue * w,
+                    replacement=True,
+                    seed=self.seed,
+                )
+            return view.rank_indices(first // stride, count, number)
+
+        return Seeked(self.num_samples, None, number, fetch)
 
     def __iter__(self) -> Iterator[int]:
         self._weights_for_new_epoch()  # the epoch is fixed when iter() is called, as torch's DistributedSampler

@@ -8,13 +8,15 @@ from typing import Any
 import numpy as np
 
 from .. import _core
-from .._checks import positive_integer
-from .._classes import class_labels
-from .._distributed_state import Serving
-from .._epochs import _SeededEpochs
-from .._state import fingerprint
-from .._torch_compat import SamplerBase
-from .._world import world
+from .._inputs.checks import positive_integer
+from .._inputs.labels import class_labels
+from .._inputs.world import world
+from .._protocol.counter import _SeededEpochs
+from .._protocol.epoch import Epoch, Whole
+from .._protocol.iteration import int64
+from .._protocol.sharded import Serving
+from .._protocol.state import fingerprint
+from .._protocol.torch_compat import SamplerBase
 from ._class_slots import ClassSlots, m_per_class_rows
 from ._progress import Place, Progress, Resumable
 
@@ -124,6 +126,10 @@ class MPerClassSampler(Resumable, _SeededEpochs, SamplerBase):
 
     def _share(self, serving: Serving, skip: int) -> int:
         return serving.size * self._grain - skip
+
+    def _open_epoch(self, seed: int | None, epoch: int | None) -> Epoch:
+        number = self.epoch
+        return Whole(int64(self.epoch_indices()), None, number)  # starts the epoch as iterating does
 
     def __iter__(self) -> Iterator[int]:
         return self._run()

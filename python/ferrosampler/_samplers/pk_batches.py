@@ -8,13 +8,14 @@ from typing import Any
 import numpy as np
 
 from .. import _core
-from .._checks import boolean, integer, positive_integer
-from .._classes import class_labels
-from .._epochs import _SeededEpochs
-from .._limits import INT64_MAX
-from .._state import fingerprint
-from .._torch_compat import BatchSamplerBase
-from .._world import world
+from .._inputs.checks import boolean, integer, positive_integer
+from .._inputs.labels import class_labels
+from .._inputs.limits import EPOCH_LIMIT, INT64_MAX
+from .._inputs.world import world
+from .._protocol.counter import _SeededEpochs
+from .._protocol.epoch import Epoch, Materialised, Seeked
+from .._protocol.state import fingerprint
+from .._protocol.torch_compat import BatchSamplerBase
 from ._class_slots import ClassSlots, pk_batch_rows, within_class
 from ._progress import Place, Progress, Resumable
 
@@ -115,6 +116,21 @@ class PKBatchSampler(Resumable, _SeededEpochs, BatchSamplerBase):
             (seed, e), serving = self._key(epoch), self._serving(None)[0]
         assert seed is not None
         return self._rows(seed, e, serving.first, serving.size)
+
+    def _open_epoch(self, seed: int | None, epoch: int | None) -> Epoch:
+        # Its epoch is this rank's batches: batch c is global batch rank + c·W.
+        number = self.epoch
+        if self.seed is None:  # batch(b) needs a fixed seed: the epoch (a drawn seed) is computed whole
+            return Materialised(self.epoch_batches().tolist(), None, number)
+        self.set_epoch((number + 1) % EPOCH_LIMIT)  # a fixed seed's counter steps as iterating steps it
+        w, rank = self.num_replicas, self.rank
+        fixed_seed, key_epoch = self._key(number)
+
+        def fetch(first: int, stride: int, count: int) -> list[list[int]]:
+            batches: list[list[int]] = self._rows(fixed_seed, key_epoch, rank + first * w, count, stride * w).tolist()
+            return batches
+
+        return Seeked(len(self), None, number, fetch, chunk=_BATCH_CHUNK)
 
     def __iter__(self) -> Iterator[list[int]]:
         return self._run()

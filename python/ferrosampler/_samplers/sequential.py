@@ -8,11 +8,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .._checks import arange, epoch_value, sized_length
-from .._iteration import EpochCursor, flatten
-from .._repr import describe, safe_len
-from .._state import check_state, fingerprint, make_state
-from .._torch_compat import SamplerBase
+from .._inputs.checks import arange, epoch_value, sized_length
+from .._protocol.describe import describe, safe_len
+from .._protocol.epoch import Epoch, SequentialEpoch
+from .._protocol.iteration import EpochCursor, flatten
+from .._protocol.state import check_state, fingerprint, make_state
+from .._protocol.torch_compat import SamplerBase
 
 
 class SequentialSampler(SamplerBase):
@@ -120,6 +121,9 @@ class SequentialSampler(SamplerBase):
         if value != self.epoch:
             self._resume_position = None
         self.epoch = value
+
+    def _open_epoch(self, seed: int | None, epoch: int | None) -> Epoch:
+        return SequentialEpoch(sized_length("data_source", self.data_source), None, self.epoch)
 
     def _position(self) -> int:
         if self._resume_position is not None:

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from .._checks import ArgumentTypeError, Permutation, permutation_value, sized_length
-from .._iteration import CHUNK
-from .._repr import safe_len
+from .._inputs.checks import ArgumentTypeError, Permutation, permutation_value, sized_length
+from .._protocol.describe import safe_len
+from .._protocol.iteration import CHUNK
 from ._random_epochs import _RandomEpochs
 
 if TYPE_CHECKING:
@@ -80,13 +80,20 @@ class SubsetRandomSampler(_RandomEpochs):
     def _order_parameters(self) -> tuple[Any, ...]:
         return len(self.indices), self.permutation
 
-    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int) -> Any:
+    def _block(self, n: int) -> int | None:
+        return n if self.permutation == "fisher-yates" else None
+
+    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int, stride: int = 1) -> Any:
         return self._engine.permutation_stream(
-            seed, self._engine.MAIN, epoch, n, start, count, permutation=self.permutation
+            seed, self._engine.MAIN, epoch, n, start, count, stride=stride, permutation=self.permutation
         )
 
     def _wrap(self, positions: Iterator[int]) -> Iterator[int]:
         return map(self.indices.__getitem__, positions)
+
+    def _values(self, positions: npt.NDArray[np.int64]) -> list[Any]:
+        values = self.indices
+        return [values[position] for position in positions.tolist()]
 
     def epoch_indices(self, epoch: int | None = None) -> npt.NDArray[np.int64]:
         """The epoch's values as an int64 array; iteration yields them unconverted, as torch does.

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._balanced import FromLabelsMixin
-from .._checks import boolean, positive_integer
-from .._iteration import CHUNK
-from .._reweighting import Reweightable
-from .._weights import torch_weights
+from .._inputs.balanced import FromLabelsMixin
+from .._inputs.checks import boolean, positive_integer
+from .._inputs.reweighting import Reweightable
+from .._inputs.weights import torch_weights
+from .._protocol.iteration import CHUNK
 from ._random_epochs import _RandomEpochs
 
 if TYPE_CHECKING:
@@ -110,7 +110,10 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _RandomEpochs):
     def _order_parameters(self) -> tuple[Any, ...]:
         return self._weights_fingerprint, self.num_samples, self.replacement
 
-    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int) -> Any:
+    def _seekable(self) -> bool:
+        return self.replacement  # spec §8 is sequential: each draw depends on the ones before it
+
+    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int, stride: int = 1) -> Any:
         if self.replacement:
-            return self._table.alias_draws(seed, epoch, start, count)
+            return self._table.alias_draws(seed, epoch, start, count, stride=stride)
         return self._table.without_replacement(seed, epoch, start + count)[start:]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .._checks import boolean, integer, positive_integer
-from .._distributed_state import _ShardedResume, share_count
-from .._state import encode_generator, restore_generator
-from .._torch_compat import DistributedSamplerBase
+from .._inputs.checks import boolean, integer, positive_integer
+from .._protocol.epoch import Affine, Epoch, open_epoch
+from .._protocol.sharded import _ShardedResume, share_count
+from .._protocol.state import encode_generator, restore_generator
+from .._protocol.torch_compat import DistributedSamplerBase
 from .distributed import _distributed_world
 
 
@@ -123,8 +124,6 @@ class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
             self.sampler.set_epoch(self.epoch)  # so the inner sampler's next epoch is the saved one
 
     def __iter__(self) -> Iterator[Any]:
-        from .._positions import open_epoch
-
         # The inner epoch is started (seed drawn, counter stepped) here, at iter(), as torch fixes its order.
         number = getattr(self.sampler, "epoch", self.epoch)
         # Until the first next() the state is idle (no epoch_seed): it must carry the generator as it was
@@ -140,6 +139,12 @@ class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
         progress.extra = {"epoch_seed": epoch.seed}
         self._opened = progress
         return self._tracked(progress, self._chunks(epoch, first, progress.count), _values)
+
+    def _open_epoch(self, seed: int | None, epoch: int | None) -> Epoch:
+        # A shard of the inner epoch: this rank's positions rank, rank + R, … (an inner wrapper's share of its own).
+        inner = open_epoch(self.sampler, seed, epoch)
+        length = share_count(inner.length, self.num_replicas, self.drop_last)
+        return Affine(inner, length, self.rank, self.num_replicas)
 
     def _chunks(self, epoch: Any, first: int, count: int) -> Iterator[Any]:
         n, stride = epoch.length, self.num_replicas

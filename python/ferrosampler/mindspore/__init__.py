@@ -19,7 +19,7 @@ Seeds and epochs
     ``seed=`` wins. Otherwise a sampler reads ``mindspore.dataset.config.get_seed()`` the first
     time it produces an epoch (MindSpore reads it when the pipeline builds its sampler); the
     default config seed 5489 means "random" in MindSpore, so it is replaced by one draw of
-    ``ferrosampler._seeding.draw_seed()``, which is also the source when MindSpore is not
+    ``ferrosampler._inputs.seeding.draw_seed()``, which is also the source when MindSpore is not
     installed. DistributedSampler instead captures ``get_seed() + 1`` at construction, 5489 + 1
     without MindSpore, so all shards agree without any seed set (quirk 4).
     Each epoch advances the sampler's own epoch counter at the first ``next()`` (or per

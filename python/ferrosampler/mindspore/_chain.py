@@ -9,11 +9,12 @@ import numpy as np
 import numpy.typing as npt
 
 from .. import _core
-from .._checks import epoch_value, seed_value
-from .._epochs import Resume, _EpochCounter
-from .._iteration import CHUNK, EpochCursor, chunk_bounds, flatten, int64, positioned_chunks
-from .._repr import describe, safe_repr
-from .._state import check_state, fingerprint, make_state
+from .._inputs.checks import epoch_value, seed_value
+from .._protocol.counter import Resume, _EpochCounter
+from .._protocol.describe import describe, safe_repr
+from .._protocol.epoch import Affine, Epoch, Gathered, Seeked, SequentialEpoch, Whole
+from .._protocol.iteration import CHUNK, EpochCursor, chunk_bounds, flatten, int64, positioned_chunks
+from .._protocol.state import check_state, fingerprint, make_state
 from ._checks import dataset_size_value
 from ._compat import SamplerBase, Shuffle, prebuilt_sampler
 from ._pipeline import _PipelineView
@@ -346,6 +347,43 @@ class _ChainedSampler(_EpochCounter, SamplerBase):
         raise NotImplementedError
 
     # -- seeking hooks (DistributedSamplerWrapper, spec §15) ----------------------------------
+
+    def _open_epoch(self, seed: int | None, epoch: int | None) -> Epoch:
+        """The chain's epoch: the top's epoch (counter stepped, a loaded state taken, as iterating does) drives
+        every level; each level is read through its ``_seek``/``_affine`` hooks."""
+        size = self._dataset_size_or_raise()
+        number, _ = self._begin(self._take_resume(counts_epochs=True))
+        return self._level_epoch(number, size)
+
+    def _level_epoch(self, number: int, size: int) -> Epoch:
+        # The child first, then this level's seed, as _chain_rows settles them (a drawn seed's order).
+        child, below, rows = self._child, None, None
+        n = size if child is None else child._chain_length(size)
+        k = self._length(n)
+        affine = self._affine(n, k)
+        if child is not None and affine is not None:
+            below = child._level_epoch(number, size)
+        elif child is not None:
+            rows = int64(child._chain_rows(number, size))  # a shuffling parent reads its child anywhere: computed whole
+        seed, fixed = self._seed_and_fixed()
+        if affine is not None:
+            return Affine(below if below is not None else SequentialEpoch(n, None, number), k, *affine)
+        self._weights_for_new_epoch()  # this epoch's weights, once, before any of its positions
+        stream = self._stream_epoch(number, fixed)
+        epoch_read: Epoch
+        if self._seekable():
+
+            def fetch(first: int, stride: int, count: int) -> Any:
+                return int64(self._seek(seed, stream, n, k, first, stride, count))
+
+            block = k if self._fisher_yates_read() else None  # one call: the prefix up to the largest offset read
+            epoch_read = Seeked(k, None, number, fetch, block=block, how="regenerated" if block else "seeked")
+        else:
+            epoch_read = Whole(int64(self._seek(seed, stream, n, k, 0, 1, k)), None, number)
+        return epoch_read if rows is None else Gathered(epoch_read, rows)
+
+    def _weights_for_new_epoch(self) -> None:
+        """Settles the weights an epoch starting now uses (WeightedRandomSampler's pending ``set_weights``)."""
 
     def _affine(self, n: int, k: int) -> tuple[int, int] | None:
         """(a, b) if position p of this level's epoch is always row (a + p·b) mod n (nothing drawn), else None."""

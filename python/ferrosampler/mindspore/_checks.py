@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import _limits
-from .._checks import positive_integer
+from .._inputs import limits as _limits
+from .._inputs.checks import positive_integer
 
 
 def num_samples_value(value: Any) -> int | None:

@@ -8,10 +8,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .. import _limits
-from .._checks import Permutation, permutation_value
-from .._classes import ClassRows
-from .._iteration import int64
+from .._inputs import limits as _limits
+from .._inputs.checks import Permutation, permutation_value
+from .._inputs.labels import ClassRows
+from .._protocol.iteration import int64
 from ._chain import _ChainedSampler
 from ._checks import boolean, capped, integer, num_samples_value
 from ._compat import Shuffle

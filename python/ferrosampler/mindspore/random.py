@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._checks import Permutation, permutation_value
+from .._inputs.checks import Permutation, permutation_value
 from ._chain import _ChainedSampler
 from ._checks import boolean, capped, num_samples_value
 from ._compat import Shuffle

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import arange
+from .._inputs.checks import arange
 from ._chain import _ChainedSampler
 from ._checks import capped, integer, num_samples_value
 from ._compat import Shuffle

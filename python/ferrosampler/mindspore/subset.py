@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import Permutation, permutation_value
-from .._iteration import int64
-from .._state import fingerprint
+from .._inputs.checks import Permutation, permutation_value
+from .._protocol.iteration import int64
+from .._protocol.state import fingerprint
 from ._chain import _ChainedSampler
 from ._checks import num_samples_value, within_int64
 from ._compat import Shuffle

@@ -6,10 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from .._balanced import FromLabelsMixin
-from .._iteration import int64
-from .._reweighting import Reweightable
-from .._weights import is_real_number, mindspore_weights
+from .._inputs.balanced import FromLabelsMixin
+from .._inputs.reweighting import Reweightable
+from .._inputs.weights import is_real_number, mindspore_weights
+from .._protocol.iteration import int64
 from ._chain import _ChainedSampler
 from ._checks import boolean, capped, num_samples_value
 

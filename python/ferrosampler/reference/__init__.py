@@ -5,7 +5,8 @@ The classes here are ferrosampler's classes with the pure-Python engine plugged 
 indices; run the project's conformance tests to check it on your machine.
 """
 
-from .. import _balanced, _samplers
+from .. import _samplers
+from .._inputs import balanced as _balanced
 from . import _engine
 from ._engine import SPEC_VERSION
 

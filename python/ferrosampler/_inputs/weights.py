@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import ArgumentTypeError
+from .checks import ArgumentTypeError
 
 
 def frozen(values: np.ndarray) -> np.ndarray:
@@ -47,7 +47,7 @@ def engine_weights(weights: Any) -> np.ndarray:
     weights = _torch_tensor(weights)
     if isinstance(weights, np.ndarray) and weights.ndim == 1 and weights.dtype.kind in "biuf":
         return np.ascontiguousarray(weights, dtype=np.float64)
-    from .reference._engine.weights.masses import real_weights
+    from ..reference._engine.weights.masses import real_weights
 
     try:
         values = real_weights(weights)

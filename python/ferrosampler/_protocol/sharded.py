@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._state import check_epoch_seed, check_state, fingerprint, make_state
+from .state import check_epoch_seed, check_state, fingerprint, make_state
 
 
 def share_count(remaining: int, num_replicas: int, drop_last: bool) -> int:

@@ -7,7 +7,7 @@ from typing import Any, Literal, TypeAlias
 
 import numpy as np
 
-from . import _limits
+from . import limits as _limits
 
 
 class ArgumentTypeError(TypeError, ValueError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._checks import integer, positive_integer
+from .checks import integer, positive_integer
 
 
 def process_group() -> tuple[int, int] | None:

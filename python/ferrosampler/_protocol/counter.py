@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 from typing import Any, NamedTuple
 
-from . import _limits
-from ._checks import epoch_value, seed_value
-from ._iteration import EpochCursor
-from ._seeding import draw_seed
+from .._inputs import limits as _limits
+from .._inputs.checks import epoch_value, seed_value
+from .._inputs.seeding import draw_seed
+from .iteration import EpochCursor
 
 
 class Resume(NamedTuple):

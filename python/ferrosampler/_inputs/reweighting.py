@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ._state import fingerprint
+from .._protocol.state import fingerprint
 
 
 class Reweightable:
