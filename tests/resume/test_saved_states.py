@@ -1,4 +1,4 @@
-"""Checkpoints outlive releases: every state_dict saved by ferrosampler at commit b8619a5 (the first release)
+"""Checkpoints outlive releases: every state_dict saved by ferrosampler at commit b8619a5 (the code as released)
 loads into the current code and resumes exactly as it did then.
 
 ``saved_states_b8619a5.json`` holds, per case, how to build the sampler (class path and arguments; a dataset is
@@ -17,7 +17,9 @@ generator) seeds torch with it just before ``load_state_dict``.
 Boundary cases (``"boundary": true``): the state was saved after a whole epoch was handed out (the iterator
 exhausted) and is resumed with ``plain`` calls. b8619a5 yields an empty epoch first there; the expected
 continuation is the uninterrupted run's (the next epoch, then the one after), recorded with what b8619a5
-yielded instead (``b8619a5_yields``). They are strict xfails until ``BOUNDARY_BUG_FIXED`` is True.
+yielded instead (``b8619a5_yields``). They are strict xfails until ``BOUNDARY_BUG_FIXED`` is True. The same
+place resumed with ``set_epoch`` calls is not one: ``set_epoch(e)`` asks for the saved epoch, whose rest is
+empty, then ``set_epoch(e + 1)`` for the next, as the uninterrupted loop reads them.
 """
 
 from __future__ import annotations
