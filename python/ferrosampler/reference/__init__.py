@@ -116,11 +116,16 @@ class MPerClassSampler(_samplers.MPerClassSampler):
 
 # No randomness, nothing to check: the same classes and functions.
 SequentialSampler = _samplers.SequentialSampler
+"""The same class as ``ferrosampler.SequentialSampler``: it draws nothing."""
 BatchSampler = _samplers.BatchSampler
+"""The same class as ``ferrosampler.BatchSampler``: it draws nothing, its inner sampler does."""
 # The wrapper draws nothing itself: the inner sampler's engine decides.
 DistributedSamplerWrapper = _samplers.DistributedSamplerWrapper
+"""The same class as ``ferrosampler.DistributedSamplerWrapper``: the inner sampler's engine draws."""
 class_balanced_weights = _balanced.class_balanced_weights
+"""The same function as ``ferrosampler.class_balanced_weights``: it draws nothing."""
 class_counts = _balanced.class_counts
+"""The same function as ``ferrosampler.class_counts``: it draws nothing."""
 
 __all__ = [
     "SPEC_VERSION",

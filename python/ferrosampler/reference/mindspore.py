@@ -8,8 +8,11 @@ from .. import mindspore as _mindspore
 from . import _engine
 
 Shuffle = _mindspore.Shuffle
+"""The same enum as ``ferrosampler.mindspore.Shuffle``."""
 SequentialSampler = _mindspore.SequentialSampler
+"""The same class as ``ferrosampler.mindspore.SequentialSampler``: it draws nothing."""
 SubsetSampler = _mindspore.SubsetSampler
+"""The same class as ``ferrosampler.mindspore.SubsetSampler``: it draws nothing."""
 
 
 class DistributedSampler(_mindspore.DistributedSampler):
