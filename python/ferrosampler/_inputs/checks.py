@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import operator
+from collections.abc import Mapping, Set
 from typing import Any, Literal, TypeAlias
 
 import numpy as np
@@ -86,6 +87,17 @@ def sized_length(name: str, value: Any) -> int:
         raise ValueError(f"len({name}) must be at most 2**63 - 1, got a larger value") from None
     except ValueError as error:
         raise ValueError(f"len({name}) must be a non-negative integer ({error})") from None
+
+
+def indexable(name: str, value: Any) -> Any:
+    """``value`` if it is read by position (a sequence, an array, a tensor); a set, a mapping or anything without
+    ``__getitem__`` refused by a TypeError naming ``name`` (torch fails later: ``'set' object is not subscriptable``)."""
+    if isinstance(value, (Set, Mapping)) or not hasattr(value, "__getitem__"):
+        raise ArgumentTypeError(
+            f"{name} must be a sequence read by position (a list, tuple, range, array or tensor), "
+            f"got an object of type {type(value).__name__}"
+        )
+    return value
 
 
 def arange(start: int, stop: int) -> np.ndarray:
