@@ -90,8 +90,9 @@ def sized_length(name: str, value: Any) -> int:
 
 
 def indexable(name: str, value: Any) -> Any:
-    """``value`` if it is read by position (a sequence, an array, a tensor); a set, a mapping or anything without
-    ``__getitem__`` refused by a TypeError naming ``name`` (torch fails later: ``'set' object is not subscriptable``)."""
+    """``value`` if it is read by position (a sequence, an array, a tensor); a set, a mapping or anything
+    without ``__getitem__`` refused by a TypeError naming ``name`` (torch fails at iteration instead:
+    ``'set' object is not subscriptable``)."""
     if isinstance(value, (Set, Mapping)) or not hasattr(value, "__getitem__"):
         raise ArgumentTypeError(
             f"{name} must be a sequence read by position (a list, tuple, range, array or tensor), "

@@ -70,19 +70,8 @@ class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, Distr
         self.total_size = self.num_samples * w
         self.epoch = 0
 
-    def _prepare_weights(self, weights: Any) -> tuple[np.ndarray, Any]:
-        values = torch_weights(weights)
-        table = self._engine.WeightTable(values)
-        if not self.replacement and self.global_num_samples > table.nonzero:
-            raise ValueError(
-                f"num_samples should be at most the number of non-zero weights ({table.nonzero}) "
-                f"when replacement=False, but got num_samples={self.global_num_samples}"
-            )
-        return values, table
-
-    def _use_weights(self, prepared: tuple[np.ndarray, Any]) -> None:
-        self.weights, self._table = prepared
-        self._weights_digest = None
+    def _draws_per_epoch(self) -> int:
+        return self.global_num_samples
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch = epoch_value(epoch)
