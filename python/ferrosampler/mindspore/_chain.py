@@ -10,10 +10,11 @@ import numpy.typing as npt
 
 from .. import _core
 from .._inputs.checks import epoch_value, seed_value
-from .._protocol.counter import Resume, _EpochCounter
+from .._protocol.counter import _EpochCounter
 from .._protocol.describe import describe, safe_repr
 from .._protocol.epoch import Affine, Epoch, Gathered, Seeked, SequentialEpoch, Whole
-from .._protocol.iteration import CHUNK, EpochCursor, chunk_bounds, flatten, int64, positioned_chunks
+from .._protocol.iteration import CHUNK, chunk_bounds, flatten, int64, positioned_chunks
+from .._protocol.progress import Place, Progress, serve
 from .._protocol.state import check_state, fingerprint, make_state
 from ._checks import dataset_size_value
 from ._compat import SamplerBase, Shuffle, prebuilt_sampler
@@ -294,7 +295,7 @@ class _ChainedSampler(_EpochCounter, SamplerBase):
         epoch_number, start = self._begin(self._take_resume(counts_epochs=True))
         return self._chain_rows(epoch_number, size, start)
 
-    def _begin(self, resume: Resume | None) -> tuple[int, int]:
+    def _begin(self, resume: Place | None) -> tuple[int, int]:
         """(epoch, first position) of an epoch that starts now: a loaded state's place, else the next epoch."""
         return (self._next_epoch(), 0) if resume is None else (resume.epoch, resume.position)
 
@@ -327,17 +328,17 @@ class _ChainedSampler(_EpochCounter, SamplerBase):
         # A C-level chain over chunk lists; the epoch counter moves at the first next(), not at iter().
         return flatten(self._chunks(self._take_resume(counts_epochs=True)))
 
-    def _chunks(self, resume: Resume | None) -> Iterator[Iterator[int]]:
+    def _chunks(self, resume: Place | None) -> Iterator[Iterator[int]]:
         size = self._dataset_size_or_raise()
         epoch, start = self._begin(resume)
         rows = self._chain_rows(epoch, size, start)
-        cursor = EpochCursor(None, epoch, start + len(rows), start)
-        self._cursor = cursor
+        length = start + len(rows)
+        progress = self._cursor = Progress(None, epoch, serve(length, start))
 
         def rows_at(position: int, count: int) -> np.ndarray:
             return rows[position - start : position - start + count]
 
-        yield from positioned_chunks(cursor, rows_at, chunk_bounds(start, cursor.length, CHUNK), prefetch=False)
+        yield from positioned_chunks(progress, rows_at, chunk_bounds(start, length, CHUNK), prefetch=False)
 
     def _length(self, n: int) -> int:
         raise NotImplementedError
@@ -463,14 +464,15 @@ class _ChainedSampler(_EpochCounter, SamplerBase):
             >>> list(resumed) == list(iterator)
             True
         """
-        check_state(state, self._state_kind(), self._fingerprint(), length=len(self))
+        length = len(self)
+        check_state(state, self._state_kind(), self._fingerprint(), length=length)
         levels = self._chain()
         seeds = state.get("seeds")
         if not isinstance(seeds, list) or len(seeds) != len(levels):
             raise ValueError(f"state['seeds'] must be a list of {len(levels)} entries (one per chain level)")
         for level, seed in zip(levels, seeds, strict=True):
             level._restore_seed(seed)
-        self._set_resume(Resume(state["epoch"], None, state["position"]))
+        self._set_resume(Place(state["epoch"], None, state["position"]))
 
     def _restore_seed(self, saved: Any) -> None:
         if saved is None:
