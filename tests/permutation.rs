@@ -57,7 +57,13 @@ fn bijection_random_n() {
 /// every output is still `apply` of its offset (the lane pool once kept only one pass of them).
 #[test]
 fn repeated_offsets_walk_to_the_end() {
-    for (n, first, stride) in [(158, 18, 0), (158, 18, 158), (300, 7, 150), (1000, 1, 0), (129, 5, 129 * 3)] {
+    for (n, first, stride) in [
+        (158, 18, 0),
+        (158, 18, 158),
+        (300, 7, 150),
+        (1000, 1, 0),
+        (129, 5, 129 * 3),
+    ] {
         for seed in 0..40 {
             let bijection = Bijection::for_block(seed, 0, 4, n, 0).unwrap();
             let out = strided_permutation(seed, 4, n, true, first, stride, 1237, Permutation::Feistel).unwrap();

@@ -170,9 +170,12 @@ def test_abandoned_iterators_leave_no_threads_behind():
 
 
 def test_permutation_is_checked_by_name():
+    import typing
+
     import ferrosampler._core as core
 
-    assert core.PERMUTATIONS == fs._checks.PERMUTATIONS
+    # The Literal the signatures are typed with names exactly the core's algorithms, default first.
+    assert typing.get_args(fs._checks.Permutation) == core.PERMUTATIONS == ("feistel", "fisher-yates")
     for make in [
         lambda p: fs.RandomSampler(range(3), permutation=p),
         lambda p: fs.SubsetRandomSampler([1, 2], permutation=p),
