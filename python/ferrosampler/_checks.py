@@ -8,7 +8,7 @@ from typing import Any, Literal, TypeAlias
 import numpy as np
 
 from . import _limits
-from ._core import PERMUTATIONS as PERMUTATIONS  # the block algorithms, default first (defined in the Rust core)
+from ._core import PERMUTATIONS  # the block algorithms, default first (defined in the Rust core)
 
 
 class ArgumentTypeError(TypeError, ValueError):

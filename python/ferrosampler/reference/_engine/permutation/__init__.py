@@ -43,6 +43,7 @@ __all__ = [
     "round_keys",
 ]
 
+
 def check_permutation(permutation: Any) -> str:
     """One of PERMUTATIONS (None means the default)."""
     if permutation is None:
