@@ -141,10 +141,6 @@ impl Bijection {
         }
     }
 
-    pub fn n(&self) -> u64 {
-        self.n
-    }
-
     /// The network's width w (0 for the table form).
     pub fn width(&self) -> u32 {
         match &self.form {
