@@ -272,3 +272,12 @@ def test_m_per_class_refuses_a_state_with_absurd_units() -> None:
     state = sampler.state_dict()
     with pytest.raises(ValueError, match=r"state\['units'\]"):
         sampler.load_state_dict({**state, "units": 2**100})
+
+
+@MS
+def test_mindspore_integer_arguments_take_a_bool_as_its_int(ms) -> None:
+    """MindSpore's isinstance(x, int) check accepts bools; the engine refuses them, so the checks hand it the int."""
+    assert list(ms.DistributedSampler(True, 0, seed=1, dataset_size=10)) == list(
+        ms.DistributedSampler(1, 0, seed=1, dataset_size=10)
+    )
+    assert list(ms.PKSampler(True, labels=[0, 1, 0, 1], seed=1)) == list(ms.PKSampler(1, labels=[0, 1, 0, 1], seed=1))
