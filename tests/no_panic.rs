@@ -10,7 +10,9 @@ use ferrosampler::alloc::{copy_of, reserve, reserve_map, vec_with_capacity, zero
 use ferrosampler::bounded::{bounded, bounded128};
 use ferrosampler::classes::{ClassLayout, pk_draws};
 use ferrosampler::keystream::{Keystream, expand_seed, keystream_words, stream_id};
-use ferrosampler::limits::{EPOCH_LIMIT, check_epoch, check_population, check_purpose, check_span, check_strided_span};
+use ferrosampler::limits::{
+    EPOCH_LIMIT, U64S, check_epoch, check_population, check_purpose, check_span, check_strided_span,
+};
 use ferrosampler::permutation::{Permutation, permutation_stream, prefix_is_sparse};
 use ferrosampler::sharding::strided_permutation;
 use ferrosampler::uniform::uniform_draws;
@@ -69,6 +71,7 @@ fn limits_never_panic() {
         assert_eq!(check_strided_span(a, b, c).is_ok(), strided_span_ok(a, b, c));
         assert_eq!(check_population(a, b).is_ok(), population_ok(a, b));
         let _ = prefix_is_sparse(a, b);
+        assert!(U64S.refusal("x", &a).ends_with(&format!("got x={a}")));
     }
     for name in [
         "",
