@@ -6,7 +6,8 @@
 use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray1, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyInt, PyString};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyInt, PyString, PyType};
 
 use crate::limits::{BOUNDED_NS, EPOCHS, IntRange, POPULATIONS, POSITIVE_U64S, PURPOSES, U64S, check_purpose};
 use crate::permutation::{PERMUTATIONS, Permutation};
@@ -14,15 +15,17 @@ use crate::threads::{CHUNK_SIZES, THREAD_COUNTS};
 
 /// Python's bool and numpy's: never an integer argument, though both convert to one.
 fn is_bool(value: &Bound<'_, PyAny>) -> bool {
+    static NUMPY_BOOL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
     if value.is_instance_of::<PyBool>() {
         return true;
     }
     if value.is_instance_of::<PyInt>() {
         return false;
     }
-    let kind = value.get_type();
-    kind.module().is_ok_and(|module| module == "numpy")
-        && kind.name().is_ok_and(|name| name == "bool" || name == "bool_")
+    // numpy.bool_ (numpy.bool since numpy 2, where it has no __index__ either).
+    NUMPY_BOOL
+        .import(value.py(), "numpy", "bool_")
+        .is_ok_and(|numpy_bool| value.get_type().is(numpy_bool))
 }
 
 /// The reference's TypeError for a `name` that is not an integer.
