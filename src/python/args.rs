@@ -22,7 +22,7 @@ fn is_bool(value: &Bound<'_, PyAny>) -> bool {
     if value.is_instance_of::<PyInt>() {
         return false;
     }
-    // numpy.bool_ (numpy.bool since numpy 2, where it has no __index__ either).
+    // numpy.bool_ (also numpy.bool since numpy 2, which took away its __index__; numpy 1 still had one).
     NUMPY_BOOL
         .import(value.py(), "numpy", "bool_")
         .is_ok_and(|numpy_bool| value.get_type().is(numpy_bool))
