@@ -136,7 +136,7 @@ def test_repeated_offsets_read_their_value(permutation: str, n: int, first: int,
     ids=["list", "tuple", "iterator", "int64", "float32", "non-contiguous", "2-D", "0-d", "float", "None"],
 )
 def test_the_rust_weight_table_takes_a_contiguous_float64_array_only(weights: Any) -> None:
-    """The Python side converts (the samplers' snapshot, ``ferrosampler._weights``); the binding neither
+    """The Python side converts (the samplers' snapshot, ``ferrosampler._inputs.weights``); the binding neither
     converts nor calls back into Python."""
     with pytest.raises(TypeError, match=r"^weights must be a contiguous 1-D float64 array, got "):
         rust.WeightTable(weights)

@@ -6,13 +6,13 @@ import itertools
 
 import numpy as np
 import pytest
-from ferrosampler._weights import torch_weights
 
 import ferrosampler
 import ferrosampler._core as rust
 import ferrosampler.mindspore
 import ferrosampler.reference
 import ferrosampler.reference.mindspore
+from ferrosampler._inputs.weights import torch_weights
 from ferrosampler.reference import _engine as reference
 
 from .values import Dataset
@@ -281,3 +281,32 @@ def test_mindspore_integer_arguments_take_a_bool_as_its_int(ms) -> None:
         ms.DistributedSampler(1, 0, seed=1, dataset_size=10)
     )
     assert list(ms.PKSampler(True, labels=[0, 1, 0, 1], seed=1)) == list(ms.PKSampler(1, labels=[0, 1, 0, 1], seed=1))
+
+
+def test_wrapper_refuses_a_started_epoch_state_without_its_seed() -> None:
+    """Full run, state_roundtrip #3607 (seed 7): a wrapper state missing 'epoch_seed' resumed an unseeded inner
+    sampler with a fresh draw instead of refusing."""
+    torch = pytest.importorskip("torch")
+
+    def build():
+        inner = ferrosampler.RandomSampler(range(9), generator=torch.Generator().manual_seed(1))
+        return ferrosampler.DistributedSamplerWrapper(inner, num_replicas=2, rank=0)
+
+    wrapper = build()
+    iterator = iter(wrapper)
+    next(iterator)
+    state = wrapper.state_dict()
+    del state["epoch_seed"]
+    fresh = build()
+    with pytest.raises(ValueError, match=r"state\['epoch_seed'\] is missing"):
+        fresh.load_state_dict(state)
+
+
+def test_batch_sampler_over_a_foreign_sampler_refuses_a_position_past_its_length() -> None:
+    """Full run, state_roundtrip #21506 (seed 11): a huge position reached itertools.islice (unnamed ValueError)."""
+    batches = ferrosampler.BatchSampler([3, 1, 2], 2, False)
+    state = {**batches.state_dict(), "position": 2**70}
+    with pytest.raises(ValueError, match=r"state\['position'\] must be at most 3"):
+        batches.load_state_dict(state)
+    batches.load_state_dict({**state, "position": 3})
+    assert list(batches) == []

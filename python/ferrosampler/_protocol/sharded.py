@@ -113,6 +113,9 @@ class _ShardedResume:
         checked = check_state(state, self._kind, self._fingerprint(), length=self._order_fields()["n"])
         # An idle sampler's state has no drawn key yet: its epoch_seed is absent or None.
         seed = check_epoch_seed(checked) if self._records_epoch_seed else None
+        if self._records_epoch_seed and checked["position"] > 0 and "epoch_seed" not in checked:
+            # A started epoch's state always carries it: without it an unseeded inner sampler would draw anew.
+            raise ValueError("state['epoch_seed'] is missing: a state saved inside an epoch records its seed")
         self.epoch = checked["epoch"]
         self._pending = Place(checked["epoch"], seed, checked["position"])
         self._live = None
