@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sized
 from typing import Any
 
 import numpy as np
@@ -206,7 +206,8 @@ class BatchSampler(BatchSamplerBase):
                 raise ValueError("state['sampler'] is None, but the inner sampler has a state to restore")
             self.sampler.load_state_dict(inner)
         else:  # a foreign inner sampler is skipped forward, as far as its length
-            limit = len(self.sampler) if callable(getattr(self.sampler, "__len__", None)) else sys.maxsize
+            sized = isinstance(self.sampler, Sized)
+            limit = sized_length("sampler", self.sampler) if sized else sys.maxsize
             if state["position"] > limit:
                 raise ValueError(f"state['position'] must be at most {limit} (the inner sampler's length)")
             self._skip = state["position"]
