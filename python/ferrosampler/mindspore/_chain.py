@@ -6,8 +6,11 @@ from typing import Any
 
 from .._protocol.describe import describe, safe_repr
 from ._chain_state import _ChainState
-from ._compat import Shuffle, prebuilt_sampler
+from ._compat import Shuffle, builtin_sampler_class, prebuilt_sampler
 from ._pipeline import _PipelineView
+
+# MindSpore's own sampler classes -> the class of this module family that takes over their parameters
+_CONVERTED_FROM: dict[type, type[_ChainedSampler]] = {}
 
 
 class _ChainedSampler(_ChainState):
@@ -15,6 +18,18 @@ class _ChainedSampler(_ChainState):
     (``_chain_levels``: seeds, dataset size, hooks; ``_chain_epochs``: epochs; ``_chain_state``: state_dict)."""
 
     _repr_names: tuple[str, ...] = ("num_samples",)  # the public attributes __repr__ shows, in order
+
+    def __init_subclass__(cls, mindspore: str | None = None, **kwargs: Any) -> None:
+        """``class X(_ChainedSampler, mindspore="X")``: add_child converts MindSpore's own X into this class."""
+        super().__init_subclass__(**kwargs)
+        builtin = None if mindspore is None else builtin_sampler_class(mindspore)
+        if builtin is not None:
+            _CONVERTED_FROM[builtin] = cls
+
+    @classmethod
+    def _from_mindspore(cls, sampler: Any) -> _ChainedSampler:
+        """This class with the parameters of ``sampler``, MindSpore's own sampler of the same name (its child aside)."""
+        raise NotImplementedError
 
     def __repr__(self) -> str:
         """The parameters that define the order: the sampler's own, its seed, the dataset size if
@@ -36,15 +51,24 @@ class _ChainedSampler(_ChainState):
 
     # -- MindSpore chaining API -------------------------------------------------------------
 
-    def add_child(self, sampler: _ChainedSampler | None) -> None:
+    def add_child(self, sampler: Any) -> None:
         """Chain ``sampler`` under this one: the child runs first on the dataset, this sampler
         then indexes the child's output (``parent(child(dataset))``).
 
+        MindSpore's own SequentialSampler, SubsetSampler, SubsetRandomSampler, RandomSampler,
+        DistributedSampler and WeightedRandomSampler (and chains of them) are converted to the
+        samplers of this module with the same parameters, read now: so ``Dataset.add_sampler``
+        works, which chains the new sampler over the dataset's current one (by default a
+        RandomSampler, a SequentialSampler when the dataset was built with ``shuffle=False``).
+        ``Dataset.use_sampler`` replaces the dataset's sampler instead.
+
         Args:
-            sampler: A sampler of ``ferrosampler.mindspore`` (None: nothing happens).
+            sampler: A sampler of ``ferrosampler.mindspore``, one of MindSpore's that converts,
+                or None (nothing happens).
 
         Raises:
-            TypeError: ``sampler`` is not a ferrosampler.mindspore sampler.
+            TypeError: ``sampler`` is neither (e.g. MindSpore's PKSampler, which has no labels=, or
+                a user sampler).
             RuntimeError: This sampler already has a child (or is a PKSampler).
             ValueError: The chain would become a cycle.
 
@@ -57,10 +81,7 @@ class _ChainedSampler(_ChainState):
         """
         if sampler is None:
             return
-        if not isinstance(sampler, _ChainedSampler):
-            raise TypeError(
-                f"add_child expects a ferrosampler.mindspore sampler, got an object of type {type(sampler).__name__}"
-            )
+        sampler = _chain_level(sampler)
         if self._child is not None:
             raise RuntimeError("Cannot add child sampler, this sampler already has a child.")
         if any(member is self for member in sampler._chain()):
@@ -153,3 +174,21 @@ class _ChainedSampler(_ChainState):
     def __bool__(self) -> bool:
         # MindSpore tests `if self.sampler:`; without this, truth would call len() before the size is known.
         return True
+
+
+def _chain_level(sampler: Any) -> _ChainedSampler:
+    """``sampler`` as a level of a chain: itself, or MindSpore's own sampler converted (with its own child)."""
+    if isinstance(sampler, _ChainedSampler):
+        return sampler
+    converts_to = _CONVERTED_FROM.get(type(sampler))
+    if converts_to is None:
+        names = ", ".join(sorted(builtin.__name__ for builtin in _CONVERTED_FROM))
+        raise TypeError(
+            f"add_child expects a ferrosampler.mindspore sampler or MindSpore's own {names or 'samplers'} "
+            f"(converted with their parameters), got an object of type {type(sampler).__name__}. "
+            "Dataset.add_sampler keeps the dataset's current sampler as the child; to replace it, use "
+            "dataset.use_sampler(sampler), or pass sampler= when building the dataset"
+        )
+    level = converts_to._from_mindspore(sampler)
+    level.add_child(getattr(sampler, "child_sampler", None))
+    return level
