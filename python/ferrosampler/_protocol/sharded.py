@@ -4,53 +4,18 @@ An epoch has a global order of ``n`` positions. A world of ``R`` ranks that star
 position ``start`` gives rank ``r`` the positions ``start + r + j·R`` (read mod ``n``: padding), for
 ``j < share_count(n − start, R, drop_last)``. After every rank has consumed ``c`` of its own, the epoch is
 consumed up to ``start + c·R``; that global position is what a state records, so a world of any size can
-serve the rest. ``Serving`` is that arithmetic, shared with the class-imbalance samplers (spec §21,
-``_samplers/_progress.py``); ``_ShardedResume`` is DistributedSampler's and the wrapper's state on top of it.
+serve the rest (``progress.Place``, ``Serving``, ``Progress``). ``_ShardedResume`` is DistributedSampler's and the
+wrapper's state on top of it, ``Resumable`` the class-imbalance samplers' (spec §21).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
-import numpy as np
-
+from .._inputs import limits as _limits
+from .progress import Place, Progress, Serving, serve
 from .state import check_epoch_seed, check_state, fingerprint, make_state
-
-
-def share_count(remaining: int, num_replicas: int, drop_last: bool) -> int:
-    """How many positions each rank reads from the ``remaining`` unconsumed ones (torch's rounding)."""
-    if drop_last:
-        return remaining // num_replicas
-    return (remaining + num_replicas - 1) // num_replicas
-
-
-class Serving(NamedTuple):
-    """One rank's share of an epoch of ``n`` global positions that a world of ``num_replicas`` serves from
-    ``start``: positions ``first + j·num_replicas`` for ``j < size`` (positions ``≥ n`` are padding)."""
-
-    n: int
-    start: int
-    num_replicas: int
-    rank: int
-    size: int
-
-    @property
-    def first(self) -> int:
-        return self.start + self.rank
-
-    def consumed(self, handed_out: int) -> int:
-        """The global position a rank records after handing out ``handed_out`` of its positions."""
-        # A rank done with its share has consumed the epoch: the tail drop_last leaves out counts as consumed.
-        if handed_out >= self.size:
-            return self.n
-        return min(self.start + handed_out * self.num_replicas, self.n)
-
-
-def serve(n: int, start: int, num_replicas: int, rank: int, drop_last: bool) -> Serving:
-    """Rank ``rank``'s share when a world of ``num_replicas`` serves the epoch from global position ``start``."""
-    start = min(start, n)
-    return Serving(n, start, num_replicas, rank, share_count(n - start, num_replicas, drop_last))
 
 
 def check_order_fields(state: Any, kind: str, fields: Mapping[str, Any]) -> None:
@@ -72,37 +37,22 @@ def saved_world(state: Mapping[str, Any]) -> int:
     return replicas
 
 
-class _Progress:
-    """One rank's iteration of one epoch: its share and how much of it the rank consumed."""
-
-    __slots__ = ("consumed", "epoch", "extra", "serving")
-
-    def __init__(self, epoch: int, serving: Serving, extra: dict[str, Any]) -> None:
-        self.epoch, self.serving, self.extra = epoch, serving, extra
-        self.consumed = 0
-
-    @property
-    def count(self) -> int:
-        return self.serving.size
-
-    def global_position(self) -> int:
-        return self.serving.consumed(self.consumed)
-
-
 class _ShardedResume:
     """state_dict / load_state_dict / set_epoch shared by DistributedSampler and DistributedSamplerWrapper.
 
     A loaded state waits as ``_pending`` until an iterator of that epoch starts (its first ``next()``);
     ``set_epoch`` with the state's epoch keeps it, any other epoch drops it. The iterator that started last
-    is ``_live`` and is what ``state_dict()`` reports."""
+    is ``_live`` and is what ``state_dict()`` reports. ``_records_epoch_seed``: the state carries the epoch's
+    seed (the wrapper's inner key)."""
 
     _kind: str
+    _records_epoch_seed = False
     num_replicas: int
     rank: int
     drop_last: bool
     epoch: int
-    _pending: dict[str, Any] | None
-    _live: _Progress | None
+    _pending: Place | None
+    _live: Progress | None
 
     def _order_fields(self) -> dict[str, Any]:
         """The parameters that fix an epoch's global order (not the world: that may change on resume)."""
@@ -116,43 +66,39 @@ class _ShardedResume:
         return fingerprint(self._kind, sorted(self._order_fields().items()))
 
     def _drop_stale_resume(self, epoch: int) -> None:
-        if self._pending is not None and self._pending["epoch"] != epoch:
+        if self._pending is not None and self._pending.epoch != epoch:
             self._pending = None
 
-    def _plan(self, epoch: int, n: int) -> tuple[_Progress, int]:
-        """This rank's progress record for an epoch starting now, and its first global position."""
-        pending = self._pending if self._pending is not None and self._pending["epoch"] == epoch else None
-        start = 0 if pending is None else pending["position"]
-        extra = {} if pending is None else pending["extra"]
-        serving = serve(n, start, self.num_replicas, self.rank, self.drop_last)
-        return _Progress(epoch, serving, extra), serving.first
+    def _plan(self, epoch: int, n: int, seed: int | None = None) -> Progress:
+        """This rank's progress record for an epoch (with this seed) starting now."""
+        pending = self._pending if self._pending is not None and self._pending.epoch == epoch else None
+        start = 0 if pending is None else pending.position
+        return Progress(seed, epoch, serve(n, start, self.num_replicas, self.rank, self.drop_last))
 
-    def _tracked(
-        self, progress: _Progress, chunks: Iterable[np.ndarray], convert: Callable[[Any], Any] = np.ndarray.tolist
-    ) -> Iterator[Any]:
-        """Yields the chunks' values, counting each before it is handed out; starts the epoch at the first next()."""
+    def _served(self, progress: Progress, chunks: Iterable[Any]) -> Iterator[Iterator[Any]]:
+        """The chunks (arrays or lists of this rank's outputs, in order) as the iterators ``flatten`` chains,
+        counted by ``progress``; the epoch starts (the loaded state is used up) at the first next()."""
         self._pending = None
         self._live = progress
-        for chunk in chunks:
-            for value in convert(chunk):
-                progress.consumed += 1
-                yield value
+        yield from progress.chunks(_indexed(chunks))
 
     def state_dict(self) -> dict[str, Any]:
         """A small JSON-serialisable dict: the epoch, the global position consumed, the world and the order's
         parameters. Any rank's state resumes a world of any size (docs/spec.md §14)."""
-        live = self._live
+        live, idle = self._live, False
         if self._pending is not None:
-            epoch, position, extra = self._pending["epoch"], self._pending["position"], self._pending["extra"]
+            place = self._pending
         elif live is not None and live.epoch == self.epoch:
-            epoch, position, extra = live.epoch, live.global_position(), live.extra
+            place = live.place()
         else:
-            epoch, position, extra = self.epoch, 0, {}
+            place, idle = Place(self.epoch, None, 0), True
+        # An idle sampler has no drawn key yet: its state has no epoch_seed.
+        extra = {"epoch_seed": place.seed} if self._records_epoch_seed and not idle else {}
         return make_state(
             self._kind,
             fingerprint=self._fingerprint(),
-            epoch=epoch,
-            position=position,
+            epoch=place.epoch,
+            position=place.position,
             num_replicas=self.num_replicas,
             rank=self.rank,
             drop_last=self.drop_last,
@@ -165,18 +111,135 @@ class _ShardedResume:
         consumed; ``num_replicas`` and ``rank`` may differ from the saving rank's (elastic resume)."""
         check_order_fields(state, self._kind, self._order_fields())
         checked = check_state(state, self._kind, self._fingerprint(), length=self._order_fields()["n"])
-        # An idle sampler's state has no drawn key yet: its extra fields are absent or None.
-        extra = {
-            name: check_epoch_seed(checked) if name == "epoch_seed" else checked.get(name)
-            for name in self._extra_fields()
-        }
+        # An idle sampler's state has no drawn key yet: its epoch_seed is absent or None.
+        seed = check_epoch_seed(checked) if self._records_epoch_seed else None
+        if self._records_epoch_seed and checked["position"] > 0 and "epoch_seed" not in checked:
+            # A started epoch's state always carries it: without it an unseeded inner sampler would draw anew.
+            raise ValueError("state['epoch_seed'] is missing: a state saved inside an epoch records its seed")
         self.epoch = checked["epoch"]
-        self._pending = {"epoch": checked["epoch"], "position": checked["position"], "extra": extra}
+        self._pending = Place(checked["epoch"], seed, checked["position"])
         self._live = None
 
-    def _extra_fields(self) -> Sequence[str]:
-        """Fields beyond the common ones an epoch's resume needs (the wrapper's inner key)."""
-        return ()
+
+def _indexed(chunks: Iterable[Any]) -> Iterator[tuple[int, list[Any]]]:
+    """(index of the chunk's first output, its outputs as a list) for consecutive chunks."""
+    index = 0
+    for chunk in chunks:
+        values = chunk.tolist() if hasattr(chunk, "tolist") else list(chunk)
+        yield index, values
+        index += len(values)
+
+
+class Resumable:
+    """state_dict / load_state_dict for a sampler defining ``_state_kind``, ``_fingerprint()`` (without the
+    world), ``_order_fields()`` (its scalar order parameters, recorded and checked by name),
+    ``_global_length()``, ``num_replicas``, ``rank`` and whose iterators are built with ``_begin``/``_take_place``
+    and ``_serving``. ``_grain`` is how many outputs one global position holds (MPerClassSampler's units)."""
+
+    _state_kind = ""
+    _grain = 1
+    _live: Progress | None = None
+    _resume_place: Place | None = None
+    num_replicas: int
+    rank: int
+
+    def _fingerprint(self) -> str:
+        raise NotImplementedError
+
+    def _order_fields(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _global_length(self) -> int:
+        """The global length of an epoch this world starts (spec §21's ``n``)."""
+        raise NotImplementedError
+
+    def _world_fields(self) -> dict[str, Any]:
+        fields: dict[str, Any] = {"num_replicas": self.num_replicas, "rank": self.rank}
+        if hasattr(self, "drop_last"):
+            fields["drop_last"] = self.drop_last
+        return fields
+
+    def _place_fields(self, place: Place) -> dict[str, Any]:
+        """Fields of a place beyond epoch, position and seed (MPerClassSampler: offset, units)."""
+        return {}
+
+    def _loaded_place(self, state: Mapping[str, Any], epoch: int, seed: int | None) -> Place:
+        """The place a checked state resumes (MPerClassSampler overrides it for its offset and units)."""
+        return Place(epoch, seed, state["position"])
+
+    def _serving(self, place: Place | None) -> tuple[Serving, int]:
+        """This rank's share of an epoch starting at ``place`` (None: a fresh one) and the outputs its first
+        global position skips."""
+        if place is None:
+            return serve(self._global_length(), 0, self.num_replicas, self.rank, self._drop_last()), 0
+        n = self._global_length() if place.length is None else place.length
+        return serve(n, place.position, self.num_replicas, self.rank, self._drop_last()), place.offset
+
+    def _drop_last(self) -> bool:
+        return bool(getattr(self, "drop_last", False))
+
+    def _live_place(self, idle: Place) -> Place:
+        if self._resume_place is not None:
+            return self._resume_place
+        progress = self._live
+        if progress is not None:
+            return progress.place()
+        return idle
+
+    def _state(self, idle: Place) -> dict[str, Any]:
+        place = self._live_place(idle)
+        return make_state(
+            self._state_kind, fingerprint=self._fingerprint(), epoch=place.epoch, position=place.position,
+            epoch_seed=place.seed, **self._place_fields(place), **self._world_fields(), **self._order_fields(),
+        )  # fmt: skip
+
+    def _length_of(self, state: Mapping[str, Any]) -> int:
+        """The saved epoch's global length (the bound of its position)."""
+        return self._global_length()
+
+    def _load(self, state: Mapping[str, Any], fixed_seed: int | None) -> Place:
+        check_order_fields(state, self._state_kind, self._order_fields())
+        check_state(state, self._state_kind, self._fingerprint())
+        saved_world(state)
+        length = self._length_of(state)
+        if state["position"] > length:
+            raise ValueError(f"state['position'] must be at most the epoch length {length}, got {state['position']}")
+        seed = check_epoch_seed(state)
+        if fixed_seed is not None and seed not in (None, fixed_seed):
+            raise ValueError(f"state['epoch_seed'] is {seed}, but this sampler's seed is {fixed_seed}")
+        if state["epoch"] >= _limits.EPOCH_LIMIT:
+            raise ValueError(f"state['epoch'] must be below 2**56, got {state['epoch']}")
+        place = self._loaded_place(state, state["epoch"], fixed_seed if fixed_seed is not None else seed)
+        if place.seed is None and (place.position > 0 or place.offset > 0):
+            raise ValueError("state['epoch_seed'] is needed to resume an unseeded sampler mid-epoch")
+        self._resume_place, self._live = place, None
+        return place
+
+    def _keep_place_for(self, epoch: int) -> None:
+        """set_epoch to another epoch than the loaded state's drops the loaded position."""
+        if self._resume_place is not None and self._resume_place.epoch != epoch:
+            self._resume_place = None
+
+    def _open_iterator(self) -> None:
+        """An iterator created now opens the next epoch, unless a loaded place waits for it: a state saved from
+        now on resumes at that epoch's start, never in the epoch an earlier iterator finished."""
+        if self._resume_place is None:
+            self._live = None
+
+    def _take_place(self) -> Place | None:
+        place, self._resume_place = self._resume_place, None
+        return place
+
+    def _begin(self) -> Place:
+        """Where the epoch that starts now begins: the loaded place, else position 0 of the next key.
+        A fixed seed's counter moves past a resumed epoch, as it would have after an uninterrupted one."""
+        place = self._take_place()
+        if place is None:
+            seed, epoch = self._next_key()  # type: ignore[attr-defined]  # from _SeededEpochs
+            return Place(epoch, seed, 0)
+        if self._seed is not None:  # type: ignore[attr-defined]
+            self.epoch = (place.epoch + 1) % _limits.EPOCH_LIMIT
+        return place
 
 
 def combine_states(states: Sequence[Mapping[str, Any]]) -> dict[str, Any]:

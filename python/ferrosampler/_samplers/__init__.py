@@ -1,11 +1,11 @@
 """torch.utils.data-compatible samplers on the ferrosampler engine, one module per family.
 
-Each random sampler turns (seed, epoch) into one epoch of indices through one engine
-function; ``_engine`` is the Rust extension here and the pure-Python reference in
-``ferrosampler.reference``, so both build identical objects from identical arguments.
+This module's ``__all__`` is the one list of samplers: ``ferrosampler`` exports it and
+``ferrosampler.reference`` derives its twins from it. Each random sampler turns (seed, epoch)
+into one epoch of indices through its ``_engine``: the Rust extension here, the pure-Python
+reference in ``ferrosampler.reference``, so both build identical objects from identical arguments.
 """
 
-from ._random_epochs import _RandomEpochs
 from .batch import BatchSampler
 from .distributed import DistributedSampler
 from .distributed_weighted import DistributedWeightedSampler
@@ -28,5 +28,4 @@ __all__ = [
     "SequentialSampler",
     "SubsetRandomSampler",
     "WeightedRandomSampler",
-    "_RandomEpochs",
 ]

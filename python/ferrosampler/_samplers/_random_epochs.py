@@ -12,10 +12,11 @@ from .. import _core
 from .._inputs import limits as _limits
 from .._inputs.checks import epoch_value
 from .._inputs.seeding import draw_seed, split_seed_and_generator
-from .._protocol.counter import Resume, _EpochCounter
+from .._protocol.counter import _EpochCounter
 from .._protocol.describe import describe
 from .._protocol.epoch import Epoch, pieces
-from .._protocol.iteration import CHUNK, EpochCursor, chunk_bounds, flatten, int64, positioned_chunks
+from .._protocol.iteration import CHUNK, chunk_bounds, flatten, int64, positioned_chunks
+from .._protocol.progress import Place, Progress, serve
 from .._protocol.state import check_state, encode_generator, fingerprint, make_state, optional_int, restore_generator
 from .._protocol.torch_compat import SamplerBase
 
@@ -77,7 +78,7 @@ class _RandomEpochs(_EpochCounter, SamplerBase):
             return draw_seed(self._torch_generator), self.epoch
         return self._seed, self._next_epoch()
 
-    def _begin(self, resume: Resume | None) -> tuple[int, int, int]:
+    def _begin(self, resume: Place | None) -> tuple[int, int, int]:
         """(seed, epoch, first position) of an epoch that starts now: a loaded state's place, else the next epoch."""
         if resume is None:
             return (*self._next_key(), 0)
@@ -178,16 +179,15 @@ class _RandomEpochs(_EpochCounter, SamplerBase):
         # A C-level chain over chunk lists; nothing happens until the first next(), as in torch.
         return flatten(self._chunks(self._take_resume(self._seed is not None)))
 
-    def _chunks(self, resume: Resume | None) -> Iterator[Iterator[Any]]:
+    def _chunks(self, resume: Place | None) -> Iterator[Iterator[Any]]:
         n, length = self._shape()
         seed, epoch, start = self._begin(resume)
-        cursor = EpochCursor(seed, epoch, length, start)
-        self._cursor = cursor
+        progress = self._cursor = Progress(seed, epoch, serve(length, start))
 
         def generate(position: int, count: int) -> Any:
             return self._generate(seed, epoch, n, position, count)
 
-        yield from positioned_chunks(cursor, generate, chunk_bounds(start, length, self._chunk(n)), self._wrap)
+        yield from positioned_chunks(progress, generate, chunk_bounds(start, length, self._chunk(n)), self._wrap)
 
     _wrap: Any = None  # maps a chunk's iterator of positions to what iteration yields (SubsetRandomSampler)
 
@@ -254,13 +254,14 @@ class _RandomEpochs(_EpochCounter, SamplerBase):
             >>> list(resumed) == rest, len(rest)
             (True, 997)
         """
-        check_state(state, self._state_kind, self._fingerprint(), length=self._shape()[1])
+        length = self._shape()[1]
+        check_state(state, self._state_kind, self._fingerprint(), length=length)
         epoch_seed = optional_int(state, "epoch_seed", _limits.SEED_MODULUS)
         if self._seed is None and epoch_seed is None and state["position"] > 0:
             raise ValueError("state['epoch_seed'] is needed to resume an unseeded sampler mid-epoch")
         restore_generator(self._torch_generator, state.get("generator_state"))
         seed = self._seed if self._seed is not None else epoch_seed
-        self._set_resume(Resume(state["epoch"], seed, state["position"]))
+        self._set_resume(Place(state["epoch"], seed, state["position"]))
 
 
 class _GeneratedEpoch(Epoch):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -204,5 +205,8 @@ class BatchSampler(BatchSamplerBase):
             if inner is None:
                 raise ValueError("state['sampler'] is None, but the inner sampler has a state to restore")
             self.sampler.load_state_dict(inner)
-        else:
+        else:  # a foreign inner sampler is skipped forward, as far as its length
+            limit = len(self.sampler) if callable(getattr(self.sampler, "__len__", None)) else sys.maxsize
+            if state["position"] > limit:
+                raise ValueError(f"state['position'] must be at most {limit} (the inner sampler's length)")
             self._skip = state["position"]

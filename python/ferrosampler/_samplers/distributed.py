@@ -9,9 +9,10 @@ import numpy as np
 
 from .. import _core
 from .._inputs import limits as _limits
-from .._inputs.checks import PERMUTATIONS, boolean, integer, permutation_value, positive_integer, sized_length
+from .._inputs.checks import PERMUTATIONS, boolean, integer, permutation_value, sized_length
+from .._inputs.world import world
 from .._protocol.epoch import Epoch, Seeked
-from .._protocol.iteration import CHUNK, int64
+from .._protocol.iteration import CHUNK, flatten, int64
 from .._protocol.sharded import _ShardedResume
 from .._protocol.torch_compat import DistributedSamplerBase
 
@@ -58,14 +59,7 @@ class DistributedSampler(_ShardedResume, DistributedSamplerBase):
         permutation: str | None = None,
     ) -> None:
         # torch's __init__ is not called: it would ask for a process group we may not need.
-        if num_replicas is None or rank is None:
-            world_size, world_rank = _distributed_world()
-            num_replicas = world_size if num_replicas is None else num_replicas
-            rank = world_rank if rank is None else rank
-        self.num_replicas = positive_integer("num_replicas", num_replicas)
-        self.rank = integer("rank", rank)
-        if not 0 <= self.rank < self.num_replicas:
-            raise ValueError(f"Invalid rank {self.rank}, rank should be in the interval [0, {self.num_replicas - 1}]")
+        self.num_replicas, self.rank = world(num_replicas, rank, required=True)
         self.shuffle = boolean("shuffle", shuffle)
         self.seed = integer("seed", seed)
         self.drop_last = boolean("drop_last", drop_last)
@@ -138,23 +132,12 @@ class DistributedSampler(_ShardedResume, DistributedSamplerBase):
     def __iter__(self) -> Iterator[int]:
         # The size, key and resume point are fixed here, at iter(), as torch fixes its order.
         n = self._length()
-        progress, first = self._plan(self.epoch, n)
-        return self._tracked(progress, self._chunks(self._key(self.epoch), n, first, progress.count))
+        progress = self._plan(self.epoch, n)
+        serving = progress.serving
+        return flatten(self._served(progress, self._chunks(self._key(self.epoch), n, serving.first, serving.size)))
 
     def _chunks(self, key: int, n: int, first: int, count: int) -> Iterator[np.ndarray]:
         # Fisher–Yates computes the prefix up to the furthest position on every call: one call, not one per chunk.
         step = count if self.shuffle and self.permutation == FISHER_YATES else CHUNK
         for done in range(0, count, max(step, 1)):
             yield self._read(key, n, first + done * self.num_replicas, min(step, count - done))
-
-
-def _distributed_world() -> tuple[int, int]:
-    try:
-        import torch.distributed as dist
-    except ImportError:
-        raise RuntimeError("Requires distributed package to be available") from None
-    if not dist.is_available():
-        raise RuntimeError("Requires distributed package to be available")
-    if not dist.is_initialized():
-        raise ValueError("Default process group has not been initialized, please make sure to call init_process_group.")
-    return dist.get_world_size(), dist.get_rank()

@@ -14,10 +14,11 @@ from .._inputs.reweighting import Reweightable
 from .._inputs.weights import torch_weights
 from .._inputs.world import world
 from .._protocol.epoch import Epoch, Seeked, Whole
-from .._protocol.iteration import CHUNK, int64
+from .._protocol.iteration import CHUNK, flatten, int64
+from .._protocol.progress import Place, Progress
+from .._protocol.sharded import Resumable
 from .._protocol.state import fingerprint
 from .._protocol.torch_compat import DistributedSamplerBase
-from ._progress import Place, Progress, Resumable
 
 
 class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, DistributedSamplerBase):
@@ -70,19 +71,8 @@ class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, Distr
         self.total_size = self.num_samples * w
         self.epoch = 0
 
-    def _prepare_weights(self, weights: Any) -> tuple[np.ndarray, Any]:
-        values = torch_weights(weights)
-        table = self._engine.WeightTable(values)
-        if not self.replacement and self.global_num_samples > table.nonzero:
-            raise ValueError(
-                f"num_samples should be at most the number of non-zero weights ({table.nonzero}) "
-                f"when replacement=False, but got num_samples={self.global_num_samples}"
-            )
-        return values, table
-
-    def _use_weights(self, prepared: tuple[np.ndarray, Any]) -> None:
-        self.weights, self._table = prepared
-        self._weights_digest = None
+    def _draws_per_epoch(self) -> int:
+        return self.global_num_samples
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch = epoch_value(epoch)
@@ -169,7 +159,7 @@ class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, Distr
             for done in range(0, count, step):
                 yield done, self._read(epoch, first + done * w, min(step, count - done)).tolist()
 
-        return progress.run(chunks())
+        return flatten(progress.chunks(chunks()))
 
     # -- state_dict (spec §21) ---------------------------------------------------------------
 

@@ -13,12 +13,12 @@ from .._inputs.labels import class_labels
 from .._inputs.world import world
 from .._protocol.counter import _SeededEpochs
 from .._protocol.epoch import Epoch, Whole
-from .._protocol.iteration import int64
-from .._protocol.sharded import Serving
+from .._protocol.iteration import flatten, int64
+from .._protocol.progress import Place, Progress, Serving
+from .._protocol.sharded import Resumable
 from .._protocol.state import fingerprint
 from .._protocol.torch_compat import SamplerBase
 from ._class_slots import ClassSlots, m_per_class_rows
-from ._progress import Place, Progress, Resumable
 
 _UNIT_CHUNK = 1 << 12  # indices per chunk of iteration, at least
 
@@ -132,9 +132,10 @@ class MPerClassSampler(Resumable, _SeededEpochs, SamplerBase):
         return Whole(int64(self.epoch_indices()), None, number)  # starts the epoch as iterating does
 
     def __iter__(self) -> Iterator[int]:
-        return self._run()
+        self._open_iterator()
+        return flatten(self._chunks())
 
-    def _run(self) -> Iterator[int]:
+    def _chunks(self) -> Iterator[Iterator[int]]:
         place = self._begin()
         seed, epoch = place.seed, place.epoch
         assert seed is not None
@@ -146,7 +147,7 @@ class MPerClassSampler(Resumable, _SeededEpochs, SamplerBase):
             for first in range(0, total, step):
                 yield first, self._indices(seed, epoch, serving, skip, first, min(total, first + step))
 
-        yield from progress.run(chunks())
+        yield from progress.chunks(chunks())
 
     # -- state_dict (spec §21) ---------------------------------------------------------------
 

@@ -14,10 +14,12 @@ from .._inputs.limits import EPOCH_LIMIT, INT64_MAX
 from .._inputs.world import world
 from .._protocol.counter import _SeededEpochs
 from .._protocol.epoch import Epoch, Materialised, Seeked
+from .._protocol.iteration import flatten
+from .._protocol.progress import Place, Progress
+from .._protocol.sharded import Resumable
 from .._protocol.state import fingerprint
 from .._protocol.torch_compat import BatchSamplerBase
 from ._class_slots import ClassSlots, pk_batch_rows, within_class
-from ._progress import Place, Progress, Resumable
 
 _BATCH_CHUNK = 256  # batches per chunk of iteration
 
@@ -133,9 +135,10 @@ class PKBatchSampler(Resumable, _SeededEpochs, BatchSamplerBase):
         return Seeked(len(self), None, number, fetch, chunk=_BATCH_CHUNK)
 
     def __iter__(self) -> Iterator[list[int]]:
-        return self._run()
+        self._open_iterator()
+        return flatten(self._chunks())
 
-    def _run(self) -> Iterator[list[int]]:
+    def _chunks(self) -> Iterator[Iterator[list[int]]]:
         place = self._begin()  # at the first next(), as the other random samplers
         seed, epoch = place.seed, place.epoch
         assert seed is not None
@@ -147,7 +150,7 @@ class PKBatchSampler(Resumable, _SeededEpochs, BatchSamplerBase):
             for done in range(0, count, _BATCH_CHUNK):
                 yield done, self._batches(seed, epoch, first + done * w, min(_BATCH_CHUNK, count - done))
 
-        yield from progress.run(chunks())
+        yield from progress.chunks(chunks())
 
     # -- state_dict (spec §21) ---------------------------------------------------------------
 

@@ -11,7 +11,8 @@ import numpy.typing as npt
 from .._inputs.checks import arange, epoch_value, sized_length
 from .._protocol.describe import describe, safe_len
 from .._protocol.epoch import Epoch, SequentialEpoch
-from .._protocol.iteration import EpochCursor, flatten
+from .._protocol.iteration import flatten
+from .._protocol.progress import Progress, serve
 from .._protocol.state import check_state, fingerprint, make_state
 from .._protocol.torch_compat import SamplerBase
 
@@ -38,7 +39,7 @@ class SequentialSampler(SamplerBase):
     def __init__(self, data_source: Sized) -> None:
         self.data_source = data_source
         self.epoch = 0
-        self._cursor: EpochCursor | None = None
+        self._cursor: Progress | None = None
         self._resume_position: int | None = None
 
     def __iter__(self) -> Iterator[int]:
@@ -57,10 +58,8 @@ class SequentialSampler(SamplerBase):
         """
         length = sized_length("data_source", self.data_source)
         start, self._resume_position = self._resume_position or 0, None
-        cursor = EpochCursor(None, self.epoch, length, start)
-        chunk = cursor.enter(start, length - start, iter(range(start, length)))
-        self._cursor = cursor
-        return flatten(_single_chunk(cursor, chunk))
+        progress = self._cursor = Progress(None, self.epoch, serve(length, start))
+        return flatten(progress.chunks([(0, range(start, length))]))
 
     def __repr__(self) -> str:
         """``SequentialSampler(n=...)``; ``n='?'`` when ``len(data_source)`` fails.
@@ -128,7 +127,7 @@ class SequentialSampler(SamplerBase):
     def _position(self) -> int:
         if self._resume_position is not None:
             return self._resume_position
-        return 0 if self._cursor is None else self._cursor.position()
+        return 0 if self._cursor is None else self._cursor.place().position
 
     def state_dict(self) -> dict[str, Any]:
         """The progress as a small JSON-serialisable dict (spec §13).
@@ -178,8 +177,3 @@ class SequentialSampler(SamplerBase):
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_cursor": None}
-
-
-def _single_chunk(cursor: EpochCursor, chunk: Iterator[int]) -> Iterator[Iterator[int]]:
-    yield chunk
-    cursor.done = True

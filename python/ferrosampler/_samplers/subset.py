@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from .._inputs.checks import ArgumentTypeError, Permutation, permutation_value, sized_length
+from .._inputs.checks import ArgumentTypeError, Permutation, indexable, permutation_value, sized_length
 from .._protocol.describe import safe_len
 from .._protocol.iteration import CHUNK
 from ._random_epochs import _RandomEpochs
@@ -54,7 +54,7 @@ class SubsetRandomSampler(_RandomEpochs):
         permutation: Permutation = "feistel",
     ) -> None:
         sized_length("indices", indices)
-        self.indices = indices
+        self.indices = indexable("indices", indices)
         self.permutation = permutation_value(permutation)
         super().__init__(seed, generator)
 

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from .._inputs.balanced import FromLabelsMixin
 from .._inputs.checks import boolean, positive_integer
 from .._inputs.reweighting import Reweightable
-from .._inputs.weights import torch_weights
 from .._protocol.iteration import CHUNK
 from ._random_epochs import _RandomEpochs
 
@@ -73,19 +70,8 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _RandomEpochs):
         self._use_weights(self._prepare_weights(weights))
         super().__init__(seed, generator)
 
-    def _prepare_weights(self, weights: Any) -> tuple[np.ndarray, Any]:
-        values = torch_weights(weights)
-        table = self._engine.WeightTable(values)
-        if not self.replacement and self.num_samples > table.nonzero:
-            raise ValueError(
-                f"num_samples should be at most the number of non-zero weights ({table.nonzero}) "
-                f"when replacement=False, but got num_samples={self.num_samples}"
-            )
-        return values, table
-
-    def _use_weights(self, prepared: tuple[np.ndarray, Any]) -> None:
-        self.weights, self._table = prepared
-        self._weights_digest = None
+    def _draws_per_epoch(self) -> int:
+        return self.num_samples
 
     def __len__(self) -> int:
         """``num_samples``: the indices an epoch yields.

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .._inputs.checks import boolean, integer, positive_integer
+from .._inputs.checks import boolean, integer
+from .._inputs.world import world
 from .._protocol.epoch import Affine, Epoch, open_epoch
-from .._protocol.sharded import _ShardedResume, share_count
+from .._protocol.iteration import flatten
+from .._protocol.progress import share_count
+from .._protocol.sharded import _ShardedResume
 from .._protocol.state import encode_generator, restore_generator
 from .._protocol.torch_compat import DistributedSamplerBase
-from .distributed import _distributed_world
 
 
 class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
@@ -48,18 +50,12 @@ class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
     """
 
     _kind = "DistributedSamplerWrapper"
+    _records_epoch_seed = True
 
     def __init__(
         self, sampler: Any, num_replicas: int | None = None, rank: int | None = None, drop_last: bool = False
     ) -> None:
-        if num_replicas is None or rank is None:
-            world_size, world_rank = _distributed_world()
-            num_replicas = world_size if num_replicas is None else num_replicas
-            rank = world_rank if rank is None else rank
-        self.num_replicas = positive_integer("num_replicas", num_replicas)
-        self.rank = integer("rank", rank)
-        if not 0 <= self.rank < self.num_replicas:
-            raise ValueError(f"Invalid rank {self.rank}, rank should be in the interval [0, {self.num_replicas - 1}]")
+        self.num_replicas, self.rank = world(num_replicas, rank, required=True)
         self.drop_last = boolean("drop_last", drop_last)
         _inner_length(sampler)  # refused now, not at the first len() a trainer calls
         self.sampler = sampler
@@ -92,12 +88,9 @@ class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
             "inner_fingerprint": inner_state.get("fingerprint") if isinstance(inner_state, dict) else None,
         }
 
-    def _extra_fields(self) -> tuple[str, ...]:
-        return ("epoch_seed",)
-
     def set_epoch(self, epoch: int) -> None:
         self.epoch = integer("epoch", epoch)
-        if hasattr(self.sampler, "set_epoch"):
+        if callable(getattr(self.sampler, "set_epoch", None)):
             self.sampler.set_epoch(epoch)
         self._drop_stale_resume(self.epoch)
 
@@ -120,7 +113,7 @@ class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
         super().load_state_dict(state)
         self._generator_before_epoch = None  # the loaded state's generator is the one to save until iter()
         restore_generator(_inner_generator(self.sampler), state.get("inner_generator_state"), "inner_generator_state")
-        if hasattr(self.sampler, "set_epoch"):
+        if callable(getattr(self.sampler, "set_epoch", None)):
             self.sampler.set_epoch(self.epoch)  # so the inner sampler's next epoch is the saved one
 
     def __iter__(self) -> Iterator[Any]:
@@ -129,16 +122,13 @@ class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
         # Until the first next() the state is idle (no epoch_seed): it must carry the generator as it was
         # before this epoch's draw, so a resume draws the same seed.
         self._generator_before_epoch = encode_generator(_inner_generator(self.sampler))
-        pending = self._pending if self._pending is not None and self._pending["epoch"] == number else None
-        if pending is not None:
-            epoch = open_epoch(self.sampler, pending["extra"].get("epoch_seed"), number)
-        else:
-            epoch = open_epoch(self.sampler)
+        pending = self._pending if self._pending is not None and self._pending.epoch == number else None
+        key = (pending.seed, number) if pending is not None else (None, None)
+        epoch = open_epoch(self.sampler, *key)
         self.epoch = number if epoch.epoch is None else epoch.epoch
-        progress, first = self._plan(self.epoch, epoch.length)
-        progress.extra = {"epoch_seed": epoch.seed}
-        self._opened = progress
-        return self._tracked(progress, self._chunks(epoch, first, progress.count), _values)
+        progress = self._opened = self._plan(self.epoch, epoch.length, epoch.seed)
+        serving = progress.serving
+        return flatten(self._served(progress, self._chunks(epoch, serving.first, serving.size)))
 
     def _open_epoch(self, seed: int | None, epoch: int | None) -> Epoch:
         # A shard of the inner epoch: this rank's positions rank, rank + R, … (an inner wrapper's share of its own).
@@ -174,7 +164,3 @@ def _inner_length(sampler: Any) -> int:
         raise ValueError("len(sampler) must be below 2**63") from None
     except (TypeError, ValueError) as error:
         raise TypeError(f"sampler must have a len() that is an int >= 0: {error}") from None
-
-
-def _values(chunk: Any) -> Any:
-    return chunk.tolist() if hasattr(chunk, "tolist") else chunk

@@ -10,9 +10,9 @@ import numpy as np
 import numpy.typing as npt
 
 from .._inputs.checks import epoch_value
-from .._protocol.counter import Resume
 from .._protocol.epoch import Affine, Epoch, Gathered, Seeked, SequentialEpoch, Whole
-from .._protocol.iteration import CHUNK, EpochCursor, chunk_bounds, flatten, int64, positioned_chunks
+from .._protocol.iteration import CHUNK, chunk_bounds, flatten, int64, positioned_chunks
+from .._protocol.progress import Place, Progress, serve
 from ._chain_levels import _ChainLevels
 
 
@@ -48,7 +48,7 @@ class _ChainEpochs(_ChainLevels):
         epoch_number, start = self._begin(self._take_resume(counts_epochs=True))
         return self._chain_rows(epoch_number, size, start)
 
-    def _begin(self, resume: Resume | None) -> tuple[int, int]:
+    def _begin(self, resume: Place | None) -> tuple[int, int]:
         """(epoch, first position) of an epoch that starts now: a loaded state's place, else the next epoch."""
         return (self._next_epoch(), 0) if resume is None else (resume.epoch, resume.position)
 
@@ -81,17 +81,17 @@ class _ChainEpochs(_ChainLevels):
         # A C-level chain over chunk lists; the epoch counter moves at the first next(), not at iter().
         return flatten(self._chunks(self._take_resume(counts_epochs=True)))
 
-    def _chunks(self, resume: Resume | None) -> Iterator[Iterator[int]]:
+    def _chunks(self, resume: Place | None) -> Iterator[Iterator[int]]:
         size = self._dataset_size_or_raise()
         epoch, start = self._begin(resume)
         rows = self._chain_rows(epoch, size, start)
-        cursor = EpochCursor(None, epoch, start + len(rows), start)
-        self._cursor = cursor
+        length = start + len(rows)
+        progress = self._cursor = Progress(None, epoch, serve(length, start))
 
         def rows_at(position: int, count: int) -> np.ndarray:
             return rows[position - start : position - start + count]
 
-        yield from positioned_chunks(cursor, rows_at, chunk_bounds(start, cursor.length, CHUNK), prefetch=False)
+        yield from positioned_chunks(progress, rows_at, chunk_bounds(start, length, CHUNK), prefetch=False)
 
     def _open_epoch(self, seed: int | None, epoch: int | None) -> Epoch:
         """The chain's epoch: the top's epoch (counter stepped, a loaded state taken, as iterating does) drives

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .._protocol.counter import Resume
+from .._protocol.progress import Place
 from .._protocol.state import check_state, fingerprint, make_state
 from ._chain_epochs import _ChainEpochs
 
@@ -68,14 +68,15 @@ class _ChainState(_ChainEpochs):
             >>> list(resumed) == list(iterator)
             True
         """
-        check_state(state, self._state_kind(), self._fingerprint(), length=len(self))
+        length = len(self)
+        check_state(state, self._state_kind(), self._fingerprint(), length=length)
         levels = self._chain()
         seeds = state.get("seeds")
         if not isinstance(seeds, list) or len(seeds) != len(levels):
             raise ValueError(f"state['seeds'] must be a list of {len(levels)} entries (one per chain level)")
         for level, seed in zip(levels, seeds, strict=True):
             level._restore_seed(seed)
-        self._set_resume(Resume(state["epoch"], None, state["position"]))
+        self._set_resume(Place(state["epoch"], None, state["position"]))
 
     def _restore_seed(self, saved: Any) -> None:
         if saved is None:
