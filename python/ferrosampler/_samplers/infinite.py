@@ -68,6 +68,7 @@ class InfiniteSampler(SamplerBase):
         self.start_epoch = epoch_value(start_epoch)
         self._check_not_empty()
         self.epoch = self.start_epoch  # the epoch the next iterator starts at
+        self._epoch_chosen = False  # set_epoch was called since the live iterator last opened an epoch
         self._live_epoch: int | None = None  # the epoch the live iterator is in
         self._resume_epoch: int | None = None  # a loaded state's epoch, waiting for the next iterator
 
@@ -77,7 +78,8 @@ class InfiniteSampler(SamplerBase):
             raise ValueError(f"sampler yields no index per epoch (len(sampler) == 0): {safe_repr(self.sampler)}")
 
     def set_epoch(self, epoch: int) -> None:
-        """The epoch the next iterator starts at; a live iterator goes on with its own epochs.
+        """The epoch the next iterator starts at (else it goes on after the epochs the last one opened); a live
+        iterator goes on with its own epochs.
 
         Args:
             epoch: An int in [0, 2**56). Another epoch than a loaded state's drops its position.
@@ -94,7 +96,7 @@ class InfiniteSampler(SamplerBase):
             self._resume_epoch = None
             if callable(getattr(self.sampler, "set_epoch", None)):
                 self.sampler.set_epoch(value)  # drops the inner sampler's loaded position too
-        self.epoch = value
+        self.epoch, self._epoch_chosen = value, True
 
     def __iter__(self) -> Iterator[Any]:
         """Epoch ``self.epoch`` (after ``load_state_dict``, the rest of the saved epoch), then the next, forever.
@@ -108,14 +110,16 @@ class InfiniteSampler(SamplerBase):
         return flatten(self._epochs())
 
     def _epochs(self) -> Iterator[Iterator[Any]]:
-        epoch, self._resume_epoch = self.epoch, None
+        epoch, self._resume_epoch, self._epoch_chosen = self.epoch, None, False
         while True:
             self._check_not_empty()
             if callable(getattr(self.sampler, "set_epoch", None)):
                 self.sampler.set_epoch(epoch)  # a loaded state of this epoch is kept: the inner iterator resumes it
             inner = iter(self.sampler)  # created now: the inner state reports this epoch from here on
             following = (epoch + 1) % _limits.EPOCH_LIMIT
-            self._live_epoch, self.epoch = epoch, following  # set_epoch from now on concerns the next iterator
+            self._live_epoch = epoch
+            if not self._epoch_chosen:  # a later iterator goes on after this one, unless set_epoch chose for it
+                self.epoch = following
             yield inner
             epoch = following
 
