@@ -106,7 +106,8 @@ def test_resume_on_another_world_size_loses_and_repeats_nothing(inner) -> None:
     whole.set_epoch(1)
     epoch1 = list(whole)
     rest_of_epoch1 = [list(itertools.islice(rank, -(-(N - 8 - r) // 3))) for r, rank in enumerate(resumed)]
-    assert sorted(sum((rank[share:] for rank in seen), []) + sum(rest_of_epoch1, [])) == sorted(epoch1)
+    served = [index for rank in seen for index in rank[share:]] + [index for rank in rest_of_epoch1 for index in rank]
+    assert sorted(served) == sorted(epoch1)
     # Then epoch 2 on the new world, from its start: rank r's share of three.
     for r, rank in enumerate(resumed):
         fresh = make(3, r).sampler
