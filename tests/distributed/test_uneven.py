@@ -48,7 +48,7 @@ def test_every_index_goes_to_exactly_one_rank_and_the_first_ranks_take_one_more(
                     assert [len(share) for share in shares] == [
                         units // world + (r < units % world) for r in range(world)
                     ]
-                    assert sorted(flat(sum(shares, []))) == list(range(n))
+                    assert sorted(flat(value for share in shares for value in share)) == list(range(n))
                     if name == "distributed":  # the padded shares' positions, without the padding
                         padded = [fs.DistributedSampler(range(n), world, r, seed=5, **options) for r in range(world)]
                         for rank in padded:

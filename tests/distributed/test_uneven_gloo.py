@@ -9,9 +9,9 @@ import pytest
 
 pytest.importorskip("torch.distributed")
 
-import ferrosampler  # noqa: E402
+import ferrosampler
 
-from .test_process_group import SCRIPT, run_ranks  # noqa: E402
+from .test_process_group import SCRIPT, run_ranks
 
 N, SEED, EPOCH = 29, 3, 1
 
