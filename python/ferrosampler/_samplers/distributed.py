@@ -29,6 +29,10 @@ class DistributedSampler(_ShardedResume, DistributedSamplerBase):
     (spec §14). A torch.utils.data.DistributedSampler subclass when torch is installed,
     so trainers leave it in place and call ``set_epoch``.
 
+    ``even=False`` (evaluation) gives every index of the epoch to exactly one rank: rank r reads
+    positions r, r + W, … below n, so the first n mod W ranks get one index more, nothing is padded
+    and nothing dropped (``drop_last=True`` is refused with it); states resume on any world size alike.
+
     Examples:
         >>> import ferrosampler
         >>> make = ferrosampler.DistributedSampler
@@ -43,6 +47,12 @@ class DistributedSampler(_ShardedResume, DistributedSamplerBase):
         >>> resumed.set_epoch(0)
         >>> first + list(resumed) == list(make(range(10), num_replicas=2, rank=0, seed=3))
         True
+
+        Every index exactly once, ranks of unequal length:
+
+        >>> uneven = [list(make(range(10), num_replicas=4, rank=r, seed=3, even=False)) for r in range(4)]
+        >>> [len(share) for share in uneven], sorted(sum(uneven, [])) == list(range(10))
+        ([3, 3, 2, 2], True)
     """
 
     _engine: Any = _core

@@ -24,7 +24,8 @@ class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
     A batch sampler's epoch is its batches (whole batches are served); a sharded sampler's
     (DistributedSampler, DistributedWeightedSampler, PKBatchSampler, MPerClassSampler, another
     wrapper) is its own rank's share. ``set_epoch`` is forwarded; ``state_dict()`` resumes
-    exactly on any world size.
+    exactly on any world size. ``even=False`` (evaluation) pads nothing: rank r reads only positions
+    r, r + R, … of the inner epoch, so every position goes to exactly one rank.
 
     Cost per rank and epoch (L the inner epoch's length, R the ranks; docs/spec.md §15 has
     the full table): only this rank's positions are computed (seeked, O(L/R)) for uniform and
@@ -47,6 +48,9 @@ class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
         ([4, 4, 4], True)
         >>> parts[0] == list(inner())[0::3]
         True
+        >>> uneven = [list(ferrosampler.DistributedSamplerWrapper(inner(), 3, r, even=False)) for r in range(3)]
+        >>> [len(part) for part in uneven], uneven[2] == list(inner())[2::3]
+        ([4, 3, 3], True)
     """
 
     _kind = "DistributedSamplerWrapper"
