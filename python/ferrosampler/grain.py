@@ -62,7 +62,7 @@ class _Positions:
     def __init__(self, sampler: Any) -> None:
         first = epoch_at(sampler, 0)  # refuses an unseeded or foreign sampler now, not at the first record
         if first.length <= 0:
-            raise ValueError(f"{type(sampler).__name__} has empty epochs: there is nothing to read")
+            raise ValueError(f"sampler {type(sampler).__name__} has empty epochs: there is nothing to read")
         self.sampler = sampler
         self.length: int = first.length
         self.seed: int | None = first.seed
