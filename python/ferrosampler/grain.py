@@ -29,7 +29,7 @@ import numpy as np
 from ._inputs import limits as _limits
 from ._inputs.checks import ArgumentTypeError, epoch_value, is_integer, positive_integer
 from ._protocol.describe import order_identity
-from ._protocol.epoch import Epoch, as_list, collect, epoch_at
+from ._protocol.epoch import Deferred, Epoch, as_list, collect, epoch_at
 
 __all__ = ["IndexSource", "Sampler", "SelectionMap"]
 
@@ -49,6 +49,8 @@ def _grain() -> Any:
 
 
 def _index(name: str, value: Any) -> int:
+    if type(value) is int:  # the common case, checked first: Grain passes ints
+        return value
     if not is_integer(value):
         raise ArgumentTypeError(f"{name} must be an integer, got {value!r}")
     return operator.index(value)
@@ -67,7 +69,7 @@ class _Positions:
         self.length: int = first.length
         self.seed: int | None = first.seed
         self._start()
-        self._epochs[0] = first
+        self._epochs[0] = _readable(first)
 
     def _start(self) -> None:
         self._lock = threading.Lock()
@@ -97,6 +99,7 @@ class _Positions:
                     f"epoch {epoch} of {type(self.sampler).__name__} has {opened.length} indices, epoch 0 had "
                     f"{self.length}: the sampler's data changed since the adapter was built"
                 )
+            opened = _readable(opened)
             with self._lock:
                 opened = self._epochs.setdefault(epoch, opened)
                 while len(self._epochs) > EPOCHS_KEPT:
@@ -111,6 +114,14 @@ class _Positions:
             while len(self._blocks) > BLOCKS_KEPT:
                 del self._blocks[next(iter(self._blocks))]
         return values
+
+
+def _readable(epoch: Epoch) -> Epoch:
+    """The epoch as blocks read it: an epoch whose reads recompute a prefix (Fisher–Yates blocks, sequential draws)
+    is computed whole, once, at its first read; a seeked one computes only each block."""
+    if epoch.how == "seeked" or isinstance(epoch, Deferred):
+        return epoch
+    return Deferred(epoch.length, epoch.seed, epoch.epoch, lambda: as_list(collect(epoch.read(0, 1, epoch.length))))
 
 
 class Sampler:

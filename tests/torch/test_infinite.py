@@ -178,3 +178,22 @@ def test_a_dataloader_with_persistent_workers_runs_100000_steps_from_one_iterato
         steps += 1
     expected = np.concatenate([inner.epoch_indices(epoch) for epoch in range(400)])
     assert steps == 100_000 and np.array_equal(got, expected)
+
+
+@pytest.mark.thread_unsafe
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_stateful_dataloader_resumes_an_infinite_sampler_exactly(workers) -> None:
+    stateful = pytest.importorskip("torchdata.stateful_dataloader")
+
+    def make():
+        sampler = fs.InfiniteSampler(fs.RandomSampler(range(50), seed=3))
+        return stateful.StatefulDataLoader(list(range(50)), sampler=sampler, batch_size=4, num_workers=workers)
+
+    loader = make()
+    iterator = iter(loader)
+    [next(iterator) for _ in range(20)]  # 80 indices: into the second epoch
+    state = loader.state_dict()
+    expected = [next(iterator).tolist() for _ in range(30)]
+    resumed = make()
+    resumed.load_state_dict(state)
+    assert [batch.tolist() for batch in itertools.islice(resumed, 30)] == expected
