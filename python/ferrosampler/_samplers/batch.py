@@ -12,7 +12,7 @@ import numpy.typing as npt
 
 from .._inputs.checks import boolean, positive_integer, sized_length
 from .._protocol.describe import safe_repr
-from .._protocol.epoch import Batched, Epoch, open_epoch
+from .._protocol.epoch import Batched, Epoch, epoch_at, open_epoch
 from .._protocol.iteration import int64
 from .._protocol.state import check_state, fingerprint, make_state
 from .._protocol.torch_compat import BatchSamplerBase
@@ -152,6 +152,12 @@ class BatchSampler(BatchSamplerBase):
 
     def _open_epoch(self, seed: int | None, epoch: int | None) -> Epoch:
         return Batched(open_epoch(self.sampler, seed, epoch), self.batch_size, self.drop_last)
+
+    def _epoch_at(self, epoch: int) -> Epoch:
+        return Batched(epoch_at(self.sampler, epoch), self.batch_size, self.drop_last)
+
+    def _identity(self) -> dict[str, Any]:
+        return {"sampler": self.sampler, "batch_size": self.batch_size, "drop_last": self.drop_last}
 
     def _fingerprint(self) -> str:
         return fingerprint(self._state_kind, self.batch_size, self.drop_last)

@@ -11,6 +11,7 @@ import numpy.typing as npt
 from .._inputs.checks import ArgumentTypeError, Permutation, indexable, permutation_value, sized_length
 from .._protocol.describe import safe_len
 from .._protocol.iteration import CHUNK
+from .._protocol.state import fingerprint
 from ._random_epochs import _RandomEpochs
 
 if TYPE_CHECKING:
@@ -71,6 +72,9 @@ class SubsetRandomSampler(_RandomEpochs):
     def _repr_fields(self) -> dict[str, Any]:
         return {"n": safe_len(self.indices), "permutation": self.permutation}
 
+    def _identity(self) -> dict[str, Any]:
+        return {**super()._identity(), "values": values_digest(self.indices)}
+
     def _shape(self) -> tuple[int, int]:
         return len(self.indices), len(self.indices)
 
@@ -126,3 +130,16 @@ class SubsetRandomSampler(_RandomEpochs):
             )
         result: npt.NDArray[np.int64] = values.astype(np.int64)[super().epoch_indices(epoch)]
         return result
+
+
+def values_digest(values: Sequence[Any]) -> str:
+    """A digest of a subset's values: a range by its bounds, integers by their bytes, others value by value."""
+    if isinstance(values, range):
+        return fingerprint("range", values.start, values.stop, values.step)
+    try:
+        array = np.asarray(values)
+    except (TypeError, ValueError):  # ragged or exotic values
+        array = None
+    if array is not None and array.ndim == 1 and array.dtype.kind in "iu":
+        return fingerprint(array.astype(np.int64))
+    return fingerprint([repr(value) for value in values])
