@@ -31,7 +31,23 @@ impl From<EngineError> for PyErr {
             | EngineError::PastTheEnd { .. }
             | EngineError::TooManySlots { .. }
             | EngineError::DrawsPastLimit { .. }
-            | EngineError::BlocksPastLimit { .. } => PyValueError::new_err(message),
+            | EngineError::BlocksPastLimit { .. }
+            | EngineError::IndexOutOfRange { .. }
+            | EngineError::NoSources
+            | EngineError::TooManySources { .. }
+            | EngineError::SourceSize { .. }
+            | EngineError::SizesTooLarge { .. }
+            | EngineError::NoPhases
+            | EngineError::TooManyPhases { .. }
+            | EngineError::FirstPhase { .. }
+            | EngineError::PhaseOrder { .. }
+            | EngineError::PhasePastEnd { .. }
+            | EngineError::WeightsShape { .. }
+            | EngineError::MixtureWeight { .. }
+            | EngineError::MixtureAllZero { .. }
+            | EngineError::MixturePastEnd { .. }
+            | EngineError::RunTooLong { .. }
+            | EngineError::NeverExhausted { .. } => PyValueError::new_err(message),
         }
     }
 }
