@@ -66,7 +66,11 @@ pub enum EngineError {
     /// Spec §20: the last unit's class block reaches past position 2^63.
     BlocksPastLimit { unit: u128, classes: u64 },
     /// An index argument outside [0, len) (spec §23.5: a phase or a source of a mixture plan).
-    IndexOutOfRange { name: &'static str, value: String, len: u64 },
+    IndexOutOfRange {
+        name: &'static str,
+        value: String,
+        len: u64,
+    },
     /// Spec §23.1: no source.
     NoSources,
     /// Spec §23.1: more than 2^16 sources.
@@ -84,7 +88,11 @@ pub enum EngineError {
     /// Spec §23.1: a phase starting at or before the previous one.
     PhaseOrder { phase: usize, previous: i128, start: i128 },
     /// Spec §23.1: a phase starting at or past num_samples.
-    PhasePastEnd { phase: usize, start: i128, num_samples: u64 },
+    PhasePastEnd {
+        phase: usize,
+        start: i128,
+        num_samples: u64,
+    },
     /// Spec §23.1: not one weight per source and phase.
     WeightsShape { expected: u128, len: usize },
     /// Spec §23.1: a weight that is not finite and ≥ 0; `phase` is None for a single phase.
@@ -220,7 +228,10 @@ impl fmt::Display for EngineError {
             Self::MixtureWeight { phase, index, value } => {
                 let value = python_float_repr(*value);
                 match phase {
-                    None => write!(f, "weights[{index}] = {value}: a weight must be finite and non-negative"),
+                    None => write!(
+                        f,
+                        "weights[{index}] = {value}: a weight must be finite and non-negative"
+                    ),
                     Some(phase) => write!(
                         f,
                         "weights phase {phase} [{index}] = {value}: a weight must be finite and non-negative"
@@ -246,7 +257,11 @@ impl fmt::Display for EngineError {
                 "(epoch + 1) * num_samples must be <= 2**64, got epoch={epoch}, num_samples={num_samples}"
             ),
             Self::NeverExhausted { all_sources, source } => {
-                let which = if *all_sources { "all_exhausted" } else { "first_exhausted" };
+                let which = if *all_sources {
+                    "all_exhausted"
+                } else {
+                    "first_exhausted"
+                };
                 write!(
                     f,
                     "num_samples='{which}' would be more than 2**62 positions: source {source} completes its \

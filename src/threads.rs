@@ -112,6 +112,16 @@ pub fn fill_new<W>(len: u64, work: W) -> Result<Vec<i64>, EngineError>
 where
     W: Fn(u64, &mut [i64]) -> Result<(), EngineError> + Sync,
 {
+    fill_new_with(len, || Ok(()), |_, first, piece| work(first, piece))
+}
+
+/// `fill_new` whose work also gets a state made once per chunk by `init` (buffers and caches a thread reuses
+/// from piece to piece; the output must not depend on it).
+pub fn fill_new_with<S, I, W>(len: u64, init: I, work: W) -> Result<Vec<i64>, EngineError>
+where
+    I: Fn() -> Result<S, EngineError> + Sync,
+    W: Fn(&mut S, u64, &mut [i64]) -> Result<(), EngineError> + Sync,
+{
     let mut out: Vec<i64> = vec_with_capacity(len)?;
     // The capacity is at least len (len fits usize: vec_with_capacity checked it).
     let size = len as usize;
@@ -120,6 +130,7 @@ where
         .get_mut(..size)
         .ok_or(EngineError::Allocation { elements: len.into() })?;
     fill(spare, |first, chunk: &mut [MaybeUninit<i64>]| {
+        let mut state = init()?;
         let mut at = first;
         for piece in chunk.chunks_mut(PIECE) {
             for slot in piece.iter_mut() {
@@ -128,7 +139,7 @@ where
             // SAFETY: every element of `piece` was initialised just above, and MaybeUninit<i64> has the
             // layout of i64, so the slice is a valid &mut [i64] over the same memory for the same lifetime.
             let piece: &mut [i64] = unsafe { &mut *(piece as *mut [MaybeUninit<i64>] as *mut [i64]) };
-            work(at, piece)?;
+            work(&mut state, at, piece)?;
             at += piece.len() as u64;
         }
         Ok(())

@@ -334,7 +334,9 @@ impl MixturePlan {
     /// Phase i's mass prefix sums (S + 1 of them).
     fn prefix(&self, phase: usize) -> &[u64] {
         let width = self.sizes.len() + 1;
-        self.prefixes.get(phase * width..(phase + 1) * width).unwrap_or_default()
+        self.prefixes
+            .get(phase * width..(phase + 1) * width)
+            .unwrap_or_default()
     }
 
     /// Each phase's integer masses (§23.2).
@@ -387,7 +389,11 @@ impl MixturePlan {
     pub fn occurrence(&self, phase: usize, epoch: u64, s: usize, j: u64) -> u128 {
         let mut o = u128::from(j);
         for (h, &length) in self.lengths.iter().enumerate() {
-            let instances = if h < phase { u128::from(epoch) + 1 } else { u128::from(epoch) };
+            let instances = if h < phase {
+                u128::from(epoch) + 1
+            } else {
+                u128::from(epoch)
+            };
             if h != phase {
                 o += slot_count(self.prefix(h), s, instances * u128::from(length));
             }
@@ -417,9 +423,11 @@ impl MixturePlan {
             return Err(EngineError::RunTooLong { epoch, num_samples: n });
         }
         // Every position read is below N ≤ 2^62: start + first·stride fits.
-        threads::fill_new(count, |first, chunk| {
-            Reader::new(self, seed, epoch).fill(start + first * stride, stride, chunk)
-        })
+        threads::fill_new_with(
+            count,
+            || Ok(Reader::new(self, seed, epoch)),
+            |reader, first, piece| reader.fill(start + first * stride, stride, piece),
+        )
     }
 
     /// §23.7: the shortest epoch in which the first (`all_sources` false) or every (true) source with
@@ -496,7 +504,41 @@ struct Reader<'a> {
     /// Occurrence bases of the current phase instance, by source (only with several phases).
     bases: HashMap<usize, u128>,
     bases_phase: Option<usize>,
+    /// One block's slots (the per-block path).
     walker: Option<BlockWalker>,
+    /// Runs of whole blocks (the batched path).
+    batch: Option<Batch>,
+}
+
+/// The batched path's buffers: up to RUN_BLOCKS blocks of slots, their items grouped by source, then in
+/// slot order.
+struct Batch {
+    walker: BlockWalker,
+    grouped: Vec<i64>,
+    items: Vec<i64>,
+    picks: Vec<i64>,
+}
+
+/// Blocks a batched run covers at most (its buffers hold RUN_BLOCKS·B slots).
+const RUN_BLOCKS: u64 = 64;
+/// The batched path reads positions at most this far apart (it computes every slot's item).
+const BATCH_STRIDE: u64 = 4;
+
+impl Batch {
+    fn new() -> Result<Self, EngineError> {
+        let capacity = (RUN_BLOCKS * BLOCK) as usize;
+        let zeros = |len: usize| -> Result<Vec<i64>, EngineError> {
+            let mut out = vec_with_capacity(len as u64)?;
+            out.resize(len, 0);
+            Ok(out)
+        };
+        Ok(Batch {
+            walker: BlockWalker::new(capacity)?,
+            grouped: zeros(capacity)?,
+            items: zeros(capacity)?,
+            picks: zeros(BLOCK as usize)?,
+        })
+    }
 }
 
 impl<'a> Reader<'a> {
@@ -510,10 +552,11 @@ impl<'a> Reader<'a> {
             bases: HashMap::new(),
             bases_phase: None,
             walker: None,
+            batch: None,
         }
     }
 
-    /// Positions start + c·stride of `out`, block by block: a block read densely is walked whole.
+    /// Positions start + c·stride of `out`, phase instance by phase instance.
     fn fill(&mut self, start: u64, stride: u64, out: &mut [i64]) -> Result<(), EngineError> {
         let plan = self.plan;
         let mut done = 0usize;
@@ -522,23 +565,170 @@ impl<'a> Reader<'a> {
             let phase = plan.phase_of(p);
             let phase_start = plan.starts.get(phase).copied().unwrap_or(0);
             let length = plan.lengths.get(phase).copied().unwrap_or(0);
-            let block = (p - phase_start) / BLOCK;
-            let block_start = phase_start + block * BLOCK;
+            // Outputs p, p + stride, … inside this phase.
+            let in_phase = (phase_start + length - p).div_ceil(stride);
+            let take = usize::try_from(in_phase).map_or(out.len() - done, |k| k.min(out.len() - done));
+            let run = out.get_mut(done..done + take).unwrap_or_default();
+            // Every slot's item is computed: worth it when the slots read are dense and outnumber the sources.
+            let slots = take as u64 * stride;
+            if stride <= BATCH_STRIDE && slots >= 4 * plan.sizes.len() as u64 {
+                self.fill_batched(phase, p - phase_start, stride, run)?;
+            } else {
+                self.fill_blocks(phase, p - phase_start, stride, run)?;
+            }
+            done += take;
+        }
+        Ok(())
+    }
+
+    /// Phase-local offsets q0, q0 + stride, … of phase `phase`, block by block: a block read densely is
+    /// walked whole, a sparse one read position by position.
+    fn fill_blocks(&mut self, phase: usize, q0: u64, stride: u64, out: &mut [i64]) -> Result<(), EngineError> {
+        let plan = self.plan;
+        let length = plan.lengths.get(phase).copied().unwrap_or(0);
+        let mut done = 0usize;
+        while done < out.len() {
+            let q = q0 + done as u64 * stride;
+            let block = q / BLOCK;
             let block_length = BLOCK.min(length - block * BLOCK);
-            // Outputs p, p + stride, … below the block's end.
-            let in_block = (block_start + block_length - p).div_ceil(stride);
+            let in_block = (block * BLOCK + block_length - q).div_ceil(stride);
             let take = usize::try_from(in_block).map_or(out.len() - done, |k| k.min(out.len() - done));
             let run = out.get_mut(done..done + take).unwrap_or_default();
             let tau = plan.first_blocks.get(phase).copied().unwrap_or(0) + block;
             self.use_order(tau, block_length)?;
             if take as u64 * DENSE >= block_length {
-                self.fill_block(phase, block, block_length, p - block_start, stride, run)?;
+                self.fill_block(phase, block, block_length, q - block * BLOCK, stride, run)?;
             } else {
                 for (k, slot) in run.iter_mut().enumerate() {
-                    *slot = self.position_in_block(phase, block, p - block_start + k as u64 * stride)?;
+                    *slot = self.position_in_block(phase, block, q - block * BLOCK + k as u64 * stride)?;
                 }
             }
             done += take;
+        }
+        Ok(())
+    }
+
+    /// Runs of up to RUN_BLOCKS whole blocks: every slot walked once, each source's items of the run
+    /// computed together (its occurrences in a phase instance are consecutive in slot order, so each pass is
+    /// one lane evaluation of consecutive offsets), then each output's slot looked up through its block order.
+    fn fill_batched(&mut self, phase: usize, q0: u64, stride: u64, out: &mut [i64]) -> Result<(), EngineError> {
+        let plan = self.plan;
+        let length = plan.lengths.get(phase).copied().unwrap_or(0);
+        let first_block = plan.first_blocks.get(phase).copied().unwrap_or(0);
+        let mut batch = match self.batch.take() {
+            Some(batch) => batch,
+            None => Batch::new()?,
+        };
+        let mut done = 0usize;
+        let mut result = Ok(());
+        while done < out.len() && result.is_ok() {
+            let q = q0 + done as u64 * stride;
+            let b0 = q / BLOCK;
+            let last_q = q0 + (out.len() - 1) as u64 * stride;
+            let b1 = (last_q / BLOCK).min(b0 + RUN_BLOCKS - 1);
+            let slot_end = ((b1 + 1) * BLOCK).min(length);
+            let slots = (slot_end - b0 * BLOCK) as usize;
+            let in_run = (slot_end - q).div_ceil(stride);
+            let take = usize::try_from(in_run).map_or(out.len() - done, |k| k.min(out.len() - done));
+            let run = out.get_mut(done..done + take).unwrap_or_default();
+            result = self.batched_run(&mut batch, phase, b0, slots, q - b0 * BLOCK, stride, run, first_block);
+            done += take;
+        }
+        self.batch = Some(batch);
+        result
+    }
+
+    /// One run: slots b0·B … b0·B + slots − 1 of phase `phase`'s instance; outputs at run offsets r0 + k·stride.
+    #[allow(clippy::too_many_arguments)]
+    fn batched_run(
+        &mut self,
+        batch: &mut Batch,
+        phase: usize,
+        b0: u64,
+        slots: usize,
+        r0: u64,
+        stride: u64,
+        out: &mut [i64],
+        first_block: u64,
+    ) -> Result<(), EngineError> {
+        let plan = self.plan;
+        let length = plan.lengths.get(phase).copied().unwrap_or(0);
+        batch
+            .walker
+            .walk(plan.prefix(phase), self.epoch * length + b0 * BLOCK, slots);
+        // Items grouped by source, each group's occurrences consecutive: pass by pass, by lanes.
+        let Batch {
+            walker,
+            grouped,
+            items,
+            picks,
+        } = batch;
+        for group in walker.groups() {
+            let o = self.base(phase, group.source) + u128::from(group.first);
+            let part = grouped
+                .get_mut(group.start..group.start + group.count)
+                .unwrap_or_default();
+            self.items_of_source(group.source, o, part)?;
+        }
+        // Items in slot order.
+        for (&u, &item) in walker.order().iter().zip(grouped.iter()).take(slots) {
+            if let Some(target) = items.get_mut(u as usize) {
+                *target = item;
+            }
+        }
+        // Outputs block by block through the block orders.
+        let mut done = 0usize;
+        while done < out.len() {
+            let r = r0 + done as u64 * stride;
+            let block = b0 + r / BLOCK;
+            let block_length = BLOCK.min(length - block * BLOCK);
+            let offset = r % BLOCK;
+            let in_block = (block_length - offset).div_ceil(stride);
+            let take = usize::try_from(in_block).map_or(out.len() - done, |k| k.min(out.len() - done));
+            self.use_order(first_block + block, block_length)?;
+            let picked = picks.get_mut(..take).unwrap_or_default();
+            if let Some((_, order)) = &self.order {
+                let mut next = offset;
+                order.fill_with(picked, || {
+                    let value = next;
+                    next = next.wrapping_add(stride);
+                    value
+                });
+            }
+            let base = ((block - b0) * BLOCK) as usize;
+            let run = out.get_mut(done..done + take).unwrap_or_default();
+            for (slot, &u) in run.iter_mut().zip(picked.iter()) {
+                *slot = items.get(base + u as usize).copied().unwrap_or(0);
+            }
+            done += take;
+        }
+        Ok(())
+    }
+
+    /// out[t] = the global index of source s's occurrence o + t: pass by pass, each a lane evaluation.
+    fn items_of_source(&mut self, s: usize, o: u128, out: &mut [i64]) -> Result<(), EngineError> {
+        let plan = self.plan;
+        let n = plan.sizes.get(s).copied().unwrap_or(1);
+        let base = plan.offsets.get(s).copied().unwrap_or(0) as i64;
+        let mut o = o;
+        let mut done = 0usize;
+        while done < out.len() {
+            // o < 2^64 (the run limit).
+            let (pass, offset) = ((o / u128::from(n)) as u64, (o % u128::from(n)) as u64);
+            let take = usize::try_from(n - offset).map_or(out.len() - done, |k| k.min(out.len() - done));
+            let part = out.get_mut(done..done + take).unwrap_or_default();
+            let bijection = self.pass(s, pass)?;
+            let mut next = offset;
+            bijection.fill_with(part, || {
+                let value = next;
+                next += 1;
+                value
+            });
+            for value in part.iter_mut() {
+                *value += base;
+            }
+            done += take;
+            o += take as u128;
         }
         Ok(())
     }
@@ -581,9 +771,10 @@ impl<'a> Reader<'a> {
         let plan = self.plan;
         let length = plan.lengths.get(phase).copied().unwrap_or(0);
         let g0 = self.epoch * length + block * BLOCK;
-        if self.walker.is_none() {
-            self.walker = Some(BlockWalker::new(plan.sizes.len())?);
-        }
+        let mut walker = match self.walker.take() {
+            Some(walker) => walker,
+            None => BlockWalker::new(BLOCK as usize)?,
+        };
         let mut slots = [0i64; BLOCK as usize];
         let slots = slots.get_mut(..run.len()).unwrap_or_default();
         if let Some((_, order)) = &self.order {
@@ -594,10 +785,8 @@ impl<'a> Reader<'a> {
                 r
             });
         }
-        let Some(mut walker) = self.walker.take() else {
-            return Ok(());
-        };
         walker.walk(plan.prefix(phase), g0, block_length as usize);
+        walker.spread();
         let mut result = Ok(());
         for (slot, &u) in run.iter_mut().zip(slots.iter()) {
             let (s, j) = walker.slot(u as usize);
@@ -630,12 +819,9 @@ impl<'a> Reader<'a> {
             .or_insert_with(|| plan.occurrence(phase, epoch, s, 0))
     }
 
-    /// Steps 5–6: occurrence o of source s is position o of its pass stream; the global index.
-    fn item(&mut self, s: usize, o: u128) -> Result<i64, EngineError> {
+    /// π_k of source s: block k of its pass stream (seed, MIXTURE_ITEMS, s), cached.
+    fn pass(&mut self, s: usize, pass: u64) -> Result<&Bijection, EngineError> {
         let plan = self.plan;
-        let n = plan.sizes.get(s).copied().unwrap_or(1);
-        // o < 2^64 (the run limit): pass k = o div n with k·n < 2^64.
-        let (pass, offset) = ((o / u128::from(n)) as u64, (o % u128::from(n)) as u64);
         if self.passes.is_empty() {
             self.passes.resize(PASS_CACHE.min(plan.sizes.len()), None);
         }
@@ -646,15 +832,26 @@ impl<'a> Reader<'a> {
             .and_then(|entry| entry.as_ref())
             .is_some_and(|(source, k, _)| *source == s && *k == pass);
         if !cached {
+            let n = plan.sizes.get(s).copied().unwrap_or(1);
             let bijection = Bijection::for_block(self.seed, MIXTURE_ITEMS, s as u64, n, pass)?;
             if let Some(entry) = self.passes.get_mut(index) {
                 *entry = Some((s, pass, bijection));
             }
         }
-        let value = match self.passes.get(index).and_then(|entry| entry.as_ref()) {
-            Some((_, _, bijection)) => bijection.apply(offset),
-            None => offset,
-        };
+        match self.passes.get(index).and_then(|entry| entry.as_ref()) {
+            Some((_, _, bijection)) => Ok(bijection),
+            None => Err(EngineError::Allocation { elements: 1 }),
+        }
+    }
+
+    /// Steps 5–6: occurrence o of source s is position o of its pass stream; the global index.
+    fn item(&mut self, s: usize, o: u128) -> Result<i64, EngineError> {
+        let plan = self.plan;
+        let n = plan.sizes.get(s).copied().unwrap_or(1);
+        // o < 2^64 (the run limit): a u64 division.
+        let o = o as u64;
+        let (pass, offset) = (o / n, o % n);
+        let value = self.pass(s, pass)?.apply(offset);
         let base = plan.offsets.get(s).copied().unwrap_or(0);
         // offset_s + item < Σ n ≤ 2^63.
         Ok((base + value) as i64)

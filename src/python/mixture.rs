@@ -10,6 +10,8 @@ use crate::mixture;
 use crate::python::args::{Arg, epoch_arg, float64_weights, integer_in, strided_span_args, u64_arg};
 
 type Indices<'py> = Bound<'py, PyArray1<i64>>;
+/// A plan's arguments as the core takes them: sizes, starts, weights (row-major), num_samples.
+type PlanArgs = (Vec<i128>, Vec<i128>, Vec<f64>, i128);
 
 /// Sources, phases and their integer masses, validated once (`MixturePlan(sizes, starts, weights,
 /// num_samples)`, weights row-major: phase i's S weights at i·S). Immutable: shared by threads without a lock.
@@ -68,7 +70,7 @@ fn index_arg(name: &'static str, value: Arg, len: usize) -> PyResult<u64> {
 }
 
 /// The arguments in the reference's order: sizes, starts, weights, num_samples (conversions, then the core's checks).
-fn plan_args(sizes: Arg, starts: Arg, weights: Arg, num_samples: Arg) -> PyResult<(Vec<i128>, Vec<i128>, Vec<f64>, i128)> {
+fn plan_args(sizes: Arg, starts: Arg, weights: Arg, num_samples: Arg) -> PyResult<PlanArgs> {
     let sizes = wide_integers("sizes", sizes)?;
     let starts = wide_integers("starts", starts)?;
     let weights = float64_weights(weights)?.as_slice()?.to_vec();

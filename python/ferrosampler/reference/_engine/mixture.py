@@ -115,7 +115,7 @@ def slot_count(prefix: list[int], s: int, slots: int) -> int:
     while hi - lo >= 2:
         mid = lo + (hi - lo) // 2
         left, total = prefix[mid] - prefix[lo], prefix[hi] - prefix[lo]
-        sent = slots * left // total
+        sent = slots * left // total if total else 0  # a zero-mass node receives no slot: slots = 0 here
         if s < mid:
             slots, hi = sent, mid
         else:
