@@ -10,6 +10,7 @@ from .batch import BatchSampler
 from .distributed import DistributedSampler
 from .distributed_weighted import DistributedWeightedSampler
 from .m_per_class import MPerClassSampler
+from .mixture import MixtureSampler
 from .pk_batches import PKBatchSampler
 from .random import RandomSampler
 from .sequential import SequentialSampler
@@ -23,6 +24,7 @@ __all__ = [
     "DistributedSamplerWrapper",
     "DistributedWeightedSampler",
     "MPerClassSampler",
+    "MixtureSampler",
     "PKBatchSampler",
     "RandomSampler",
     "SequentialSampler",

@@ -113,6 +113,20 @@ class MPerClassSampler(_samplers.MPerClassSampler):
     _engine = _engine
 
 
+class MixtureSampler(_samplers.MixtureSampler):
+    """``ferrosampler.MixtureSampler`` on the pure-Python engine: same arguments, same indices.
+
+    Examples:
+        >>> import ferrosampler, ferrosampler.reference
+        >>> fast = ferrosampler.MixtureSampler([5, 9, 3], [0.5, 0.3, 0.2], num_samples=20, seed=4)
+        >>> slow = ferrosampler.reference.MixtureSampler([5, 9, 3], [0.5, 0.3, 0.2], num_samples=20, seed=4)
+        >>> list(slow) == list(fast)
+        True
+    """
+
+    _engine = _engine
+
+
 # No randomness, nothing to check: the same classes and functions.
 SequentialSampler = _samplers.SequentialSampler
 BatchSampler = _samplers.BatchSampler
@@ -128,6 +142,7 @@ __all__ = [
     "DistributedSamplerWrapper",
     "DistributedWeightedSampler",
     "MPerClassSampler",
+    "MixtureSampler",
     "PKBatchSampler",
     "RandomSampler",
     "SequentialSampler",

@@ -4,6 +4,7 @@ Rust: src/mixture/mod.rs, whose bulk path src/mixture/blocks.rs has no twin: sam
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 from typing import Any
 
@@ -59,7 +60,9 @@ def check_starts(starts: list[int], num_samples: int) -> list[int]:
         raise ValueError(f"weights phase 0 must start at 0, got start={starts[0]}")
     for i in range(1, len(starts)):
         if starts[i] <= starts[i - 1]:
-            raise ValueError(f"weights phase {i} must start after phase {i - 1} (start={starts[i - 1]}), got start={starts[i]}")
+            raise ValueError(
+                f"weights phase {i} must start after phase {i - 1} (start={starts[i - 1]}), got start={starts[i]}"
+            )
     for i, start in enumerate(starts):
         if start >= num_samples:
             raise ValueError(f"weights phase {i} must start before num_samples={num_samples}, got start={start}")
@@ -143,6 +146,12 @@ class MixturePlan:
     __slots__ = ("_first_blocks", "_prefixes", "depth", "num_samples", "offsets", "sizes", "starts", "weights")
 
     BLOCK = BLOCK
+    sizes: list[int]
+    offsets: list[int]
+    starts: list[int]
+    weights: list[float]
+    num_samples: int
+    depth: int
 
     def __init__(self, sizes: Any, starts: Any, weights: Any, num_samples: Any) -> None:
         # Conversions first (TypeError), then §23.1's checks in order.
@@ -180,7 +189,7 @@ class MixturePlan:
 
     def masses(self) -> list[list[int]]:
         """Each phase's integer masses (§23.2)."""
-        return [[b - a for a, b in zip(prefix, prefix[1:])] for prefix in self._prefixes]
+        return [[b - a for a, b in itertools.pairwise(prefix)] for prefix in self._prefixes]
 
     def phase_length(self, i: int) -> int:
         end = self.starts[i + 1] if i + 1 < len(self.starts) else self.num_samples
@@ -220,9 +229,7 @@ class MixturePlan:
             raise ValueError(f"(epoch + 1) * num_samples must be <= 2**64, got epoch={epoch}, num_samples={n}")
         orders: dict[int, Bijection] = {}  # caches: the same values, each computed once per call
         passes: dict[tuple[int, int], Bijection] = {}
-        return [
-            self.position(seed, epoch, start + c * stride, orders, passes) for c in range(count)
-        ]
+        return [self.position(seed, epoch, start + c * stride, orders, passes) for c in range(count)]
 
     def position(
         self, seed: int, epoch: int, p: int, orders: dict[int, Bijection], passes: dict[tuple[int, int], Bijection]
