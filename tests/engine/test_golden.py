@@ -168,7 +168,7 @@ def mixture_plans(engine) -> dict:
 
 
 def test_mixture_draws(engine) -> None:
-    assert engine.MixturePlan.BLOCK == MIXTURE["block"]
+    assert MIXTURE["block"] == engine.MixturePlan.BLOCK
     plans = mixture_plans(engine)
     for c in MIXTURE["draws"]:
         out = plans[c["plan"]].draws(c["seed"], c["epoch"], c["start"], c["count"], stride=c["stride"])
