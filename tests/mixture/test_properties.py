@@ -70,9 +70,7 @@ def check_prefix_bound(plan, seed: int, epoch: int) -> float:
     return worst
 
 
-SIXTEEN = _core.MixturePlan(
-    [10**6 + 7919 * s for s in range(16)], [0], [1.0 + (s * 5) % 7 for s in range(16)], 10**6
-)
+SIXTEEN = _core.MixturePlan([10**6 + 7919 * s for s in range(16)], [0], [1.0 + (s * 5) % 7 for s in range(16)], 10**6)
 
 
 @pytest.mark.parametrize("epoch", [0, 5])
@@ -84,7 +82,7 @@ def test_prefix_bound_with_a_schedule():
     plan = _core.MixturePlan(
         [500, 70, 10**5, 3, 2**40],
         [0, 4097, 4200, 150_000],
-        [1, 2, 0, 0, 5] + [0, 0, 1, 1, 0] + [3, 1, 4, 1, 5] + [0.5, 0.25, 0.125, 0.0625, 0.0625],
+        [1, 2, 0, 0, 5, 0, 0, 1, 1, 0, 3, 1, 4, 1, 5, 0.5, 0.25, 0.125, 0.0625, 0.0625],
         300_000,
     )
     for epoch in (0, 2):
@@ -180,7 +178,7 @@ def test_passes_run_across_epoch_boundaries():
         # Source 0 gets 10 positions an epoch, 10 items: each epoch is one whole pass.
         assert sorted(v for v in values if v < 10) == list(range(10))
     # Source 2 (37 items, 30 an epoch): epoch 1 shows the 7 items epoch 0 missed.
-    first, second = (set(v for v in sampler.epoch_indices(e).tolist() if v >= 510) for e in (0, 1))
+    first, second = ({v for v in sampler.epoch_indices(e).tolist() if v >= 510} for e in (0, 1))
     assert len(first) == 30 and set(range(510, 547)) - first <= second
 
 
@@ -218,15 +216,15 @@ def test_exhaustion_lengths_are_the_shortest_epochs(which):
         sizes = [rng.randrange(1, 60) for _ in range(sources)]
         weights = [rng.choice([0.0, 1.0, 2.5, 0.1]) for _ in range(sources)]
         weights[rng.randrange(sources)] = 1.0
-        sampler = ferrosampler.MixtureSampler(sizes, weights, which, seed=2)
-        positive = [s for s in range(sources) if weights[s] > 0]
-        test = any if which == "first_exhausted" else all
+        length = len(ferrosampler.MixtureSampler(sizes, weights, which, seed=2))
+        assert complete(sizes, weights, which, length), (sizes, weights)
+        assert length == 1 or not complete(sizes, weights, which, length - 1), (sizes, weights)
 
-        def complete(length: int) -> bool:
-            epoch = ferrosampler.MixtureSampler(sizes, weights, num_samples=length, seed=2).epoch_indices(0)
-            counts = np.bincount(sampler.sources_of(epoch), minlength=sources)
-            return test(counts[s] >= sizes[s] for s in positive)
 
-        length = len(sampler)
-        assert complete(length), (sizes, weights)
-        assert length == 1 or not complete(length - 1), (sizes, weights)
+def complete(sizes: list[int], weights: list[float], which: str, length: int) -> bool:
+    """Whether some (first_exhausted) or every (all_exhausted) source with weight has shown as many positions as
+    items in epoch 0 of that length."""
+    sampler = ferrosampler.MixtureSampler(sizes, weights, num_samples=length, seed=2)
+    counts = np.bincount(sampler.sources_of(sampler.epoch_indices(0)), minlength=len(sizes))
+    test = any if which == "first_exhausted" else all
+    return test(counts[s] >= sizes[s] for s in range(len(sizes)) if weights[s] > 0)
