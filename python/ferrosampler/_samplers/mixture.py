@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from .._checks import ArgumentTypeError, is_integer, permutation_value, sized_length
+from .._checks import ArgumentTypeError, integer, is_integer, permutation_value, sized_length
 from .._weights import torch_weights
 from ._random_epochs import _RandomEpochs
 
@@ -58,19 +58,18 @@ def source_sizes(sources: Any) -> tuple[int, ...]:
 
 
 def _is_schedule(weights: Any) -> bool:
-    """A list of (start, weights) pairs rather than one weight per source."""
+    """A list of (start, weights) pairs rather than one weight per source (whose entries are numbers)."""
     if isinstance(weights, (str, bytes, np.ndarray)) or not isinstance(weights, Sequence) or not weights:
         return False
-    first = weights[0]
-    return isinstance(first, (tuple, list)) and len(first) == 2 and not np.isscalar(first[1])
+    return isinstance(weights[0], (tuple, list))
 
 
 def _phase_weights(name: str, values: Any, sources: int) -> np.ndarray:
     """One phase's weights as float64, one per source; the values themselves are the engine's to check."""
     try:
         array = torch_weights(values)
-    except (TypeError, ValueError) as error:
-        kind = ArgumentTypeError if isinstance(error, TypeError) else ValueError
+    except (TypeError, ValueError, RuntimeError) as error:  # RuntimeError: torch refusing a conversion
+        kind = ValueError if isinstance(error, ValueError) else ArgumentTypeError
         raise kind(f"{name}: {error}") from None
     if len(array) != sources:
         raise ValueError(f"{name} has {len(array)} entries, expected one per source ({sources})")
@@ -258,13 +257,14 @@ class MixtureSampler(_RandomEpochs):
 
         Raises:
             ValueError: ``index`` is outside ``[0, sum(sizes))``.
+            ArgumentTypeError: ``index`` is not an integer.
 
         Examples:
             >>> from ferrosampler import MixtureSampler
             >>> MixtureSampler([3, 5], [1, 1], seed=0).source_of(4)
             (1, 1)
         """
-        value = int(index)
+        value = integer("index", index)
         if not 0 <= value < self._offsets[-1] + self._sizes[-1]:
             raise ValueError(f"index must be in [0, {self._offsets[-1] + self._sizes[-1]}), got {index!r}")
         s = bisect.bisect_right(self._offsets, value) - 1
