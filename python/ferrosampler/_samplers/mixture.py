@@ -69,8 +69,8 @@ def _phase_weights(name: str, values: Any, sources: int) -> np.ndarray:
     try:
         array = torch_weights(values)
     except (TypeError, ValueError, RuntimeError) as error:  # RuntimeError: torch refusing a conversion
-        kind = ValueError if isinstance(error, ValueError) else ArgumentTypeError
-        raise kind(f"{name}: {error}") from None
+        kind = ArgumentTypeError if isinstance(error, (TypeError, RuntimeError)) else ValueError
+        raise kind(str(error) if name == "weights" else f"{name}: {error}") from None
     if len(array) != sources:
         raise ValueError(f"{name} has {len(array)} entries, expected one per source ({sources})")
     return array
