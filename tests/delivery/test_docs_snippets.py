@@ -12,7 +12,14 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
-PAGES = ["index.md", "getting-started-torch.md", "getting-started-mindspore.md", "imbalance.md", "../README.md"]
+PAGES = [
+    "index.md",
+    "getting-started-torch.md",
+    "getting-started-mindspore.md",
+    "imbalance.md",
+    "mixtures.md",
+    "../README.md",
+]
 
 SNIPPETS = [
     pytest.param(code, id=f"{page}-{number}")
