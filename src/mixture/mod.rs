@@ -176,9 +176,9 @@ fn split(g: u128, left: u64, total: u64) -> (u128, bool) {
     (sent, remainder + u128::from(left) >= total)
 }
 
-/// §23.3: the source of slot g of the stream with mass prefix sums `prefix` (S + 1 of them), and its index
-/// among that source's slots.
-pub fn slot_source(prefix: &[u64], g: u64) -> (usize, u64) {
+/// §23.3: the source of slot g of the stream with mass prefix sums `prefix` (S + 1 of them, non-decreasing), and
+/// its index among that source's slots.
+pub(crate) fn slot_source(prefix: &[u64], g: u64) -> (usize, u64) {
     let (mut lo, mut hi) = (0, prefix.len().saturating_sub(1));
     let mut g = u128::from(g);
     while hi - lo >= 2 {
@@ -189,15 +189,15 @@ pub fn slot_source(prefix: &[u64], g: u64) -> (usize, u64) {
         if goes_left {
             (g, hi) = (sent, mid);
         } else {
-            (g, lo) = (g - sent, mid);
+            (g, lo) = (g.saturating_sub(sent), mid);
         }
     }
     // g only decreases from a u64.
     (lo, g as u64)
 }
 
-/// §23.3: how many of slots 0 … slots − 1 hold source s (slots ≤ 2^64).
-pub fn slot_count(prefix: &[u64], s: usize, slots: u128) -> u128 {
+/// §23.3: how many of slots 0 … slots − 1 hold source s (slots ≤ 2^64; `prefix` as `slot_source`'s).
+pub(crate) fn slot_count(prefix: &[u64], s: usize, slots: u128) -> u128 {
     let (mut lo, mut hi) = (0, prefix.len().saturating_sub(1));
     let mut slots = slots;
     while hi - lo >= 2 {
@@ -208,7 +208,7 @@ pub fn slot_count(prefix: &[u64], s: usize, slots: u128) -> u128 {
         if s < mid {
             (slots, hi) = (sent, mid);
         } else {
-            (slots, lo) = (slots - sent, mid);
+            (slots, lo) = (slots.saturating_sub(sent), mid);
         }
     }
     slots
@@ -386,7 +386,7 @@ impl MixturePlan {
 
     /// §23.4 step 4: source s's earlier slots over the run, every phase's stream counted up to this phase
     /// instance, plus its index j in the current one. Callers keep (epoch + 1)·N ≤ 2^64.
-    pub fn occurrence(&self, phase: usize, epoch: u64, s: usize, j: u64) -> u128 {
+    pub(crate) fn occurrence(&self, phase: usize, epoch: u64, s: usize, j: u64) -> u128 {
         let mut o = u128::from(j);
         for (h, &length) in self.lengths.iter().enumerate() {
             let instances = if h < phase {
