@@ -57,7 +57,7 @@ def main() -> None:
     )
     t_far, t_near = best_pair(lambda: rank_share(2**50), lambda: rank_share(0))
     print(f"rank 3 of 8, first 10^6 (wrapper): at 2^50 {t_far:.3f} s, at 0 {t_near:.3f} s, ratio {t_far / t_near:.2f}")
-    plan = _core.MixturePlan(SIZES, [0], WEIGHTS, 2**53)
+    plan = _core.MixturePlan(SIZES, [0], np.array(WEIGHTS, dtype=np.float64), 2**53)
     e_far, e_near = best_pair(
         lambda: plan.draws(1, 0, 2**50 + 3, 10**6, stride=8), lambda: plan.draws(1, 0, 3, 10**6, stride=8)
     )

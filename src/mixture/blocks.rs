@@ -3,8 +3,8 @@
 //! a stable partition sends them on; each slot costs D additions instead of D 128-bit divisions. Speed only,
 //! no reference twin: slot u's (source, index) equals `slot_source(prefix, g0 + u)`.
 
+use crate::alloc::vec_with_capacity;
 use crate::error::EngineError;
-use crate::limits::vec_with_capacity;
 
 /// One source's slots in a run: `order[start .. start + count]`, in slot order; the first is the source's
 /// slot number `first` (its index among the source's slots).

@@ -6,10 +6,11 @@ mod blocks;
 
 use std::collections::HashMap;
 
+use crate::alloc::{copy_of, vec_with_capacity};
 use crate::bounded::multiply_shift;
 use crate::error::EngineError;
 use crate::keystream::{Keystream, MIXTURE_ITEMS, MIXTURE_ORDER};
-use crate::limits::{IntRange, check_epoch, check_strided_span, copy_of, vec_with_capacity};
+use crate::limits::{IntRange, check_epoch, check_strided_span};
 use crate::permutation::{Bijection, bit_width};
 use crate::threads;
 use crate::weights::masses::{decompose, floor_log2};
@@ -241,10 +242,10 @@ impl MixturePlan {
         let num_samples = u128::try_from(num_samples)
             .ok()
             .filter(|&n| NUM_SAMPLES.contains(n))
-            .ok_or_else(|| EngineError::OutOfRange {
+            .ok_or(EngineError::WideOutOfRange {
                 name: "num_samples",
                 range: NUM_SAMPLES,
-                value: num_samples.to_string(),
+                value: num_samples,
             })? as u64;
         let starts = check_starts(starts, num_samples)?;
         let (phases, sources) = (starts.len(), sizes.len());
@@ -356,7 +357,7 @@ impl MixturePlan {
         if phase >= len {
             return Err(EngineError::IndexOutOfRange {
                 name: "phase",
-                value: phase.to_string(),
+                value: phase.into(),
                 len,
             });
         }
@@ -376,7 +377,7 @@ impl MixturePlan {
         if source >= len {
             return Err(EngineError::IndexOutOfRange {
                 name: "source",
-                value: source.to_string(),
+                value: source.into(),
                 len,
             });
         }

@@ -18,7 +18,7 @@ import ferrosampler._core as core
 import ferrosampler.mindspore
 import ferrosampler.reference
 import ferrosampler.reference.mindspore
-from ferrosampler._positions import open_epoch
+from ferrosampler._protocol.epoch import open_epoch
 
 RUST = (ferrosampler, ferrosampler.mindspore)
 REFERENCE = (ferrosampler.reference, ferrosampler.reference.mindspore)
@@ -535,3 +535,14 @@ def test_set_weights_takes_effect_at_the_next_wrapped_epoch():
         list(wrapper)
         inner.set_weights([0.0, 0.0, 1.0, 0.0])
         assert set(np.unique(list(wrapper))) == {2}
+
+
+def test_set_epoch_leaves_a_non_callable_set_epoch_attribute_alone():
+    # Lightning's regression test for its #21454: a sampler whose set_epoch is not a method is not called.
+    class Labelled(list):
+        set_epoch = "not a method"
+
+    wrapper = ferrosampler.DistributedSamplerWrapper(Labelled(range(6)), num_replicas=2, rank=1)
+    wrapper.set_epoch(3)
+    assert wrapper.epoch == 3 and list(wrapper) == [1, 3, 5]
+    wrapper.load_state_dict(wrapper.state_dict())

@@ -70,7 +70,9 @@ def check_prefix_bound(plan, seed: int, epoch: int) -> float:
     return worst
 
 
-SIXTEEN = _core.MixturePlan([10**6 + 7919 * s for s in range(16)], [0], [1.0 + (s * 5) % 7 for s in range(16)], 10**6)
+SIXTEEN = _core.MixturePlan(
+    [10**6 + 7919 * s for s in range(16)], [0], np.array([1.0 + (s * 5) % 7 for s in range(16)]), 10**6
+)
 
 
 @pytest.mark.parametrize("epoch", [0, 5])
@@ -82,7 +84,7 @@ def test_prefix_bound_with_a_schedule():
     plan = _core.MixturePlan(
         [500, 70, 10**5, 3, 2**40],
         [0, 4097, 4200, 150_000],
-        [1, 2, 0, 0, 5, 0, 0, 1, 1, 0, 3, 1, 4, 1, 5, 0.5, 0.25, 0.125, 0.0625, 0.0625],
+        np.array([1, 2, 0, 0, 5, 0, 0, 1, 1, 0, 3, 1, 4, 1, 5, 0.5, 0.25, 0.125, 0.0625, 0.0625], dtype=np.float64),
         300_000,
     )
     for epoch in (0, 2):
@@ -100,7 +102,7 @@ def random_plan(rng: random.Random):
         row = [rng.choice([0.0, 1.0, 0.1, 3.0, 1e-9, rng.random()]) for _ in range(sources)]
         row[rng.randrange(sources)] = 1.0
         weights += row
-    return _core.MixturePlan(sizes, starts, weights, n)
+    return _core.MixturePlan(sizes, starts, np.array(weights, dtype=np.float64), n)
 
 
 def test_prefix_bound_on_a_random_plan():
@@ -129,7 +131,7 @@ def test_the_bound_is_not_vacuous():
 
 def test_no_drift_over_whole_runs():
     # Counted from the run's start, epoch after epoch: |count − x| < D + r (one phase: the stream never restarts).
-    plan = _core.MixturePlan([3, 1000, 77], [0], [0.3, 0.5, 0.2], 100_003)
+    plan = _core.MixturePlan([3, 1000, 77], [0], np.array([0.3, 0.5, 0.2]), 100_003)
     epochs = 4
     values = np.concatenate([plan.draws(9, e, 0, plan.num_samples) for e in range(epochs)])
     sources = sources_of(plan, values)
@@ -143,7 +145,7 @@ def test_no_drift_over_whole_runs():
 
 def test_spot_checks_near_position_2_to_the_40():
     n = 2**41 + 12_345
-    plan = _core.MixturePlan([2**48, 5, 2**30, 999, 2**20], [0], [0.4, 0.1, 0.2, 0.2, 0.1], n)
+    plan = _core.MixturePlan([2**48, 5, 2**30, 999, 2**20], [0], np.array([0.4, 0.1, 0.2, 0.2, 0.1]), n)
     masses = plan.masses()[0]
     total = sum(masses)
     d = depth(5)

@@ -170,8 +170,8 @@ def test_resume_at_every_position(family, sources, weights, num_samples):
             taken = [next(iterator) for _ in range(position)]
             assert taken == epochs[epoch][:position]
             state = json.loads(json.dumps(sampler.state_dict()))
-            # An iterator that has drawn nothing leaves the ended epoch in the state (spec §13).
-            saved = (epoch, position) if position or not epoch else (epoch - 1, length)
+            # From iter() on, the state is the new iterator's epoch, even before its first index (spec §13).
+            saved = (epoch, position)
             assert (state["epoch"], state["position"]) == saved
             resumed = make()
             resumed.load_state_dict(state)

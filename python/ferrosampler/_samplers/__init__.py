@@ -1,15 +1,17 @@
 """torch.utils.data-compatible samplers on the ferrosampler engine, one module per family.
 
-Each random sampler turns (seed, epoch) into one epoch of indices through one engine
-function; ``_engine`` is the Rust extension here and the pure-Python reference in
-``ferrosampler.reference``, so both build identical objects from identical arguments.
+This module's ``__all__`` is the one list of samplers: ``ferrosampler`` exports it and
+``ferrosampler.reference`` derives its twins from it. Each random sampler turns (seed, epoch)
+into one epoch of indices through its ``_engine``: the Rust extension here, the pure-Python
+reference in ``ferrosampler.reference``, so both build identical objects from identical arguments.
 """
 
-from ._random_epochs import _RandomEpochs
 from .batch import BatchSampler
 from .distributed import DistributedSampler
 from .distributed_weighted import DistributedWeightedSampler
+from .infinite import InfiniteSampler
 from .m_per_class import MPerClassSampler
+from .mixture import MixtureSampler
 from .mixture import MixtureSampler
 from .pk_batches import PKBatchSampler
 from .random import RandomSampler
@@ -23,12 +25,13 @@ __all__ = [
     "DistributedSampler",
     "DistributedSamplerWrapper",
     "DistributedWeightedSampler",
+    "InfiniteSampler",
     "MPerClassSampler",
+    "MixtureSampler",
     "MixtureSampler",
     "PKBatchSampler",
     "RandomSampler",
     "SequentialSampler",
     "SubsetRandomSampler",
     "WeightedRandomSampler",
-    "_RandomEpochs",
 ]

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from .._checks import ArgumentTypeError, integer, is_integer, permutation_value, sized_length
-from .._weights import torch_weights
+from .._inputs.checks import ArgumentTypeError, integer, is_integer, permutation_value, sized_length
+from .._inputs.weights import torch_weights
 from ._random_epochs import _RandomEpochs
 
 if TYPE_CHECKING:
@@ -323,9 +323,5 @@ class MixtureSampler(_RandomEpochs):
     def _order_parameters(self) -> tuple[Any, ...]:
         return list(self._sizes), list(self._starts), self._weights, self._num_samples, self.permutation
 
-    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int) -> Any:
-        return self._plan.draws(seed, epoch, start, count)
-
-    def _epoch_positions(self, seed: int, epoch: int, first: int, stride: int, count: int) -> Any:
-        """Positions first + j·stride (j < count) of epoch (seed, epoch): how DistributedSamplerWrapper seeks it."""
-        return self._plan.draws(seed, epoch, first, count, stride=stride)
+    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int, stride: int = 1) -> Any:
+        return self._plan.draws(seed, epoch, start, count, stride=stride)

@@ -10,7 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from . import _core, _limits
+from .. import _core
+from .._inputs import limits as _limits
 
 STATE_FORMAT = 1
 _COMMON_FIELDS = ("format", "kind", "spec_version", "fingerprint", "epoch", "position")
@@ -106,7 +107,7 @@ def restore_generator(generator: Any, encoded: Any, field: str = "generator_stat
     """Sets ``generator`` to a state from encode_generator (nothing when either is None); errors name state[field]."""
     if generator is None or encoded is None:
         return
-    from ._torch_compat import torch
+    from .torch_compat import torch
 
     try:
         raw = base64.b64decode(encoded, validate=True)

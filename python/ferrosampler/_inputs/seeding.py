@@ -7,8 +7,8 @@ import random
 import threading
 from typing import Any
 
-from . import _torch_compat
-from ._checks import ArgumentTypeError, is_integer, seed_value
+from .._protocol import torch_compat as _torch_compat
+from .checks import ArgumentTypeError, is_integer, seed_value
 
 _lock = threading.Lock()
 _global = random.Random(int.from_bytes(os.urandom(8), "little"))

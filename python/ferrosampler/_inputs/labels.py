@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import ArgumentTypeError, is_integer
-from ._state import fingerprint
+from .._protocol.state import fingerprint
+from .checks import ArgumentTypeError, is_integer
 
 __all__ = ["ClassLabels", "ClassRows", "class_labels"]
 

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from ._state import fingerprint
+from .._protocol.state import fingerprint
+from .weights import torch_weights
 
 
 class Reweightable:
@@ -15,6 +16,8 @@ class Reweightable:
     where an epoch starts; the epoch in progress never sees new weights."""
 
     weights: Any
+    _engine: Any
+    _table: Any
     _weights_digest: str | None = None
 
     def _weight_snapshot(self) -> np.ndarray:
@@ -29,11 +32,25 @@ class Reweightable:
             self._weights_digest = fingerprint(self._weight_snapshot())
         return self._weights_digest
 
-    def _prepare_weights(self, weights: Any) -> Any:
+    def _draws_per_epoch(self) -> int:
+        """How many draws an epoch makes (without replacement, at most the non-zero weights)."""
         raise NotImplementedError
 
+    def _prepare_weights(self, weights: Any) -> Any:
+        """torch's weights: validated, snapshotted as float64, and their table (the MindSpore sampler overrides)."""
+        values = torch_weights(weights)
+        table = self._engine.WeightTable(values)
+        drawn = self._draws_per_epoch()
+        if not getattr(self, "replacement", True) and drawn > table.nonzero:
+            raise ValueError(
+                f"num_samples should be at most the number of non-zero weights ({table.nonzero}) "
+                f"when replacement=False, but got num_samples={drawn}"
+            )
+        return values, table
+
     def _use_weights(self, prepared: Any) -> None:
-        raise NotImplementedError
+        self.weights, self._table = prepared
+        self._weights_digest = None
 
     def set_weights(self, new_weights: Any) -> None:
         """Weights for the epochs that start from now on (one per row, as many as before).

@@ -1,14 +1,13 @@
 """Chunked, positioned iteration: indices cross to Python a chunk at a time through C-level iterators.
 
 The next chunk is generated on a worker thread while Python consumes the current one (the
-engine releases the GIL), and an ``EpochCursor`` knows at any moment how many indices the
-live iterator has handed out (``state_dict`` reads it).
+engine releases the GIL), and the iterator's ``progress.Progress`` knows at any moment how many
+indices it has handed out (``state_dict`` reads it).
 """
 
 from __future__ import annotations
 
 import itertools
-import operator
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -17,6 +16,8 @@ from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
+
+from .progress import Progress
 
 CHUNK = 1 << 16
 _PREFETCH_THREADS = 2  # one shared, bounded pool: abandoned iterators leave at most a finished future behind
@@ -30,11 +31,6 @@ def int64(values: Any) -> npt.NDArray[np.int64]:
     return np.asarray(values, dtype=np.int64)
 
 
-def yield_ints(indices: npt.NDArray[np.int64]) -> Iterator[int]:
-    for start in range(0, len(indices), CHUNK):
-        yield from indices[start : start + CHUNK].tolist()
-
-
 def prefetch_pool() -> ThreadPoolExecutor:
     """The process's prefetch pool, rebuilt after a fork (a forked child inherits none of its threads)."""
     pid = os.getpid()
@@ -43,29 +39,6 @@ def prefetch_pool() -> ThreadPoolExecutor:
             _pools.clear()  # a parent's pool: its threads do not exist here
             _pools[pid] = ThreadPoolExecutor(_PREFETCH_THREADS, thread_name_prefix="ferrosampler-prefetch")
         return _pools[pid]
-
-
-class EpochCursor:
-    """One live iterator's epoch: its key, its length and how far it has got.
-
-    ``position()`` = indices handed out so far = chunk start + chunk length − what the chunk's
-    list iterator still holds (``operator.length_hint`` is exact for list iterators)."""
-
-    __slots__ = ("_chunk", "done", "epoch", "length", "seed")
-
-    def __init__(self, seed: int | None, epoch: int, length: int, start: int) -> None:
-        self.seed, self.epoch, self.length = seed, epoch, length
-        self._chunk: tuple[int, int, Iterator[Any]] = (start, 0, iter(()))
-        self.done = False  # set when the iterator has raised StopIteration
-
-    def position(self) -> int:
-        start, length, chunk = self._chunk
-        return start + length - operator.length_hint(chunk)
-
-    def enter(self, start: int, count: int, chunk: Iterator[Any]) -> Iterator[Any]:
-        """Makes ``chunk`` (positions [start, start + count), exact length_hint) the current one."""
-        self._chunk = (start, count, chunk)  # one assignment, so a concurrent position() never sees a mix
-        return chunk
 
 
 def chunk_bounds(start: int, stop: int, step: int) -> Iterator[tuple[int, int]]:
@@ -78,15 +51,16 @@ def chunk_bounds(start: int, stop: int, step: int) -> Iterator[tuple[int, int]]:
 
 
 def positioned_chunks(
-    cursor: EpochCursor,
+    progress: Progress,
     generate: Callable[[int, int], Any],
     bounds: Iterable[tuple[int, int]],
     wrap: Callable[[Iterator[Any]], Iterator[Any]] | None = None,
     prefetch: bool = True,
 ) -> Iterator[Iterator[Any]]:
-    """Iterators over the chunks ``generate(start, count)`` (as lists), chunk k + 1 generated on the
-    prefetch pool while chunk k is consumed (unless ``prefetch`` is false: cheap chunks, e.g. slices);
-    ``wrap`` maps a chunk's list iterator (e.g. to values)."""
+    """Iterators over the chunks ``generate(start, count)`` (as lists) of positions ``bounds`` covers in one
+    iterator's share (``progress.serving``, a world of one), chunk k + 1 generated on the prefetch pool while
+    chunk k is consumed (unless ``prefetch`` is false: cheap chunks, e.g. slices); ``wrap`` maps a chunk's list
+    iterator (e.g. to values)."""
     pending = iter(bounds)
     current = next(pending, None)
     future: Future[Any] | None = None
@@ -95,15 +69,14 @@ def positioned_chunks(
         following = next(pending, None)
         if following is not None and prefetch:
             future = prefetch_pool().submit(generate, *following)
-        values = _as_list(result)
-        chunk = cursor.enter(current[0], len(values), iter(values))
+        chunk = progress.enter(current[0] - progress.serving.start, _as_list(result))
         yield chunk if wrap is None else wrap(chunk)
         current = following
         if future is not None:
             result, future = future.result(), None
         elif current is not None:
             result = generate(*current)
-    cursor.done = True
+    progress.done = True
 
 
 def _as_list(values: Any) -> list[Any]:

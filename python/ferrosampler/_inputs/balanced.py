@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import ArgumentTypeError
-from ._classes import ClassLabels, class_labels
+from .checks import ArgumentTypeError
+from .labels import ClassLabels, class_labels
 
 __all__ = ["FromLabelsMixin", "class_balanced_weights", "class_counts"]
 

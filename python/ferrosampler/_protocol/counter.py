@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import threading
-from typing import Any, NamedTuple
+from typing import Any
 
-from . import _limits
-from ._checks import epoch_value, seed_value
-from ._iteration import EpochCursor
-from ._seeding import draw_seed
-
-
-class Resume(NamedTuple):
-    """Where a loaded state_dict resumes: the epoch, its seed (None: drawn as usual) and the position."""
-
-    epoch: int
-    seed: int | None
-    position: int
+from .._inputs import limits as _limits
+from .._inputs.checks import epoch_value, seed_value
+from .._inputs.seeding import draw_seed
+from .progress import Place, Progress, serve
 
 
 class _LockedState:
@@ -46,8 +38,8 @@ class _EpochCounter(_LockedState):
     def _start_epochs(self) -> None:
         self.epoch = 0
         self._lock = threading.Lock()
-        self._resume: Resume | None = None
-        self._cursor: EpochCursor | None = None
+        self._resume: Place | None = None
+        self._cursor: Progress | None = None
 
     def set_epoch(self, epoch: int) -> None:
         """Set the epoch the next iteration produces; then the counter counts up by itself.
@@ -74,28 +66,33 @@ class _EpochCounter(_LockedState):
                 self._resume = None
             self.epoch = value
 
-    def _take_resume(self, counts_epochs: bool) -> Resume | None:
+    def _take_resume(self, counts_epochs: bool) -> Place | None:
         """The loaded position, bound to the iterator created now (at iter(), drawing nothing): it continues
         from there, and the counter (if ``counts_epochs``) moves past the resumed epoch, so an iterator
-        created later, e.g. by a loader whose saved epoch had ended, starts the next epoch."""
+        created later, e.g. by a loader whose saved epoch had ended, starts the next epoch. Without one, the
+        iterator created now opens the next epoch: a state saved from now on resumes at its start, never in
+        the epoch an earlier iterator finished."""
         with self._lock:
             resume, self._resume = self._resume, None
-            if resume is not None:
-                self._cursor = EpochCursor(resume.seed, resume.epoch, resume.position, resume.position)
-                if counts_epochs:
-                    self.epoch = (resume.epoch + 1) % _limits.EPOCH_LIMIT
+            if resume is None:
+                self._cursor = None
+                return None
+            if counts_epochs:
+                self.epoch = (resume.epoch + 1) % _limits.EPOCH_LIMIT
+            self._cursor = Progress(resume.seed, resume.epoch, serve(resume.position, resume.position))
             return resume
 
-    def _progress(self) -> Resume:
+    def _progress(self) -> Place:
         """What state_dict() records: the pending resume, else the live iterator's place, else the next epoch."""
         cursor = self._cursor
         if self._resume is not None:
             return self._resume
         if cursor is not None:  # an ended epoch stays (e, length): a loader may still be finishing it
-            return Resume(cursor.epoch, cursor.seed, cursor.position())
-        return Resume(self.epoch, None, 0)
+            return cursor.place()
+        return Place(self.epoch, None, 0)
 
-    def _set_resume(self, resume: Resume) -> None:
+    def _set_resume(self, resume: Place) -> None:
+        """Makes ``resume`` (a checked state's place) the next iterator's start."""
         with self._lock:
             self.epoch = resume.epoch
             self._resume = resume

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import operator
+from collections.abc import Mapping, Set
 from typing import Any, Literal, TypeAlias
 
 import numpy as np
 
-from . import _limits
+from .. import _core
+from . import limits as _limits
+
+PERMUTATIONS = _core.PERMUTATIONS  # the block algorithms, default first (defined in the Rust core)
 
 
 class ArgumentTypeError(TypeError, ValueError):
@@ -88,6 +92,18 @@ def sized_length(name: str, value: Any) -> int:
         raise ValueError(f"len({name}) must be a non-negative integer ({error})") from None
 
 
+def indexable(name: str, value: Any) -> Any:
+    """``value`` if it is read by position (a sequence, an array, a tensor); a set, a mapping or anything
+    without ``__getitem__`` refused by a TypeError naming ``name`` (torch fails at iteration instead:
+    ``'set' object is not subscriptable``)."""
+    if isinstance(value, (Set, Mapping)) or not hasattr(value, "__getitem__"):
+        raise ArgumentTypeError(
+            f"{name} must be a sequence read by position (a list, tuple, range, array or tensor), "
+            f"got an object of type {type(value).__name__}"
+        )
+    return value
+
+
 def arange(start: int, stop: int) -> np.ndarray:
     """``np.arange(start, stop)`` as int64, or MemoryError: numpy returns an empty array for some
     huge lengths (2**63 - 1) instead of failing."""
@@ -100,11 +116,12 @@ def arange(start: int, stop: int) -> np.ndarray:
 
 
 Permutation: TypeAlias = Literal["feistel", "fisher-yates"]
-"""The permutation algorithms (spec §5): Feistel (random access, the default) or Fisher–Yates (spec v1)."""
-PERMUTATIONS = ("feistel", "fisher-yates")  # _core.PERMUTATIONS (a test checks), default first
+"""The permutation algorithms (spec §5): Feistel (random access, the default) or Fisher–Yates (spec v1);
+the names of ``PERMUTATIONS`` (a test checks)."""
 
 
 def permutation_value(value: Any) -> str:
     if not isinstance(value, str) or value not in PERMUTATIONS:
-        raise ValueError(f"permutation must be one of 'feistel', 'fisher-yates', got permutation={value!r}")
+        names = ", ".join(repr(name) for name in PERMUTATIONS)
+        raise ValueError(f"permutation must be one of {names}, got permutation={value!r}")
     return value
