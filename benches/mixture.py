@@ -15,6 +15,8 @@ import sys
 import time
 from collections.abc import Callable
 
+import numpy as np
+
 import ferrosampler
 from ferrosampler import _core
 

@@ -12,7 +12,6 @@ from .distributed_weighted import DistributedWeightedSampler
 from .infinite import InfiniteSampler
 from .m_per_class import MPerClassSampler
 from .mixture import MixtureSampler
-from .mixture import MixtureSampler
 from .pk_batches import PKBatchSampler
 from .random import RandomSampler
 from .sequential import SequentialSampler
@@ -27,7 +26,6 @@ __all__ = [
     "DistributedWeightedSampler",
     "InfiniteSampler",
     "MPerClassSampler",
-    "MixtureSampler",
     "MixtureSampler",
     "PKBatchSampler",
     "RandomSampler",
