@@ -301,6 +301,22 @@ mod tests {
             ),
             (EngineError::NoWeights, "weights must not be empty"),
             (
+                EngineError::WideOutOfRange {
+                    name: "num_samples",
+                    range: crate::mixture::NUM_SAMPLES,
+                    value: -3,
+                },
+                "num_samples must be in [1, 2**62 + 1), got num_samples=-3",
+            ),
+            (
+                EngineError::IndexOutOfRange {
+                    name: "phase",
+                    value: -1,
+                    len: 2,
+                },
+                "phase must be in [0, 2), got phase=-1",
+            ),
+            (
                 EngineError::TooManyWeights { n: 1 << 32 },
                 "weights must have fewer than 2**32 entries, got 4294967296",
             ),
