@@ -63,6 +63,57 @@ pub enum EngineError {
     },
     /// Spec §20: the last unit's class block reaches past position 2^63.
     BlocksPastLimit { unit: u128, classes: u64 },
+    /// An index argument outside [0, len) (spec §23.5: a phase or a source of a mixture plan).
+    IndexOutOfRange { name: &'static str, value: i128, len: u64 },
+    /// An integer argument of either sign outside its range (spec §23.1: num_samples as the binding reads it).
+    WideOutOfRange {
+        name: &'static str,
+        range: IntRange,
+        value: i128,
+    },
+    /// Spec §23.1: no source.
+    NoSources,
+    /// Spec §23.1: more than 2^16 sources.
+    TooManySources { n: usize },
+    /// Spec §23.1: a source size outside [1, 2^48].
+    SourceSize { index: usize, value: i128 },
+    /// Spec §23.1: the sizes sum past 2^63.
+    SizesTooLarge { total: u128 },
+    /// Spec §23.1: no phase.
+    NoPhases,
+    /// Spec §23.1: 2^32 phases or more.
+    TooManyPhases { n: usize },
+    /// Spec §23.1: phase 0 starts elsewhere than 0.
+    FirstPhase { start: i128 },
+    /// Spec §23.1: a phase starting at or before the previous one.
+    PhaseOrder { phase: usize, previous: i128, start: i128 },
+    /// Spec §23.1: a phase starting at or past num_samples.
+    PhasePastEnd {
+        phase: usize,
+        start: i128,
+        num_samples: u64,
+    },
+    /// Spec §23.1: not one weight per source and phase.
+    WeightsShape { expected: u128, len: usize },
+    /// Spec §23.1: a weight that is not finite and ≥ 0; `phase` is None for a single phase.
+    MixtureWeight {
+        phase: Option<usize>,
+        index: usize,
+        value: f64,
+    },
+    /// Spec §23.1: a phase without a positive weight; `phase` is None for a single phase.
+    MixtureAllZero { phase: Option<usize> },
+    /// Spec §23.5: a position at or past num_samples.
+    MixturePastEnd {
+        start: u64,
+        count: u64,
+        stride: u64,
+        num_samples: u64,
+    },
+    /// Spec §23.4: (epoch + 1) · num_samples past 2^64.
+    RunTooLong { epoch: u64, num_samples: u64 },
+    /// Spec §23.7: no exhaustion length within 2^62 positions.
+    NeverExhausted { all_sources: bool, source: usize },
 }
 
 impl fmt::Display for EngineError {
@@ -135,6 +186,78 @@ impl fmt::Display for EngineError {
                 "(b + 1) * (number of classes) must be <= 2**63 for the last b = start + (count - 1) * stride, \
                  got b={unit}, classes={classes}"
             ),
+            Self::IndexOutOfRange { name, value, len } => {
+                write!(f, "{name} must be in [0, {len}), got {name}={value}")
+            }
+            Self::WideOutOfRange { name, range, value } => f.write_str(&range.refusal(name, value)),
+            Self::NoSources => write!(f, "sizes must not be empty"),
+            Self::TooManySources { n } => write!(f, "sizes must have at most 2**16 entries, got {n}"),
+            Self::SourceSize { index, value } => write!(f, "sizes[{index}] must be in [1, 2**48], got {value}"),
+            Self::SizesTooLarge { total } => write!(f, "sizes must sum to at most 2**63, got {total}"),
+            Self::NoPhases => write!(f, "starts must not be empty"),
+            Self::TooManyPhases { n } => write!(f, "starts must have fewer than 2**32 entries, got {n}"),
+            Self::FirstPhase { start } => write!(f, "weights phase 0 must start at 0, got start={start}"),
+            Self::PhaseOrder { phase, previous, start } => write!(
+                f,
+                "weights phase {phase} must start after phase {} (start={previous}), got start={start}",
+                phase - 1
+            ),
+            Self::PhasePastEnd {
+                phase,
+                start,
+                num_samples,
+            } => write!(
+                f,
+                "weights phase {phase} must start before num_samples={num_samples}, got start={start}"
+            ),
+            Self::WeightsShape { expected, len } => write!(
+                f,
+                "weights must hold len(starts) * len(sizes) = {expected} values, got {len}"
+            ),
+            // Rust's float notation; the binding writes the value as Python's repr (the reference's text).
+            Self::MixtureWeight { phase, index, value } => {
+                let value = format!("{value:?}");
+                match phase {
+                    None => write!(
+                        f,
+                        "weights[{index}] = {value}: a weight must be finite and non-negative"
+                    ),
+                    Some(phase) => write!(
+                        f,
+                        "weights phase {phase} [{index}] = {value}: a weight must be finite and non-negative"
+                    ),
+                }
+            }
+            Self::MixtureAllZero { phase } => match phase {
+                None => write!(f, "weights are all zero: at least one must be positive"),
+                Some(phase) => write!(f, "weights phase {phase} are all zero: at least one must be positive"),
+            },
+            Self::MixturePastEnd {
+                start,
+                count,
+                stride,
+                num_samples,
+            } => write!(
+                f,
+                "start + (count - 1) * stride must be < num_samples={num_samples}, got start={start}, \
+                 count={count}, stride={stride}"
+            ),
+            Self::RunTooLong { epoch, num_samples } => write!(
+                f,
+                "(epoch + 1) * num_samples must be <= 2**64, got epoch={epoch}, num_samples={num_samples}"
+            ),
+            Self::NeverExhausted { all_sources, source } => {
+                let which = if *all_sources {
+                    "all_exhausted"
+                } else {
+                    "first_exhausted"
+                };
+                write!(
+                    f,
+                    "num_samples='{which}' would be more than 2**62 positions: source {source} completes its \
+                     first pass only after that"
+                )
+            }
         }
     }
 }
@@ -177,6 +300,22 @@ mod tests {
                 "n must be >= 1 when count > 0, got n=0",
             ),
             (EngineError::NoWeights, "weights must not be empty"),
+            (
+                EngineError::WideOutOfRange {
+                    name: "num_samples",
+                    range: crate::mixture::NUM_SAMPLES,
+                    value: -3,
+                },
+                "num_samples must be in [1, 2**62 + 1), got num_samples=-3",
+            ),
+            (
+                EngineError::IndexOutOfRange {
+                    name: "phase",
+                    value: -1,
+                    len: 2,
+                },
+                "phase must be in [0, 2), got phase=-1",
+            ),
             (
                 EngineError::TooManyWeights { n: 1 << 32 },
                 "weights must have fewer than 2**32 entries, got 4294967296",

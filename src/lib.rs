@@ -14,6 +14,7 @@ pub mod classes;
 pub mod error;
 pub mod keystream;
 pub mod limits;
+pub mod mixture;
 pub mod permutation;
 mod prefetch;
 pub mod sharding;

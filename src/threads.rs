@@ -113,10 +113,21 @@ pub fn fill_new<W>(len: u64, work: W) -> Result<Vec<i64>, EngineError>
 where
     W: Fn(u64, &mut [i64]) -> Result<(), EngineError> + Sync,
 {
+    fill_new_with(len, || Ok(()), |_, first, piece| work(first, piece))
+}
+
+/// `fill_new` whose work also gets a state made once per chunk by `init` (buffers and caches a thread reuses
+/// from piece to piece; the output must not depend on it).
+pub fn fill_new_with<S, I, W>(len: u64, init: I, work: W) -> Result<Vec<i64>, EngineError>
+where
+    I: Fn() -> Result<S, EngineError> + Sync,
+    W: Fn(&mut S, u64, &mut [i64]) -> Result<(), EngineError> + Sync,
+{
     let mut out: Vec<MaybeUninit<i64>> = vec_with_capacity(len)?;
     // Within the capacity (len fits usize: vec_with_capacity checked it), so no reallocation; writes nothing.
     out.resize_with(len as usize, MaybeUninit::uninit);
     fill(&mut out, |first, chunk: &mut [MaybeUninit<i64>]| {
+        let mut state = init()?;
         let mut at = first;
         for piece in chunk.chunks_mut(PIECE) {
             for slot in piece.iter_mut() {
@@ -125,7 +136,7 @@ where
             // SAFETY: every element of `piece` was initialised just above, and MaybeUninit<i64> has the
             // layout of i64, so the slice is a valid &mut [i64] over the same memory for the same lifetime.
             let piece: &mut [i64] = unsafe { &mut *(piece as *mut [MaybeUninit<i64>] as *mut [i64]) };
-            work(at, piece)?;
+            work(&mut state, at, piece)?;
             at += piece.len() as u64;
         }
         Ok(())

@@ -10,11 +10,14 @@ import numpy.typing as npt
 __all__ = [
     "CLASS_ORDER",
     "MAIN",
+    "MIXTURE_ITEMS",
+    "MIXTURE_ORDER",
     "PERMUTATIONS",
     "PK_CLASSES",
     "PK_ROWS",
     "SPEC_VERSION",
     "ClassLayout",
+    "MixturePlan",
     "WeightTable",
     "__version__",
     "_set_min_chunk",
@@ -34,6 +37,8 @@ MAIN: Final[int]
 CLASS_ORDER: Final[int]
 PK_CLASSES: Final[int]
 PK_ROWS: Final[int]
+MIXTURE_ORDER: Final[int]
+MIXTURE_ITEMS: Final[int]
 SPEC_VERSION: Final[int]
 """The version of docs/spec.md the engine implements: one seed gives the same indices everywhere within it."""
 PERMUTATIONS: Final[tuple[str, ...]]
@@ -109,3 +114,33 @@ class ClassLayout:
         self, seed: int, epoch: int, group: int, m: int, start: int, count: int, stride: int = 1
     ) -> npt.NDArray[np.int64]: ...
     def __reduce__(self) -> tuple[object, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]: ...
+
+@final
+class MixturePlan:
+    BLOCK: Final[int]
+    def __new__(
+        cls, sizes: list[int], starts: list[int], weights: npt.NDArray[np.float64], num_samples: int
+    ) -> MixturePlan: ...
+    @property
+    def sizes(self) -> list[int]: ...
+    @property
+    def offsets(self) -> list[int]: ...
+    @property
+    def starts(self) -> list[int]: ...
+    @property
+    def weights(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def num_samples(self) -> int: ...
+    @property
+    def num_phases(self) -> int: ...
+    @property
+    def depth(self) -> int: ...
+    def masses(self) -> list[list[int]]: ...
+    def slot_source(self, phase: int, g: int) -> tuple[int, int]: ...
+    def slot_count(self, phase: int, source: int, slots: int) -> int: ...
+    def draws(self, seed: int, epoch: int, start: int, count: int, stride: int = 1) -> npt.NDArray[np.int64]: ...
+    @staticmethod
+    def exhausted_length(sizes: list[int], weights: npt.NDArray[np.float64], all_sources: bool) -> int: ...
+    def __reduce__(
+        self,
+    ) -> tuple[object, tuple[list[int], list[int], npt.NDArray[np.float64], int]]: ...

@@ -141,6 +141,15 @@ impl Bijection {
         }
     }
 
+    /// The table form from a materialised permutation of [0, table.len()): a short mixture block's
+    /// Fisher–Yates table (spec §23.4).
+    pub fn from_table(table: Vec<i64>) -> Self {
+        Bijection {
+            n: table.len() as u64,
+            form: Form::Table(table),
+        }
+    }
+
     /// The network's width w (0 for the table form).
     pub fn width(&self) -> u32 {
         match &self.form {

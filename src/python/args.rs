@@ -10,6 +10,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyInt, PyString, PyType};
 
 use crate::limits::{BOUNDED_NS, EPOCHS, IntRange, POPULATIONS, POSITIVE_U64S, PURPOSES, U64S, check_purpose};
+use crate::mixture::SLOTS;
 use crate::permutation::{PERMUTATIONS, Permutation};
 use crate::threads::{CHUNK_SIZES, THREAD_COUNTS};
 
@@ -122,6 +123,10 @@ integer_arguments! {
     ThreadCount(u64) = "n" in THREAD_COUNTS;
     /// Spec §12: the smallest chunk a thread is given.
     ChunkSize(u64) = "n" in CHUNK_SIZES;
+    /// Spec §23.3: a slot of a phase's stream.
+    Slot(u64) = "g" in U64S;
+    /// Spec §23.3: how many slots are counted, at most 2^64 (the core checks).
+    Slots(u128) = "slots" in SLOTS;
 }
 
 impl Stride {
@@ -260,4 +265,67 @@ impl<'a, 'py> FromPyObject<'a, 'py> for IntegerMasses {
             }
         })
     }
+}
+
+/// An integer of either sign as i128 (one beyond i128 is clamped: every check refuses it alike), or the
+/// reference's TypeError naming it (a bool included): the mixture plan's checks are all the core's, in the
+/// spec's order, so the conversion refuses no value.
+fn wide_integer(name: &str, value: &Bound<'_, PyAny>) -> PyResult<i128> {
+    if is_bool(value) {
+        return Err(not_an_integer(name, value));
+    }
+    match value.extract::<i128>() {
+        Ok(number) => Ok(number),
+        Err(error) if error.is_instance_of::<PyOverflowError>(value.py()) => {
+            Ok(if value.lt(0)? { i128::MIN } else { i128::MAX })
+        }
+        Err(_) => Err(not_an_integer(name, value)),
+    }
+}
+
+/// A sequence of integers of either sign, each named `name[i]` in its TypeError.
+fn wide_integers(name: &str, values: &Bound<'_, PyAny>) -> PyResult<Vec<i128>> {
+    let Ok(items) = values.try_iter() else {
+        let type_name = values.get_type().name()?;
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be a 1-D sequence of integers, got {type_name}: {}",
+            values.repr()?
+        )));
+    };
+    let mut out = Vec::new();
+    for (index, item) in items.enumerate() {
+        out.push(wide_integer(&format!("{name}[{index}]"), &item?)?);
+    }
+    Ok(out)
+}
+
+/// Newtypes of the signed arguments of spec §23 (sizes, starts, num_samples, phase and source indices): the
+/// core checks their ranges, in the spec's order.
+macro_rules! wide_arguments {
+    ($($(#[$doc:meta])* $type:ident($int:ty) = $name:literal by $convert:ident;)*) => {$(
+        $(#[$doc])*
+        #[derive(Clone, Debug)]
+        pub(crate) struct $type(pub(crate) $int);
+
+        impl<'a, 'py> FromPyObject<'a, 'py> for $type {
+            type Error = PyErr;
+
+            fn extract(value: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+                $convert($name, &value).map(Self)
+            }
+        }
+    )*};
+}
+
+wide_arguments! {
+    /// Spec §23.1: the sources' sizes.
+    Sizes(Vec<i128>) = "sizes" by wide_integers;
+    /// Spec §23.1: the phases' starts.
+    Starts(Vec<i128>) = "starts" by wide_integers;
+    /// Spec §23.1: the epoch length N.
+    NumSamples(i128) = "num_samples" by wide_integer;
+    /// Spec §23.3: a phase of a plan.
+    PhaseIndex(i128) = "phase" by wide_integer;
+    /// Spec §23.3: a source of a plan.
+    SourceIndex(i128) = "source" by wide_integer;
 }

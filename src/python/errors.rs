@@ -32,7 +32,24 @@ impl From<EngineError> for PyErr {
             | EngineError::PastTheEnd { .. }
             | EngineError::TooManySlots { .. }
             | EngineError::DrawsPastLimit { .. }
-            | EngineError::BlocksPastLimit { .. } => PyValueError::new_err(message),
+            | EngineError::BlocksPastLimit { .. }
+            | EngineError::IndexOutOfRange { .. }
+            | EngineError::WideOutOfRange { .. }
+            | EngineError::NoSources
+            | EngineError::TooManySources { .. }
+            | EngineError::SourceSize { .. }
+            | EngineError::SizesTooLarge { .. }
+            | EngineError::NoPhases
+            | EngineError::TooManyPhases { .. }
+            | EngineError::FirstPhase { .. }
+            | EngineError::PhaseOrder { .. }
+            | EngineError::PhasePastEnd { .. }
+            | EngineError::WeightsShape { .. }
+            | EngineError::MixtureWeight { .. }
+            | EngineError::MixtureAllZero { .. }
+            | EngineError::MixturePastEnd { .. }
+            | EngineError::RunTooLong { .. }
+            | EngineError::NeverExhausted { .. } => PyValueError::new_err(message),
         }
     }
 }
@@ -43,6 +60,16 @@ fn message(error: &EngineError) -> String {
         EngineError::InvalidWeight { index, value } => {
             format!(
                 "weights[{index}] must be finite and non-negative, got {}",
+                float_repr(*value)
+            )
+        }
+        EngineError::MixtureWeight { phase, index, value } => {
+            let named = match phase {
+                None => format!("weights[{index}]"),
+                Some(phase) => format!("weights phase {phase} [{index}]"),
+            };
+            format!(
+                "{named} = {}: a weight must be finite and non-negative",
                 float_repr(*value)
             )
         }

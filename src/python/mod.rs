@@ -5,6 +5,7 @@ mod args;
 mod class_layout;
 mod engine;
 mod errors;
+mod mixture;
 mod weight_table;
 
 use pyo3::prelude::*;
@@ -25,6 +26,8 @@ mod _core {
         set_num_threads, stream_id, strided_permutation, uniform_draws,
     };
     #[pymodule_export]
+    use super::mixture::MixturePlan;
+    #[pymodule_export]
     use super::weight_table::WeightTable;
 
     #[pymodule_export]
@@ -35,6 +38,10 @@ mod _core {
     const PK_CLASSES: u8 = crate::keystream::PK_CLASSES;
     #[pymodule_export]
     const PK_ROWS: u8 = crate::keystream::PK_ROWS;
+    #[pymodule_export]
+    const MIXTURE_ORDER: u8 = crate::keystream::MIXTURE_ORDER;
+    #[pymodule_export]
+    const MIXTURE_ITEMS: u8 = crate::keystream::MIXTURE_ITEMS;
     #[pymodule_export]
     const SPEC_VERSION: u32 = crate::SPEC_VERSION;
 

@@ -17,6 +17,7 @@ PAGES = [
     "getting-started-torch.md",
     "getting-started-mindspore.md",
     "imbalance.md",
+    "mixtures.md",
     "grain.md",
     "../README.md",
 ]

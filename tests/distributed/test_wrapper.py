@@ -165,6 +165,14 @@ INNER = {
         ),
         "regenerated",
     ),
+    "MixtureSampler": (
+        lambda f, m, n, s: f.MixtureSampler([n, 5, 2 * n + 1], [0.5, 0.2, 0.3], num_samples=2 * n + 3, seed=s),
+        "seeked",
+    ),
+    "MixtureSampler/schedule-unseeded": (
+        lambda f, m, n, s: f.MixtureSampler([3, n], [(0, [1, 0]), (n // 2 + 1, [1, 2])], num_samples=n + 1),
+        "seeked",
+    ),
     "foreign": (lambda f, m, n, s: [(i * 7) % n for i in range(n)], "materialised"),
 }
 
@@ -234,7 +242,7 @@ def test_every_public_sampler_class_is_in_the_list():
     built = {type(INNER[name][0](*RUST, 12, 1)) for name in INNER}
     missing = [cls.__module__ + "." + cls.__qualname__ for cls in public_sampler_classes() if cls not in built]
     assert not missing, f"add these sampler classes to INNER: {missing}"
-    assert len(public_sampler_classes()) == 17  # 10 torch-compatible + 7 MindSpore: a new class fails here first
+    assert len(public_sampler_classes()) == 18  # 11 torch-compatible + 7 MindSpore: a new class fails here first
 
 
 @pytest.mark.parametrize("modules", [RUST, REFERENCE], ids=["rust", "reference"])
@@ -310,6 +318,20 @@ class RecordingLayout:
         return len(self._layout)
 
 
+class RecordingPlan:
+    """A MixturePlan whose draws count the positions they compute."""
+
+    def __init__(self, engine, plan):
+        self._engine, self._plan = engine, plan
+
+    def draws(self, seed, epoch, start, count, stride=1):
+        self._engine.computed += count
+        return self._plan.draws(seed, epoch, start, count, stride=stride)
+
+    def __getattr__(self, name):
+        return getattr(self._plan, name)
+
+
 class RecordingEngine:
     """The Rust engine itself, counting the positions (draws, permutation entries, words / 2) each call computes."""
 
@@ -327,6 +349,9 @@ class RecordingEngine:
 
     def ClassLayout(self, rows, offsets):
         return RecordingLayout(self, core.ClassLayout(rows, offsets))
+
+    def MixturePlan(self, sizes, starts, weights, num_samples):
+        return RecordingPlan(self, core.MixturePlan(sizes, starts, weights, num_samples))
 
     def keystream_words(self, seed, purpose, epoch, start, count):
         self.computed += count // 2
@@ -432,6 +457,7 @@ def test_counting_inner_sampler_moves_on_each_epoch(name):
 
 RESUMED = [
     "RandomSampler",
+    "MixtureSampler",
     "WeightedRandomSampler/no-replacement",
     "SubsetRandomSampler",
     "foreign",

@@ -36,6 +36,8 @@ def recipes(family: Any) -> dict[str, Callable[[], Any]]:
         ),
         "pk": lambda: f.PKBatchSampler(LABELS, 2, 3, num_batches=7, seed=23, num_replicas=2, rank=1),
         "m-per-class": lambda: f.MPerClassSampler(LABELS, 2, 4, 24, seed=24),
+        "mixture": lambda: f.MixtureSampler([N, 5, 12], [(0, [1.0, 2.0, 0.0]), (20, [1.0, 1.0, 3.0])], 41, seed=25),
+        "wrapper-mixture": lambda: f.DistributedSamplerWrapper(f.MixtureSampler([N, 9], [3, 1], seed=26), 3, 1),
     }
 
 

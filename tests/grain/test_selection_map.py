@@ -1,8 +1,4 @@
-"""ferrosampler.grain.SelectionMap: a MixtureSampler as Grain's DatasetSelectionMap.
-
-PENDING: the tests that build a MixtureSampler skip until ``ferrosampler.MixtureSampler`` exists (it lands with
-the mixture sampler's branch); they run by themselves from then on. The refusal test runs now.
-"""
+"""ferrosampler.grain.SelectionMap: a MixtureSampler as Grain's DatasetSelectionMap."""
 
 from __future__ import annotations
 
@@ -17,13 +13,9 @@ grain = pytest.importorskip("grain.python")
 
 SIZES = [5, 8, 3]
 
-needs_mixture = pytest.mark.skipif(
-    not hasattr(ferrosampler, "MixtureSampler"), reason="PENDING: ferrosampler.MixtureSampler has not landed yet"
-)
-
 
 def mixture(seed: int = 3):
-    return ferrosampler.MixtureSampler(SIZES, [2.0, 1.0, 1.0], num_samples=20, seed=seed)  # type: ignore[attr-defined]
+    return ferrosampler.MixtureSampler(SIZES, [2.0, 1.0, 1.0], num_samples=20, seed=seed)
 
 
 def epochs(count: int) -> list[int]:
@@ -35,7 +27,6 @@ def epochs(count: int) -> list[int]:
     return out
 
 
-@needs_mixture
 def test_the_map_is_the_mixtures_source_and_item_epoch_after_epoch() -> None:
     selection = fg.SelectionMap(mixture())
     assert isinstance(selection, grain.DatasetSelectionMap)
@@ -47,7 +38,6 @@ def test_the_map_is_the_mixtures_source_and_item_epoch_after_epoch() -> None:
     assert repr(copy) == repr(selection) != repr(fg.SelectionMap(mixture(seed=4)))
 
 
-@needs_mixture
 def test_select_from_datasets_reads_the_mixture_and_repeat_reads_its_next_epochs() -> None:
     datasets = [[f"{s}:{j}" for j in range(size)] for s, size in enumerate(SIZES)]
     concatenated = [item for dataset in datasets for item in dataset]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import cases_core, cases_epochs, cases_mindspore, cases_state, cases_toolkit, cases_torch
+from . import cases_core, cases_epochs, cases_mindspore, cases_mixture, cases_state, cases_toolkit, cases_torch
 
 ALL = [
     *cases_core.CASES,
@@ -11,6 +11,7 @@ ALL = [
     *cases_state.CASES,
     *cases_toolkit.CASES,
     *cases_epochs.CASES,
+    *cases_mixture.CASES,
 ]
 
 

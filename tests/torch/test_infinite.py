@@ -29,6 +29,7 @@ RECIPES = {
     "distributed-weighted": lambda: fs.DistributedWeightedSampler(WEIGHTS, num_replicas=2, rank=0, seed=9),
     "pk": lambda: fs.PKBatchSampler(LABELS, 2, 2, seed=10),
     "m-per-class": lambda: fs.MPerClassSampler(LABELS, 2, 4, 16, seed=11),
+    "mixture": lambda: fs.MixtureSampler([N, 7], [(0, [1.0, 0.0]), (9, [1.0, 2.0])], 23, seed=12),
 }
 
 

@@ -11,6 +11,7 @@ from .distributed import DistributedSampler
 from .distributed_weighted import DistributedWeightedSampler
 from .infinite import InfiniteSampler
 from .m_per_class import MPerClassSampler
+from .mixture import MixtureSampler
 from .pk_batches import PKBatchSampler
 from .random import RandomSampler
 from .sequential import SequentialSampler
@@ -25,6 +26,7 @@ __all__ = [
     "DistributedWeightedSampler",
     "InfiniteSampler",
     "MPerClassSampler",
+    "MixtureSampler",
     "PKBatchSampler",
     "RandomSampler",
     "SequentialSampler",

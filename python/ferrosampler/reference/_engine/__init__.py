@@ -12,8 +12,20 @@ from __future__ import annotations
 from .bounded import bounded, bounded128
 from .chacha import chacha_block
 from .classes import ClassLayout
-from .keystream import CLASS_ORDER, MAIN, PK_CLASSES, PK_ROWS, Keystream, expand_seed, keystream_words, stream_id
+from .keystream import (
+    CLASS_ORDER,
+    MAIN,
+    MIXTURE_ITEMS,
+    MIXTURE_ORDER,
+    PK_CLASSES,
+    PK_ROWS,
+    Keystream,
+    expand_seed,
+    keystream_words,
+    stream_id,
+)
 from .limits import EPOCH_LIMIT, POPULATION_LIMIT, POSITION_LIMIT, WEIGHTS_LIMIT
+from .mixture import MixturePlan
 from .permutation import (
     PERMUTATIONS,
     SPARSE_RATIO,
@@ -38,6 +50,8 @@ __all__ = [
     "CLASS_ORDER",
     "EPOCH_LIMIT",
     "MAIN",
+    "MIXTURE_ITEMS",
+    "MIXTURE_ORDER",
     "PERMUTATIONS",
     "PK_CLASSES",
     "PK_ROWS",
@@ -52,6 +66,7 @@ __all__ = [
     "Feistel",
     "Fenwick",
     "Keystream",
+    "MixturePlan",
     "WeightTable",
     "bounded",
     "bounded128",
