@@ -1,6 +1,7 @@
 """The Rust engine (src/python.rs). Every function is a pure function of its arguments;
 docs/spec.md defines each one to the bit."""
 
+from collections.abc import Sequence
 from typing import Final, final
 
 import numpy as np
@@ -21,6 +22,7 @@ __all__ = [
     "bounded128",
     "expand_seed",
     "get_num_threads",
+    "inverse_permutation",
     "keystream_words",
     "permutation_stream",
     "set_num_threads",
@@ -62,6 +64,15 @@ def strided_permutation(
     first: int,
     stride: int,
     count: int,
+    permutation: str = "feistel",
+) -> npt.NDArray[np.int64]: ...
+def inverse_permutation(
+    seed: int,
+    purpose: int,
+    epoch: int,
+    n: int,
+    block: int,
+    values: npt.NDArray[np.int64] | Sequence[int],
     permutation: str = "feistel",
 ) -> npt.NDArray[np.int64]: ...
 def get_num_threads() -> int: ...

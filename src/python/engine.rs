@@ -1,8 +1,10 @@
 //! Binding of the engine functions (spec §1–§6, §12): convert, run the core without the GIL, wrap the result.
 
-use numpy::PyArray1;
+use numpy::{PyArray1, PyArrayMethods};
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
+use crate::error::EngineError;
 use crate::limits::BOUNDED_NS;
 use crate::python::args::{
     Arg, epoch_arg, integer_in, permutation_arg, population_arg, positive_u64_arg, purpose_arg, span_args,
@@ -123,6 +125,58 @@ pub(crate) fn strided_permutation<'py>(
     let out =
         py.detach(|| sharding::strided_permutation(seed, epoch, n, shuffle, first, stride, count, permutation))?;
     Ok(PyArray1::from_vec(py, out))
+}
+
+#[pyfunction]
+#[pyo3(
+    signature = (seed, purpose, epoch, n, block, values, permutation=None),
+    text_signature = "(seed, purpose, epoch, n, block, values, permutation='feistel')"
+)]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn inverse_permutation<'py>(
+    py: Python<'py>,
+    seed: Arg,
+    purpose: Arg,
+    epoch: Arg,
+    n: Arg,
+    block: Arg,
+    values: Arg,
+    permutation: Option<Arg>,
+) -> PyResult<Indices<'py>> {
+    let (seed, purpose, epoch) = (u64_arg("seed", seed)?, purpose_arg(purpose)?, epoch_arg(epoch)?);
+    let (n, block) = (population_arg(n)?, u64_arg("block", block)?);
+    let wide = values_arg(values)?;
+    let permutation = permutation_arg(permutation)?;
+    // A value outside i64 is outside [0, n) too: the core sees -1, and its error quotes the value given.
+    let narrow: Vec<i64> = wide.iter().map(|&value| i64::try_from(value).unwrap_or(-1)).collect();
+    let out = py.detach(|| permutation::inverse_permutation(seed, purpose, epoch, n, block, &narrow, permutation));
+    match out {
+        Ok(out) => Ok(PyArray1::from_vec(py, out)),
+        Err(EngineError::NotInPopulation { index, n, value }) => Err(EngineError::NotInPopulation {
+            index,
+            n,
+            value: wide.get(index).copied().unwrap_or(value),
+        }
+        .into()),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// `values` of `inverse_permutation`: a contiguous int64 array is copied as is; any other sequence of integers
+/// is read item by item (TypeError for a non-integer, ValueError for one beyond ±2^127).
+fn values_arg(values: Arg) -> PyResult<Vec<i128>> {
+    if let Ok(array) = values.cast::<PyArray1<i64>>()
+        && let Ok(slice) = array.readonly().as_slice()
+    {
+        return Ok(slice.iter().map(|&value| i128::from(value)).collect());
+    }
+    values.extract::<Vec<i128>>().map_err(|error| {
+        let message = format!("values must be a 1-D sequence of integers ({error})");
+        match error.is_instance_of::<PyOverflowError>(values.py()) {
+            true => PyValueError::new_err(message),
+            false => PyTypeError::new_err(message),
+        }
+    })
 }
 
 #[pyfunction]

@@ -31,7 +31,9 @@ impl From<EngineError> for PyErr {
             | EngineError::PastTheEnd { .. }
             | EngineError::TooManySlots { .. }
             | EngineError::DrawsPastLimit { .. }
-            | EngineError::BlocksPastLimit { .. } => PyValueError::new_err(message),
+            | EngineError::BlocksPastLimit { .. }
+            | EngineError::BlockPastEnd { .. }
+            | EngineError::NotInPopulation { .. } => PyValueError::new_err(message),
         }
     }
 }
