@@ -10,12 +10,13 @@ from .._inputs.world import world
 from .._protocol.epoch import Affine, Epoch, open_epoch
 from .._protocol.iteration import flatten
 from .._protocol.progress import share_count
+from .._protocol.provenance import Locatable, Position, locate, sharded
 from .._protocol.sharded import _ShardedResume
 from .._protocol.state import encode_generator, restore_generator
 from .._protocol.torch_compat import DistributedSamplerBase
 
 
-class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
+class DistributedSamplerWrapper(_ShardedResume, Locatable, DistributedSamplerBase):
     """Shards another sampler's epoch like DistributedSampler shards a permutation: rank r of R
     gets positions r, r + R, … of the inner epoch, padded from its front to a multiple of R
     (or cut, with ``drop_last``). Every rank must see the same inner epoch, so give the inner
@@ -135,6 +136,13 @@ class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
         inner = open_epoch(self.sampler, seed, epoch)
         length = share_count(inner.length, self.num_replicas, self.drop_last)
         return Affine(inner, length, self.rank, self.num_replicas)
+
+    def _locate(self, index: Any, epoch: Any, seed: int | None, world: bool) -> Iterator[Position]:
+        # The inner sampler's own places q are global positions q (and q + t·m as padding) of this world.
+        m = _inner_length(self.sampler)
+        total = self.num_samples * self.num_replicas
+        inner = locate(self.sampler, index, epoch, seed)
+        yield from sharded(inner, m, self.num_replicas, total, self.rank, world)
 
     def _chunks(self, epoch: Any, first: int, count: int) -> Iterator[Any]:
         n, stride = epoch.length, self.num_replicas
