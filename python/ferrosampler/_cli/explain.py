@@ -23,7 +23,8 @@ from ferrosampler._inputs.checks import Permutation
 from ferrosampler._protocol.epoch import as_list, collect, open_epoch
 from ferrosampler._protocol.provenance import Position, locate
 
-UNSHARDED = ("torch.RandomSampler", "torch.SubsetRandomSampler", "torch.SequentialSampler")
+SEQUENTIAL = "torch.SequentialSampler"
+UNSHARDED = ("torch.RandomSampler", "torch.SubsetRandomSampler", SEQUENTIAL)
 SHARDED = ("DistributedSampler", "DistributedSamplerWrapper")
 KINDS = (*UNSHARDED, "torch.BatchSampler", *SHARDED)
 # A DistributedSamplerWrapper's state names its inner sampler's class: the ones explain rebuilds.
@@ -118,9 +119,15 @@ def seeding(state: Mapping[str, Any], kind: str) -> dict[str, Any]:
     raise Refused(f"the {kind} state's 'seed_source' must be 'fixed', 'generator' or 'global', got {source!r}")
 
 
-def build_unsharded(kind: str, state: Mapping[str, Any] | None, options: Options, seeds: dict[str, Any]) -> Any:
+def recorded(state: Mapping[str, Any], name: str) -> Any:
+    if name not in state:
+        raise Refused(f"the {state['kind']} state has no {name!r} field: it is not a complete state_dict()")
+    return state[name]
+
+
+def build_unsharded(kind: str, options: Options, seeds: dict[str, Any]) -> Any:
     """The torch-family sampler of ``kind`` from the options (``seeds``: its seed arguments)."""
-    if kind == "torch.SequentialSampler":
+    if kind == SEQUENTIAL:
         return ferrosampler.SequentialSampler(Sized(need(options.n, "--n", kind, "the dataset size")))
     permutation: Permutation = options.permutation or "feistel"
     if kind == "torch.SubsetRandomSampler":
@@ -146,7 +153,7 @@ def build(state: Mapping[str, Any], options: Options, rank: int | None) -> Any:
 def rebuild(kind: str, state: Mapping[str, Any], options: Options, rank: int | None) -> Any:
     try:
         if kind in UNSHARDED:
-            return build_unsharded(kind, state, options, seeding(state, kind) if kind != UNSHARDED[2] else {})
+            return build_unsharded(kind, options, seeding(state, kind) if kind != SEQUENTIAL else {})
         if kind == "torch.BatchSampler":
             inner = state.get("sampler")
             if not isinstance(inner, Mapping) or inner.get("kind") not in KINDS or inner.get("kind") == kind:
@@ -157,15 +164,10 @@ def rebuild(kind: str, state: Mapping[str, Any], options: Options, rank: int | N
             )
         world = world_of(state, rank)
         if kind == "DistributedSampler":
-            return ferrosampler.DistributedSampler(
-                Sized(state.get("n")),  # type: ignore[arg-type]
-                *world,
-                shuffle=state.get("shuffle"),  # type: ignore[arg-type]
-                seed=state.get("seed"),  # type: ignore[arg-type]
-                drop_last=state.get("drop_last"),  # type: ignore[arg-type]
-                permutation=state.get("permutation"),
-            )
-        return ferrosampler.DistributedSamplerWrapper(wrapped(state, options), *world, drop_last=state.get("drop_last"))  # type: ignore[arg-type]
+            n, shuffle, seed, permutation = (recorded(state, name) for name in ("n", "shuffle", "seed", "permutation"))
+            drop_last = recorded(state, "drop_last")
+            return ferrosampler.DistributedSampler(Sized(n), *world, shuffle, seed, drop_last, permutation=permutation)
+        return ferrosampler.DistributedSamplerWrapper(wrapped(state, options), *world, recorded(state, "drop_last"))
     except (TypeError, ValueError) as error:
         raise Refused(f"cannot rebuild the {kind} the state describes: {error}") from None
 
@@ -177,7 +179,8 @@ def world_of(state: Mapping[str, Any], rank: int | None) -> tuple[int, int]:
         raise Refused(f"the {state['kind']} state's 'num_replicas' must be a positive int, got {replicas!r}")
     if rank is not None and not 0 <= rank < replicas:
         raise Refused(f"--rank must be in [0, {replicas}): the state was saved by a world of {replicas} ranks")
-    return replicas, state.get("rank") if rank is None else rank  # type: ignore[return-value]
+    saved: int = recorded(state, "rank")
+    return replicas, saved if rank is None else rank
 
 
 def wrapped(state: Mapping[str, Any], options: Options) -> Any:
@@ -192,7 +195,7 @@ def wrapped(state: Mapping[str, Any], options: Options) -> Any:
     fixed = {"seed": inner_seed} if inner_seed is not None else {}
     if kind != "torch.BatchSampler":
         generator = seeding({"seed_source": "generator"}, kind) if state.get("inner_generator_state") else {}
-        return build_unsharded(kind, None, options, fixed or generator)
+        return build_unsharded(kind, options, fixed or generator)
     # A batch sampler records no seed: the sampler it batches is named and seeded by the options.
     innermost = INNER_CLASSES.get(options.sampler or "")
     if innermost is None or innermost == kind:
@@ -200,7 +203,7 @@ def wrapped(state: Mapping[str, Any], options: Options) -> Any:
         raise Refused(f"a wrapped BatchSampler's state does not record what it batches: pass --sampler ({choices})")
     seeds = {"seed": options.seed} if options.seed is not None else {}
     batch_size = need(options.batch_size, "--batch-size", "torch.BatchSampler", "its batch size")
-    inner = build_unsharded(innermost, None, options, seeds if innermost != UNSHARDED[2] else {})
+    inner = build_unsharded(innermost, options, seeds if innermost != SEQUENTIAL else {})
     return ferrosampler.BatchSampler(inner, batch_size, options.drop_last)
 
 
