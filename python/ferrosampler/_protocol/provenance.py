@@ -36,8 +36,8 @@ class Position(NamedTuple):
         >>> import ferrosampler
         >>> sampler = ferrosampler.RandomSampler(range(1000), seed=7)
         >>> place = sampler.position_of(42, epoch=3)
-        >>> sampler.epoch_indices(3)[place.position] == 42
-        True
+        >>> int(sampler.epoch_indices(3)[place.position])
+        42
         >>> ferrosampler.Position(epoch=3, position=5)
         Position(epoch=3, position=5, offset=None, rank=None, global_position=None)
     """

@@ -140,10 +140,8 @@ class _RandomEpochs(Locatable, _EpochCounter, SamplerBase):
         """The positions p < length of the epoch's permutation stream (spec §5: blocks of n) that hold one of
         ``values`` (each < n), ascending: one inverse per block (spec §23), no block computed forward."""
         for block in range(-(-length // n)):
-            offsets = self._engine.inverse_permutation(
-                seed, self._engine.MAIN, epoch, n, block, values, permutation=permutation
-            )
-            for offset in sorted(int(offset) for offset in offsets):
+            offsets = self._engine.inverse_permutation(seed, self._engine.MAIN, epoch, n, block, values, permutation)
+            for offset in sorted(map(int, offsets)):  # Python ints: block·n + offset may pass 2**63
                 if block * n + offset >= length:
                     return
                 yield block * n + offset
