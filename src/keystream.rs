@@ -3,8 +3,9 @@
 use chacha20::ChaCha8Rng;
 use chacha20::rand_core::{Rng, SeedableRng};
 
+use crate::alloc::vec_with_capacity;
 use crate::error::EngineError;
-use crate::limits::{check_epoch, check_span, vec_with_capacity};
+use crate::limits::{check_epoch, check_span};
 
 /// Stream purpose: a sampler's per-epoch draws.
 pub const MAIN: u8 = 0;

@@ -8,6 +8,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
 )]
 
+pub mod alloc;
 pub mod bounded;
 pub mod classes;
 pub mod error;

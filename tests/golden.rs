@@ -224,7 +224,7 @@ fn vectors_v2() -> Value {
 
 fn permutation_of(case: &Value) -> Permutation {
     let name = case["permutation"].as_str().expect("permutation");
-    Permutation::from_name(name, name).expect("a known permutation")
+    Permutation::from_name(name).expect("a known permutation")
 }
 
 #[test]

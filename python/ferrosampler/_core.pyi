@@ -1,5 +1,6 @@
-"""The Rust engine (src/python.rs). Every function is a pure function of its arguments;
-docs/spec.md defines each one to the bit."""
+"""The Rust engine (its binding: src/python/). Every function is a pure function of its arguments;
+docs/spec.md defines each one to the bit. Integer arguments refuse bools; ``WeightTable`` takes a
+contiguous 1-D float64 array only."""
 
 from collections.abc import Sequence
 from typing import Final, final
@@ -37,7 +38,8 @@ PK_CLASSES: Final[int]
 PK_ROWS: Final[int]
 SPEC_VERSION: Final[int]
 """The version of docs/spec.md the engine implements: one seed gives the same indices everywhere within it."""
-PERMUTATIONS: Final[tuple[str, str]]
+PERMUTATIONS: Final[tuple[str, ...]]
+"""The block algorithms' names (spec §5), the default first."""
 __version__: Final[str]
 
 def expand_seed(seed: int) -> list[int]: ...

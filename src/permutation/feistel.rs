@@ -1,9 +1,9 @@
 //! The Feistel bijection (spec §5.2): an exact-width 8-round Feistel network with cycle walking, and the
 //! materialised Fisher–Yates block for n ≤ 128 (spec §5.3); every offset is evaluated on demand.
 
+use crate::alloc::vec_with_capacity;
 use crate::error::EngineError;
 use crate::keystream::Keystream;
-use crate::limits::vec_with_capacity;
 use crate::permutation::fisher_yates::fisher_yates_prefix;
 use crate::permutation::lanes;
 
@@ -139,10 +139,6 @@ impl Bijection {
             n,
             form: Form::Network(network),
         }
-    }
-
-    pub fn n(&self) -> u64 {
-        self.n
     }
 
     /// The network's width w (0 for the table form).

@@ -1,8 +1,9 @@
 //! The inverse permutation (spec §23): where values sit in one permutation block — the Feistel network run
 //! backwards with reverse cycle walking, O(1) per value; a materialised block (n ≤ 128, Fisher–Yates) inverted.
 
+use crate::alloc::{vec_with_capacity, zeroed};
 use crate::error::EngineError;
-use crate::limits::{POSITION_LIMIT, check_epoch, check_population, vec_with_capacity, zeroed};
+use crate::limits::{POSITION_LIMIT, check_epoch, check_population};
 use crate::permutation::Permutation;
 use crate::permutation::feistel::{Bijection, TABLE_MAX};
 use crate::permutation::fisher_yates::fisher_yates_prefix;

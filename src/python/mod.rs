@@ -1,4 +1,5 @@
-//! Binding (feature "python"): `ferrosampler._core`; converts arguments, maps errors, releases the GIL, wraps arrays.
+//! Binding (feature "python"): `ferrosampler._core`; converts arguments (`args.rs`), maps errors (`errors.rs`),
+//! releases the GIL, wraps arrays.
 
 mod args;
 mod class_layout;
@@ -37,11 +38,15 @@ mod _core {
     #[pymodule_export]
     const SPEC_VERSION: u32 = crate::SPEC_VERSION;
 
-    #[pymodule_export]
-    const PERMUTATIONS: (&str, &str) = ("feistel", "fisher-yates");
-
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        use crate::permutation::{PERMUTATIONS, Permutation};
+        use pyo3::types::PyTuple;
+        // The block algorithms' names, default first: written once, in the core.
+        m.add(
+            "PERMUTATIONS",
+            PyTuple::new(m.py(), PERMUTATIONS.map(Permutation::name))?,
+        )?;
         // The package version comes from Cargo.toml, its single source.
         m.add("__version__", env!("CARGO_PKG_VERSION"))
     }

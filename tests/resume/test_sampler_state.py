@@ -199,9 +199,12 @@ def test_abandoned_iterators_leave_no_threads_behind():
 
 
 def test_permutation_is_checked_by_name():
+    import typing
+
     import ferrosampler._core as core
 
-    assert core.PERMUTATIONS == fs._inputs.checks.PERMUTATIONS
+    # The Literal the signatures are typed with names exactly the core's algorithms, default first.
+    assert typing.get_args(fs._inputs.checks.Permutation) == core.PERMUTATIONS == ("feistel", "fisher-yates")
     for make in [
         lambda p: fs.RandomSampler(range(3), permutation=p),
         lambda p: fs.SubsetRandomSampler([1, 2], permutation=p),

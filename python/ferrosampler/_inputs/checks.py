@@ -8,7 +8,10 @@ from typing import Any, Literal, TypeAlias
 
 import numpy as np
 
+from .. import _core
 from . import limits as _limits
+
+PERMUTATIONS = _core.PERMUTATIONS  # the block algorithms, default first (defined in the Rust core)
 
 
 class ArgumentTypeError(TypeError, ValueError):
@@ -121,11 +124,12 @@ def arange(start: int, stop: int) -> np.ndarray:
 
 
 Permutation: TypeAlias = Literal["feistel", "fisher-yates"]
-"""The permutation algorithms (spec §5): Feistel (random access, the default) or Fisher–Yates (spec v1)."""
-PERMUTATIONS = ("feistel", "fisher-yates")  # _core.PERMUTATIONS (a test checks), default first
+"""The permutation algorithms (spec §5): Feistel (random access, the default) or Fisher–Yates (spec v1);
+the names of ``PERMUTATIONS`` (a test checks)."""
 
 
 def permutation_value(value: Any) -> str:
     if not isinstance(value, str) or value not in PERMUTATIONS:
-        raise ValueError(f"permutation must be one of 'feistel', 'fisher-yates', got permutation={value!r}")
+        names = ", ".join(repr(name) for name in PERMUTATIONS)
+        raise ValueError(f"permutation must be one of {names}, got permutation={value!r}")
     return value

@@ -1,8 +1,8 @@
 """Weight snapshots and validation for both sampler families (the engine then checks values, spec §7.1).
 
 torch-style and MindSpore-style checks keep their own messages and exception types; they
-share the snapshot (a read-only float64 copy: later edits to the input do not count) and
-the search for the first offending weight."""
+share the snapshot (a read-only contiguous float64 copy: later edits to the input do not count,
+and it is what ``_core.WeightTable`` takes) and the search for the first offending weight."""
 
 from __future__ import annotations
 
@@ -40,26 +40,9 @@ def _torch_tensor(weights: Any) -> Any:
     return weights.detach().cpu().to(torch.float64).numpy()
 
 
-def engine_weights(weights: Any) -> np.ndarray:
-    """What ``_core.WeightTable`` converts: a contiguous float64 1-D array, accepting exactly the
-    weights the reference engine's ``real_weights`` accepts (the binding calls this for anything
-    that is not already a contiguous float64 array)."""
-    weights = _torch_tensor(weights)
-    if isinstance(weights, np.ndarray) and weights.ndim == 1 and weights.dtype.kind in "biuf":
-        return np.ascontiguousarray(weights, dtype=np.float64)
-    from ..reference._engine.weights.masses import real_weights
-
-    try:
-        values = real_weights(weights)
-    except TypeError as error:
-        if str(error).startswith("weights must be a 1-D sequence of real numbers"):
-            raise
-        raise TypeError(f"weights must be a 1-D sequence of real numbers ({error})") from None
-    return np.array(values, dtype=np.float64).reshape(-1)
-
-
 def torch_weights(weights: Any) -> np.ndarray:
-    """A 1-D sequence of real numbers as a frozen float64 snapshot; values are the engine's to check."""
+    """A 1-D sequence of real numbers as a frozen float64 snapshot, what an engine's ``WeightTable`` takes
+    (``_core.WeightTable`` takes nothing else); values are the engine's to check."""
     if isinstance(weights, (str, bytes)):
         raise ArgumentTypeError(f"weights must be a 1-D sequence of numbers, got weights={weights!r}")
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .checks import integer, positive_integer
+from .checks import boolean, integer, positive_integer
 
 NO_DISTRIBUTED = "Requires distributed package to be available"
 NO_GROUP = "Default process group has not been initialized, please make sure to call init_process_group."
@@ -47,3 +47,14 @@ def world(num_replicas: Any, rank: Any, *, required: bool) -> tuple[int, int]:
     if not 0 <= number < replicas:
         raise ValueError(f"Invalid rank {number}, rank should be in the interval [0, {replicas - 1}]")
     return replicas, number
+
+
+def even_value(even: Any, drop_last: bool) -> bool:
+    """``even`` checked: False (every index to exactly one rank, nothing padded or dropped) excludes ``drop_last``."""
+    value = boolean("even", even)
+    if not value and drop_last:
+        raise ValueError(
+            "even=False gives every index to exactly one rank (nothing padded, nothing dropped), "
+            "so drop_last=True contradicts it; pass one of them"
+        )
+    return value

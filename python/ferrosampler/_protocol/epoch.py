@@ -13,10 +13,18 @@ materialised. How an epoch is read (``Epoch.how``; docs/spec.md §15 has the tab
 
 A batch sampler's epoch is its batches: batch j of BatchSampler is inner positions j·B … j·B + B − 1, so a
 seekable inner epoch is read column by column (positions j·B + o, stride·B).
+
+A sampler with a fixed seed also implements ``_epoch_at(epoch) -> Epoch``: epoch ``epoch`` as iterating it
+would yield it (this rank's share, for a sharded sampler), with no side effect at all — no counter stepped, no
+seed drawn, no pending weights applied, no loaded state used up — so random-access readers (``ferrosampler.grain``)
+can read any position of any epoch, from any thread, as often as they like. Its ``seed`` is the sampler's fixed
+seed (None for a sampler that draws nothing). ``epoch_at`` calls it; a sampler that cannot (no fixed seed) raises
+ValueError, an object without the hook TypeError.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -34,6 +42,19 @@ def open_epoch(sampler: Any, seed: int | None = None, epoch: int | None = None) 
         opened: Epoch = opener(seed, epoch)
         return opened
     return Materialised(list(sampler), None, getattr(sampler, "epoch", None))
+
+
+def epoch_at(sampler: Any, epoch: int) -> Epoch:
+    """Epoch ``epoch`` of a sampler with a fixed seed, read without any side effect (its ``_epoch_at`` hook)."""
+    reader = getattr(sampler, "_epoch_at", None)
+    if reader is None:
+        raise TypeError(
+            f"{type(sampler).__name__} cannot be read at an epoch without side effects: pass a ferrosampler "
+            "torch-side sampler (RandomSampler, SubsetRandomSampler, WeightedRandomSampler, DistributedSampler, "
+            "DistributedSamplerWrapper, BatchSampler, …) with a fixed seed"
+        )
+    opened: Epoch = reader(epoch)
+    return opened
 
 
 class Epoch:
@@ -67,6 +88,31 @@ class Materialised(Epoch):
 class Whole(Materialised):
     # An epoch the engine computes whole (not seekable by stride), once per epoch, then sliced.
     how = "regenerated"
+
+
+class Deferred(Epoch):
+    """An epoch the engine computes whole, at its first read (once, whichever thread reads first), then sliced:
+    ``_epoch_at`` of samplers whose draws are sequential, so that opening an epoch costs nothing."""
+
+    how = "regenerated"
+
+    def __init__(self, length: int, seed: int | None, epoch: int | None, compute: Callable[[], Any]) -> None:
+        super().__init__(length, seed, epoch)
+        self._compute, self._values = compute, None
+        self._lock = threading.Lock()
+
+    def values(self) -> Any:
+        if self._values is None:
+            with self._lock:
+                if self._values is None:
+                    self._values = self._compute()
+        return self._values
+
+    def read(self, first: int, stride: int, count: int) -> Iterator[Any]:
+        values = self.values()
+        for done in range(0, count, CHUNK):
+            start = first + done * stride
+            yield values[start : start + min(CHUNK, count - done) * stride : stride]
 
 
 class SequentialEpoch(Epoch):

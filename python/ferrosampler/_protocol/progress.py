@@ -4,7 +4,9 @@ An epoch has a global order of ``n`` positions. A world of ``R`` ranks that star
 position ``start`` gives rank ``r`` the positions ``start + r + j·R`` (read mod ``n``: padding), for
 ``j < share_count(n − start, R, drop_last)``. After every rank has handed out ``c`` of its own, the epoch is
 consumed up to ``start + c·R``: that global position is what a state records (a ``Place``), so a world of any
-size serves the rest. A single iterator is the world of one rank (``R = 1``).
+size serves the rest. A single iterator is the world of one rank (``R = 1``). An uneven world (``even=False``,
+evaluation) reads no padding: rank ``r`` reads only the positions ``start + r + j·R < n`` (``own_count``), so
+ranks differ by one; a rank that has read all of them reports ``n``, the others ``start + c·R`` as above.
 
 - ``Place``: an epoch's resume point — what ``state_dict`` records and ``load_state_dict`` leaves pending.
 - ``Serving``: one rank's share of an epoch served from a place.
@@ -38,6 +40,11 @@ def share_count(remaining: int, num_replicas: int, drop_last: bool) -> int:
     return (remaining + num_replicas - 1) // num_replicas
 
 
+def own_count(remaining: int, num_replicas: int, rank: int) -> int:
+    """How many of the ``remaining`` unconsumed positions rank ``rank`` reads when nothing is padded (uneven)."""
+    return max(0, (remaining - rank + num_replicas - 1) // num_replicas)
+
+
 class Serving(NamedTuple):
     """One rank's share of an epoch of ``n`` global positions that a world of ``num_replicas`` serves from
     ``start``: positions ``first + j·num_replicas`` for ``j < size`` (positions ``≥ n`` are padding)."""
@@ -60,9 +67,14 @@ class Serving(NamedTuple):
         return min(self.start + handed_out * self.num_replicas, self.n)
 
 
-def serve(n: int, start: int, num_replicas: int = 1, rank: int = 0, drop_last: bool = False) -> Serving:
-    """Rank ``rank``'s share when a world of ``num_replicas`` serves the epoch from global position ``start``."""
+def serve(
+    n: int, start: int, num_replicas: int = 1, rank: int = 0, drop_last: bool = False, even: bool = True
+) -> Serving:
+    """Rank ``rank``'s share when a world of ``num_replicas`` serves the epoch from global position ``start``
+    (``even=False``: its own positions only, no padding)."""
     start = min(start, n)
+    if not even:
+        return Serving(n, start, num_replicas, rank, own_count(n - start, num_replicas, rank))
     return Serving(n, start, num_replicas, rank, share_count(n - start, num_replicas, drop_last))
 
 

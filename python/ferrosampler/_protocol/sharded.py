@@ -50,6 +50,7 @@ class _ShardedResume:
     num_replicas: int
     rank: int
     drop_last: bool
+    even = True  # False: every position of the epoch goes to exactly one rank, none padded (evaluation)
     epoch: int
     _pending: Place | None
     _live: Progress | None
@@ -62,6 +63,11 @@ class _ShardedResume:
         self._pending = None
         self._live = None
 
+    def _identity(self) -> dict[str, Any]:
+        """The order's parameters and this rank's place in its world (describe.order_identity)."""
+        world = {"num_replicas": self.num_replicas, "rank": self.rank, "drop_last": self.drop_last, "even": self.even}
+        return {**self._order_fields(), **world}
+
     def _fingerprint(self) -> str:
         return fingerprint(self._kind, sorted(self._order_fields().items()))
 
@@ -73,7 +79,7 @@ class _ShardedResume:
         """This rank's progress record for an epoch (with this seed) starting now."""
         pending = self._pending if self._pending is not None and self._pending.epoch == epoch else None
         start = 0 if pending is None else pending.position
-        return Progress(seed, epoch, serve(n, start, self.num_replicas, self.rank, self.drop_last))
+        return Progress(seed, epoch, serve(n, start, self.num_replicas, self.rank, self.drop_last, self.even))
 
     def _served(self, progress: Progress, chunks: Iterable[Any]) -> Iterator[Iterator[Any]]:
         """The chunks (arrays or lists of this rank's outputs, in order) as the iterators ``flatten`` chains,
@@ -94,6 +100,8 @@ class _ShardedResume:
             place, idle = Place(self.epoch, None, 0), True
         # An idle sampler has no drawn key yet: its state has no epoch_seed.
         extra = {"epoch_seed": place.seed} if self._records_epoch_seed and not idle else {}
+        if not self.even:  # informative, like drop_last: a global position resumes either way
+            extra["even"] = False
         return make_state(
             self._kind,
             fingerprint=self._fingerprint(),
@@ -113,6 +121,9 @@ class _ShardedResume:
         checked = check_state(state, self._kind, self._fingerprint(), length=self._order_fields()["n"])
         # An idle sampler's state has no drawn key yet: its epoch_seed is absent or None.
         seed = check_epoch_seed(checked) if self._records_epoch_seed else None
+        if self._records_epoch_seed and checked["position"] > 0 and "epoch_seed" not in checked:
+            # A started epoch's state always carries it: without it an unseeded inner sampler would draw anew.
+            raise ValueError("state['epoch_seed'] is missing: a state saved inside an epoch records its seed")
         self.epoch = checked["epoch"]
         self._pending = Place(checked["epoch"], seed, checked["position"])
         self._live = None
@@ -149,6 +160,10 @@ class Resumable:
     def _global_length(self) -> int:
         """The global length of an epoch this world starts (spec §21's ``n``)."""
         raise NotImplementedError
+
+    def _identity(self) -> dict[str, Any]:
+        """The order's parameters, their fingerprint (labels and weights by digest) and this rank's world."""
+        return {**self._order_fields(), "fingerprint": self._fingerprint(), **self._world_fields()}
 
     def _world_fields(self) -> dict[str, Any]:
         fields: dict[str, Any] = {"num_replicas": self.num_replicas, "rank": self.rank}
@@ -243,7 +258,8 @@ def combine_states(states: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """One state from every rank's ``state_dict()`` of one epoch: consumed means consumed by every rank, so
     the global position is the smallest (with MPerClassSampler's ``offset``, the smallest pair). Indices or
     batches some ranks consumed past it are served again. Accepts the states of DistributedSampler,
-    DistributedSamplerWrapper, DistributedWeightedSampler, PKBatchSampler and MPerClassSampler.
+    DistributedSamplerWrapper, DistributedWeightedSampler, PKBatchSampler and MPerClassSampler, and of
+    InfiniteSampler over one of these (the ranks must be in the same epoch).
 
     Examples:
         >>> import ferrosampler
@@ -277,6 +293,11 @@ def combine_states(states: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         values = {repr(state.get(name)) for state in states}
         if len(values) > 1:
             raise ValueError(f"states disagree on {name!r}: {sorted(values)}; pass the states of one run's epoch")
+    if states[0].get("kind") == "InfiniteSampler":  # the ranks' inner states, combined; the epoch is agreed
+        combined = dict(states[0])
+        combined["sampler"] = combine_states([state.get("sampler") for state in states])  # type: ignore[misc]
+        combined["position"] = combined["sampler"]["position"]
+        return combined
     least = min(states, key=lambda state: (state["position"], state.get("offset", 0)))
     combined = dict(states[0])
     combined["position"] = least["position"]

@@ -9,6 +9,7 @@ reference in ``ferrosampler.reference``, so both build identical objects from id
 from .batch import BatchSampler
 from .distributed import DistributedSampler
 from .distributed_weighted import DistributedWeightedSampler
+from .infinite import InfiniteSampler
 from .m_per_class import MPerClassSampler
 from .pk_batches import PKBatchSampler
 from .random import RandomSampler
@@ -22,6 +23,7 @@ __all__ = [
     "DistributedSampler",
     "DistributedSamplerWrapper",
     "DistributedWeightedSampler",
+    "InfiniteSampler",
     "MPerClassSampler",
     "PKBatchSampler",
     "RandomSampler",

@@ -118,6 +118,23 @@ class _RandomEpochs(Locatable, _EpochCounter, SamplerBase):
             return _GeneratedEpoch(self, seed, epoch)  # a drawn seed: the state's, with no counter to step
         return _GeneratedEpoch(self, *self._next_key())
 
+    def _epoch_at(self, epoch: int) -> Epoch:
+        """Epoch ``epoch`` with the fixed seed and the weights in effect: no counter step, no seed drawn."""
+        if self._seed is None:
+            raise ValueError(
+                f"{type(self).__name__} has no fixed seed: reading an epoch by number needs a reproducible order; "
+                "construct it with seed="
+            )
+        return _GeneratedEpoch(self, self._seed, epoch_value(epoch), self._shape_in_effect())
+
+    def _shape_in_effect(self) -> tuple[int, int]:
+        """``_shape()`` without starting an epoch (WeightedRandomSampler leaves pending weights pending)."""
+        return self._shape()
+
+    def _identity(self) -> dict[str, Any]:
+        """The order-defining parameters, the seed and the fingerprint of all of them (weights by digest)."""
+        return {**self._repr_fields(), "seed": self._seed, "fingerprint": self._fingerprint()}
+
     def _order_parameters(self) -> tuple[Any, ...]:
         """The parameters besides the seed that fix an epoch's order (the state fingerprint's input)."""
         raise NotImplementedError
@@ -292,8 +309,9 @@ class _RandomEpochs(Locatable, _EpochCounter, SamplerBase):
 class _GeneratedEpoch(Epoch):
     """A ferrosampler random sampler's epoch (seed, epoch) over a population of n."""
 
-    def __init__(self, sampler: Any, seed: int, epoch: int) -> None:
-        self._n, length = sampler._shape()
+    def __init__(self, sampler: Any, seed: int, epoch: int, shape: tuple[int, int] | None = None) -> None:
+        n, length = sampler._shape() if shape is None else shape
+        self._n: int = n
         super().__init__(length, seed, epoch)
         self._sampler = sampler
         self._key = (seed, epoch)

@@ -10,9 +10,10 @@ import numpy as np
 from .. import _core
 from .._inputs import limits as _limits
 from .._inputs.checks import PERMUTATIONS, boolean, dataset_index, integer, permutation_value, sized_length
-from .._inputs.world import world
+from .._inputs.world import even_value, world
 from .._protocol.epoch import Epoch, Seeked
 from .._protocol.iteration import CHUNK, flatten, int64
+from .._protocol.progress import own_count
 from .._protocol.provenance import Locatable, Position, sharded
 from .._protocol.sharded import _ShardedResume
 from .._protocol.torch_compat import DistributedSamplerBase
@@ -29,6 +30,10 @@ class DistributedSampler(_ShardedResume, Locatable, DistributedSamplerBase):
     (spec §14). A torch.utils.data.DistributedSampler subclass when torch is installed,
     so trainers leave it in place and call ``set_epoch``.
 
+    ``even=False`` (evaluation) gives every index of the epoch to exactly one rank: rank r reads
+    positions r, r + W, … below n, so the first n mod W ranks get one index more, nothing is padded
+    and nothing dropped (``drop_last=True`` is refused with it); states resume on any world size alike.
+
     Examples:
         >>> import ferrosampler
         >>> make = ferrosampler.DistributedSampler
@@ -43,6 +48,12 @@ class DistributedSampler(_ShardedResume, Locatable, DistributedSamplerBase):
         >>> resumed.set_epoch(0)
         >>> first + list(resumed) == list(make(range(10), num_replicas=2, rank=0, seed=3))
         True
+
+        Every index exactly once, ranks of unequal length:
+
+        >>> uneven = [list(make(range(10), num_replicas=4, rank=r, seed=3, even=False)) for r in range(4)]
+        >>> [len(share) for share in uneven], sorted(sum(uneven, [])) == list(range(10))
+        ([3, 3, 2, 2], True)
     """
 
     _engine: Any = _core
@@ -58,19 +69,24 @@ class DistributedSampler(_ShardedResume, Locatable, DistributedSamplerBase):
         drop_last: bool = False,
         *,
         permutation: str | None = None,
+        even: bool = True,
     ) -> None:
         # torch's __init__ is not called: it would ask for a process group we may not need.
         self.num_replicas, self.rank = world(num_replicas, rank, required=True)
         self.shuffle = boolean("shuffle", shuffle)
         self.seed = integer("seed", seed)
         self.drop_last = boolean("drop_last", drop_last)
+        self.even = even_value(even, self.drop_last)
         self.permutation = permutation_value(PERMUTATIONS[0] if permutation is None else permutation)
         self.dataset = dataset
         self.epoch = 0
         self._dataset_length = sized_length("dataset", dataset)
         n, w = self._dataset_length, self.num_replicas
-        self.num_samples = n // w if self.drop_last else (n + w - 1) // w
-        self.total_size = self.num_samples * w
+        if self.even:
+            self.num_samples = n // w if self.drop_last else (n + w - 1) // w
+            self.total_size = self.num_samples * w
+        else:  # each rank its own positions rank, rank + W, … < n: the first n mod W ranks have one more
+            self.num_samples, self.total_size = own_count(n, w, self.rank), n
         self._start_resume()
 
     def _order_fields(self) -> dict[str, Any]:
@@ -114,8 +130,16 @@ class DistributedSampler(_ShardedResume, Locatable, DistributedSamplerBase):
         )
 
     def _open_epoch(self, seed: int | None, epoch: int | None) -> Epoch:
-        # Its epoch is this rank's share: position c is π((rank + c·W) mod n); nothing steps (set_epoch only).
-        n, number = self._length(), self.epoch
+        # Its epoch is this rank's share of epoch self.epoch; nothing steps (set_epoch only).
+        return self._share(self.epoch, None)
+
+    def _epoch_at(self, epoch: int) -> Epoch:
+        # set_epoch(epoch)'s share without setting it; the seed is fixed (torch's rule): nothing is drawn.
+        return self._share(integer("epoch", epoch), self.seed % _limits.SEED_MODULUS)
+
+    def _share(self, number: int, seed: int | None) -> Epoch:
+        """This rank's share of epoch ``number``: position c is π((rank + c·W) mod n)."""
+        n = self._length()
         key = self._key(number)
 
         def fetch(first: int, stride: int, count: int) -> Any:
@@ -123,7 +147,7 @@ class DistributedSampler(_ShardedResume, Locatable, DistributedSamplerBase):
 
         # Fisher–Yates: one call, the prefix up to the largest offset read.
         block = self.num_samples if self.shuffle and self.permutation == FISHER_YATES else None
-        return Seeked(self.num_samples, None, number, fetch, block=block, how="regenerated" if block else "seeked")
+        return Seeked(self.num_samples, seed, number, fetch, block=block, how="regenerated" if block else "seeked")
 
     def _locate(self, index: Any, epoch: Any, seed: int | None, world: bool) -> Iterator[Position]:
         # The permutation's inverse gives q; global position q (and q + t·n as padding) is rank g mod W's g div W.

@@ -13,7 +13,7 @@ from .._inputs.checks import boolean, epoch_value, integer, positive_integer, se
 from .._inputs.reweighting import Reweightable
 from .._inputs.weights import torch_weights
 from .._inputs.world import world
-from .._protocol.epoch import Epoch, Seeked, Whole
+from .._protocol.epoch import Deferred, Epoch, Seeked
 from .._protocol.iteration import CHUNK, flatten, int64
 from .._protocol.progress import Place, Progress
 from .._protocol.provenance import Locatable, Position, not_locatable
@@ -127,11 +127,17 @@ class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, Locat
         return self._read(self.epoch, serving.first, serving.size)
 
     def _open_epoch(self, seed: int | None, epoch: int | None) -> Epoch:
-        # Its epoch is this rank's share: output c is global draw position (rank + c·W) mod g.
         iter(self)  # starts the epoch as iterating does (weights from set_weights take effect), computing nothing
-        number = self.epoch
-        if not self.replacement:  # spec §8 is sequential: the global draw is computed whole, once
-            return Whole(int64(self.rank_indices(0, self.num_samples, number)), None, number)
+        return self._share(self.epoch, None)
+
+    def _epoch_at(self, epoch: int) -> Epoch:
+        # With the weights in effect (pending ones stay pending) and the fixed seed: nothing drawn or stepped.
+        return self._share(epoch_value(epoch), self.seed)
+
+    def _share(self, number: int, seed: int | None) -> Epoch:
+        """This rank's share of epoch ``number``: output c is global draw position (rank + c·W) mod g."""
+        if not self.replacement:  # spec §8 is sequential: the global draw is computed whole, once, when first read
+            return Deferred(self.num_samples, seed, number, lambda: self.rank_indices(0, self.num_samples, number))
         w = self.num_replicas
         views: dict[tuple[int, int], DistributedWeightedSampler] = {}
 
@@ -151,7 +157,7 @@ class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, Locat
                 )
             return view.rank_indices(first // stride, count, number)
 
-        return Seeked(self.num_samples, None, number, fetch)
+        return Seeked(self.num_samples, seed, number, fetch)
 
     def __iter__(self) -> Iterator[int]:
         self._weights_for_new_epoch()  # the epoch is fixed when iter() is called, as torch's DistributedSampler

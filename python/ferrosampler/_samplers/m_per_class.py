@@ -8,11 +8,11 @@ from typing import Any
 import numpy as np
 
 from .. import _core
-from .._inputs.checks import positive_integer
+from .._inputs.checks import epoch_value, positive_integer
 from .._inputs.labels import class_labels
 from .._inputs.world import world
 from .._protocol.counter import _SeededEpochs
-from .._protocol.epoch import Epoch, Whole
+from .._protocol.epoch import Deferred, Epoch, Whole
 from .._protocol.iteration import flatten, int64
 from .._protocol.progress import Place, Progress, Serving
 from .._protocol.provenance import Locatable, Position, not_locatable
@@ -134,6 +134,13 @@ class MPerClassSampler(Resumable, _SeededEpochs, Locatable, SamplerBase):
     def _open_epoch(self, seed: int | None, epoch: int | None) -> Epoch:
         number = self.epoch
         return Whole(int64(self.epoch_indices()), None, number)  # starts the epoch as iterating does
+
+    def _epoch_at(self, epoch: int) -> Epoch:
+        # epoch_indices(epoch) has no side effect (fixed seed only): computed whole at the first read.
+        if self._seed is None:
+            raise ValueError("MPerClassSampler has no fixed seed: reading an epoch by number needs seed=")
+        number = epoch_value(epoch)
+        return Deferred(self.list_size, self._seed, number, lambda: int64(self.epoch_indices(number)))
 
     def __iter__(self) -> Iterator[int]:
         self._open_iterator()

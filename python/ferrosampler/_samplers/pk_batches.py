@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from .. import _core
-from .._inputs.checks import boolean, integer, positive_integer
+from .._inputs.checks import boolean, epoch_value, integer, positive_integer
 from .._inputs.labels import class_labels
 from .._inputs.limits import EPOCH_LIMIT, INT64_MAX
 from .._inputs.world import world
@@ -128,11 +128,19 @@ class PKBatchSampler(Resumable, _SeededEpochs, Locatable, BatchSamplerBase):
         return self._rows(seed, e, serving.first, serving.size)
 
     def _open_epoch(self, seed: int | None, epoch: int | None) -> Epoch:
-        # Its epoch is this rank's batches: batch c is global batch rank + c·W.
         number = self.epoch
         if self.seed is None:  # batch(b) needs a fixed seed: the epoch (a drawn seed) is computed whole
             return Materialised(self.epoch_batches().tolist(), None, number)
         self.set_epoch((number + 1) % EPOCH_LIMIT)  # a fixed seed's counter steps as iterating steps it
+        return self._share(number, None)
+
+    def _epoch_at(self, epoch: int) -> Epoch:
+        if self.seed is None:
+            raise ValueError("PKBatchSampler has no fixed seed: reading an epoch by number needs seed=")
+        return self._share(epoch_value(epoch), self.seed)
+
+    def _share(self, number: int, seed: int | None) -> Epoch:
+        """This rank's batches of epoch ``number`` (fixed seed): batch c is global batch rank + c·W."""
         w, rank = self.num_replicas, self.rank
         fixed_seed, key_epoch = self._key(number)
 
@@ -140,7 +148,7 @@ class PKBatchSampler(Resumable, _SeededEpochs, Locatable, BatchSamplerBase):
             batches: list[list[int]] = self._rows(fixed_seed, key_epoch, rank + first * w, count, stride * w).tolist()
             return batches
 
-        return Seeked(len(self), None, number, fetch, chunk=_BATCH_CHUNK)
+        return Seeked(len(self), seed, number, fetch, chunk=_BATCH_CHUNK)
 
     def __iter__(self) -> Iterator[list[int]]:
         self._open_iterator()

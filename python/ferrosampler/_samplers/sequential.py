@@ -129,6 +129,12 @@ class SequentialSampler(Locatable, SamplerBase):
     def _open_epoch(self, seed: int | None, epoch: int | None) -> Epoch:
         return SequentialEpoch(sized_length("data_source", self.data_source), None, self.epoch)
 
+    def _epoch_at(self, epoch: int) -> Epoch:
+        return SequentialEpoch(sized_length("data_source", self.data_source), None, epoch_value(epoch))
+
+    def _identity(self) -> dict[str, Any]:
+        return {"n": safe_len(self.data_source)}
+
     def _position(self) -> int:
         if self._resume_position is not None:
             return self._resume_position

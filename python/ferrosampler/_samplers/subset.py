@@ -20,6 +20,7 @@ from .._inputs.checks import (
 from .._protocol.describe import safe_len
 from .._protocol.iteration import CHUNK
 from .._protocol.provenance import Position
+from .._protocol.state import fingerprint
 from ._random_epochs import _RandomEpochs
 
 if TYPE_CHECKING:
@@ -79,6 +80,9 @@ class SubsetRandomSampler(_RandomEpochs):
 
     def _repr_fields(self) -> dict[str, Any]:
         return {"n": safe_len(self.indices), "permutation": self.permutation}
+
+    def _identity(self) -> dict[str, Any]:
+        return {**super()._identity(), "values": values_digest(self.indices)}
 
     def _shape(self) -> tuple[int, int]:
         return len(self.indices), len(self.indices)
@@ -165,3 +169,16 @@ class SubsetRandomSampler(_RandomEpochs):
             return []  # no int64 value equals it
         low, high = np.searchsorted(ordered, value, "left"), np.searchsorted(ordered, value, "right")
         return [int(j) for j in order[low:high]]
+
+
+def values_digest(values: Sequence[Any]) -> str:
+    """A digest of a subset's values: a range by its bounds, integers by their bytes, others value by value."""
+    if isinstance(values, range):
+        return fingerprint("range", values.start, values.stop, values.step)
+    try:
+        array = np.asarray(values)
+    except (TypeError, ValueError):  # ragged or exotic values
+        array = None
+    if array is not None and array.ndim == 1 and array.dtype.kind in "iu":
+        return fingerprint(array.astype(np.int64))
+    return fingerprint([repr(value) for value in values])

@@ -92,6 +92,9 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _RandomEpochs):
         self._weights_for_new_epoch()  # read once at the start of an epoch
         return len(self.weights), self.num_samples
 
+    def _shape_in_effect(self) -> tuple[int, int]:
+        return len(self.weights), self.num_samples
+
     def _chunk(self, n: int) -> int:
         return CHUNK if self.replacement else self.num_samples
 

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from .._inputs.checks import boolean, integer
-from .._inputs.world import world
-from .._protocol.epoch import Affine, Epoch, open_epoch
+from .._inputs.world import even_value, world
+from .._protocol.epoch import Affine, Epoch, epoch_at, open_epoch
 from .._protocol.iteration import flatten
-from .._protocol.progress import share_count
+from .._protocol.progress import own_count, share_count
 from .._protocol.provenance import Locatable, Position, locate, sharded
 from .._protocol.sharded import _ShardedResume
 from .._protocol.state import encode_generator, restore_generator
@@ -25,7 +25,8 @@ class DistributedSamplerWrapper(_ShardedResume, Locatable, DistributedSamplerBas
     A batch sampler's epoch is its batches (whole batches are served); a sharded sampler's
     (DistributedSampler, DistributedWeightedSampler, PKBatchSampler, MPerClassSampler, another
     wrapper) is its own rank's share. ``set_epoch`` is forwarded; ``state_dict()`` resumes
-    exactly on any world size.
+    exactly on any world size. ``even=False`` (evaluation) pads nothing: rank r reads only positions
+    r, r + R, … of the inner epoch, so every position goes to exactly one rank.
 
     Cost per rank and epoch (L the inner epoch's length, R the ranks; docs/spec.md §15 has
     the full table): only this rank's positions are computed (seeked, O(L/R)) for uniform and
@@ -48,16 +49,26 @@ class DistributedSamplerWrapper(_ShardedResume, Locatable, DistributedSamplerBas
         ([4, 4, 4], True)
         >>> parts[0] == list(inner())[0::3]
         True
+        >>> uneven = [list(ferrosampler.DistributedSamplerWrapper(inner(), 3, r, even=False)) for r in range(3)]
+        >>> [len(part) for part in uneven], uneven[2] == list(inner())[2::3]
+        ([4, 3, 3], True)
     """
 
     _kind = "DistributedSamplerWrapper"
     _records_epoch_seed = True
 
     def __init__(
-        self, sampler: Any, num_replicas: int | None = None, rank: int | None = None, drop_last: bool = False
+        self,
+        sampler: Any,
+        num_replicas: int | None = None,
+        rank: int | None = None,
+        drop_last: bool = False,
+        *,
+        even: bool = True,
     ) -> None:
         self.num_replicas, self.rank = world(num_replicas, rank, required=True)
         self.drop_last = boolean("drop_last", drop_last)
+        self.even = even_value(even, self.drop_last)
         _inner_length(sampler)  # refused now, not at the first len() a trainer calls
         self.sampler = sampler
         self.dataset = sampler  # torch's attribute; trainers read it
@@ -70,11 +81,17 @@ class DistributedSamplerWrapper(_ShardedResume, Locatable, DistributedSamplerBas
 
     @property
     def num_samples(self) -> int:  # type: ignore[override]
-        return share_count(_inner_length(self.sampler), self.num_replicas, self.drop_last)
+        return self._share_length(_inner_length(self.sampler))
 
     @property
     def total_size(self) -> int:  # type: ignore[override]
-        return self.num_samples * self.num_replicas
+        return self.num_samples * self.num_replicas if self.even else _inner_length(self.sampler)
+
+    def _share_length(self, n: int) -> int:
+        """This rank's positions of an inner epoch of n: padded or cut to one length, or (uneven) its own."""
+        if self.even:
+            return share_count(n, self.num_replicas, self.drop_last)
+        return own_count(n, self.num_replicas, self.rank)
 
     def __len__(self) -> int:
         return self.num_samples
@@ -133,16 +150,23 @@ class DistributedSamplerWrapper(_ShardedResume, Locatable, DistributedSamplerBas
 
     def _open_epoch(self, seed: int | None, epoch: int | None) -> Epoch:
         # A shard of the inner epoch: this rank's positions rank, rank + R, … (an inner wrapper's share of its own).
-        inner = open_epoch(self.sampler, seed, epoch)
-        length = share_count(inner.length, self.num_replicas, self.drop_last)
-        return Affine(inner, length, self.rank, self.num_replicas)
+        return self._shard(open_epoch(self.sampler, seed, epoch))
+
+    def _epoch_at(self, epoch: int) -> Epoch:
+        return self._shard(epoch_at(self.sampler, epoch))
+
+    def _shard(self, inner: Epoch) -> Epoch:
+        return Affine(inner, self._share_length(inner.length), self.rank, self.num_replicas)
+
+    def _identity(self) -> dict[str, Any]:
+        world = {"num_replicas": self.num_replicas, "rank": self.rank, "drop_last": self.drop_last, "even": self.even}
+        return {"sampler": self.sampler, **world}
 
     def _locate(self, index: Any, epoch: Any, seed: int | None, world: bool) -> Iterator[Position]:
-        # The inner sampler's own places q are global positions q (and q + t·m as padding) of this world.
+        # The inner sampler's own places q are global positions q (and q + t·m as padding, even only) of this world.
         m = _inner_length(self.sampler)
-        total = self.num_samples * self.num_replicas
         inner = locate(self.sampler, index, epoch, seed)
-        yield from sharded(inner, m, self.num_replicas, total, self.rank, world)
+        yield from sharded(inner, m, self.num_replicas, self.total_size, self.rank, world)
 
     def _chunks(self, epoch: Any, first: int, count: int) -> Iterator[Any]:
         n, stride = epoch.length, self.num_replicas

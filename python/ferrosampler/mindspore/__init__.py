@@ -35,6 +35,14 @@ Chaining
     kept too, because ``Dataset.use_sampler`` reads it to drop the top of a chain. The top
     sampler's epoch drives every level of its chain.
 
+Failover
+    MindSpore restarts at a global step through ``Dataset.set_init_step(step)`` on a new iterator
+    (exact with a fixed seed) or by resetting the running iterator in place
+    (``_reset_training_dataset``, ``mindspore.train.Model``'s fault recovery). In place, MindSpore
+    replays the iterator's epochs without naming them; the sampler follows a fast-recovery reset to
+    a step past the iterator's first epoch, not one inside it nor a slow-recovery reset (which it
+    warns of): docs/getting-started-mindspore.md, "Recovering after a failure".
+
 Deliberate differences from MindSpore 2.10
     - Parse-time checks (num_shards, shard_id, offset, shuffle mode, num_val, weights
       content, negative start_index) raise their RuntimeError at construction.

@@ -21,7 +21,8 @@ def num_samples_value(value: Any) -> int | None:
 def integer(name: str, value: Any) -> int:
     if not isinstance(value, int):
         raise TypeError(f"{name} must be integer but was: {value}.")
-    return within_int64(name, value)
+    # MindSpore takes a bool as the int it is; the engine takes ints only.
+    return within_int64(name, int(value))
 
 
 def within_int64(name: str, value: int) -> int:

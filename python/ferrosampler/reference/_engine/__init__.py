@@ -3,7 +3,8 @@
 One module per Rust module (``limits`` ↔ src/limits.rs, ``keystream`` ↔ src/keystream.rs, …):
 every function has a twin of the same name and the same steps in the Rust extension
 ``ferrosampler._core``, and the two must agree bit for bit. Rust returns numpy arrays, this
-package returns plain lists of ints. Standard library only.
+package returns plain lists of ints. Standard library only, but for one constant it reads from the
+Rust core, where it is written once: ``PERMUTATIONS``, the block algorithms' names.
 """
 
 from __future__ import annotations
