@@ -63,9 +63,9 @@ pub enum EngineError {
     },
     /// Spec §20: the last unit's class block reaches past position 2^63.
     BlocksPastLimit { unit: u128, classes: u64 },
-    /// Spec §23: block `block` of a population of n starts past the last stream position.
+    /// Spec §25: block `block` of a population of n starts past the last stream position.
     BlockPastEnd { block: u64, n: u64 },
-    /// Spec §23: values[index] is not in [0, n) (`value` may lie outside i64: the binding reads wider integers).
+    /// Spec §25: values[index] is not in [0, n) (`value` may lie outside i64: the binding reads wider integers).
     NotInPopulation { index: usize, value: i128, n: u64 },
 }
 

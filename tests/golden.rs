@@ -324,7 +324,7 @@ fn v2_strided_draws_match() {
     }
 }
 
-// Spec §23 (tests/golden/vectors-provenance.json, from tests/golden/generate_provenance.py): the inverse permutation.
+// Spec §25 (tests/golden/vectors-provenance.json, from tests/golden/generate_provenance.py): the inverse permutation.
 
 #[test]
 fn inverse_permutations_match() {

@@ -1,4 +1,4 @@
-//! The inverse permutation (spec §23): where values sit in one permutation block — the Feistel network run
+//! The inverse permutation (spec §25): where values sit in one permutation block — the Feistel network run
 //! backwards with reverse cycle walking, O(1) per value; a materialised block (n ≤ 128, Fisher–Yates) inverted.
 
 use crate::alloc::{vec_with_capacity, zeroed};
@@ -50,7 +50,7 @@ pub fn inverse_permutation(
     Ok(out)
 }
 
-/// Spec §23: `block·n < 2^64`: the block starts at a stream position, as every block `permutation_stream` reads.
+/// Spec §25: `block·n < 2^64`: the block starts at a stream position, as every block `permutation_stream` reads.
 pub fn check_block(n: u64, block: u64) -> Result<(), EngineError> {
     if u128::from(block) * u128::from(n) >= POSITION_LIMIT {
         return Err(EngineError::BlockPastEnd { block, n });
@@ -58,7 +58,7 @@ pub fn check_block(n: u64, block: u64) -> Result<(), EngineError> {
     Ok(())
 }
 
-/// Spec §23: every value in [0, n), the first that is not named.
+/// Spec §25: every value in [0, n), the first that is not named.
 fn check_values(n: u64, values: &[i64]) -> Result<(), EngineError> {
     match values.iter().position(|&value| value < 0 || value as u64 >= n) {
         Some(index) => Err(EngineError::NotInPopulation {

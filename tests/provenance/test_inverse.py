@@ -1,4 +1,4 @@
-"""The inverse permutation (spec §23) on both engines: golden vectors, inverse(forward(p)) == p around powers of
+"""The inverse permutation (spec §25) on both engines: golden vectors, inverse(forward(p)) == p around powers of
 two and at random positions up to 2**63, the thread rule, refusals, and Rust == reference (hypothesis)."""
 
 from __future__ import annotations

@@ -56,6 +56,36 @@ def test_asking_has_no_side_effect(family, name) -> None:
     assert asked[-1].state_dict() == untouched[-1].state_dict()
 
 
+@pytest.mark.parametrize("ranks", [1, 2, 3, 4, 5, 11])
+@pytest.mark.parametrize("n", [1, 2, 7, 10, 129])
+@pytest.mark.parametrize("wrapped", [False, True], ids=["sampler", "wrapper"])
+def test_not_even_serves_every_index_on_exactly_one_rank(family, n: int, ranks: int, wrapped: bool) -> None:
+    # even=False: no padding, so one place per index, on rank g mod W at g div W, within that rank's length.
+    def make(rank: int):
+        if wrapped:
+            return family.DistributedSamplerWrapper(family.RandomSampler(range(n), seed=37), ranks, rank, even=False)
+        return family.DistributedSampler(range(n), ranks, rank, seed=37, even=False)
+
+    world = [make(rank) for rank in range(ranks)]
+    shares = []
+    for rank in range(ranks):  # what each rank serves in epoch 2, found by iterating it
+        replay = make(rank)
+        replay.set_epoch(2)
+        shares.append(list(replay))
+    global_positions = set()
+    for index in range(n):
+        places = world[-1].positions_of(index, 2)
+        assert len(places) == 1, (index, places)
+        place = places[0]
+        assert place.global_position is not None and place.global_position < n  # nothing padded
+        assert place.global_position == place.rank + place.position * ranks
+        assert place.position < len(world[place.rank])
+        assert int(shares[place.rank][place.position]) == index
+        assert world[place.rank].position_of(index, 2) == place  # every rank answers alike
+        global_positions.add(place.global_position)
+    assert global_positions == set(range(n))
+
+
 def forward(sampler, epoch: int, position: int):
     """What the sampler serves at ``position`` of epoch ``epoch``, read forward by its own seeked epoch."""
     chunks = list(open_epoch(sampler, None, epoch).read(position, 1, 1))

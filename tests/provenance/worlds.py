@@ -122,6 +122,62 @@ WORLDS: dict[str, tuple[World, int]] = {
         ),
         20,
     ),
+    # even=False: every index served by exactly one rank, nothing padded, ranks of unequal length.
+    "distributed-not-even": (
+        sharded(lambda f, w, r: f.DistributedSampler(range(10), w, r, seed=29, even=False), 4),
+        10,
+    ),
+    "distributed-not-even-more-ranks-than-rows": (
+        sharded(lambda f, w, r: f.DistributedSampler(range(3), w, r, seed=30, even=False), 8),
+        3,
+    ),
+    "distributed-not-even-unshuffled": (
+        sharded(lambda f, w, r: f.DistributedSampler(range(11), w, r, shuffle=False, even=False), 3),
+        11,
+    ),
+    "distributed-not-even-fisher-yates": (
+        sharded(
+            lambda f, w, r: f.DistributedSampler(range(50), w, r, seed=31, permutation="fisher-yates", even=False), 3
+        ),
+        50,
+    ),
+    "wrapper-not-even": (
+        sharded(lambda f, w, r: f.DistributedSamplerWrapper(f.RandomSampler(range(11), seed=32), w, r, even=False), 3),
+        11,
+    ),
+    "wrapper-not-even-blocks": (
+        sharded(
+            lambda f, w, r: f.DistributedSamplerWrapper(
+                f.RandomSampler(range(7), num_samples=30, seed=33), w, r, even=False
+            ),
+            4,
+        ),
+        7,
+    ),
+    "wrapper-not-even-batches": (
+        sharded(
+            lambda f, w, r: f.DistributedSamplerWrapper(
+                f.BatchSampler(f.RandomSampler(range(20), num_samples=26, seed=34), 4, False), w, r, even=False
+            ),
+            3,
+        ),
+        20,
+    ),
+    "wrapper-not-even-over-not-even": (
+        sharded(
+            lambda f, w, r: f.DistributedSamplerWrapper(
+                f.DistributedSampler(range(23), 2, 1, seed=35, even=False), w, r, even=False
+            ),
+            3,
+        ),
+        23,
+    ),
+    "batch-distributed-not-even": (
+        sharded(
+            lambda f, w, r: f.BatchSampler(f.DistributedSampler(range(25), w, r, seed=36, even=False), 3, False), 3
+        ),
+        25,
+    ),
     "batch-random": (alone(lambda f: f.BatchSampler(f.RandomSampler(range(30), seed=23), 4, False)), 30),
     "batch-blocks-drop-last": (
         alone(lambda f: f.BatchSampler(f.RandomSampler(range(9), num_samples=40, seed=24), 7, True)),

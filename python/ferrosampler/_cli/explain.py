@@ -4,7 +4,7 @@ The state names the sampler's kind and records its progress and a fingerprint of
 DistributedSampler's also records those parameters. The sampler is rebuilt from what the state records and the
 options (for what it does not), then ``load_state_dict`` checks the two agree (kind, spec version, fingerprint and
 every recorded parameter). The answers come from the sampler's own reads: ``position_of``'s inverse permutation
-(docs/spec.md §23) and the seeked read of one rank's step, each O(1) per index.
+(docs/spec.md §25) and the seeked read of one rank's step, each O(1) per index.
 """
 
 from __future__ import annotations

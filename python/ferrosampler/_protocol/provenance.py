@@ -1,8 +1,8 @@
-"""Where a dataset index is served in an epoch (docs/spec.md §23.3): the answer type and the hook that computes it.
+"""Where a dataset index is served in an epoch (docs/spec.md §25.3): the answer type and the hook that computes it.
 
 A sampler whose epoch is a permutation, or a shard of one, implements ``_locate(index, epoch, seed, world)`` in its
 own file: the places its epoch ``epoch`` serves ``index``, as ``Position`` records, in the order of the epoch's
-(global) positions, each computed in O(1) by the inverse permutation (spec §23) — never by materialising the
+(global) positions, each computed in O(1) by the inverse permutation (spec §25) — never by materialising the
 epoch. ``seed`` is the seed of that epoch for a sampler that draws one per epoch (a state's ``epoch_seed``); None
 means the sampler's own fixed seed, and a sampler with a fixed key ignores it. ``world`` asks a sharded sampler for
 every rank's places (``position_of``); without it only the places in this sampler's own iteration (its rank's),
@@ -59,7 +59,7 @@ class Locatable:
     def position_of(self, index: int, epoch: int) -> Position | None:
         """Where ``index`` is first served in epoch ``epoch``, computed in O(1), without computing the epoch.
 
-        The inverse of the sampler's permutation (docs/spec.md §23): the Feistel bijection run backwards,
+        The inverse of the sampler's permutation (docs/spec.md §25): the Feistel bijection run backwards,
         O(1) per call; with ``permutation="fisher-yates"`` the permutation's block is computed whole (O(n)).
         For a sharded sampler the answer covers every rank, not only this sampler's: the first place in the
         epoch's global order (the rank and its position there), for an epoch served from its start.

@@ -155,7 +155,7 @@ class _RandomEpochs(Locatable, _EpochCounter, SamplerBase):
         self, seed: int, epoch: int, n: int, length: int, values: Sequence[int], permutation: str
     ) -> Iterator[int]:
         """The positions p < length of the epoch's permutation stream (spec §5: blocks of n) that hold one of
-        ``values`` (each < n), ascending: one inverse per block (spec §23), no block computed forward."""
+        ``values`` (each < n), ascending: one inverse per block (spec §25), no block computed forward."""
         for block in range(-(-length // n)):
             offsets = self._engine.inverse_permutation(seed, self._engine.MAIN, epoch, n, block, values, permutation)
             for offset in sorted(map(int, offsets)):  # Python ints: block·n + offset may pass 2**63

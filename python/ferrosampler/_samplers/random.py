@@ -153,7 +153,7 @@ class RandomSampler(_RandomEpochs):
         )
 
     def _locate(self, index: Any, epoch: Any, seed: int | None, world: bool) -> Iterator[Position]:
-        # Without replacement an epoch is permutation blocks of n (spec §23.3): one place per block it reaches.
+        # Without replacement an epoch is permutation blocks of n (spec §25.3): one place per block it reaches.
         if self.replacement:
             raise not_locatable(self, "with replacement=True every index is an independent uniform draw")
         n, length = self._shape()

@@ -145,7 +145,7 @@ class SubsetRandomSampler(_RandomEpochs):
         return values.astype(np.int64)
 
     def _locate(self, index: Any, epoch: Any, seed: int | None, world: bool) -> Iterator[Position]:
-        # Every j with indices[j] == index, each at position π⁻¹(j) of the one permutation block (spec §23.3).
+        # Every j with indices[j] == index, each at position π⁻¹(j) of the one permutation block (spec §25.3).
         value, epoch = integer("index", index), epoch_value(epoch)
         seed = self._epoch_seed(seed)
         slots = self._slots_of(value)

@@ -1,4 +1,4 @@
-"""The inverse permutation (spec §23): where values sit in one permutation block — the Feistel network run
+"""The inverse permutation (spec §25): where values sit in one permutation block — the Feistel network run
 backwards with reverse cycle walking, O(1) per value; a materialised block (n <= 128, Fisher–Yates) inverted
 (Rust: src/permutation/inverse.rs)."""
 
