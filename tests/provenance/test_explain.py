@@ -176,6 +176,25 @@ def test_batch_sampler_over_random_and_distributed(capsys, tmp_path) -> None:
     check(capsys, state, [shard(r) for r in range(3)], 1, 20, ["--batch-size", "2"], batches=True)
 
 
+def test_not_even_states_are_rebuilt_without_padding(capsys, tmp_path) -> None:
+    # even=False is recorded in the state: explain's ranks are as long as the saving world's, nothing padded.
+    def sampler(rank: int) -> Any:
+        return ferrosampler.DistributedSampler(range(10), 3, rank, seed=1, even=False)
+
+    state = save(sampler(2), 1, tmp_path / "sampler.json")
+    check(capsys, state, [sampler(r) for r in range(3)], 0, 10, ["--batch-size", "2"], batches=False)
+    assert [len(ask(capsys, str(state), "--index", str(i))["places"]) for i in range(10)] == [1] * 10
+    assert "got --step 2" in refused(capsys, str(state), "--step", "2", "--rank", "1", "--batch-size", "2")
+
+    def wrapper(rank: int) -> Any:
+        return ferrosampler.DistributedSamplerWrapper(
+            ferrosampler.RandomSampler(range(11), seed=3), 3, rank, even=False
+        )
+
+    state = save(wrapper(1), 2, tmp_path / "wrapper.json")
+    check(capsys, state, [wrapper(r) for r in range(3)], 0, 11, ["--n", "11"], batches=False)
+
+
 def test_wrapper_over_random_and_over_batches(capsys, tmp_path) -> None:
     def wrapper(rank: int) -> Any:
         return ferrosampler.DistributedSamplerWrapper(ferrosampler.RandomSampler(range(11), seed=3), 3, rank)

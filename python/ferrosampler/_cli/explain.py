@@ -163,11 +163,16 @@ def rebuild(kind: str, state: Mapping[str, Any], options: Options, rank: int | N
                 rebuild(inner["kind"], inner, options, rank), batch_size, options.drop_last
             )
         world = world_of(state, rank)
+        even = state.get("even", True)  # recorded only when False (evaluation: nothing padded)
         if kind == "DistributedSampler":
             n, shuffle, seed, permutation = (recorded(state, name) for name in ("n", "shuffle", "seed", "permutation"))
             drop_last = recorded(state, "drop_last")
-            return ferrosampler.DistributedSampler(Sized(n), *world, shuffle, seed, drop_last, permutation=permutation)
-        return ferrosampler.DistributedSamplerWrapper(wrapped(state, options), *world, recorded(state, "drop_last"))
+            return ferrosampler.DistributedSampler(
+                Sized(n), *world, shuffle, seed, drop_last, permutation=permutation, even=even
+            )
+        return ferrosampler.DistributedSamplerWrapper(
+            wrapped(state, options), *world, recorded(state, "drop_last"), even=even
+        )
     except (TypeError, ValueError) as error:
         raise Refused(f"cannot rebuild the {kind} the state describes: {error}") from None
 
