@@ -114,6 +114,10 @@ pub enum EngineError {
     RunTooLong { epoch: u64, num_samples: u64 },
     /// Spec §23.7: no exhaustion length within 2^62 positions.
     NeverExhausted { all_sources: bool, source: usize },
+    /// Spec §25: block `block` of a population of n starts past the last stream position.
+    BlockPastEnd { block: u64, n: u64 },
+    /// Spec §25: values[index] is not in [0, n) (`value` may lie outside i64: the binding reads wider integers).
+    NotInPopulation { index: usize, value: i128, n: u64 },
 }
 
 impl fmt::Display for EngineError {
@@ -258,6 +262,12 @@ impl fmt::Display for EngineError {
                      first pass only after that"
                 )
             }
+            Self::BlockPastEnd { block, n } => {
+                write!(f, "block * n must be < 2**64, got block={block}, n={n}")
+            }
+            Self::NotInPopulation { index, value, n } => {
+                write!(f, "values[{index}] must be in [0, {n}), got {value}")
+            }
         }
     }
 }
@@ -397,6 +407,18 @@ mod tests {
                 EngineError::BlocksPastLimit { unit: 9, classes: 3 },
                 "(b + 1) * (number of classes) must be <= 2**63 for the last b = start + (count - 1) * stride, \
                  got b=9, classes=3",
+            ),
+            (
+                EngineError::BlockPastEnd { block: 2, n: 1 << 63 },
+                "block * n must be < 2**64, got block=2, n=9223372036854775808",
+            ),
+            (
+                EngineError::NotInPopulation {
+                    index: 3,
+                    value: -1,
+                    n: 10,
+                },
+                "values[3] must be in [0, 10), got -1",
             ),
         ];
         for (error, text) in cases {

@@ -4,7 +4,9 @@ use ferrosampler::SPEC_VERSION;
 use ferrosampler::classes::{ClassLayout, pk_draws};
 use ferrosampler::keystream::{expand_seed, keystream_words};
 use ferrosampler::mixture::MixturePlan;
-use ferrosampler::permutation::{Bijection, Permutation, feistel_values, permutation_stream, round_keys};
+use ferrosampler::permutation::{
+    Bijection, Permutation, feistel_values, fisher_yates_prefix, inverse_permutation, permutation_stream, round_keys,
+};
 use ferrosampler::sharding::strided_permutation;
 use ferrosampler::uniform::uniform_draws;
 use ferrosampler::weights::{AliasTable, WeightTable, integer_weights, weighted_without_replacement};
@@ -401,5 +403,32 @@ fn mixture_exhausted_lengths_match() {
             Value::String(message) => assert_eq!(got.unwrap_err().to_string(), *message),
             length => assert_eq!(got.unwrap(), length.as_u64().unwrap()),
         }
+    }
+}
+
+// Spec §25 (tests/golden/vectors-provenance.json, from tests/golden/generate_provenance.py): the inverse permutation.
+
+#[test]
+fn inverse_permutations_match() {
+    let v: Value = serde_json::from_str(include_str!("golden/vectors-provenance.json")).expect("valid JSON");
+    assert_eq!(v["spec_version"], u64::from(SPEC_VERSION));
+    for c in v["inverse_permutation"].as_array().unwrap() {
+        let (seed, purpose, epoch) = (u64_of(c, "seed"), u64_of(c, "purpose") as u8, u64_of(c, "epoch"));
+        let (n, block, permutation) = (u64_of(c, "n"), u64_of(c, "block"), permutation_of(c));
+        let values = ints(c, "values");
+        let offsets = inverse_permutation(seed, purpose, epoch, n, block, &values, permutation).unwrap();
+        assert_eq!(offsets, ints(c, "offsets"), "n={n} block={block} {permutation:?}");
+        // Each offset maps forward to its value: the block read through §5's own forward functions.
+        let forward: Vec<i64> = match permutation {
+            Permutation::FisherYates => {
+                let block_values = fisher_yates_prefix(seed, purpose, epoch, n, block, n).unwrap();
+                offsets.iter().map(|&q| block_values[q as usize]).collect()
+            }
+            Permutation::Feistel => {
+                let bijection = Bijection::for_block(seed, purpose, epoch, n, block).unwrap();
+                offsets.iter().map(|&q| bijection.apply(q as u64) as i64).collect()
+            }
+        };
+        assert_eq!(forward, values, "n={n} block={block} {permutation:?}");
     }
 }

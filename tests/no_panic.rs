@@ -13,7 +13,7 @@ use ferrosampler::keystream::{Keystream, expand_seed, keystream_words, stream_id
 use ferrosampler::limits::{
     EPOCH_LIMIT, U64S, check_epoch, check_population, check_purpose, check_span, check_strided_span,
 };
-use ferrosampler::permutation::{Permutation, permutation_stream, prefix_is_sparse};
+use ferrosampler::permutation::{Permutation, TABLE_MAX, inverse_permutation, permutation_stream, prefix_is_sparse};
 use ferrosampler::sharding::strided_permutation;
 use ferrosampler::uniform::uniform_draws;
 use ferrosampler::weights::{integer_weights, weighted_without_replacement};
@@ -219,6 +219,52 @@ fn strided_permutation_never_panics() {
                 // A permutation: one value per position, one position per value.
                 assert_eq!(*value_at.entry(position).or_insert(v), v, "{what}");
                 assert_eq!(*values.entry(v).or_insert(position), position, "{what}");
+            }
+        }
+    }
+}
+
+#[test]
+fn inverse_permutation_never_panics() {
+    let mut g = Gen(6);
+    for case in 0..CASES {
+        let (seed, purpose, epoch, n, block) = (g.u64(), g.next() as u8, g.epoch(), g.population(), g.u64());
+        let permutation = g.pick(&[Permutation::Feistel, Permutation::FisherYates]);
+        // Mostly values of the block, sometimes an extreme one (negative, n itself, beyond).
+        let len = g.below(70);
+        let values: Vec<i64> = (0..len)
+            .map(|_| match g.below(12) {
+                0 => g.u64() as i64,
+                1 => n as i64,
+                _ => g.below(n) as i64,
+            })
+            .collect();
+        let what = format!(
+            "case {case}: inverse_permutation({seed}, {purpose}, {epoch}, {n}, {block}, {values:?}, {permutation:?})"
+        );
+        let in_block = values.iter().all(|&v| v >= 0 && (v as u64) < n);
+        let starts = u128::from(block) * u128::from(n) < 1 << 64;
+        let valid = epoch < EPOCH_LIMIT && population_ok(n, len) && starts && in_block;
+        // The network inverts each value alone; a table (n <= 128, Fisher–Yates) materialises the block.
+        let work = if values.is_empty() || (permutation == Permutation::Feistel && n > TABLE_MAX) {
+            len
+        } else {
+            n
+        };
+        let expected = expect(valid, work);
+        if expected == Expect::Skip {
+            continue;
+        }
+        let result = no_panic(&what, || {
+            inverse_permutation(seed, purpose, epoch, n, block, &values, permutation)
+        });
+        if let Some(offsets) = judge(&what, &expected, result) {
+            assert_eq!(offsets.len(), values.len(), "{what}");
+            // One offset per value, in the block, equal offsets exactly for equal values.
+            let mut value_of: HashMap<i64, i64> = HashMap::new();
+            for (&offset, &value) in offsets.iter().zip(&values) {
+                assert!(offset >= 0 && (offset as u64) < n, "{what}");
+                assert_eq!(*value_of.entry(offset).or_insert(value), value, "{what}");
             }
         }
     }

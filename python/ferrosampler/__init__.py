@@ -22,12 +22,14 @@ from ._core import __version__ as __version__
 from ._inputs.balanced import class_balanced_weights, class_counts
 from ._inputs.checks import ArgumentTypeError
 from ._inputs.seeding import manual_seed
+from ._protocol.provenance import Position
 from ._protocol.sharded import combine_states
 from ._samplers import *  # noqa: F403  # the samplers: _samplers.__all__ is their one list
 
 __all__ = [
     "SPEC_VERSION",
     "ArgumentTypeError",
+    "Position",
     "class_balanced_weights",
     "class_counts",
     "combine_states",

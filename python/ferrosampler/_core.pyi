@@ -2,6 +2,7 @@
 docs/spec.md defines each one to the bit. Integer arguments refuse bools; ``WeightTable`` takes a
 contiguous 1-D float64 array only."""
 
+from collections.abc import Sequence
 from typing import Final, final
 
 import numpy as np
@@ -25,6 +26,7 @@ __all__ = [
     "bounded128",
     "expand_seed",
     "get_num_threads",
+    "inverse_permutation",
     "keystream_words",
     "permutation_stream",
     "set_num_threads",
@@ -69,6 +71,15 @@ def strided_permutation(
     first: int,
     stride: int,
     count: int,
+    permutation: str = "feistel",
+) -> npt.NDArray[np.int64]: ...
+def inverse_permutation(
+    seed: int,
+    purpose: int,
+    epoch: int,
+    n: int,
+    block: int,
+    values: npt.NDArray[np.int64] | Sequence[int],
     permutation: str = "feistel",
 ) -> npt.NDArray[np.int64]: ...
 def get_num_threads() -> int: ...

@@ -3,12 +3,14 @@
 
 mod feistel;
 mod fisher_yates;
+mod inverse;
 mod lanes;
 
 pub use feistel::{
     Bijection, Feistel, LANES, MIX_1, MIX_2, ROUNDS, TABLE_MAX, bit_width, feistel_values, round_function, round_keys,
 };
 pub use fisher_yates::{SPARSE_RATIO, fisher_yates_prefix, prefix_is_sparse};
+pub use inverse::{check_block, inverse_permutation, inverse_table};
 
 use crate::alloc::zeroed;
 use crate::error::EngineError;

@@ -127,6 +127,8 @@ integer_arguments! {
     Slot(u64) = "g" in U64S;
     /// Spec §23.3: how many slots are counted, at most 2^64 (the core checks).
     Slots(u128) = "slots" in SLOTS;
+    /// Spec §25: the permutation block whose offsets are sought (the core refuses block·n ≥ 2^64).
+    Block(u64) = "block" in U64S;
 }
 
 impl Stride {
@@ -247,6 +249,31 @@ integer_sequences! {
     Offsets = "offsets";
     /// Spec §9: the class each group of `num_val` positions draws from.
     ClassOrder = "class_order";
+}
+
+/// `values` of `inverse_permutation` (spec §25): a contiguous int64 array is copied as is (a snapshot); any
+/// other sequence of integers is read item by item, wider than i64 so that the core's refusal of a value
+/// outside [0, n) quotes it (TypeError for a non-integer, ValueError for one beyond ±2^127).
+pub(crate) struct Values(pub(crate) Vec<i128>);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Values {
+    type Error = PyErr;
+
+    fn extract(value: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if let Ok(array) = value.cast::<PyArray1<i64>>()
+            && let Ok(array) = array.try_readonly()
+            && let Ok(slice) = array.as_slice()
+        {
+            return Ok(Values(slice.iter().map(|&item| i128::from(item)).collect()));
+        }
+        value.extract::<Vec<i128>>().map(Values).map_err(|error| {
+            let message = format!("values must be a 1-D sequence of integers ({error})");
+            match error.is_instance_of::<PyOverflowError>(value.py()) {
+                true => PyValueError::new_err(message),
+                false => PyTypeError::new_err(message),
+            }
+        })
+    }
 }
 
 /// Integer masses (from `integer_weights()`), each in [0, 2^64): ValueError naming them otherwise, never

@@ -4,10 +4,11 @@
 use numpy::PyArray1;
 use pyo3::prelude::*;
 
+use crate::error::EngineError;
 use crate::permutation::Permutation;
 use crate::python::args::{
-    ChunkSize, Count, Epoch, First, HighWord, LowWord, Population, Purpose, Seed, ShardStride, Start, Stride,
-    ThreadCount, Truthy, UpperBound, UpperBound128, Word,
+    Block, ChunkSize, Count, Epoch, First, HighWord, LowWord, Population, Purpose, Seed, ShardStride, Start, Stride,
+    ThreadCount, Truthy, UpperBound, UpperBound128, Values, Word,
 };
 use crate::{keystream, permutation, sharding, threads, uniform};
 
@@ -108,6 +109,43 @@ pub(crate) fn strided_permutation<'py>(
         sharding::strided_permutation(seed.0, epoch.0, n.0, shuffle.0, first.0, stride.0, count.0, permutation)
     })?;
     Ok(PyArray1::from_vec(py, out))
+}
+
+#[pyfunction]
+#[pyo3(
+    signature = (seed, purpose, epoch, n, block, values, permutation=None),
+    text_signature = "(seed, purpose, epoch, n, block, values, permutation='feistel')"
+)]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn inverse_permutation<'py>(
+    py: Python<'py>,
+    seed: Seed,
+    purpose: Purpose,
+    epoch: Epoch,
+    n: Population,
+    block: Block,
+    values: Values,
+    permutation: Option<Permutation>,
+) -> PyResult<Indices<'py>> {
+    let permutation = permutation.unwrap_or_default();
+    // A value outside i64 is outside [0, n) too: the core sees -1, and its error quotes the value given.
+    let narrow: Vec<i64> = values
+        .0
+        .iter()
+        .map(|&value| i64::try_from(value).unwrap_or(-1))
+        .collect();
+    let out =
+        py.detach(|| permutation::inverse_permutation(seed.0, purpose.0, epoch.0, n.0, block.0, &narrow, permutation));
+    match out {
+        Ok(out) => Ok(PyArray1::from_vec(py, out)),
+        Err(EngineError::NotInPopulation { index, n, value }) => Err(EngineError::NotInPopulation {
+            index,
+            n,
+            value: values.0.get(index).copied().unwrap_or(value),
+        }
+        .into()),
+        Err(error) => Err(error.into()),
+    }
 }
 
 #[pyfunction]

@@ -50,6 +50,7 @@ impl From<EngineError> for PyErr {
             | EngineError::MixturePastEnd { .. }
             | EngineError::RunTooLong { .. }
             | EngineError::NeverExhausted { .. } => PyValueError::new_err(message),
+            EngineError::BlockPastEnd { .. } | EngineError::NotInPopulation { .. } => PyValueError::new_err(message),
         }
     }
 }

@@ -22,8 +22,8 @@ mod _core {
     use super::class_layout::ClassLayout;
     #[pymodule_export]
     use super::engine::{
-        _set_min_chunk, bounded, bounded128, expand_seed, get_num_threads, keystream_words, permutation_stream,
-        set_num_threads, stream_id, strided_permutation, uniform_draws,
+        _set_min_chunk, bounded, bounded128, expand_seed, get_num_threads, inverse_permutation, keystream_words,
+        permutation_stream, set_num_threads, stream_id, strided_permutation, uniform_draws,
     };
     #[pymodule_export]
     use super::mixture::MixturePlan;

@@ -233,7 +233,7 @@ def public_sampler_classes():
             sampler = (
                 inspect.isclass(value) and callable(getattr(value, "__iter__", None)) and hasattr(value, "__len__")
             )
-            if sampler and not issubclass(value, (str, int)):  # not the Shuffle enum
+            if sampler and not issubclass(value, (str, int, tuple)):  # not the Shuffle enum, not Position
                 classes.append(value)
     return classes
 

@@ -104,6 +104,32 @@ def strided_permutation(rng: random.Random, fam: Family, ctx: Ctx) -> Any:
     return in_range(out, int(n))
 
 
+def inverse_permutation(rng: random.Random, fam: Family, ctx: Ctx) -> Any:
+    seed, purpose = ctx.arg("seed", v.seed(rng)), ctx.arg("purpose", v.integer(rng, range(3), 0.15))
+    epoch, n = ctx.arg("epoch", v.integer(rng, range(5), 0.2)), ctx.arg("n", v.size(rng, 300, 0.25))
+    block = ctx.arg("block", v.integer(rng, range(4), 0.2))
+    size = _as_int(n)
+    values: Any = [v.integer(rng, range(min(max(size or 1, 1), 2**62)), 0.1) for _ in range(rng.randrange(9))]
+    if rng.random() < 0.2:
+        values = rng.choice([np.array([_as_int(x) or 0 for x in values]), 7, "12", None, [values]])
+    ctx.arg("values", values)
+    kwargs = {}
+    if rng.random() < 0.5:
+        # Fisher–Yates computes the whole block: only where that is small.
+        choices = (
+            PERMUTATIONS if size is not None and size <= 1000 else [p for p in PERMUTATIONS if p != "fisher-yates"]
+        )
+        kwargs["permutation"] = ctx.arg("permutation", rng.choice(choices))
+    out = in_range(fam.engine.inverse_permutation(seed, purpose, epoch, n, block, values, **kwargs), int(n))
+    expect(len(out) == len(values), "inverse_permutation length")
+    for value, offset in zip(values, out, strict=True):
+        position = int(block) * int(n) + offset  # accepted, so an integer (a bool counts)
+        if position < 2**64 - 1:  # a stream position: the forward read holds the value
+            forward = fam.engine.permutation_stream(seed, purpose, epoch, n, position, 1, **kwargs)
+            expect(int(forward[0]) == int(value), "inverse_permutation is not the inverse")
+    return out
+
+
 def pk_draws(rng: random.Random, fam: Family, ctx: Ctx) -> Any:
     sizes = [rng.randint(0 if rng.random() < 0.05 else 1, 4) for _ in range(rng.randint(1, 5))]
     offsets = [0]
@@ -194,6 +220,7 @@ CASES = [
     permutation_stream,
     strided_permutation,
     strided_permutation,
+    inverse_permutation,
     pk_draws,
     weight_table,
     weight_table,

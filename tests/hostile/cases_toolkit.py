@@ -346,6 +346,7 @@ def from_labels(rng: random.Random, fam: Family, ctx: Ctx) -> Any:
     num_samples = None if rng.random() < 0.5 else v.size(rng, 40, 0.2)
     replacement = v.boolean(rng, 0.1)
     seed = v.seed(rng, 0.1)
+    ctx.compare = seed is not None  # None: each engine draws its own seed
     if kind == 0:
         sampler = fam.torch.WeightedRandomSampler.from_labels(
             labels, num_samples, replacement=replacement, seed=seed, **knobs, **extra

@@ -158,4 +158,36 @@ def batch(rng: random.Random, fam: Family, ctx: Ctx) -> Any:
     return batches
 
 
+def position_of(rng: random.Random, fam: Family, ctx: Ctx) -> Any:
+    """position_of / positions_of with hostile indices and epochs, on every kind of sampler; each answer read back."""
+    n = rng.choice([1, 2, 5, 40, 129, 300])
+    ctx.names |= {"index", "epoch", "seed"}
+    seed = 3 if rng.random() < 0.9 else None  # None: refused, it needs a fixed seed
+    inner = rng.choice(
+        [
+            lambda: fam.torch.RandomSampler(range(n), num_samples=rng.choice([None, 1, n + 7]), seed=seed),
+            lambda: fam.torch.SubsetRandomSampler([rng.randrange(n) for _ in range(n)], seed=seed),
+            lambda: fam.torch.SequentialSampler(range(n)),
+            lambda: fam.torch.RandomSampler(range(n), replacement=True, seed=seed),
+            lambda: fam.torch.DistributedSampler(range(n), 3, rng.randrange(3), seed=seed or 0),
+        ]
+    )()
+    kind = rng.randrange(4)
+    sampler = [
+        inner,
+        fam.torch.DistributedSamplerWrapper(inner, 4, rng.randrange(4), drop_last=rng.random() < 0.3),
+        fam.torch.BatchSampler(inner, rng.randint(1, 4), rng.random() < 0.3),
+        inner,
+    ][kind]
+    index = ctx.arg("index", v.integer(rng, range(n + 1), 0.4))
+    epoch = ctx.arg("epoch", v.integer(rng, range(4), 0.4))
+    places = sampler.positions_of(index, epoch)
+    expect(sampler.position_of(index, epoch) == (places[0] if places else None), "position_of is not the first")
+    if kind in (0, 3) and not hasattr(sampler, "num_replicas") and places:
+        indices = sampler.epoch_indices(epoch)
+        expect(all(int(indices[p.position]) == index for p in places), "position_of does not hold the index")
+    return [tuple(place) for place in places]
+
+
 CASES = [sequential, random_sampler, random_sampler, subset, weighted, weighted, distributed, distributed, batch]
+CASES += [position_of]

@@ -28,9 +28,10 @@ DESCRIPTION = """\
 Bit-exact, seekable dataset index samplers for PyTorch and MindSpore.
 
 commands:
-  verify  check the Rust engine against the pure-Python reference on this machine
-  demo    class-imbalanced labels sampled without and with balancing
-  bench   time the samplers against torch and numpy and check each case's target"""
+  verify   check the Rust engine against the pure-Python reference on this machine
+  demo     class-imbalanced labels sampled without and with balancing
+  bench    time the samplers against torch and numpy and check each case's target
+  explain  where an index was served, or what a rank saw at a step, from a saved state_dict"""
 
 
 class Parser(argparse.ArgumentParser):
@@ -64,6 +65,18 @@ def whole_number(text: str, low: int, high: int, what: str) -> int:
 
 def positive_int(text: str) -> int:
     return whole_number(text, 1, SIZE_LIMIT, "an integer >= 1")
+
+
+def count_int(text: str) -> int:
+    if "e" in text.lower():  # an index or a step is exact
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    return whole_number(text, 0, SIZE_LIMIT, "an integer >= 0")
+
+
+def epoch_int(text: str) -> int:
+    if "e" in text.lower():
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}")
+    return whole_number(text, -SEED_LIMIT, SEED_LIMIT, "an integer")
 
 
 def seed_int(text: str) -> int:
@@ -171,7 +184,62 @@ def build_parser(prog: str) -> Parser:
     bench.add_argument(
         "--plot", type=output_path, metavar="FILE.png", help="plot time vs N per sampler (needs matplotlib)"
     )
+    add_explain(commands)
     return parser
+
+
+EXPLAIN = """\
+Answers from a sampler's saved state_dict() (JSON), without running a loader:
+  --index I           where dataset index I is served in the epoch: position (batch and
+                      offset for a batch sampler), rank and global position for a sharded
+                      sampler, and whether the run had served it when it saved the state
+  --step S [--rank R] the indices rank R (default 0) sees at step S of the epoch
+
+The sampler is rebuilt from the state and checked against it (kind, spec version,
+fingerprint, recorded parameters). DistributedSampler states record every parameter;
+the others record a fingerprint, so give what it covers: --n (RandomSampler,
+SequentialSampler), --num-samples and --replacement (RandomSampler), --indices
+(SubsetRandomSampler), --permutation, --batch-size and --drop-last (a BatchSampler), and,
+for a DistributedSamplerWrapper over a BatchSampler, --sampler and --seed of the sampler
+it batches. An unseeded sampler draws a seed per epoch: only the state's epoch can be
+asked about. A step is --batch-size indices (a DataLoader's batch_size; default 1) or
+one batch of a batch sampler; epochs are taken as served from their start by the
+saving world. Exit status 2 on a state it cannot read or options that disagree with it."""
+
+
+def add_explain(commands: Any) -> None:
+    explain = commands.add_parser(
+        "explain",
+        help="where an index was served, or what a rank saw at a step, from a saved state_dict",
+        description=EXPLAIN,
+        formatter_class=Formatter,
+    )
+    explain.add_argument("state", type=Path, metavar="STATE.json", help="a sampler's state_dict(), saved as JSON")
+    question = explain.add_mutually_exclusive_group(required=True)
+    question.add_argument("--index", type=count_int, metavar="I", help="the dataset index to find")
+    question.add_argument("--step", type=count_int, metavar="S", help="the step whose indices to list")
+    explain.add_argument("--rank", type=count_int, metavar="R", help="the rank whose step to list (default 0)")
+    explain.add_argument("--epoch", type=epoch_int, metavar="E", help="the epoch asked about (default: the state's)")
+    explain.add_argument("--batch-size", type=positive_int, metavar="B", help="indices per step, or a BatchSampler's")
+    explain.add_argument(
+        "--n", type=positive_int, metavar="N", help="the dataset size, if the state does not record it"
+    )
+    explain.add_argument("--num-samples", type=positive_int, metavar="K", help="RandomSampler's num_samples")
+    explain.add_argument("--replacement", action="store_true", help="RandomSampler(replacement=True) (--step only)")
+    explain.add_argument(
+        "--permutation", choices=("feistel", "fisher-yates"), help="the sampler's permutation (default feistel)"
+    )
+    explain.add_argument(
+        "--indices", type=Path, metavar="FILE", help="SubsetRandomSampler's indices: .npy, or integers in text"
+    )
+    explain.add_argument("--drop-last", action="store_true", help="the BatchSampler's drop_last")
+    explain.add_argument(
+        "--sampler",
+        choices=("RandomSampler", "SubsetRandomSampler", "SequentialSampler"),
+        help="the sampler a wrapped BatchSampler batches",
+    )
+    explain.add_argument("--seed", type=seed_int, metavar="S", help="its fixed seed (none: unseeded)")
+    explain.add_argument("--json", action="store_true", help="print the answer as one JSON object")
 
 
 def default_prog() -> str:
@@ -191,9 +259,32 @@ def main(argv: list[str] | None = None, prog: str | None = None, known_answers: 
         from .demo import demo
 
         return demo(args.epochs, args.plot)
+    if args.command == "explain":
+        return run_explain(args, prog)
     from .bench import bench
 
     return bench(args.sizes, args.repeat, args.cases, args.output, args.plot, command=command_line(prog, argv))
+
+
+def run_explain(args: Any, prog: str) -> int:
+    from .explain import Options, Refused, explain
+
+    options = Options(
+        n=args.n,
+        num_samples=args.num_samples,
+        replacement=args.replacement,
+        permutation=args.permutation,
+        indices=args.indices,
+        batch_size=args.batch_size,
+        drop_last=args.drop_last,
+        sampler=args.sampler,
+        seed=args.seed,
+    )
+    try:
+        return explain(args.state, args.index, args.rank, args.step, args.epoch, options, args.json)
+    except Refused as error:
+        print(f"{prog} explain: error: {error}", file=sys.stderr)
+        return 2
 
 
 def command_line(prog: str, argv: list[str] | None) -> str:

@@ -77,6 +77,14 @@ def epoch_value(value: Any) -> int:
     return number
 
 
+def dataset_index(index: Any, n: int) -> int:
+    """``index`` as an int in [0, n) (``position_of``): ValueError (ArgumentTypeError for a non-integer) naming it."""
+    number = integer("index", index)
+    if not 0 <= number < n:
+        raise ValueError(f"index must be in [0, {n}) (the dataset's indices), got index={number}")
+    return number
+
+
 def sized_length(name: str, value: Any) -> int:
     """``len(value)``, with a ``__len__`` that returns a non-integer, a negative number or one of
     2**63 or more refused by a TypeError/ValueError naming ``name`` (not Python's OverflowError)."""

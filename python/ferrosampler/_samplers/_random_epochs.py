@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,6 +17,7 @@ from .._protocol.describe import describe
 from .._protocol.epoch import Epoch, pieces
 from .._protocol.iteration import CHUNK, chunk_bounds, flatten, int64, positioned_chunks
 from .._protocol.progress import Place, Progress, serve
+from .._protocol.provenance import Locatable
 from .._protocol.state import check_state, encode_generator, fingerprint, make_state, optional_int, restore_generator
 from .._protocol.torch_compat import SamplerBase
 
@@ -24,13 +25,13 @@ if TYPE_CHECKING:
     import torch
 
 
-class _RandomEpochs(_EpochCounter, SamplerBase):
+class _RandomEpochs(Locatable, _EpochCounter, SamplerBase):
     """Seed and epoch bookkeeping shared by the random samplers (spec §10), and their state_dict (spec §13).
 
     A subclass defines ``_shape``, ``_generate(seed, epoch, n, start, count, stride)`` (positions
     start, start + stride, … (count of them) of an epoch, computed by the engine without the earlier
     ones passing through Python), ``_chunk``, ``_order_parameters`` and, when its draws are sequential
-    (not seekable by stride), ``_seekable``."""
+    (not seekable by stride), ``_seekable``; ``_locate`` (``position_of``) where its epoch is a permutation."""
 
     _engine: Any = _core
     _state_kind = ""
@@ -137,6 +138,30 @@ class _RandomEpochs(_EpochCounter, SamplerBase):
     def _order_parameters(self) -> tuple[Any, ...]:
         """The parameters besides the seed that fix an epoch's order (the state fingerprint's input)."""
         raise NotImplementedError
+
+    def _epoch_seed(self, seed: int | None) -> int:
+        """The seed of an epoch ``position_of`` is asked about: the fixed seed, else ``seed`` (a state's
+        ``epoch_seed``)."""
+        if self._seed is not None:
+            return self._seed
+        if seed is None:
+            raise ValueError(
+                f"{type(self).__name__}.position_of needs a fixed seed (each epoch of an unseeded sampler draws its "
+                "own); construct the sampler with seed="
+            )
+        return seed
+
+    def _block_positions(
+        self, seed: int, epoch: int, n: int, length: int, values: Sequence[int], permutation: str
+    ) -> Iterator[int]:
+        """The positions p < length of the epoch's permutation stream (spec §5: blocks of n) that hold one of
+        ``values`` (each < n), ascending: one inverse per block (spec §25), no block computed forward."""
+        for block in range(-(-length // n)):
+            offsets = self._engine.inverse_permutation(seed, self._engine.MAIN, epoch, n, block, values, permutation)
+            for offset in sorted(map(int, offsets)):  # Python ints: block·n + offset may pass 2**63
+                if block * n + offset >= length:
+                    return
+                yield block * n + offset
 
     def epoch_indices(self, epoch: int | None = None) -> npt.NDArray[np.int64]:
         """One whole epoch as an int64 array, computed by the engine (no per-index Python work).

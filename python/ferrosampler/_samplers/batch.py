@@ -14,11 +14,12 @@ from .._inputs.checks import boolean, positive_integer, sized_length
 from .._protocol.describe import safe_repr
 from .._protocol.epoch import Batched, Epoch, epoch_at, open_epoch
 from .._protocol.iteration import int64
+from .._protocol.provenance import Locatable, Position, locate
 from .._protocol.state import check_state, fingerprint, make_state
 from .._protocol.torch_compat import BatchSamplerBase
 
 
-class BatchSampler(BatchSamplerBase):
+class BatchSampler(Locatable, BatchSamplerBase):
     """torch's BatchSampler: another sampler's indices grouped into lists of ``batch_size``.
 
     ``state_dict()`` carries the inner sampler's state (spec §13); an inner sampler without
@@ -149,6 +150,15 @@ class BatchSampler(BatchSamplerBase):
         if self.drop_last:
             flat = flat[: len(flat) // self.batch_size * self.batch_size]
         return flat
+
+    def _locate(self, index: Any, epoch: Any, seed: int | None, world: bool) -> Iterator[Position]:
+        # Inner position q is batch q div B, offset q mod B; drop_last leaves out the positions past the last batch.
+        b, end = self.batch_size, len(self) * self.batch_size
+        for place in locate(self.sampler, index, epoch, seed, world):
+            if place.offset is not None:
+                raise TypeError("BatchSampler.position_of needs an inner sampler of indices, got a batch sampler")
+            if place.position < end:
+                yield place._replace(position=place.position // b, offset=place.position % b)
 
     def _open_epoch(self, seed: int | None, epoch: int | None) -> Epoch:
         return Batched(open_epoch(self.sampler, seed, epoch), self.batch_size, self.drop_last)

@@ -9,18 +9,19 @@ import numpy as np
 
 from .. import _core
 from .._inputs import limits as _limits
-from .._inputs.checks import PERMUTATIONS, boolean, integer, permutation_value, sized_length
+from .._inputs.checks import PERMUTATIONS, boolean, dataset_index, integer, permutation_value, sized_length
 from .._inputs.world import even_value, world
 from .._protocol.epoch import Epoch, Seeked
 from .._protocol.iteration import CHUNK, flatten, int64
 from .._protocol.progress import own_count
+from .._protocol.provenance import Locatable, Position, sharded
 from .._protocol.sharded import _ShardedResume
 from .._protocol.torch_compat import DistributedSamplerBase
 
 FISHER_YATES = "fisher-yates"
 
 
-class DistributedSampler(_ShardedResume, DistributedSamplerBase):
+class DistributedSampler(_ShardedResume, Locatable, DistributedSamplerBase):
     """torch's DistributedSampler: one permutation shared by all ranks, keyed by
     (seed + epoch) mod 2**64; rank r reads positions r, r + W, … (spec §6). Only the
     rank's own share is computed: with ``permutation="feistel"`` in chunks, O(1) per index
@@ -147,6 +148,16 @@ class DistributedSampler(_ShardedResume, DistributedSamplerBase):
         # Fisher–Yates: one call, the prefix up to the largest offset read.
         block = self.num_samples if self.shuffle and self.permutation == FISHER_YATES else None
         return Seeked(self.num_samples, seed, number, fetch, block=block, how="regenerated" if block else "seeked")
+
+    def _locate(self, index: Any, epoch: Any, seed: int | None, world: bool) -> Iterator[Position]:
+        # The permutation's inverse gives q; global position q (and q + t·n as padding) is rank g mod W's g div W.
+        n = self._length()
+        index, number = dataset_index(index, n), integer("epoch", epoch)
+        q = index
+        if self.shuffle:
+            engine = self._engine
+            q = int(engine.inverse_permutation(self._key(number), engine.MAIN, 0, n, 0, [index], self.permutation)[0])
+        yield from sharded([Position(number, q)], n, self.num_replicas, self.total_size, self.rank, world)
 
     def epoch_indices(self, epoch: int | None = None) -> np.ndarray:
         """This rank's whole share of an epoch (``self.epoch`` by default) as int64, from its start."""

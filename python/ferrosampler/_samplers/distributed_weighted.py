@@ -16,12 +16,13 @@ from .._inputs.world import world
 from .._protocol.epoch import Deferred, Epoch, Seeked
 from .._protocol.iteration import CHUNK, flatten, int64
 from .._protocol.progress import Place, Progress
+from .._protocol.provenance import Locatable, Position, not_locatable
 from .._protocol.sharded import Resumable
 from .._protocol.state import fingerprint
 from .._protocol.torch_compat import DistributedSamplerBase
 
 
-class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, DistributedSamplerBase):
+class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, Locatable, DistributedSamplerBase):
     """One global weighted draw per epoch — ``num_samples`` positions of
     ``WeightedRandomSampler(weights, num_samples, replacement, seed=seed)`` at epoch
     ``epoch`` — split across ranks as torch's DistributedSampler splits its permutation:
@@ -110,6 +111,11 @@ class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, Distr
         wrapped = [(first + j * w) % g for j in range(inside, count)]
         tail = [int(self._table.alias_draws(self.seed, epoch, p, 1)[0]) for p in wrapped]
         return np.concatenate([run, int64(tail)])
+
+    def _locate(self, index: Any, epoch: Any, seed: int | None, world: bool) -> Iterator[Position]:
+        if self.replacement:
+            raise not_locatable(self, "every index is an independent weighted draw (spec §18)")
+        raise not_locatable(self, "without replacement each draw depends on the earlier ones (spec §8)")
 
     def epoch_indices(self, epoch: int | None = None) -> np.ndarray:
         """This rank's whole epoch (without ``epoch``: the one iterating would yield now, after

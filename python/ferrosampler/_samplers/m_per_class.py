@@ -15,6 +15,7 @@ from .._protocol.counter import _SeededEpochs
 from .._protocol.epoch import Deferred, Epoch, Whole
 from .._protocol.iteration import flatten, int64
 from .._protocol.progress import Place, Progress, Serving
+from .._protocol.provenance import Locatable, Position, not_locatable
 from .._protocol.sharded import Resumable
 from .._protocol.state import fingerprint
 from .._protocol.torch_compat import SamplerBase
@@ -23,7 +24,7 @@ from ._class_slots import ClassSlots, m_per_class_rows
 _UNIT_CHUNK = 1 << 12  # indices per chunk of iteration, at least
 
 
-class MPerClassSampler(Resumable, _SeededEpochs, SamplerBase):
+class MPerClassSampler(Resumable, _SeededEpochs, Locatable, SamplerBase):
     """pytorch-metric-learning's MPerClassSampler, seeded and spec-defined: m rows of each
     class in turn. With ``batch_size`` every consecutive ``batch_size`` indices hold m rows
     of each of batch_size/m distinct classes, drawn afresh per batch; without it the classes
@@ -111,6 +112,9 @@ class MPerClassSampler(Resumable, _SeededEpochs, SamplerBase):
         offset = first * grain - skip
         indices: list[int] = out[start - offset : stop - offset].tolist()
         return indices
+
+    def _locate(self, index: Any, epoch: Any, seed: int | None, world: bool) -> Iterator[Position]:
+        raise not_locatable(self, "its rows are drawn within each class (spec §20)")
 
     def epoch_indices(self, epoch: int | None = None) -> np.ndarray:
         """One epoch of this rank as int64; without ``epoch`` the next one (what iterating yields; after

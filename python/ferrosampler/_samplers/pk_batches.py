@@ -16,6 +16,7 @@ from .._protocol.counter import _SeededEpochs
 from .._protocol.epoch import Epoch, Materialised, Seeked
 from .._protocol.iteration import flatten
 from .._protocol.progress import Place, Progress
+from .._protocol.provenance import Locatable, Position, not_locatable
 from .._protocol.sharded import Resumable
 from .._protocol.state import fingerprint
 from .._protocol.torch_compat import BatchSamplerBase
@@ -24,7 +25,7 @@ from ._class_slots import ClassSlots, pk_batch_rows, within_class
 _BATCH_CHUNK = 256  # batches per chunk of iteration
 
 
-class PKBatchSampler(Resumable, _SeededEpochs, BatchSamplerBase):
+class PKBatchSampler(Resumable, _SeededEpochs, Locatable, BatchSamplerBase):
     """Batches of exactly P distinct classes × K rows (class by class), for ``batch_sampler=``.
     Over an epoch every class fills ⌊B·P/C⌋ or ⌈B·P/C⌉ slots (spec §19.1); rows are drawn
     without replacement inside a batch when the class has ≥ K rows. Distributed: global
@@ -105,6 +106,13 @@ class PKBatchSampler(Resumable, _SeededEpochs, BatchSamplerBase):
             raise ValueError(f"b must be >= 0, got b={b}")
         rows: list[int] = pk_batch_rows(seed, e, self.classes, self.p, self.k, self._always, b, 1)[0].tolist()
         return rows
+
+    def _locate(self, index: Any, epoch: Any, seed: int | None, world: bool) -> Iterator[Position]:
+        raise not_locatable(
+            self,
+            "its rows are drawn within each class (spec §19)",
+            "numpy.argwhere(sampler.epoch_batches(epoch) == index)",
+        )
 
     def epoch_batches(self, epoch: int | None = None) -> np.ndarray:
         """This rank's batches of the epoch, shape (len(self), p·k); without ``epoch`` the

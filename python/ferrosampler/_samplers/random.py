@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sized
+from collections.abc import Iterator, Sized
 from typing import TYPE_CHECKING, Any
 
-from .._inputs.checks import Permutation, boolean, permutation_value, positive_integer, sized_length
+from .._inputs.checks import (
+    Permutation,
+    boolean,
+    dataset_index,
+    epoch_value,
+    permutation_value,
+    positive_integer,
+    sized_length,
+)
 from .._protocol.describe import safe_len
 from .._protocol.iteration import CHUNK
+from .._protocol.provenance import Position, not_locatable
 from ._random_epochs import _RandomEpochs
 
 if TYPE_CHECKING:
@@ -142,3 +151,13 @@ class RandomSampler(_RandomEpochs):
         return self._engine.permutation_stream(
             seed, self._engine.MAIN, epoch, n, start, count, stride=stride, permutation=self.permutation
         )
+
+    def _locate(self, index: Any, epoch: Any, seed: int | None, world: bool) -> Iterator[Position]:
+        # Without replacement an epoch is permutation blocks of n (spec §25.3): one place per block it reaches.
+        if self.replacement:
+            raise not_locatable(self, "with replacement=True every index is an independent uniform draw")
+        n, length = self._shape()
+        index = dataset_index(index, n)
+        epoch = epoch_value(epoch)
+        for position in self._block_positions(self._epoch_seed(seed), epoch, n, length, [index], self.permutation):
+            yield Position(epoch, position)

@@ -8,16 +8,17 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .._inputs.checks import arange, epoch_value, sized_length
+from .._inputs.checks import arange, dataset_index, epoch_value, sized_length
 from .._protocol.describe import describe, safe_len
 from .._protocol.epoch import Epoch, SequentialEpoch
 from .._protocol.iteration import flatten
 from .._protocol.progress import Progress, serve
+from .._protocol.provenance import Locatable, Position
 from .._protocol.state import check_state, fingerprint, make_state
 from .._protocol.torch_compat import SamplerBase
 
 
-class SequentialSampler(SamplerBase):
+class SequentialSampler(Locatable, SamplerBase):
     """torch's SequentialSampler: yields 0 … len(data_source) − 1, nothing drawn.
 
     The length is read at each ``iter()``. ``state_dict`` records the live iterator's position
@@ -120,6 +121,10 @@ class SequentialSampler(SamplerBase):
         if value != self.epoch:
             self._resume_position = None
         self.epoch = value
+
+    def _locate(self, index: Any, epoch: Any, seed: int | None, world: bool) -> Iterator[Position]:
+        # The identity permutation: index i at position i in every epoch.
+        yield Position(epoch_value(epoch), dataset_index(index, sized_length("data_source", self.data_source)))
 
     def _open_epoch(self, seed: int | None, epoch: int | None) -> Epoch:
         return SequentialEpoch(sized_length("data_source", self.data_source), None, self.epoch)

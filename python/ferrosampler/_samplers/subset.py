@@ -8,9 +8,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from .._inputs.checks import ArgumentTypeError, Permutation, indexable, permutation_value, sized_length
+from .._inputs.checks import (
+    ArgumentTypeError,
+    Permutation,
+    epoch_value,
+    indexable,
+    integer,
+    permutation_value,
+    sized_length,
+)
 from .._protocol.describe import safe_len
 from .._protocol.iteration import CHUNK
+from .._protocol.provenance import Position
 from .._protocol.state import fingerprint
 from ._random_epochs import _RandomEpochs
 
@@ -121,15 +130,45 @@ class SubsetRandomSampler(_RandomEpochs):
             >>> sorted(sampler.epoch_indices(5).tolist())
             [3, 7, 9]
         """
+        result: npt.NDArray[np.int64] = self._integer_values("epoch_indices")[super().epoch_indices(epoch)]
+        return result
+
+    def _integer_values(self, method: str) -> npt.NDArray[np.int64]:
+        """``indices`` as int64, or ArgumentTypeError: ``method`` needs integer values."""
         values = np.asarray(self.indices)
         fits = values.dtype.kind == "i" or (values.dtype.kind == "u" and (not len(values) or values.max() < 2**63))
         if values.ndim != 1 or (len(values) and not fits):
             raise ArgumentTypeError(
-                f"epoch_indices() needs integer indices, got an array of dtype {values.dtype} "
+                f"{method}() needs integer indices, got an array of dtype {values.dtype} "
                 f"and shape {values.shape}; iterate the sampler to get the values as they are"
             )
-        result: npt.NDArray[np.int64] = values.astype(np.int64)[super().epoch_indices(epoch)]
-        return result
+        return values.astype(np.int64)
+
+    def _locate(self, index: Any, epoch: Any, seed: int | None, world: bool) -> Iterator[Position]:
+        # Every j with indices[j] == index, each at position π⁻¹(j) of the one permutation block (spec §25.3).
+        value, epoch = integer("index", index), epoch_value(epoch)
+        seed = self._epoch_seed(seed)
+        slots = self._slots_of(value)
+        if slots:
+            n = len(self.indices)
+            for position in self._block_positions(seed, epoch, n, n, slots, self.permutation):
+                yield Position(epoch, position)
+
+    _lookup: tuple[int, int, npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None
+
+    def _slots_of(self, value: int) -> list[int]:
+        """The j with indices[j] == value, ascending: the values sorted once (O(n log n), 16 bytes a value, at the
+        first call and again if ``indices`` is replaced), then a binary search per call."""
+        lookup = self._lookup
+        if lookup is None or lookup[0] != id(self.indices) or lookup[1] != len(self.indices):
+            values = self._integer_values("position_of")
+            order = np.argsort(values, kind="stable")
+            lookup = self._lookup = (id(self.indices), len(values), values[order], order)
+        _, _, ordered, order = lookup
+        if not -(2**63) <= value < 2**63:
+            return []  # no int64 value equals it
+        low, high = np.searchsorted(ordered, value, "left"), np.searchsorted(ordered, value, "right")
+        return [int(j) for j in order[low:high]]
 
 
 def values_digest(values: Sequence[Any]) -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from .._inputs.balanced import FromLabelsMixin
 from .._inputs.checks import boolean, positive_integer
 from .._inputs.reweighting import Reweightable
 from .._protocol.iteration import CHUNK
+from .._protocol.provenance import Position, not_locatable
 from ._random_epochs import _RandomEpochs
 
 if TYPE_CHECKING:
@@ -95,6 +97,11 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _RandomEpochs):
 
     def _chunk(self, n: int) -> int:
         return CHUNK if self.replacement else self.num_samples
+
+    def _locate(self, index: Any, epoch: Any, seed: int | None, world: bool) -> Iterator[Position]:
+        if self.replacement:
+            raise not_locatable(self, "every index is an independent weighted draw (spec §7)")
+        raise not_locatable(self, "without replacement each draw depends on the earlier ones (spec §8)")
 
     def _order_parameters(self) -> tuple[Any, ...]:
         return self._weights_fingerprint, self.num_samples, self.replacement

@@ -10,12 +10,13 @@ from .._inputs.world import even_value, world
 from .._protocol.epoch import Affine, Epoch, epoch_at, open_epoch
 from .._protocol.iteration import flatten
 from .._protocol.progress import own_count, share_count
+from .._protocol.provenance import Locatable, Position, locate, sharded
 from .._protocol.sharded import _ShardedResume
 from .._protocol.state import encode_generator, restore_generator
 from .._protocol.torch_compat import DistributedSamplerBase
 
 
-class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
+class DistributedSamplerWrapper(_ShardedResume, Locatable, DistributedSamplerBase):
     """Shards another sampler's epoch like DistributedSampler shards a permutation: rank r of R
     gets positions r, r + R, … of the inner epoch, padded from its front to a multiple of R
     (or cut, with ``drop_last``). Every rank must see the same inner epoch, so give the inner
@@ -160,6 +161,12 @@ class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
     def _identity(self) -> dict[str, Any]:
         world = {"num_replicas": self.num_replicas, "rank": self.rank, "drop_last": self.drop_last, "even": self.even}
         return {"sampler": self.sampler, **world}
+
+    def _locate(self, index: Any, epoch: Any, seed: int | None, world: bool) -> Iterator[Position]:
+        # The inner sampler's own places q are global positions q (and q + t·m as padding, even only) of this world.
+        m = _inner_length(self.sampler)
+        inner = locate(self.sampler, index, epoch, seed)
+        yield from sharded(inner, m, self.num_replicas, self.total_size, self.rank, world)
 
     def _chunks(self, epoch: Any, first: int, count: int) -> Iterator[Any]:
         n, stride = epoch.length, self.num_replicas

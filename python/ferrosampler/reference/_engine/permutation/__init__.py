@@ -23,6 +23,7 @@ from .feistel import (
     round_keys,
 )
 from .fisher_yates import SPARSE_RATIO, fisher_yates_prefix, prefix_is_sparse
+from .inverse import check_block, inverse_permutation, inverse_table
 
 __all__ = [
     "MIX_1",
@@ -34,9 +35,12 @@ __all__ = [
     "Bijection",
     "Feistel",
     "bit_width",
+    "check_block",
     "check_permutation",
     "feistel_values",
     "fisher_yates_prefix",
+    "inverse_permutation",
+    "inverse_table",
     "permutation_stream",
     "prefix_is_sparse",
     "round_function",
