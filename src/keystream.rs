@@ -14,6 +14,8 @@ pub const CLASS_ORDER: u8 = 1;
 pub const PK_CLASSES: u8 = 2;
 /// Stream purpose: the within-class row draws of PKBatchSampler and MPerClassSampler (spec §19.2).
 pub const PK_ROWS: u8 = 3;
+/// Stream purpose: the step order of length-grouped batches (spec §23.1).
+pub const LENGTH_STEPS: u8 = 4;
 
 /// SplitMix64, four rounds, each output split into (low, high) 32-bit key words (spec §1).
 pub fn expand_seed(seed: u64) -> [u32; 8] {

@@ -31,7 +31,12 @@ impl From<EngineError> for PyErr {
             | EngineError::PastTheEnd { .. }
             | EngineError::TooManySlots { .. }
             | EngineError::DrawsPastLimit { .. }
-            | EngineError::BlocksPastLimit { .. } => PyValueError::new_err(message),
+            | EngineError::BlocksPastLimit { .. }
+            | EngineError::EmptyLengths
+            | EngineError::InvalidLength { .. }
+            | EngineError::BatchingChoice { .. }
+            | EngineError::WindowNotMultiple { .. }
+            | EngineError::EmptyPlan { .. } => PyValueError::new_err(message),
         }
     }
 }

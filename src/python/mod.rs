@@ -4,6 +4,7 @@ mod args;
 mod class_layout;
 mod engine;
 mod errors;
+mod lengths;
 mod weight_table;
 
 use pyo3::prelude::*;
@@ -23,6 +24,8 @@ mod _core {
         _set_min_chunk, bounded, bounded128, expand_seed, get_num_threads, keystream_words, permutation_stream,
         set_num_threads, stream_id, strided_permutation, uniform_draws,
     };
+    #[pymodule_export]
+    use super::lengths::{LengthPlan, LengthTable};
     #[pymodule_export]
     use super::weight_table::WeightTable;
 

@@ -9,6 +9,7 @@ from ._random_epochs import _RandomEpochs
 from .batch import BatchSampler
 from .distributed import DistributedSampler
 from .distributed_weighted import DistributedWeightedSampler
+from .length_grouped import LengthGroupedBatchSampler
 from .m_per_class import MPerClassSampler
 from .pk_batches import PKBatchSampler
 from .random import RandomSampler
@@ -22,6 +23,7 @@ __all__ = [
     "DistributedSampler",
     "DistributedSamplerWrapper",
     "DistributedWeightedSampler",
+    "LengthGroupedBatchSampler",
     "MPerClassSampler",
     "PKBatchSampler",
     "RandomSampler",

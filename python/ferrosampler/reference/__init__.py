@@ -99,6 +99,20 @@ class PKBatchSampler(_samplers.PKBatchSampler):
     _engine = _engine
 
 
+class LengthGroupedBatchSampler(_samplers.LengthGroupedBatchSampler):
+    """``ferrosampler.LengthGroupedBatchSampler`` on the pure-Python engine: same arguments, same batches.
+
+    Examples:
+        >>> import ferrosampler, ferrosampler.reference
+        >>> lengths = [5, 1, 9, 3, 3, 8, 2, 7]
+        >>> fast = list(ferrosampler.LengthGroupedBatchSampler(lengths, 2, window=4, seed=3))
+        >>> list(ferrosampler.reference.LengthGroupedBatchSampler(lengths, 2, window=4, seed=3)) == fast
+        True
+    """
+
+    _engine = _engine
+
+
 class MPerClassSampler(_samplers.MPerClassSampler):
     """``ferrosampler.MPerClassSampler`` on the pure-Python engine: same arguments, same indices.
 
@@ -127,6 +141,7 @@ __all__ = [
     "DistributedSampler",
     "DistributedSamplerWrapper",
     "DistributedWeightedSampler",
+    "LengthGroupedBatchSampler",
     "MPerClassSampler",
     "PKBatchSampler",
     "RandomSampler",

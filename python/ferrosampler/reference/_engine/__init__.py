@@ -11,7 +11,18 @@ from __future__ import annotations
 from .bounded import bounded, bounded128
 from .chacha import chacha_block
 from .classes import ClassLayout
-from .keystream import CLASS_ORDER, MAIN, PK_CLASSES, PK_ROWS, Keystream, expand_seed, keystream_words, stream_id
+from .keystream import (
+    CLASS_ORDER,
+    LENGTH_STEPS,
+    MAIN,
+    PK_CLASSES,
+    PK_ROWS,
+    Keystream,
+    expand_seed,
+    keystream_words,
+    stream_id,
+)
+from .lengths import LengthPlan, LengthTable
 from .limits import EPOCH_LIMIT, POPULATION_LIMIT, POSITION_LIMIT, WEIGHTS_LIMIT
 from .permutation import (
     PERMUTATIONS,
@@ -36,6 +47,7 @@ SPEC_VERSION = 2
 __all__ = [
     "CLASS_ORDER",
     "EPOCH_LIMIT",
+    "LENGTH_STEPS",
     "MAIN",
     "PERMUTATIONS",
     "PK_CLASSES",
@@ -51,6 +63,8 @@ __all__ = [
     "Feistel",
     "Fenwick",
     "Keystream",
+    "LengthPlan",
+    "LengthTable",
     "WeightTable",
     "bounded",
     "bounded128",

@@ -9,6 +9,7 @@ MAIN = 0  # stream purpose: a sampler's per-epoch draws
 CLASS_ORDER = 1  # stream purpose: PKSampler's class order
 PK_CLASSES = 2  # stream purpose: class permutation blocks of PKBatchSampler / MPerClassSampler (§19.1, §20)
 PK_ROWS = 3  # stream purpose: within-class row draws of PKBatchSampler / MPerClassSampler (§19.2)
+LENGTH_STEPS = 4  # stream purpose: the step order of length-grouped batches (§23.1)
 
 _M32 = 0xFFFF_FFFF
 _M64 = 0xFFFF_FFFF_FFFF_FFFF

@@ -1,0 +1,558 @@
+//! Length-grouped batches (spec §23): an epoch's plan — windows of a seeded order sorted by length and cut
+//! into batches, the batches ranked by padded tokens and grouped into shuffled steps of G.
+
+use crate::error::EngineError;
+use crate::keystream::{LENGTH_STEPS, MAIN};
+use crate::limits::{IntRange, POSITIVE_U64S, check_epoch, check_strided_span, vec_with_capacity};
+use crate::permutation::{Permutation, permutation_stream};
+use crate::threads;
+
+/// Batches per step: a world of fewer than 2^32 ranks (spec §23.2).
+pub const GROUPS: IntRange = IntRange {
+    lo: 1,
+    hi: 1 << 32,
+    hi_text: "2**32",
+};
+
+/// Lengths and window offsets below this pack into one u64 sort key (a faster sort, the same order).
+const NARROW: u64 = 1 << 32;
+
+/// The lengths of a dataset's samples, validated once; `plan` computes an epoch's plan (§23.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LengthTable {
+    lengths: Vec<i64>,
+    total: u128,
+    longest: u64,
+}
+
+impl LengthTable {
+    /// The reference's checks, in its order: not empty, then the first negative length.
+    pub fn new(lengths: Vec<i64>) -> Result<Self, EngineError> {
+        if lengths.is_empty() {
+            return Err(EngineError::EmptyLengths);
+        }
+        if let Some((index, value)) = lengths.iter().enumerate().find(|(_, value)| **value < 0) {
+            return Err(EngineError::InvalidLength {
+                index,
+                value: value.to_string(),
+            });
+        }
+        // Every length is in [0, 2^63) and there are fewer than 2^64 of them: the sum fits u128.
+        let total = lengths.iter().map(|&length| length as u128).sum();
+        let longest = lengths.iter().copied().max().unwrap_or(0) as u64;
+        Ok(LengthTable {
+            lengths,
+            total,
+            longest,
+        })
+    }
+
+    pub fn lengths(&self) -> &[i64] {
+        &self.lengths
+    }
+
+    pub fn len(&self) -> usize {
+        self.lengths.len()
+    }
+
+    /// Never true: a table holds at least one length.
+    pub fn is_empty(&self) -> bool {
+        self.lengths.is_empty()
+    }
+
+    /// The sum of the lengths (exact).
+    pub fn total(&self) -> u128 {
+        self.total
+    }
+
+    /// Spec §23.1: the plan of epoch (seed, epoch).
+    pub fn plan(&self, seed: u64, epoch: u64, grouping: &Grouping) -> Result<LengthPlan, EngineError> {
+        check_epoch(epoch)?;
+        LengthPlan::build(self, seed, epoch, grouping)
+    }
+}
+
+/// How a sorted window is cut: batches of a fixed number of samples, or greedily under a token budget.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Batching {
+    Size(u64),
+    Tokens(u64),
+}
+
+/// Spec §23.2: with batch_size, the window is a whole number of batches.
+pub fn check_window(batching: Batching, window: u64) -> Result<(), EngineError> {
+    match batching {
+        Batching::Size(batch_size) if !window.is_multiple_of(batch_size) => {
+            Err(EngineError::WindowNotMultiple { window, batch_size })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A plan's validated parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Grouping {
+    batching: Batching,
+    window: u64,
+    group: u64,
+    shuffle: bool,
+    drop_last: bool,
+    permutation: Permutation,
+}
+
+impl Grouping {
+    /// The reference's checks, in its order: exactly one of batch_size and max_tokens, its range, the window,
+    /// the window against the batch size, the group.
+    pub fn new(
+        batch_size: Option<u64>,
+        max_tokens: Option<u64>,
+        window: u64,
+        group: u64,
+        shuffle: bool,
+        drop_last: bool,
+        permutation: Permutation,
+    ) -> Result<Self, EngineError> {
+        let batching = match (batch_size, max_tokens) {
+            (Some(size), None) => Batching::Size(POSITIVE_U64S.check("batch_size", size.into())? as u64),
+            (None, Some(budget)) => Batching::Tokens(POSITIVE_U64S.check("max_tokens", budget.into())? as u64),
+            _ => {
+                let shown = |value: Option<u64>| value.map_or("None".to_string(), |value| value.to_string());
+                return Err(EngineError::BatchingChoice {
+                    batch_size: shown(batch_size),
+                    max_tokens: shown(max_tokens),
+                });
+            }
+        };
+        POSITIVE_U64S.check("window", window.into())?;
+        check_window(batching, window)?;
+        GROUPS.check("group", group.into())?;
+        Ok(Grouping {
+            batching,
+            window,
+            group,
+            shuffle,
+            drop_last,
+            permutation,
+        })
+    }
+
+    pub fn batching(&self) -> Batching {
+        self.batching
+    }
+
+    pub fn window(&self) -> u64 {
+        self.window
+    }
+
+    pub fn group(&self) -> u64 {
+        self.group
+    }
+}
+
+/// Step 1: position p of the epoch holds index o[p] (block 0 of the MAIN permutation, or the identity).
+pub fn epoch_order(
+    seed: u64,
+    epoch: u64,
+    n: u64,
+    shuffle: bool,
+    permutation: Permutation,
+) -> Result<Vec<i64>, EngineError> {
+    if shuffle {
+        return permutation_stream(seed, MAIN, epoch, n, 0, n, permutation, 1);
+    }
+    identity(n)
+}
+
+/// [0, 1, …, n − 1], filled on the engine's threads.
+fn identity(n: u64) -> Result<Vec<i64>, EngineError> {
+    threads::fill_new(n, |first, chunk| {
+        for (value, slot) in (first..).zip(chunk.iter_mut()) {
+            *slot = value as i64;
+        }
+        Ok(())
+    })
+}
+
+/// The length of sample `index` as u64 (indices come from a permutation of the table: always in range).
+#[inline]
+fn length_of(lengths: &[i64], index: i64) -> u64 {
+    lengths.get(index as usize).map_or(0, |&length| length as u64)
+}
+
+/// A thread's working memory for sorting windows: the sort keys and a copy of the window.
+struct Scratch {
+    narrow: Vec<u64>,
+    wide: Vec<u128>,
+    copy: Vec<i64>,
+}
+
+/// Step 3: a window's indices (in position order) put in ascending (length, position) order. The keys are
+/// distinct (they hold the position), so the unstable sort computes the one order the spec defines.
+fn sort_window(lengths: &[i64], entries: &mut [i64], narrow: bool, scratch: &mut Scratch) {
+    scratch.copy.clear();
+    scratch.copy.extend_from_slice(entries);
+    if narrow {
+        let keys = &mut scratch.narrow;
+        keys.clear();
+        keys.extend(
+            (0u64..)
+                .zip(entries.iter())
+                .map(|(offset, &index)| (length_of(lengths, index) << 32) | offset),
+        );
+        keys.sort_unstable();
+        for (slot, key) in entries.iter_mut().zip(keys.iter()) {
+            *slot = scratch
+                .copy
+                .get((key & (NARROW - 1)) as usize)
+                .copied()
+                .unwrap_or(*slot);
+        }
+    } else {
+        let keys = &mut scratch.wide;
+        keys.clear();
+        keys.extend(
+            (0u128..)
+                .zip(entries.iter())
+                .map(|(offset, &index)| (u128::from(length_of(lengths, index)) << 64) | offset),
+        );
+        keys.sort_unstable();
+        for (slot, key) in entries.iter_mut().zip(keys.iter()) {
+            *slot = scratch.copy.get(*key as u64 as usize).copied().unwrap_or(*slot);
+        }
+    }
+}
+
+/// Appends `value`, allocating fallibly.
+fn push<T>(out: &mut Vec<T>, value: T) -> Result<(), EngineError> {
+    out.try_reserve(1).map_err(|_| EngineError::Allocation {
+        elements: out.len() as u128 + 1,
+    })?;
+    out.push(value);
+    Ok(())
+}
+
+/// Step 4: the sizes of a sorted window's batches, from its first entry.
+fn cut_window(lengths: &[i64], entries: &[i64], batching: Batching) -> Result<Vec<u64>, EngineError> {
+    let mut sizes = Vec::new();
+    let m = entries.len() as u64;
+    match batching {
+        Batching::Size(size) => {
+            let mut lo = 0;
+            while lo < m {
+                push(&mut sizes, size.min(m - lo))?;
+                lo += size;
+            }
+        }
+        Batching::Tokens(budget) => {
+            let mut count: u64 = 0;
+            for &index in entries {
+                // The entries ascend, so this one would be the batch's longest: (count + 1) of its length is the
+                // padded size.
+                let padded = u128::from(count + 1) * u128::from(length_of(lengths, index));
+                if count > 0 && padded > u128::from(budget) {
+                    push(&mut sizes, count)?;
+                    count = 0;
+                }
+                count += 1;
+            }
+            push(&mut sizes, count)?;
+        }
+    }
+    Ok(sizes)
+}
+
+/// One window of the plan order, sorted and cut in place by a worker.
+struct Window<'a> {
+    entries: &'a mut [i64],
+    sizes: Vec<u64>,
+}
+
+/// Steps 2–4: the plan order (the sorted windows back to back) and the batch bounds (batch b is
+/// plan[bounds[b]..bounds[b + 1]]). Windows are sorted in chunks of whole windows on the engine's threads.
+fn sorted_windows(
+    lengths: &[i64],
+    mut order: Vec<i64>,
+    grouping: &Grouping,
+    longest: u64,
+) -> Result<(Vec<i64>, Vec<u64>), EngineError> {
+    // A window past N is one window of N (usize::MAX when the window does not fit usize).
+    let width = usize::try_from(grouping.window).unwrap_or(usize::MAX).max(1);
+    let span = width.min(order.len());
+    let narrow = longest < NARROW && (span as u64) <= NARROW;
+    let mut windows: Vec<Window> = vec_with_capacity(order.len().div_ceil(width) as u64)?;
+    windows.extend(order.chunks_mut(width).map(|entries| Window {
+        entries,
+        sizes: Vec::new(),
+    }));
+    let batching = grouping.batching;
+    threads::fill_weighted(&mut windows, span as u64, |_, chunk| {
+        let mut scratch = Scratch {
+            narrow: Vec::new(),
+            wide: Vec::new(),
+            copy: vec_with_capacity(span as u64)?,
+        };
+        if narrow {
+            scratch.narrow = vec_with_capacity(span as u64)?;
+        } else {
+            scratch.wide = vec_with_capacity(span as u64)?;
+        }
+        for window in chunk.iter_mut() {
+            sort_window(lengths, window.entries, narrow, &mut scratch);
+            window.sizes = cut_window(lengths, window.entries, batching)?;
+        }
+        Ok(())
+    })?;
+    let batches: usize = windows.iter().map(|window| window.sizes.len()).sum();
+    let mut bounds = vec_with_capacity(batches as u64 + 1)?;
+    let mut end = 0u64;
+    bounds.push(end);
+    for window in &windows {
+        for &size in &window.sizes {
+            end += size;
+            bounds.push(end);
+        }
+    }
+    drop(windows);
+    Ok((order, bounds))
+}
+
+/// Step 5: the batch numbers in ascending order of (padded tokens, batch number).
+fn ranking(lengths: &[i64], plan: &[i64], bounds: &[u64]) -> Result<Vec<u64>, EngineError> {
+    let batches = bounds.len().saturating_sub(1);
+    let mut keys: Vec<(u128, u64)> = vec_with_capacity(batches as u64)?;
+    keys.extend((0u64..).zip(bounds.windows(2)).map(|(b, pair)| {
+        let (lo, hi) = match pair {
+            [lo, hi] => (*lo, *hi),
+            _ => (0, 0),
+        };
+        let longest = hi
+            .checked_sub(1)
+            .and_then(|last| plan.get(last as usize))
+            .map_or(0, |&index| length_of(lengths, index));
+        (u128::from(hi - lo) * u128::from(longest), b)
+    }));
+    keys.sort_unstable();
+    let mut ranked = vec_with_capacity(batches as u64)?;
+    ranked.extend(keys.iter().map(|&(_, b)| b));
+    Ok(ranked)
+}
+
+/// Step 6: slot j holds ranks f_j … f_j + m_j − 1 of the ranking; the partial slot j* = σ[S − 1].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Slots {
+    group: u64,
+    partial_size: u64,
+    partial: Option<u64>,
+}
+
+impl Slots {
+    fn new(batches: u64, group: u64, steps: &[i64]) -> Self {
+        let partial_size = batches % group;
+        let partial = match partial_size {
+            0 => None,
+            _ => steps.last().map(|&slot| slot as u64),
+        };
+        Slots {
+            group,
+            partial_size,
+            partial,
+        }
+    }
+
+    /// (f_j, m_j).
+    fn run(&self, j: u64) -> (u64, u64) {
+        let (g, k) = (self.group, self.partial_size);
+        match self.partial {
+            None => (j * g, g),
+            Some(partial) if j == partial => (j * g, k),
+            Some(partial) if j < partial => (j * g, g),
+            Some(_) => (j * g - (g - k), g),
+        }
+    }
+}
+
+/// An epoch's plan: `num_batches` global positions, position p a batch of the plan order (§23.1 step 7).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LengthPlan {
+    plan: Vec<i64>,
+    bounds: Vec<u64>,
+    ranked: Vec<u64>,
+    steps: Vec<i64>,
+    slots: Slots,
+    served: u64,
+}
+
+impl LengthPlan {
+    fn build(table: &LengthTable, seed: u64, epoch: u64, grouping: &Grouping) -> Result<Self, EngineError> {
+        let lengths = table.lengths();
+        let n = lengths.len() as u64;
+        let order = epoch_order(seed, epoch, n, grouping.shuffle, grouping.permutation)?;
+        let (plan, mut bounds) = sorted_windows(lengths, order, grouping, table.longest)?;
+        if let Batching::Size(size) = grouping.batching
+            && grouping.drop_last
+            && !n.is_multiple_of(size)
+        {
+            bounds.pop();
+        }
+        let ranked = ranking(lengths, &plan, &bounds)?;
+        let batches = ranked.len() as u64;
+        let group = grouping.group;
+        let (full, partial) = (batches / group, batches % group);
+        let count = full + u64::from(partial > 0);
+        let steps = if grouping.shuffle {
+            permutation_stream(seed, LENGTH_STEPS, epoch, count, 0, count, grouping.permutation, 1)?
+        } else {
+            identity(count)?
+        };
+        let slots = Slots::new(batches, group, &steps);
+        let served = if grouping.drop_last { full } else { count };
+        Ok(LengthPlan {
+            plan,
+            bounds,
+            ranked,
+            steps,
+            slots,
+            served,
+        })
+    }
+
+    /// n: the global positions of the epoch (served steps × group).
+    pub fn num_batches(&self) -> u64 {
+        self.served * self.slots.group
+    }
+
+    /// S′: the steps served.
+    pub fn num_steps(&self) -> u64 {
+        self.served
+    }
+
+    /// G: batches per step.
+    pub fn group(&self) -> u64 {
+        self.slots.group
+    }
+
+    /// nb: the batches cut from the windows (before padding or dropping a partial step).
+    pub fn distinct_batches(&self) -> u64 {
+        self.ranked.len() as u64
+    }
+
+    /// Step 7: the batch number at global position `position` (read mod num_batches ≥ 1).
+    fn batch_at(&self, position: u64) -> u64 {
+        let n = self.num_batches().max(1);
+        let g = self.slots.group;
+        let at = position % n;
+        let (step, slot) = (at / g, at % g);
+        let j = self.steps.get(step as usize).map_or(0, |&j| j as u64);
+        let (first, size) = self.slots.run(j);
+        self.ranked
+            .get((first + slot % size.max(1)) as usize)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The indices of batch `b`, ascending length.
+    fn batch(&self, b: u64) -> &[i64] {
+        let lo = self.bounds.get(b as usize).copied().unwrap_or(0);
+        let hi = self.bounds.get(b as usize + 1).copied().unwrap_or(lo);
+        self.plan.get(lo as usize..hi as usize).unwrap_or(&[])
+    }
+
+    /// Global positions start + c·stride (c < count): the batches' indices back to back and count + 1
+    /// offsets (batch c is indices[offsets[c]..offsets[c + 1]]).
+    pub fn batches(&self, start: u64, count: u64, stride: u64) -> Result<(Vec<i64>, Vec<i64>), EngineError> {
+        check_strided_span(start, count, stride)?;
+        if count > 0 && self.num_batches() == 0 {
+            return Err(EngineError::EmptyPlan { count });
+        }
+        // The span is checked: every start + c·stride < 2^64.
+        let positions = (0..count).map(|c| start + c * stride);
+        let total: u128 = positions
+            .clone()
+            .map(|position| self.batch(self.batch_at(position)).len() as u128)
+            .sum();
+        let elements = u64::try_from(total).map_err(|_| EngineError::Allocation { elements: total })?;
+        let mut indices = vec_with_capacity(elements)?;
+        let mut offsets = vec_with_capacity(count.saturating_add(1))?;
+        offsets.push(0);
+        for position in positions {
+            indices.extend_from_slice(self.batch(self.batch_at(position)));
+            offsets.push(indices.len() as i64);
+        }
+        Ok((indices, offsets))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grouping(batch_size: Option<u64>, max_tokens: Option<u64>, window: u64, group: u64) -> Grouping {
+        Grouping::new(batch_size, max_tokens, window, group, true, false, Permutation::Feistel).unwrap()
+    }
+
+    #[test]
+    fn every_index_once_and_each_step_of_neighbours() {
+        let lengths: Vec<i64> = (0..1000).map(|i| (i * 7919) % 613).collect();
+        let table = LengthTable::new(lengths.clone()).unwrap();
+        let plan = table.plan(3, 1, &grouping(Some(8), None, 64, 4)).unwrap();
+        assert_eq!(plan.distinct_batches(), 125);
+        let (indices, offsets) = plan.batches(0, plan.num_batches(), 1).unwrap();
+        assert_eq!(plan.num_batches(), 128);
+        // 125 batches + 3 repeats in the partial step.
+        let batches: Vec<&[i64]> = offsets
+            .windows(2)
+            .map(|w| &indices[w[0] as usize..w[1] as usize])
+            .collect();
+        let mut seen: Vec<i64> = Vec::new();
+        let mut distinct = std::collections::HashSet::new();
+        for batch in &batches {
+            if distinct.insert(batch.to_vec()) {
+                seen.extend_from_slice(batch);
+            }
+        }
+        seen.sort_unstable();
+        assert_eq!(seen, (0..1000).collect::<Vec<i64>>());
+        for batch in &batches {
+            assert!(
+                batch
+                    .windows(2)
+                    .all(|w| lengths[w[0] as usize] <= lengths[w[1] as usize])
+            );
+        }
+    }
+
+    #[test]
+    fn a_token_budget_holds_except_for_over_long_samples() {
+        let lengths: Vec<i64> = (0..500).map(|i| (i * 31) % 97).collect();
+        let table = LengthTable::new(lengths.clone()).unwrap();
+        let plan = table.plan(0, 0, &grouping(None, Some(90), 128, 1)).unwrap();
+        let (indices, offsets) = plan.batches(0, plan.num_batches(), 1).unwrap();
+        for w in offsets.windows(2) {
+            let batch = &indices[w[0] as usize..w[1] as usize];
+            let longest = batch.iter().map(|&i| lengths[i as usize]).max().unwrap();
+            assert!(batch.len() as i64 * longest <= 90 || batch.len() == 1);
+        }
+    }
+
+    #[test]
+    fn refusals_name_the_argument() {
+        assert_eq!(LengthTable::new(vec![]).unwrap_err(), EngineError::EmptyLengths);
+        assert_eq!(
+            LengthTable::new(vec![1, -2]).unwrap_err().to_string(),
+            "lengths[1] must be in [0, 2**63), got -2"
+        );
+        let error = Grouping::new(None, None, 1, 1, true, false, Permutation::Feistel).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("exactly one of batch_size and max_tokens")
+        );
+        let error = Grouping::new(Some(4), None, 6, 1, true, false, Permutation::Feistel).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "window must be a multiple of batch_size=4, got window=6"
+        );
+        let error = Grouping::new(None, Some(4), 6, 1 << 32, true, false, Permutation::Feistel).unwrap_err();
+        assert_eq!(error.to_string(), "group must be in [1, 2**32), got group=4294967296");
+    }
+}
