@@ -240,7 +240,7 @@ fn cut_window(lengths: &[i64], entries: &[i64], batching: Batching) -> Result<Ve
             let mut lo = 0;
             while lo < m {
                 push(&mut sizes, size.min(m - lo))?;
-                lo += size;
+                lo = lo.saturating_add(size);
             }
         }
         Batching::Tokens(budget) => {
@@ -464,19 +464,22 @@ impl LengthPlan {
         if count > 0 && self.num_batches() == 0 {
             return Err(EngineError::EmptyPlan { count });
         }
-        // The span is checked: every start + c·stride < 2^64.
+        // The span is checked: every start + c·stride < 2^64. The offsets come first: an absurd count fails
+        // its allocation before any batch is looked at.
         let positions = (0..count).map(|c| start + c * stride);
-        let total: u128 = positions
-            .clone()
-            .map(|position| self.batch(self.batch_at(position)).len() as u128)
-            .sum();
-        let elements = u64::try_from(total).map_err(|_| EngineError::Allocation { elements: total })?;
-        let mut indices = vec_with_capacity(elements)?;
         let mut offsets = vec_with_capacity(count.saturating_add(1))?;
+        let mut total: u64 = 0;
         offsets.push(0);
+        for position in positions.clone() {
+            let size = self.batch(self.batch_at(position)).len() as u64;
+            total = total.checked_add(size).ok_or(EngineError::Allocation {
+                elements: u128::from(total) + u128::from(size),
+            })?;
+            offsets.push(total as i64);
+        }
+        let mut indices = vec_with_capacity(total)?;
         for position in positions {
             indices.extend_from_slice(self.batch(self.batch_at(position)));
-            offsets.push(indices.len() as i64);
         }
         Ok((indices, offsets))
     }
