@@ -14,13 +14,51 @@ pub const GROUPS: IntRange = IntRange {
     hi_text: "2**32",
 };
 
-/// Lengths and window offsets below this pack into one u64 sort key (a faster sort, the same order).
-const NARROW: u64 = 1 << 32;
+/// A length as stored: the table keeps the narrowest type that holds its longest length (a quarter of the
+/// memory for token counts below 2^16, so the random lookups of step 3 mostly hit the cache).
+trait Length: Copy + Send + Sync {
+    fn value(self) -> u64;
+}
+
+impl Length for u16 {
+    #[inline]
+    fn value(self) -> u64 {
+        u64::from(self)
+    }
+}
+
+impl Length for u32 {
+    #[inline]
+    fn value(self) -> u64 {
+        u64::from(self)
+    }
+}
+
+impl Length for i64 {
+    #[inline]
+    fn value(self) -> u64 {
+        self as u64
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Stored {
+    Short(Vec<u16>),
+    Medium(Vec<u32>),
+    Long(Vec<i64>),
+}
+
+/// `lengths` narrowed to `T` (every length fits: checked by the caller), allocated fallibly.
+fn narrowed<T: TryFrom<i64> + Default>(lengths: &[i64]) -> Result<Vec<T>, EngineError> {
+    let mut out = vec_with_capacity(lengths.len() as u64)?;
+    out.extend(lengths.iter().map(|&length| T::try_from(length).unwrap_or_default()));
+    Ok(out)
+}
 
 /// The lengths of a dataset's samples, validated once; `plan` computes an epoch's plan (§23.1).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LengthTable {
-    lengths: Vec<i64>,
+    stored: Stored,
     total: u128,
     longest: u64,
 }
@@ -40,24 +78,43 @@ impl LengthTable {
         // Every length is in [0, 2^63) and there are fewer than 2^64 of them: the sum fits u128.
         let total = lengths.iter().map(|&length| length as u128).sum();
         let longest = lengths.iter().copied().max().unwrap_or(0) as u64;
-        Ok(LengthTable {
-            lengths,
-            total,
-            longest,
-        })
+        let stored = if longest <= u64::from(u16::MAX) {
+            Stored::Short(narrowed(&lengths)?)
+        } else if longest <= u64::from(u32::MAX) {
+            Stored::Medium(narrowed(&lengths)?)
+        } else {
+            Stored::Long(lengths)
+        };
+        Ok(LengthTable { stored, total, longest })
     }
 
-    pub fn lengths(&self) -> &[i64] {
-        &self.lengths
+    /// A copy of the lengths as int64 (allocated fallibly).
+    pub fn lengths(&self) -> Result<Vec<i64>, EngineError> {
+        let mut out = vec_with_capacity(self.len() as u64)?;
+        match &self.stored {
+            Stored::Short(values) => out.extend(values.iter().map(|&v| i64::from(v))),
+            Stored::Medium(values) => out.extend(values.iter().map(|&v| i64::from(v))),
+            Stored::Long(values) => out.extend_from_slice(values),
+        }
+        Ok(out)
     }
 
     pub fn len(&self) -> usize {
-        self.lengths.len()
+        match &self.stored {
+            Stored::Short(values) => values.len(),
+            Stored::Medium(values) => values.len(),
+            Stored::Long(values) => values.len(),
+        }
     }
 
     /// Never true: a table holds at least one length.
     pub fn is_empty(&self) -> bool {
-        self.lengths.is_empty()
+        self.len() == 0
+    }
+
+    /// The longest length.
+    pub fn longest(&self) -> u64 {
+        self.longest
     }
 
     /// The sum of the lengths (exact).
@@ -68,7 +125,12 @@ impl LengthTable {
     /// Spec §23.1: the plan of epoch (seed, epoch).
     pub fn plan(&self, seed: u64, epoch: u64, grouping: &Grouping) -> Result<LengthPlan, EngineError> {
         check_epoch(epoch)?;
-        LengthPlan::build(self, seed, epoch, grouping)
+        // Each storage type gets its own compiled plan (no branch per lookup).
+        match &self.stored {
+            Stored::Short(values) => LengthPlan::build(values, self.longest, seed, epoch, grouping),
+            Stored::Medium(values) => LengthPlan::build(values, self.longest, seed, epoch, grouping),
+            Stored::Long(values) => LengthPlan::build(values, self.longest, seed, epoch, grouping),
+        }
     }
 }
 
@@ -173,52 +235,55 @@ fn identity(n: u64) -> Result<Vec<i64>, EngineError> {
     })
 }
 
-/// The length of sample `index` as u64 (indices come from a permutation of the table: always in range).
+/// The length of sample `index` (indices come from a permutation of the table: always in range).
 #[inline]
-fn length_of(lengths: &[i64], index: i64) -> u64 {
-    lengths.get(index as usize).map_or(0, |&length| length as u64)
+fn length_of<T: Length>(lengths: &[T], index: i64) -> u64 {
+    lengths.get(index as usize).map_or(0, |&length| length.value())
 }
 
-/// A thread's working memory for sorting windows: the sort keys and a copy of the window.
+/// A thread's working memory for sorting windows: (length, index) pairs and the radix sort's other buffer.
 struct Scratch {
-    narrow: Vec<u64>,
-    wide: Vec<u128>,
-    copy: Vec<i64>,
+    pairs: Vec<(u64, i64)>,
+    spare: Vec<(u64, i64)>,
 }
 
-/// Step 3: a window's indices (in position order) put in ascending (length, position) order. The keys are
-/// distinct (they hold the position), so the unstable sort computes the one order the spec defines.
-fn sort_window(lengths: &[i64], entries: &mut [i64], narrow: bool, scratch: &mut Scratch) {
-    scratch.copy.clear();
-    scratch.copy.extend_from_slice(entries);
-    if narrow {
-        let keys = &mut scratch.narrow;
-        keys.clear();
-        keys.extend(
-            (0u64..)
-                .zip(entries.iter())
-                .map(|(offset, &index)| (length_of(lengths, index) << 32) | offset),
-        );
-        keys.sort_unstable();
-        for (slot, key) in entries.iter_mut().zip(keys.iter()) {
-            *slot = scratch
-                .copy
-                .get((key & (NARROW - 1)) as usize)
-                .copied()
-                .unwrap_or(*slot);
+/// Step 3: a window's indices (in position order) put in ascending (length, position) order, by a stable LSD
+/// radix sort on the length, one byte per pass (`passes` = the bytes of the table's longest length): stable
+/// on input in position order is exactly the (length, position) order.
+fn sort_window<T: Length>(lengths: &[T], entries: &mut [i64], passes: u32, scratch: &mut Scratch) {
+    let (mut from, mut to) = (&mut scratch.pairs, &mut scratch.spare);
+    from.clear();
+    from.extend(entries.iter().map(|&index| (length_of(lengths, index), index)));
+    to.clear();
+    to.resize(from.len(), (0, 0));
+    for pass in 0..passes {
+        let shift = 8 * pass;
+        let mut starts = [0usize; 256];
+        for &(length, _) in from.iter() {
+            if let Some(count) = starts.get_mut(((length >> shift) & 0xFF) as usize) {
+                *count += 1;
+            }
         }
-    } else {
-        let keys = &mut scratch.wide;
-        keys.clear();
-        keys.extend(
-            (0u128..)
-                .zip(entries.iter())
-                .map(|(offset, &index)| (u128::from(length_of(lengths, index)) << 64) | offset),
-        );
-        keys.sort_unstable();
-        for (slot, key) in entries.iter_mut().zip(keys.iter()) {
-            *slot = scratch.copy.get(*key as u64 as usize).copied().unwrap_or(*slot);
+        // One bucket holds everything: this byte orders nothing.
+        if starts.contains(&from.len()) {
+            continue;
         }
+        let mut sum = 0;
+        for start in starts.iter_mut() {
+            (*start, sum) = (sum, sum + *start);
+        }
+        for &pair in from.iter() {
+            if let Some(start) = starts.get_mut(((pair.0 >> shift) & 0xFF) as usize) {
+                if let Some(slot) = to.get_mut(*start) {
+                    *slot = pair;
+                }
+                *start += 1;
+            }
+        }
+        std::mem::swap(&mut from, &mut to);
+    }
+    for (slot, &(_, index)) in entries.iter_mut().zip(from.iter()) {
+        *slot = index;
     }
 }
 
@@ -232,7 +297,7 @@ fn push<T>(out: &mut Vec<T>, value: T) -> Result<(), EngineError> {
 }
 
 /// Step 4: the sizes of a sorted window's batches, from its first entry.
-fn cut_window(lengths: &[i64], entries: &[i64], batching: Batching) -> Result<Vec<u64>, EngineError> {
+fn cut_window<T: Length>(lengths: &[T], entries: &[i64], batching: Batching) -> Result<Vec<u64>, EngineError> {
     let mut sizes = Vec::new();
     let m = entries.len() as u64;
     match batching {
@@ -269,8 +334,8 @@ struct Window<'a> {
 
 /// Steps 2–4: the plan order (the sorted windows back to back) and the batch bounds (batch b is
 /// plan[bounds[b]..bounds[b + 1]]). Windows are sorted in chunks of whole windows on the engine's threads.
-fn sorted_windows(
-    lengths: &[i64],
+fn sorted_windows<T: Length>(
+    lengths: &[T],
     mut order: Vec<i64>,
     grouping: &Grouping,
     longest: u64,
@@ -278,7 +343,8 @@ fn sorted_windows(
     // A window past N is one window of N (usize::MAX when the window does not fit usize).
     let width = usize::try_from(grouping.window).unwrap_or(usize::MAX).max(1);
     let span = width.min(order.len());
-    let narrow = longest < NARROW && (span as u64) <= NARROW;
+    // The radix sort's passes: the bytes of the longest length (0 when every length is 0).
+    let passes = (u64::BITS - longest.leading_zeros()).div_ceil(8);
     let mut windows: Vec<Window> = vec_with_capacity(order.len().div_ceil(width) as u64)?;
     windows.extend(order.chunks_mut(width).map(|entries| Window {
         entries,
@@ -287,17 +353,11 @@ fn sorted_windows(
     let batching = grouping.batching;
     threads::fill_weighted(&mut windows, span as u64, |_, chunk| {
         let mut scratch = Scratch {
-            narrow: Vec::new(),
-            wide: Vec::new(),
-            copy: vec_with_capacity(span as u64)?,
+            pairs: vec_with_capacity(span as u64)?,
+            spare: vec_with_capacity(span as u64)?,
         };
-        if narrow {
-            scratch.narrow = vec_with_capacity(span as u64)?;
-        } else {
-            scratch.wide = vec_with_capacity(span as u64)?;
-        }
         for window in chunk.iter_mut() {
-            sort_window(lengths, window.entries, narrow, &mut scratch);
+            sort_window(lengths, window.entries, passes, &mut scratch);
             window.sizes = cut_window(lengths, window.entries, batching)?;
         }
         Ok(())
@@ -317,7 +377,7 @@ fn sorted_windows(
 }
 
 /// Step 5: the batch numbers in ascending order of (padded tokens, batch number).
-fn ranking(lengths: &[i64], plan: &[i64], bounds: &[u64]) -> Result<Vec<u64>, EngineError> {
+fn ranking<T: Length>(lengths: &[T], plan: &[i64], bounds: &[u64]) -> Result<Vec<u64>, EngineError> {
     let batches = bounds.len().saturating_sub(1);
     let mut keys: Vec<(u128, u64)> = vec_with_capacity(batches as u64)?;
     keys.extend((0u64..).zip(bounds.windows(2)).map(|(b, pair)| {
@@ -383,11 +443,16 @@ pub struct LengthPlan {
 }
 
 impl LengthPlan {
-    fn build(table: &LengthTable, seed: u64, epoch: u64, grouping: &Grouping) -> Result<Self, EngineError> {
-        let lengths = table.lengths();
+    fn build<T: Length>(
+        lengths: &[T],
+        longest: u64,
+        seed: u64,
+        epoch: u64,
+        grouping: &Grouping,
+    ) -> Result<Self, EngineError> {
         let n = lengths.len() as u64;
         let order = epoch_order(seed, epoch, n, grouping.shuffle, grouping.permutation)?;
-        let (plan, mut bounds) = sorted_windows(lengths, order, grouping, table.longest)?;
+        let (plan, mut bounds) = sorted_windows(lengths, order, grouping, longest)?;
         if let Batching::Size(size) = grouping.batching
             && grouping.drop_last
             && !n.is_multiple_of(size)

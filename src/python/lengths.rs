@@ -83,8 +83,8 @@ impl LengthTable {
     }
 
     /// A copy of the lengths.
-    fn lengths<'py>(&self, py: Python<'py>) -> Indices<'py> {
-        PyArray1::from_slice(py, self.table.lengths())
+    fn lengths<'py>(&self, py: Python<'py>) -> PyResult<Indices<'py>> {
+        Ok(PyArray1::from_vec(py, self.table.lengths()?))
     }
 
     fn __repr__(&self) -> String {
@@ -139,7 +139,7 @@ impl LengthTable {
 
     /// `LengthTable(lengths)` again: what pickle and deepcopy use.
     fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (Indices<'py>,))> {
-        let lengths = PyArray1::from_slice(py, self.table.lengths());
+        let lengths = PyArray1::from_vec(py, self.table.lengths()?);
         Ok((py.get_type::<LengthTable>().into_any(), (lengths,)))
     }
 }
