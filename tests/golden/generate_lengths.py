@@ -14,7 +14,45 @@ from ferrosampler import reference
 from ferrosampler.reference import _engine
 
 # Ties, zeros and one sample past every budget below; 37 samples (a short last window and batch).
-SMALL = [5, 1, 9, 3, 3, 8, 2, 7, 1, 4, 0, 6, 6, 2, 11, 5, 3, 9, 0, 1, 4, 4, 7, 2, 8, 3, 40, 5, 6, 1, 2, 9, 3, 3, 7, 0, 4]
+SMALL = [
+    5,
+    1,
+    9,
+    3,
+    3,
+    8,
+    2,
+    7,
+    1,
+    4,
+    0,
+    6,
+    6,
+    2,
+    11,
+    5,
+    3,
+    9,
+    0,
+    1,
+    4,
+    4,
+    7,
+    2,
+    8,
+    3,
+    40,
+    5,
+    6,
+    1,
+    2,
+    9,
+    3,
+    3,
+    7,
+    0,
+    4,
+]
 # 300 samples (> 128: the order is the Feistel network of §5.2), lengths past 2**32 (the wide sort keys), and
 # with batch_size 1 more than 128 steps (the step order is a Feistel network too).
 WIDE = [((i * 7919) % 613) * (1 if i % 29 else 2**33) + (i % 3) for i in range(300)]
@@ -56,8 +94,8 @@ def _plans() -> list[dict]:
                         "permutation": permutation}  # fmt: skip
                 plan = table.plan(seed, 3, batch_size, max_tokens, window, group, shuffle, drop_last, permutation)
                 reads = []
-                for start, count, stride in READS:
-                    count = plan.num_batches if count is None else count
+                for start, wanted, stride in READS:
+                    count = plan.num_batches if wanted is None else wanted
                     if count and not plan.num_batches:
                         continue
                     indices, offsets = plan.batches(start, count, stride)
@@ -73,9 +111,7 @@ def _sampler_epochs() -> list[dict]:
     for kwargs in ({"batch_size": 3}, {"batch_size": 2, "drop_last": True}, {"max_tokens": 14, "window": 12}):
         for replicas in (1, 3):
             for rank in range(replicas):
-                sampler = reference.LengthGroupedBatchSampler(
-                    SMALL, seed=5, num_replicas=replicas, rank=rank, **kwargs
-                )  # type: ignore[arg-type]
+                sampler = reference.LengthGroupedBatchSampler(SMALL, seed=5, num_replicas=replicas, rank=rank, **kwargs)  # type: ignore[arg-type]
                 out.append({**kwargs, "num_replicas": replicas, "rank": rank, "epoch": 2,
                             "batches": sampler.epoch_batches(2)})  # fmt: skip
     return out

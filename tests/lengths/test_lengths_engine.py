@@ -82,7 +82,9 @@ def forwards(lengths, seed, epoch, batch_size, max_tokens, window, group, shuffl
     tokens = [len(b) * lengths[b[-1]] for b in batches]
     ranked = sorted(range(len(batches)), key=lambda b: (tokens[b], b))
     count, partial = -(-len(ranked) // group), len(ranked) % group
-    steps = reference.permutation_stream(seed, 4, epoch, count, 0, count, permutation) if shuffle else list(range(count))
+    steps = (
+        reference.permutation_stream(seed, 4, epoch, count, 0, count, permutation) if shuffle else list(range(count))
+    )
     runs, at = [], 0  # the ranking cut into runs of G, the short one (k) at slot steps[-1], served last
     for j in range(count):
         size = partial if partial and j == steps[-1] else group
@@ -155,36 +157,54 @@ def test_threads_and_chunks_do_not_change_the_plan():
         rust.set_num_threads(threads)
 
 
+def _plan_args(*args):
+    """A plan call on a one-sample table: seed 0, epoch 0, then ``args``."""
+    return lambda e: e.LengthTable([1]).plan(0, 0, *args)
+
+
+def _read_args(*args):
+    """A read of a two-sample plan (batch_size 1, window 1, one rank): ``batches(*args)``."""
+    return lambda e: e.LengthTable([1, 2]).plan(0, 0, 1, None, 1, 1, True, False).batches(*args)
+
+
 BAD = [
     # (call, exception, message) — the same on both engines
     (lambda e: e.LengthTable([]), ValueError, r"^lengths must not be empty$"),
     (lambda e: e.LengthTable([3, -1]), ValueError, r"^lengths\[1\] must be in \[0, 2\*\*63\), got -1$"),
-    (lambda e: e.LengthTable([3, 2**63]), ValueError, r"^lengths\[1\] must be in \[0, 2\*\*63\), got 9223372036854775808$"),
+    (
+        lambda e: e.LengthTable([3, 2**63]),
+        ValueError,
+        r"^lengths\[1\] must be in \[0, 2\*\*63\), got 9223372036854775808$",
+    ),
     (lambda e: e.LengthTable([1, 2.5]), TypeError, r"^lengths"),
     (lambda e: e.LengthTable([1]).plan(-1, 0, 1, None, 1, 1, True, False), ValueError, r"^seed must be in"),
     (lambda e: e.LengthTable([1]).plan(0, 2**56, 1, None, 1, 1, True, False), ValueError, r"^epoch must be in"),
     (
-        lambda e: e.LengthTable([1]).plan(0, 0, None, None, 1, 1, True, False),
+        _plan_args(None, None, 1, 1, True, False),
         ValueError,
         r"^exactly one of batch_size and max_tokens must be given, got batch_size=None, max_tokens=None$",
     ),
     (
-        lambda e: e.LengthTable([1]).plan(0, 0, 2, 5, 2, 1, True, False),
+        _plan_args(2, 5, 2, 1, True, False),
         ValueError,
         r"^exactly one of batch_size and max_tokens must be given, got batch_size=2, max_tokens=5$",
     ),
-    (lambda e: e.LengthTable([1]).plan(0, 0, 0, None, 1, 1, True, False), ValueError, r"^batch_size must be in \[1, 2\*\*64\), got batch_size=0$"),
-    (lambda e: e.LengthTable([1]).plan(0, 0, None, 0, 1, 1, True, False), ValueError, r"^max_tokens must be in \[1, 2\*\*64\)"),
-    (lambda e: e.LengthTable([1]).plan(0, 0, None, 5, 0, 1, True, False), ValueError, r"^window must be in \[1, 2\*\*64\)"),
-    (lambda e: e.LengthTable([1]).plan(0, 0, 4, None, 6, 0, True, False), ValueError, r"^window must be a multiple of batch_size=4, got window=6$"),
-    (lambda e: e.LengthTable([1]).plan(0, 0, 4, None, 8, 0, True, False), ValueError, r"^group must be in \[1, 2\*\*32\), got group=0$"),
-    (lambda e: e.LengthTable([1]).plan(0, 0, 4, None, 8, 2**32, True, False), ValueError, r"^group must be in \[1, 2\*\*32\)"),
-    (lambda e: e.LengthTable([1]).plan(0, 0, 4, None, 8, 1, True, False, "x"), ValueError, r"^permutation must be one of"),
-    (lambda e: e.LengthTable([1]).plan(0, 0, 1.5, None, 8, 1, True, False), TypeError, r"^batch_size must be an integer"),
-    (lambda e: e.LengthTable([1, 2]).plan(0, 0, 1, None, 1, 3, True, True).batches(0, 1), ValueError, r"^the plan has no batch \(num_batches=0\), got count=1$"),
-    (lambda e: e.LengthTable([1, 2]).plan(0, 0, 1, None, 1, 1, True, False).batches(2**64 - 1, 1), ValueError, r"^start \+ count must be < 2\*\*64"),
-    (lambda e: e.LengthTable([1, 2]).plan(0, 0, 1, None, 1, 1, True, False).batches(0, 2, 0), ValueError, r"^stride must be in \[1, 2\*\*64\)"),
-]  # fmt: skip
+    (_plan_args(0, None, 1, 1, True, False), ValueError, r"^batch_size must be in \[1, 2\*\*64\), got batch_size=0$"),
+    (_plan_args(None, 0, 1, 1, True, False), ValueError, r"^max_tokens must be in \[1, 2\*\*64\)"),
+    (_plan_args(None, 5, 0, 1, True, False), ValueError, r"^window must be in \[1, 2\*\*64\)"),
+    (_plan_args(4, None, 6, 0, True, False), ValueError, r"^window must be a multiple of batch_size=4, got window=6$"),
+    (_plan_args(4, None, 8, 0, True, False), ValueError, r"^group must be in \[1, 2\*\*32\), got group=0$"),
+    (_plan_args(4, None, 8, 2**32, True, False), ValueError, r"^group must be in \[1, 2\*\*32\)"),
+    (_plan_args(4, None, 8, 1, True, False, "x"), ValueError, r"^permutation must be one of"),
+    (_plan_args(1.5, None, 8, 1, True, False), TypeError, r"^batch_size must be an integer"),
+    (
+        lambda e: e.LengthTable([1, 2]).plan(0, 0, 1, None, 1, 3, True, True).batches(0, 1),
+        ValueError,
+        r"^the plan has no batch \(num_batches=0\), got count=1$",
+    ),
+    (_read_args(2**64 - 1, 1), ValueError, r"^start \+ count must be < 2\*\*64"),
+    (_read_args(0, 2, 0), ValueError, r"^stride must be in \[1, 2\*\*64\)"),
+]
 
 
 @pytest.mark.parametrize(("call", "error", "message"), BAD)

@@ -27,10 +27,7 @@ def make(family, world, rank, config, **extra):
 
 def run(samplers, epochs):
     """Each rank's batches per epoch, the ranks in DDP lockstep."""
-    out = []
-    for _ in range(epochs):
-        out.append([list(s) for s in samplers])
-    return out
+    return [[list(s) for s in samplers] for _ in range(epochs)]
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=str)
@@ -113,7 +110,7 @@ def test_a_state_of_another_world_resumes_the_saved_plan_not_this_worlds():
     single.load_state_dict(state)
     rest = list(single)
     plan = saved._plan(7, 0, 4)
-    assert rest == [b for b in plan_batches(plan)[4:]]
+    assert rest == plan_batches(plan)[4:]
     assert single.state_dict()["position"] == plan.num_batches
 
 

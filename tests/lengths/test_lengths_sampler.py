@@ -78,7 +78,7 @@ def test_drop_last_serves_each_batch_at_most_once_and_full_batches(world, config
 
 @pytest.mark.parametrize("budget", [1, 7, 30, 90, 500])
 def test_every_max_tokens_batch_within_budget_except_over_long_singletons(budget):
-    lengths = LENGTHS + [1000, 999]  # past every budget
+    lengths = [*LENGTHS, 1000, 999]  # past every budget
     for world in (1, 3):
         for sampler in ranks(fs, world, lengths, max_tokens=budget, window=50):
             for batch in sampler.epoch_batches(4):
@@ -197,7 +197,7 @@ BAD_INPUT = [
     ({"lengths": "abc"}, TypeError, r"lengths must be a 1-D sequence"),
     ({"lengths": None}, TypeError, r"lengths must be a 1-D sequence"),
     ({"batch_size": None}, ValueError, r"exactly one of batch_size and max_tokens must be given, got batch_size=None"),
-    ({"max_tokens": 10}, ValueError, r"exactly one of batch_size and max_tokens must be given, got batch_size=4, max_tokens=10"),
+    ({"max_tokens": 10}, ValueError, r"exactly one of batch_size and max_tokens .*, got batch_size=4, max_tokens=10"),
     ({"batch_size": 0}, ValueError, r"batch_size should be a positive integer value, but got batch_size=0"),
     ({"batch_size": -2}, ValueError, r"batch_size should be a positive integer value"),
     ({"batch_size": 2.0}, TypeError, r"batch_size should be a positive integer value"),
@@ -252,7 +252,13 @@ def test_repr_pickle_and_copies():
 
 def test_distributed_sampler_face():
     sampler = fs.LengthGroupedBatchSampler(LENGTHS, 4, seed=2, num_replicas=3, rank=1, drop_last=True)
-    assert (sampler.num_replicas, sampler.rank, sampler.seed, sampler.shuffle, sampler.drop_last) == (3, 1, 2, True, True)
+    assert (sampler.num_replicas, sampler.rank, sampler.seed, sampler.shuffle, sampler.drop_last) == (
+        3,
+        1,
+        2,
+        True,
+        True,
+    )
     assert sampler.sampler is sampler  # trainers call batch_sampler.sampler.set_epoch(e)
     sampler.sampler.set_epoch(5)
     assert sampler.epoch == 5 and list(sampler) == sampler.epoch_batches(5)

@@ -303,6 +303,7 @@ class LengthGroupedBatchSampler(BatchSamplerBase):
         """This rank's share of the epoch served from ``place`` and the plan (None when nothing is left)."""
         if place.n is not None and place.position >= place.n:
             return serve(place.n, place.n, self.num_replicas, self.rank, self.drop_last), None
+        assert place.seed is not None  # a started or loaded mid-epoch place has its key
         plan = self._plan(place.seed, place.epoch, place.group)
         return serve(int(plan.num_batches), place.position, self.num_replicas, self.rank, self.drop_last), plan
 
