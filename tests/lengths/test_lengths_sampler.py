@@ -259,8 +259,8 @@ def test_distributed_sampler_face():
         True,
         True,
     )
-    assert sampler.sampler is sampler  # trainers call batch_sampler.sampler.set_epoch(e)
-    sampler.sampler.set_epoch(5)
+    sampler.sampler.set_epoch(5)  # trainers call batch_sampler.sampler.set_epoch(e)
+    assert not hasattr(sampler.sampler, "sampler")  # a .sampler chain ends there
     assert sampler.epoch == 5 and list(sampler) == sampler.epoch_batches(5)
 
 

@@ -107,6 +107,22 @@ class _Live(NamedTuple):
     group: int
 
 
+class _SetEpoch:
+    """``batch_sampler.sampler`` for trainers that set epochs there: only ``set_epoch``, forwarded to the batch
+    sampler (no ``sampler`` of its own, so code that walks ``.sampler`` chains ends here)."""
+
+    __slots__ = ("_owner",)
+
+    def __init__(self, owner: LengthGroupedBatchSampler) -> None:
+        self._owner = owner
+
+    def set_epoch(self, epoch: int) -> None:
+        self._owner.set_epoch(epoch)
+
+    def __repr__(self) -> str:
+        return f"<set_epoch of {type(self._owner).__name__}>"
+
+
 class LengthGroupedBatchSampler(BatchSamplerBase):
     """Batches of samples of similar length for ``DataLoader(batch_sampler=...)`` (spec §23).
 
@@ -187,6 +203,8 @@ class LengthGroupedBatchSampler(BatchSamplerBase):
         self._resume: _Place | None = None
         self._live: _Live | None = None
         self._plans: dict[tuple[int, int, int], Any] = {}
+        # Trainers call batch_sampler.sampler.set_epoch(e) (Lightning, accelerate): this forwards it here.
+        self.sampler = _SetEpoch(self)
 
     # -- arguments ------------------------------------------------------------------------------
 
@@ -215,11 +233,6 @@ class LengthGroupedBatchSampler(BatchSamplerBase):
     def seed(self) -> int | None:
         """The fixed seed (reduced mod 2**64), or None when each epoch draws one."""
         return self._seed
-
-    @property
-    def sampler(self) -> LengthGroupedBatchSampler:
-        """Itself: trainers call ``batch_sampler.sampler.set_epoch(e)`` (Lightning, accelerate)."""
-        return self
 
     def __repr__(self) -> str:
         seeding: dict[str, Any] = {"seed": self._seed}
