@@ -3,8 +3,8 @@
 
 use crate::error::EngineError;
 use crate::keystream::{LENGTH_STEPS, MAIN};
-use crate::limits::{IntRange, POSITIVE_U64S, check_epoch, check_strided_span, vec_with_capacity};
-use crate::permutation::{Permutation, permutation_stream};
+use crate::limits::{IntRange, POSITIVE_U64S, check_epoch, check_population, check_strided_span, vec_with_capacity};
+use crate::permutation::{Bijection, Permutation, permutation_stream};
 use crate::threads;
 
 /// Batches per step: a world of fewer than 2^32 ranks (spec §23.2).
@@ -225,6 +225,36 @@ pub fn epoch_order(
     identity(n)
 }
 
+/// How the windows get step 1's order: already filled (Fisher–Yates is sequential), or filled window by window
+/// by the thread that sorts it (the identity, or block 0 of §5.2's bijection: the same values as
+/// `epoch_order`, without a separate pass over the whole order).
+enum Order {
+    Filled,
+    Identity,
+    Feistel(Bijection),
+}
+
+/// Step 1's order as a buffer (zeroed unless filled) and how the windows fill it.
+fn order_source(
+    seed: u64,
+    epoch: u64,
+    n: u64,
+    shuffle: bool,
+    permutation: Permutation,
+) -> Result<(Vec<i64>, Order), EngineError> {
+    // Zeroed on the engine's threads: the buffer's first touch (its page faults) is spread over them too.
+    let buffer = || threads::fill_new(n, |_, _| Ok(()));
+    match (shuffle, permutation) {
+        (false, _) => Ok((buffer()?, Order::Identity)),
+        (true, Permutation::Feistel) if n >= 1 => {
+            check_population(n, n)?;
+            let bijection = Bijection::for_block(seed, MAIN, epoch, n, 0)?;
+            Ok((buffer()?, Order::Feistel(bijection)))
+        }
+        (true, _) => Ok((epoch_order(seed, epoch, n, shuffle, permutation)?, Order::Filled)),
+    }
+}
+
 /// [0, 1, …, n − 1], filled on the engine's threads.
 fn identity(n: u64) -> Result<Vec<i64>, EngineError> {
     threads::fill_new(n, |first, chunk| {
@@ -241,49 +271,114 @@ fn length_of<T: Length>(lengths: &[T], index: i64) -> u64 {
     lengths.get(index as usize).map_or(0, |&length| length.value())
 }
 
-/// A thread's working memory for sorting windows: (length, index) pairs and the radix sort's other buffer.
-struct Scratch {
-    pairs: Vec<(u64, i64)>,
-    spare: Vec<(u64, i64)>,
+/// Lengths and indices below this pack into one u64 radix item (half the memory traffic, same order).
+const NARROW: u64 = 1 << 32;
+
+/// An item of the radix sort: its key (a length) in the bits the passes read.
+trait Keyed: Copy {
+    fn key(self) -> u64;
 }
 
-/// Step 3: a window's indices (in position order) put in ascending (length, position) order, by a stable LSD
-/// radix sort on the length, one byte per pass (`passes` = the bytes of the table's longest length): stable
-/// on input in position order is exactly the (length, position) order.
-fn sort_window<T: Length>(lengths: &[T], entries: &mut [i64], passes: u32, scratch: &mut Scratch) {
-    let (mut from, mut to) = (&mut scratch.pairs, &mut scratch.spare);
-    from.clear();
-    from.extend(entries.iter().map(|&index| (length_of(lengths, index), index)));
-    to.clear();
-    to.resize(from.len(), (0, 0));
-    for pass in 0..passes {
-        let shift = 8 * pass;
-        let mut starts = [0usize; 256];
-        for &(length, _) in from.iter() {
-            if let Some(count) = starts.get_mut(((length >> shift) & 0xFF) as usize) {
-                *count += 1;
+/// `(length << 32) | index`.
+impl Keyed for u64 {
+    #[inline]
+    fn key(self) -> u64 {
+        self >> 32
+    }
+}
+
+/// `(length, index)`.
+impl Keyed for (u64, i64) {
+    #[inline]
+    fn key(self) -> u64 {
+        self.0
+    }
+}
+
+/// The two buffers of a radix sort of wide items.
+type WideBuffers = (Vec<(u64, i64)>, Vec<(u64, i64)>);
+
+/// A thread's working memory for sorting windows: the radix sort's two buffers of either item kind.
+#[derive(Default)]
+struct Scratch {
+    narrow: (Vec<u64>, Vec<u64>),
+    wide: WideBuffers,
+}
+
+impl Scratch {
+    /// Buffers for windows of up to `span` entries, allocated fallibly (the sort then never allocates).
+    fn new(span: u64, narrow: bool) -> Result<Self, EngineError> {
+        let mut scratch = Scratch::default();
+        if narrow {
+            scratch.narrow = (vec_with_capacity(span)?, vec_with_capacity(span)?);
+        } else {
+            scratch.wide = (vec_with_capacity(span)?, vec_with_capacity(span)?);
+        }
+        Ok(scratch)
+    }
+}
+
+/// A stable LSD radix sort of `from` by key, one byte per pass (`passes` ≤ 8 bytes; the counts of every pass
+/// in one read); the result ends in `from` (`to` is the other buffer, as long).
+fn radix_sort<K: Keyed>(from: &mut Vec<K>, to: &mut Vec<K>, passes: u32) {
+    let mut counts = [[0usize; 256]; 8];
+    for item in from.iter() {
+        let key = item.key();
+        for (pass, count) in (0..passes).zip(counts.iter_mut()) {
+            if let Some(slot) = count.get_mut(((key >> (8 * pass)) & 0xFF) as usize) {
+                *slot += 1;
             }
         }
+    }
+    for (pass, count) in (0..passes).zip(counts.iter_mut()) {
         // One bucket holds everything: this byte orders nothing.
-        if starts.contains(&from.len()) {
+        if count.contains(&from.len()) {
             continue;
         }
         let mut sum = 0;
-        for start in starts.iter_mut() {
+        for start in count.iter_mut() {
             (*start, sum) = (sum, sum + *start);
         }
-        for &pair in from.iter() {
-            if let Some(start) = starts.get_mut(((pair.0 >> shift) & 0xFF) as usize) {
+        for &item in from.iter() {
+            if let Some(start) = count.get_mut(((item.key() >> (8 * pass)) & 0xFF) as usize) {
                 if let Some(slot) = to.get_mut(*start) {
-                    *slot = pair;
+                    *slot = item;
                 }
                 *start += 1;
             }
         }
-        std::mem::swap(&mut from, &mut to);
+        std::mem::swap(from, to);
     }
-    for (slot, &(_, index)) in entries.iter_mut().zip(from.iter()) {
-        *slot = index;
+}
+
+/// Step 3: a window's indices (in position order) put in ascending (length, position) order, by a stable LSD
+/// radix sort on the length (`passes` = the bytes of the table's longest length): stable on input in position
+/// order is exactly the (length, position) order. `narrow`: every length and index below 2^32.
+fn sort_window<T: Length>(lengths: &[T], entries: &mut [i64], passes: u32, narrow: bool, scratch: &mut Scratch) {
+    if narrow {
+        let (from, to) = &mut scratch.narrow;
+        from.clear();
+        from.extend(
+            entries
+                .iter()
+                .map(|&index| (length_of(lengths, index) << 32) | (index as u64 & (NARROW - 1))),
+        );
+        to.clear();
+        to.resize(from.len(), 0);
+        radix_sort(from, to, passes);
+        for (slot, &item) in entries.iter_mut().zip(from.iter()) {
+            *slot = (item & (NARROW - 1)) as i64;
+        }
+    } else {
+        let (from, to) = &mut scratch.wide;
+        from.clear();
+        from.extend(entries.iter().map(|&index| (length_of(lengths, index), index)));
+        to.clear();
+        to.resize(from.len(), (0, 0));
+        radix_sort(from, to, passes);
+        for (slot, &(_, index)) in entries.iter_mut().zip(from.iter()) {
+            *slot = index;
+        }
     }
 }
 
@@ -336,7 +431,7 @@ struct Window<'a> {
 /// plan[bounds[b]..bounds[b + 1]]). Windows are sorted in chunks of whole windows on the engine's threads.
 fn sorted_windows<T: Length>(
     lengths: &[T],
-    mut order: Vec<i64>,
+    (mut order, source): (Vec<i64>, Order),
     grouping: &Grouping,
     longest: u64,
 ) -> Result<(Vec<i64>, Vec<u64>), EngineError> {
@@ -345,19 +440,28 @@ fn sorted_windows<T: Length>(
     let span = width.min(order.len());
     // The radix sort's passes: the bytes of the longest length (0 when every length is 0).
     let passes = (u64::BITS - longest.leading_zeros()).div_ceil(8);
+    let narrow = longest < NARROW && (order.len() as u64) <= NARROW;
     let mut windows: Vec<Window> = vec_with_capacity(order.len().div_ceil(width) as u64)?;
     windows.extend(order.chunks_mut(width).map(|entries| Window {
         entries,
         sizes: Vec::new(),
     }));
     let batching = grouping.batching;
-    threads::fill_weighted(&mut windows, span as u64, |_, chunk| {
-        let mut scratch = Scratch {
-            pairs: vec_with_capacity(span as u64)?,
-            spare: vec_with_capacity(span as u64)?,
-        };
-        for window in chunk.iter_mut() {
-            sort_window(lengths, window.entries, passes, &mut scratch);
+    threads::fill_weighted(&mut windows, span as u64, |first, chunk| {
+        let mut scratch = Scratch::new(span as u64, narrow)?;
+        for (w, window) in (first..).zip(chunk.iter_mut()) {
+            // Window w starts at position w·W (< N); its order is filled here, while it is in this thread's cache.
+            let mut position = w * width as u64;
+            let mut next = || {
+                position += 1;
+                position - 1
+            };
+            match &source {
+                Order::Filled => {}
+                Order::Identity => window.entries.iter_mut().for_each(|slot| *slot = next() as i64),
+                Order::Feistel(bijection) => bijection.fill_with(window.entries, next),
+            }
+            sort_window(lengths, window.entries, passes, narrow, &mut scratch);
             window.sizes = cut_window(lengths, window.entries, batching)?;
         }
         Ok(())
@@ -391,9 +495,18 @@ fn ranking<T: Length>(lengths: &[T], plan: &[i64], bounds: &[u64]) -> Result<Vec
             .map_or(0, |&index| length_of(lengths, index));
         (u128::from(hi - lo) * u128::from(longest), b)
     }));
-    keys.sort_unstable();
     let mut ranked = vec_with_capacity(batches as u64)?;
-    ranked.extend(keys.iter().map(|&(_, b)| b));
+    if keys.iter().all(|&(tokens, _)| tokens <= u128::from(u64::MAX)) {
+        // The same order on narrower keys (a faster sort).
+        let mut narrow: Vec<(u64, u64)> = vec_with_capacity(batches as u64)?;
+        narrow.extend(keys.iter().map(|&(tokens, b)| (tokens as u64, b)));
+        drop(keys);
+        narrow.sort_unstable();
+        ranked.extend(narrow.iter().map(|&(_, b)| b));
+    } else {
+        keys.sort_unstable();
+        ranked.extend(keys.iter().map(|&(_, b)| b));
+    }
     Ok(ranked)
 }
 
@@ -451,7 +564,7 @@ impl LengthPlan {
         grouping: &Grouping,
     ) -> Result<Self, EngineError> {
         let n = lengths.len() as u64;
-        let order = epoch_order(seed, epoch, n, grouping.shuffle, grouping.permutation)?;
+        let order = order_source(seed, epoch, n, grouping.shuffle, grouping.permutation)?;
         let (plan, mut bounds) = sorted_windows(lengths, order, grouping, longest)?;
         if let Batching::Size(size) = grouping.batching
             && grouping.drop_last
