@@ -98,6 +98,7 @@ def test_lightning_rewrapping_it_fails_with_the_setting_to_use():
 
 
 @pytest.mark.slow
+@pytest.mark.thread_unsafe
 def test_lightning_ddp_fit_with_use_distributed_sampler_false(tmp_path):
     """A real 2-rank Lightning DDP fit: each rank trains on its own share of the plan, epoch by epoch."""
     import json

@@ -139,6 +139,7 @@ def test_rust_equals_reference_sweep(call):
     assert _read(fast, 0, fast.num_batches) == _read(slow, 0, slow.num_batches)
 
 
+@pytest.mark.thread_unsafe  # sets the engine's process-wide thread count
 def test_threads_and_chunks_do_not_change_the_plan():
     lengths = np.random.default_rng(3).integers(0, 3000, 70_000)
     table = rust.LengthTable(lengths)

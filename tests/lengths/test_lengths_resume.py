@@ -147,7 +147,7 @@ def consume(loader_, epochs, stop=None):
 LOADER_CONFIGS = [{"batch_size": 3, "window": 9}, {"max_tokens": 150, "window": 20}]
 
 
-def check_loader_resume(config, workers, stops):
+def check_loader_resume(config, workers, stops):  # callers with workers are thread_unsafe (worker pools)
     expected, _ = consume(loader(config, workers), EPOCHS)
     per_epoch = len(expected[0])
     for stop in stops(per_epoch):
@@ -164,6 +164,7 @@ def test_stateful_dataloader_resumes_at_every_batch_without_workers(config):
     check_loader_resume(config, 0, lambda per_epoch: range(1, 2 * per_epoch + 1))
 
 
+@pytest.mark.thread_unsafe
 @pytest.mark.parametrize("config", LOADER_CONFIGS, ids=str)
 def test_stateful_dataloader_resumes_with_two_workers(config):
     """A fixed slice of stops (the first batch, mid-epoch, an epoch's last batch, the next epoch's first)."""
@@ -171,6 +172,7 @@ def test_stateful_dataloader_resumes_with_two_workers(config):
 
 
 @pytest.mark.slow
+@pytest.mark.thread_unsafe
 @pytest.mark.parametrize("config", LOADER_CONFIGS, ids=str)
 def test_stateful_dataloader_resumes_at_every_batch_with_two_workers(config):
     check_loader_resume(config, 2, lambda per_epoch: range(1, 2 * per_epoch + 1))
