@@ -46,9 +46,10 @@ def random_batches(n: int, batch_size: int, seed: int) -> Batches:
 def hf_megabatch_order(
     lengths: Sequence[int], batch_size: int, seed: int, mega_batch_mult: int | None = None
 ) -> list[int]:
-    """HF's length grouping as its documentation describes it, with the tools it uses: ``torch.randperm``
-    (numpy's permutation without torch) and a Python sort of each mega-batch by length, longest first; the
-    mega-batch holding the longest sample gives its head to the first one. Returns the index order."""
+    """HF's length grouping as its documentation describes it, step by step with the tools it uses: a
+    ``torch.randperm`` (numpy's permutation without torch) cut into mega-batches, each turned into a Python list
+    and sorted by ``lambda i: lengths[i]``, longest first; the mega-batch holding the longest sample gives its
+    head to the first one. Returns the index order."""
     n = len(lengths)
     if mega_batch_mult is None:
         mega_batch_mult = max(1, min(n // (batch_size * 4), HF_MEGA_BATCHES))
@@ -56,12 +57,12 @@ def hf_megabatch_order(
     try:
         import torch
 
-        order: list[int] = torch.randperm(n, generator=torch.Generator().manual_seed(seed)).tolist()
+        permutation: Any = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
     except ImportError:
-        order = np.random.default_rng(seed).permutation(n).tolist()
-    length_of = lengths.__getitem__
-    groups = [sorted(order[lo : lo + size], key=length_of, reverse=True) for lo in range(0, n, size)]
-    heads = [length_of(group[0]) for group in groups]
+        permutation = np.random.default_rng(seed).permutation(n)
+    groups = [permutation[lo : lo + size].tolist() for lo in range(0, n, size)]
+    groups = [sorted(group, key=lambda i: lengths[i], reverse=True) for group in groups]
+    heads = [lengths[group[0]] for group in groups]
     longest = max(range(len(groups)), key=heads.__getitem__)
     groups[0][0], groups[longest][0] = groups[longest][0], groups[0][0]
     return [index for group in groups for index in group]
