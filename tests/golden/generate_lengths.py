@@ -111,7 +111,7 @@ def _sampler_epochs() -> list[dict]:
     for kwargs in ({"batch_size": 3}, {"batch_size": 2, "drop_last": True}, {"max_tokens": 14, "window": 12}):
         for replicas in (1, 3):
             for rank in range(replicas):
-                sampler = reference.LengthGroupedBatchSampler(SMALL, seed=5, num_replicas=replicas, rank=rank, **kwargs)  # type: ignore[arg-type]
+                sampler = reference.LengthGroupedBatchSampler(SMALL, seed=5, num_replicas=replicas, rank=rank, **kwargs)
                 out.append({**kwargs, "num_replicas": replicas, "rank": rank, "epoch": 2,
                             "batches": sampler.epoch_batches(2)})  # fmt: skip
     return out

@@ -190,6 +190,7 @@ def test_unseeded_and_generator_epochs_resume_with_their_seed():
         kwargs2 = {"generator": torch.Generator().manual_seed(99)} if kwargs else {}
         resumed = fs.LengthGroupedBatchSampler(LENGTHS, max_tokens=50, **kwargs2)
         resumed.load_state_dict(state)
+        assert len(resumed) == state["num_batches"]  # the saved epoch's count, from its own seed
         assert list(resumed) == rest_now and len(head + rest_now) == state["num_batches"]
         if kwargs:  # the generator's saved state draws the later epochs' seeds again
             assert list(resumed) == after

@@ -294,7 +294,10 @@ class LengthGroupedBatchSampler(BatchSamplerBase):
             batches = n // size if self.drop_last else -(-n // size)
             return batches // replicas if self.drop_last else -(-batches // replicas)
         with self._lock:
-            seed, epoch = self._peek_key()
+            resume = self._resume
+            # After load_state_dict the epoch about to run is the saved one, with its seed.
+            seed, epoch = (resume.seed, resume.epoch) if resume is not None else self._peek_key()
+        assert seed is not None
         return int(self._plan(seed, epoch, replicas).num_steps)
 
     def _begin(self) -> _Place:
@@ -444,13 +447,10 @@ class LengthGroupedBatchSampler(BatchSamplerBase):
                 raise ValueError(f"state['num_batches'] is {n}, but the plan of epoch {epoch} has {planned}")
         restore_generator(self._torch_generator, state.get("generator_state"))
         with self._lock:
-            if key_seed is None:  # an idle unseeded state without a drawn seed: the epoch draws its own
-                self._pending_seed = None
-                self.epoch = epoch
-                self._resume = None
-            else:
-                self.epoch = epoch
-                self._resume = _Place(epoch, key_seed, position, group, n)
+            self.epoch = epoch
+            self._pending_seed = None
+            # An idle unseeded state without a drawn seed: the epoch draws its own.
+            self._resume = None if key_seed is None else _Place(epoch, key_seed, position, group, n)
             self._live = None
 
     # -- pickling -------------------------------------------------------------------------------
