@@ -8,18 +8,16 @@ use crate::limits::IntRange;
 /// `Allocation` is memory the machine does not have (MemoryError).
 #[derive(Debug, Clone, PartialEq)]
 pub enum EngineError {
-    /// An integer argument outside its range; `value` is its decimal text (it may not fit any Rust integer).
+    /// An integer argument outside its range.
     OutOfRange {
         name: &'static str,
         range: IntRange,
-        value: String,
+        value: u128,
     },
     /// `start + count` reaches 2^64 (positions are below 2^64, spec §2).
     SpanTooLong { start: u64, count: u64 },
     /// The last strided position `start + (count − 1)·stride` reaches 2^64 − 1 (the span rule, strided).
     StridedSpanTooLong { start: u64, count: u64, stride: u64 },
-    /// `permutation=` names no block algorithm (spec §5).
-    UnknownPermutation { name: String },
     /// A worker thread could not be started (the machine's limit, like an allocation).
     Thread,
     /// Something is drawn from a population of size 0.
@@ -65,28 +63,73 @@ pub enum EngineError {
     },
     /// Spec §20: the last unit's class block reaches past position 2^63.
     BlocksPastLimit { unit: u128, classes: u64 },
-    /// Spec §23.2: no lengths at all.
+    /// Spec §24.2: no lengths at all.
     EmptyLengths,
-    /// Spec §23.2: the first length outside [0, 2^63) (`value` is its decimal text).
-    InvalidLength { index: usize, value: String },
-    /// Spec §23.2: both or neither of batch_size and max_tokens (each as Python shows it: an int or None).
+    /// Spec §24.2: the first length outside [0, 2^63).
+    InvalidLength { index: usize, value: i128 },
+    /// Spec §24.2: both or neither of batch_size and max_tokens (each as Python shows it: an int or None).
     BatchingChoice { batch_size: String, max_tokens: String },
-    /// Spec §23.2: with batch_size, a window that is not a whole number of batches.
+    /// Spec §24.2: with batch_size, a window that is not a whole number of batches.
     WindowNotMultiple { window: u64, batch_size: u64 },
-    /// Spec §23.2: batches read from a plan that has none.
+    /// Spec §24.2: batches read from a plan that has none.
     EmptyPlan { count: u64 },
+    /// An index argument outside [0, len) (spec §23.5: a phase or a source of a mixture plan).
+    IndexOutOfRange { name: &'static str, value: i128, len: u64 },
+    /// An integer argument of either sign outside its range (spec §23.1: num_samples as the binding reads it).
+    WideOutOfRange {
+        name: &'static str,
+        range: IntRange,
+        value: i128,
+    },
+    /// Spec §23.1: no source.
+    NoSources,
+    /// Spec §23.1: more than 2^16 sources.
+    TooManySources { n: usize },
+    /// Spec §23.1: a source size outside [1, 2^48].
+    SourceSize { index: usize, value: i128 },
+    /// Spec §23.1: the sizes sum past 2^63.
+    SizesTooLarge { total: u128 },
+    /// Spec §23.1: no phase.
+    NoPhases,
+    /// Spec §23.1: 2^32 phases or more.
+    TooManyPhases { n: usize },
+    /// Spec §23.1: phase 0 starts elsewhere than 0.
+    FirstPhase { start: i128 },
+    /// Spec §23.1: a phase starting at or before the previous one.
+    PhaseOrder { phase: usize, previous: i128, start: i128 },
+    /// Spec §23.1: a phase starting at or past num_samples.
+    PhasePastEnd {
+        phase: usize,
+        start: i128,
+        num_samples: u64,
+    },
+    /// Spec §23.1: not one weight per source and phase.
+    WeightsShape { expected: u128, len: usize },
+    /// Spec §23.1: a weight that is not finite and ≥ 0; `phase` is None for a single phase.
+    MixtureWeight {
+        phase: Option<usize>,
+        index: usize,
+        value: f64,
+    },
+    /// Spec §23.1: a phase without a positive weight; `phase` is None for a single phase.
+    MixtureAllZero { phase: Option<usize> },
+    /// Spec §23.5: a position at or past num_samples.
+    MixturePastEnd {
+        start: u64,
+        count: u64,
+        stride: u64,
+        num_samples: u64,
+    },
+    /// Spec §23.4: (epoch + 1) · num_samples past 2^64.
+    RunTooLong { epoch: u64, num_samples: u64 },
+    /// Spec §23.7: no exhaustion length within 2^62 positions.
+    NeverExhausted { all_sources: bool, source: usize },
 }
 
 impl fmt::Display for EngineError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::OutOfRange { name, range, value } => {
-                write!(
-                    f,
-                    "{name} must be in [{}, {}), got {name}={value}",
-                    range.lo, range.hi_text
-                )
-            }
+            Self::OutOfRange { name, range, value } => f.write_str(&range.refusal(name, value)),
             Self::SpanTooLong { start, count } => {
                 write!(f, "start + count must be < 2**64, got start={start}, count={count}")
             }
@@ -94,20 +137,14 @@ impl fmt::Display for EngineError {
                 f,
                 "start + (count - 1) * stride must be < 2**64 - 1, got start={start}, count={count}, stride={stride}"
             ),
-            Self::UnknownPermutation { name } => {
-                write!(
-                    f,
-                    "permutation must be one of 'feistel', 'fisher-yates', got permutation={name}"
-                )
-            }
             Self::Thread => write!(f, "cannot start a worker thread"),
             Self::EmptyPopulation { name } => write!(f, "{name} must be >= 1 when count > 0, got {name}=0"),
             Self::Allocation { elements } => write!(f, "cannot allocate {elements} indices"),
             Self::NoWeights => write!(f, "weights must not be empty"),
             Self::TooManyWeights { n } => write!(f, "weights must have fewer than 2**32 entries, got {n}"),
+            // Rust's float notation; the binding writes the value as Python's repr (the reference's text).
             Self::InvalidWeight { index, value } => {
-                let value = python_float_repr(*value);
-                write!(f, "weights[{index}] must be finite and non-negative, got {value}")
+                write!(f, "weights[{index}] must be finite and non-negative, got {value:?}")
             }
             Self::AllZeroWeights => write!(f, "weights must contain at least one positive value, got all zeros"),
             Self::InvalidMasses { n, total } => write!(
@@ -171,91 +208,88 @@ impl fmt::Display for EngineError {
                 "window must be a multiple of batch_size={batch_size}, got window={window}"
             ),
             Self::EmptyPlan { count } => write!(f, "the plan has no batch (num_batches=0), got count={count}"),
+            Self::IndexOutOfRange { name, value, len } => {
+                write!(f, "{name} must be in [0, {len}), got {name}={value}")
+            }
+            Self::WideOutOfRange { name, range, value } => f.write_str(&range.refusal(name, value)),
+            Self::NoSources => write!(f, "sizes must not be empty"),
+            Self::TooManySources { n } => write!(f, "sizes must have at most 2**16 entries, got {n}"),
+            Self::SourceSize { index, value } => write!(f, "sizes[{index}] must be in [1, 2**48], got {value}"),
+            Self::SizesTooLarge { total } => write!(f, "sizes must sum to at most 2**63, got {total}"),
+            Self::NoPhases => write!(f, "starts must not be empty"),
+            Self::TooManyPhases { n } => write!(f, "starts must have fewer than 2**32 entries, got {n}"),
+            Self::FirstPhase { start } => write!(f, "weights phase 0 must start at 0, got start={start}"),
+            Self::PhaseOrder { phase, previous, start } => write!(
+                f,
+                "weights phase {phase} must start after phase {} (start={previous}), got start={start}",
+                phase - 1
+            ),
+            Self::PhasePastEnd {
+                phase,
+                start,
+                num_samples,
+            } => write!(
+                f,
+                "weights phase {phase} must start before num_samples={num_samples}, got start={start}"
+            ),
+            Self::WeightsShape { expected, len } => write!(
+                f,
+                "weights must hold len(starts) * len(sizes) = {expected} values, got {len}"
+            ),
+            // Rust's float notation; the binding writes the value as Python's repr (the reference's text).
+            Self::MixtureWeight { phase, index, value } => {
+                let value = format!("{value:?}");
+                match phase {
+                    None => write!(
+                        f,
+                        "weights[{index}] = {value}: a weight must be finite and non-negative"
+                    ),
+                    Some(phase) => write!(
+                        f,
+                        "weights phase {phase} [{index}] = {value}: a weight must be finite and non-negative"
+                    ),
+                }
+            }
+            Self::MixtureAllZero { phase } => match phase {
+                None => write!(f, "weights are all zero: at least one must be positive"),
+                Some(phase) => write!(f, "weights phase {phase} are all zero: at least one must be positive"),
+            },
+            Self::MixturePastEnd {
+                start,
+                count,
+                stride,
+                num_samples,
+            } => write!(
+                f,
+                "start + (count - 1) * stride must be < num_samples={num_samples}, got start={start}, \
+                 count={count}, stride={stride}"
+            ),
+            Self::RunTooLong { epoch, num_samples } => write!(
+                f,
+                "(epoch + 1) * num_samples must be <= 2**64, got epoch={epoch}, num_samples={num_samples}"
+            ),
+            Self::NeverExhausted { all_sources, source } => {
+                let which = if *all_sources {
+                    "all_exhausted"
+                } else {
+                    "first_exhausted"
+                };
+                write!(
+                    f,
+                    "num_samples='{which}' would be more than 2**62 positions: source {source} completes its \
+                     first pass only after that"
+                )
+            }
         }
     }
 }
 
 impl std::error::Error for EngineError {}
 
-/// Python's `repr(float)`: the shortest round-tripping digits (as Rust's), in fixed notation for
-/// decimal exponents -4 < decpt <= 16 and as `d.ddde±XX` otherwise, because the reference prints `{w!r}`.
-pub fn python_float_repr(value: f64) -> String {
-    if value.is_nan() {
-        return "nan".to_string();
-    }
-    if value.is_infinite() {
-        return if value > 0.0 { "inf" } else { "-inf" }.to_string();
-    }
-    // Rust's shortest form gives the digit count; exact formatting to that count rounds ties to even, as Python does.
-    let shortest = format!("{:e}", value.abs());
-    let count = shortest
-        .split_once('e')
-        .map_or(1, |(mantissa, _)| mantissa.chars().filter(char::is_ascii_digit).count());
-    let nearest = format!("{:.*e}", count.saturating_sub(1), value.abs());
-    // Next to a power of two the nearest such decimal may not read back; then the shortest form is the one.
-    let scientific = if nearest.parse::<f64>() == Ok(value.abs()) {
-        nearest
-    } else {
-        shortest
-    };
-    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((scientific.as_str(), "0"));
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let exponent: i64 = exponent.parse().unwrap_or(0);
-    let sign = if value.is_sign_negative() { "-" } else { "" };
-    // decpt: the decimal point sits after this many digits (Python's dtoa convention).
-    let decpt = exponent + 1;
-    let len = digits.len() as i64;
-    let body = if (-3..=16).contains(&decpt) {
-        if decpt <= 0 {
-            format!("0.{}{digits}", "0".repeat(decpt.unsigned_abs() as usize))
-        } else if decpt >= len {
-            format!("{digits}{}.0", "0".repeat((decpt - len) as usize))
-        } else {
-            let (whole, fraction) = digits.split_at(decpt as usize);
-            format!("{whole}.{fraction}")
-        }
-    } else {
-        let (first, rest) = digits.split_at(1.min(digits.len()));
-        let point = if rest.is_empty() { "" } else { "." };
-        let exp_sign = if exponent < 0 { '-' } else { '+' };
-        format!("{first}{point}{rest}e{exp_sign}{:02}", exponent.unsigned_abs())
-    };
-    format!("{sign}{body}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::limits::{EPOCHS, POPULATIONS};
-
-    #[test]
-    fn float_repr_is_pythons() {
-        let cases = [
-            (1.5e20, "1.5e+20"),
-            (-1e-300, "-1e-300"),
-            (1e16, "1e+16"),
-            (1e15, "1000000000000000.0"),
-            (0.0001, "0.0001"),
-            (0.00001, "1e-05"),
-            (-0.0, "-0.0"),
-            (123456789012345678.0, "1.2345678901234568e+17"),
-            (5e-324, "5e-324"),
-            (f64::MAX, "1.7976931348623157e+308"),
-            (f64::NAN, "nan"),
-            (f64::NEG_INFINITY, "-inf"),
-            (-1.0, "-1.0"),
-            (-0.5, "-0.5"),
-            (-1.5e20, "-1.5e+20"),
-            (-123.456, "-123.456"),
-            // A tie between two shortest forms: Python rounds to even.
-            (f64::from_bits(4831119212756451402), "970501480331273.2"),
-            // A power of two, whose nearest 16-digit decimal does not read back.
-            (f64::from_bits(27021597764222976), "7.120236347223045e-307"),
-        ];
-        for (value, text) in cases {
-            assert_eq!(python_float_repr(value), text, "{value:?}");
-        }
-    }
 
     #[test]
     fn messages_are_the_references() {
@@ -264,7 +298,7 @@ mod tests {
                 EngineError::OutOfRange {
                     name: "epoch",
                     range: EPOCHS,
-                    value: "72057594037927936".into(),
+                    value: 72057594037927936,
                 },
                 "epoch must be in [0, 2**56), got epoch=72057594037927936",
             ),
@@ -272,7 +306,7 @@ mod tests {
                 EngineError::OutOfRange {
                     name: "n",
                     range: POPULATIONS,
-                    value: "9223372036854775809".into(),
+                    value: 9223372036854775809,
                 },
                 "n must be in [0, 2**63 + 1), got n=9223372036854775809",
             ),
@@ -289,6 +323,22 @@ mod tests {
             ),
             (EngineError::NoWeights, "weights must not be empty"),
             (
+                EngineError::WideOutOfRange {
+                    name: "num_samples",
+                    range: crate::mixture::NUM_SAMPLES,
+                    value: -3,
+                },
+                "num_samples must be in [1, 2**62 + 1), got num_samples=-3",
+            ),
+            (
+                EngineError::IndexOutOfRange {
+                    name: "phase",
+                    value: -1,
+                    len: 2,
+                },
+                "phase must be in [0, 2), got phase=-1",
+            ),
+            (
                 EngineError::TooManyWeights { n: 1 << 32 },
                 "weights must have fewer than 2**32 entries, got 4294967296",
             ),
@@ -298,13 +348,6 @@ mod tests {
                     value: -1e-300,
                 },
                 "weights[1] must be finite and non-negative, got -1e-300",
-            ),
-            (
-                EngineError::InvalidWeight {
-                    index: 1,
-                    value: f64::NAN,
-                },
-                "weights[1] must be finite and non-negative, got nan",
             ),
             (
                 EngineError::AllZeroWeights,
@@ -376,7 +419,7 @@ mod tests {
             (
                 EngineError::InvalidLength {
                     index: 2,
-                    value: "-1".into(),
+                    value: -1,
                 },
                 "lengths[2] must be in [0, 2**63), got -1",
             ),

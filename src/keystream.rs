@@ -3,8 +3,9 @@
 use chacha20::ChaCha8Rng;
 use chacha20::rand_core::{Rng, SeedableRng};
 
+use crate::alloc::vec_with_capacity;
 use crate::error::EngineError;
-use crate::limits::{check_epoch, check_span, vec_with_capacity};
+use crate::limits::{check_epoch, check_span};
 
 /// Stream purpose: a sampler's per-epoch draws.
 pub const MAIN: u8 = 0;
@@ -14,8 +15,12 @@ pub const CLASS_ORDER: u8 = 1;
 pub const PK_CLASSES: u8 = 2;
 /// Stream purpose: the within-class row draws of PKBatchSampler and MPerClassSampler (spec §19.2).
 pub const PK_ROWS: u8 = 3;
-/// Stream purpose: the step order of length-grouped batches (spec §23.1).
-pub const LENGTH_STEPS: u8 = 4;
+/// Stream purpose: the step order of length-grouped batches (spec §24.1).
+pub const LENGTH_STEPS: u8 = 6;
+/// Stream purpose: a mixture's block orders, per epoch (spec §23.4 step 2).
+pub const MIXTURE_ORDER: u8 = 4;
+/// Stream purpose: a mixture source's passes, the source number as the stream's epoch (spec §23.4 step 5).
+pub const MIXTURE_ITEMS: u8 = 5;
 
 /// SplitMix64, four rounds, each output split into (low, high) 32-bit key words (spec §1).
 pub fn expand_seed(seed: u64) -> [u32; 8] {

@@ -1,13 +1,14 @@
-//! Length-grouped batches (spec §23): an epoch's plan — windows of a seeded order sorted by length and cut
+//! Length-grouped batches (spec §24): an epoch's plan — windows of a seeded order sorted by length and cut
 //! into batches, the batches ranked by padded tokens and grouped into shuffled steps of G.
 
 use crate::error::EngineError;
 use crate::keystream::{LENGTH_STEPS, MAIN};
-use crate::limits::{IntRange, POSITIVE_U64S, check_epoch, check_population, check_strided_span, vec_with_capacity};
+use crate::alloc::{reserve, vec_with_capacity};
+use crate::limits::{IntRange, POSITIVE_U64S, check_epoch, check_population, check_strided_span};
 use crate::permutation::{Bijection, Permutation, permutation_stream};
 use crate::threads;
 
-/// Batches per step: a world of fewer than 2^32 ranks (spec §23.2).
+/// Batches per step: a world of fewer than 2^32 ranks (spec §24.2).
 pub const GROUPS: IntRange = IntRange {
     lo: 1,
     hi: 1 << 32,
@@ -55,7 +56,7 @@ fn narrowed<T: TryFrom<i64> + Default>(lengths: &[i64]) -> Result<Vec<T>, Engine
     Ok(out)
 }
 
-/// The lengths of a dataset's samples, validated once; `plan` computes an epoch's plan (§23.1).
+/// The lengths of a dataset's samples, validated once; `plan` computes an epoch's plan (§24.1).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LengthTable {
     stored: Stored,
@@ -72,7 +73,7 @@ impl LengthTable {
         if let Some((index, value)) = lengths.iter().enumerate().find(|(_, value)| **value < 0) {
             return Err(EngineError::InvalidLength {
                 index,
-                value: value.to_string(),
+                value: i128::from(*value),
             });
         }
         // Every length is in [0, 2^63) and there are fewer than 2^64 of them: the sum fits u128.
@@ -122,7 +123,7 @@ impl LengthTable {
         self.total
     }
 
-    /// Spec §23.1: the plan of epoch (seed, epoch).
+    /// Spec §24.1: the plan of epoch (seed, epoch).
     pub fn plan(&self, seed: u64, epoch: u64, grouping: &Grouping) -> Result<LengthPlan, EngineError> {
         check_epoch(epoch)?;
         // Each storage type gets its own compiled plan (no branch per lookup).
@@ -141,7 +142,7 @@ pub enum Batching {
     Tokens(u64),
 }
 
-/// Spec §23.2: with batch_size, the window is a whole number of batches.
+/// Spec §24.2: with batch_size, the window is a whole number of batches.
 pub fn check_window(batching: Batching, window: u64) -> Result<(), EngineError> {
     match batching {
         Batching::Size(batch_size) if !window.is_multiple_of(batch_size) => {
@@ -384,9 +385,7 @@ fn sort_window<T: Length>(lengths: &[T], entries: &mut [i64], passes: u32, narro
 
 /// Appends `value`, allocating fallibly.
 fn push<T>(out: &mut Vec<T>, value: T) -> Result<(), EngineError> {
-    out.try_reserve(1).map_err(|_| EngineError::Allocation {
-        elements: out.len() as u128 + 1,
-    })?;
+    reserve(out, 1)?;
     out.push(value);
     Ok(())
 }
@@ -544,7 +543,7 @@ impl Slots {
     }
 }
 
-/// An epoch's plan: `num_batches` global positions, position p a batch of the plan order (§23.1 step 7).
+/// An epoch's plan: `num_batches` global positions, position p a batch of the plan order (§24.1 step 7).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LengthPlan {
     plan: Vec<i64>,

@@ -8,12 +8,14 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
 )]
 
+pub mod alloc;
 pub mod bounded;
 pub mod classes;
 pub mod error;
 pub mod keystream;
 pub mod lengths;
 pub mod limits;
+pub mod mixture;
 pub mod permutation;
 mod prefetch;
 pub mod sharding;

@@ -1,4 +1,6 @@
-//! Limits (spec §2, §7.1): every bound once, the precondition checks, and fallible allocation.
+//! Limits (spec §2, §7.1): every bound once and the precondition checks (allocation: `alloc.rs`).
+
+use std::fmt;
 
 use crate::error::EngineError;
 
@@ -66,9 +68,14 @@ impl IntRange {
             Err(EngineError::OutOfRange {
                 name,
                 range: *self,
-                value: value.to_string(),
+                value,
             })
         }
+    }
+
+    /// The message refusing `name = value` (any integer, in decimal: the binding's may not fit a u128).
+    pub fn refusal(&self, name: &str, value: &dyn fmt::Display) -> String {
+        format!("{name} must be in [{}, {}), got {name}={value}", self.lo, self.hi_text)
     }
 }
 
@@ -82,7 +89,7 @@ pub fn check_purpose(purpose: u64) -> Result<u8, EngineError> {
     u8::try_from(purpose).map_err(|_| EngineError::OutOfRange {
         name: "purpose",
         range: PURPOSES,
-        value: purpose.to_string(),
+        value: purpose.into(),
     })
 }
 
@@ -117,31 +124,6 @@ pub fn check_population(n: u64, count: u64) -> Result<(), EngineError> {
     Ok(())
 }
 
-/// An empty Vec with room for exactly `len` items, or `Allocation`: never aborts on a failed allocation
-/// (a length whose bytes exceed isize::MAX fails before anything is attempted).
-pub fn vec_with_capacity<T>(len: u64) -> Result<Vec<T>, EngineError> {
-    let failed = || EngineError::Allocation { elements: len.into() };
-    let len = usize::try_from(len).map_err(|_| failed())?;
-    let mut out = Vec::new();
-    out.try_reserve_exact(len).map_err(|_| failed())?;
-    Ok(out)
-}
-
-/// `len` zeros, with fallible allocation: the output a parallel fill writes into.
-pub fn zeroed(len: u64) -> Result<Vec<i64>, EngineError> {
-    let mut out = vec_with_capacity(len)?;
-    // The capacity is exactly len, so this cannot reallocate (len fits usize: checked above).
-    out.resize(len as usize, 0);
-    Ok(out)
-}
-
-/// A copy of `items` made with fallible allocation.
-pub fn copy_of<T: Clone>(items: &[T]) -> Result<Vec<T>, EngineError> {
-    let mut out = vec_with_capacity(items.len() as u64)?;
-    out.extend_from_slice(items);
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,15 +143,5 @@ mod tests {
         assert!(check_population(POPULATION_LIMIT + 1, 0).is_err());
         assert!(check_population(0, 0).is_ok());
         assert_eq!(check_population(0, 1), Err(EngineError::EmptyPopulation { name: "n" }));
-    }
-
-    #[test]
-    fn absurd_allocations_fail_without_aborting() {
-        assert_eq!(
-            vec_with_capacity::<i64>(1 << 62).unwrap_err(),
-            EngineError::Allocation { elements: 1 << 62 }
-        );
-        assert!(vec_with_capacity::<i64>(u64::MAX).is_err());
-        assert_eq!(vec_with_capacity::<i64>(10).unwrap().capacity(), 10);
     }
 }

@@ -1,8 +1,9 @@
 //! Strided read of a permutation (spec §6): how every sharded sampler reads its part.
 
+use crate::alloc::zeroed;
 use crate::error::EngineError;
 use crate::keystream::MAIN;
-use crate::limits::{check_epoch, check_population, zeroed};
+use crate::limits::{check_epoch, check_population};
 use crate::permutation::{Bijection, Permutation, fisher_yates_prefix};
 use crate::threads;
 

@@ -5,8 +5,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use std::mem::MaybeUninit;
 
+use crate::alloc::vec_with_capacity;
 use crate::error::EngineError;
-use crate::limits::{IntRange, vec_with_capacity};
+use crate::limits::IntRange;
 
 /// Thread counts accepted by `set_num_threads`.
 pub const THREAD_COUNTS: IntRange = IntRange {
@@ -132,14 +133,21 @@ pub fn fill_new<W>(len: u64, work: W) -> Result<Vec<i64>, EngineError>
 where
     W: Fn(u64, &mut [i64]) -> Result<(), EngineError> + Sync,
 {
-    let mut out: Vec<i64> = vec_with_capacity(len)?;
-    // The capacity is at least len (len fits usize: vec_with_capacity checked it).
-    let size = len as usize;
-    let spare = out
-        .spare_capacity_mut()
-        .get_mut(..size)
-        .ok_or(EngineError::Allocation { elements: len.into() })?;
-    fill(spare, |first, chunk: &mut [MaybeUninit<i64>]| {
+    fill_new_with(len, || Ok(()), |_, first, piece| work(first, piece))
+}
+
+/// `fill_new` whose work also gets a state made once per chunk by `init` (buffers and caches a thread reuses
+/// from piece to piece; the output must not depend on it).
+pub fn fill_new_with<S, I, W>(len: u64, init: I, work: W) -> Result<Vec<i64>, EngineError>
+where
+    I: Fn() -> Result<S, EngineError> + Sync,
+    W: Fn(&mut S, u64, &mut [i64]) -> Result<(), EngineError> + Sync,
+{
+    let mut out: Vec<MaybeUninit<i64>> = vec_with_capacity(len)?;
+    // Within the capacity (len fits usize: vec_with_capacity checked it), so no reallocation; writes nothing.
+    out.resize_with(len as usize, MaybeUninit::uninit);
+    fill(&mut out, |first, chunk: &mut [MaybeUninit<i64>]| {
+        let mut state = init()?;
         let mut at = first;
         for piece in chunk.chunks_mut(PIECE) {
             for slot in piece.iter_mut() {
@@ -148,14 +156,15 @@ where
             // SAFETY: every element of `piece` was initialised just above, and MaybeUninit<i64> has the
             // layout of i64, so the slice is a valid &mut [i64] over the same memory for the same lifetime.
             let piece: &mut [i64] = unsafe { &mut *(piece as *mut [MaybeUninit<i64>] as *mut [i64]) };
-            work(at, piece)?;
+            work(&mut state, at, piece)?;
             at += piece.len() as u64;
         }
         Ok(())
     })?;
-    // SAFETY: `fill` returned Ok, so every chunk of `spare` (together its first `size` entries, which
-    // `chunks_mut` covers completely) ran to the end, and each of its pieces was initialised (zeroed)
-    // before `work` saw it; the capacity is at least `size`.
-    unsafe { out.set_len(size) };
-    Ok(out)
+    let mut out = std::mem::ManuallyDrop::new(out);
+    // SAFETY: `fill` returned Ok, so every chunk of `out` (`chunks_mut` covers it completely) ran to the end,
+    // and each of its pieces was initialised (zeroed) before `work` saw it: all `len` entries are initialised
+    // i64s. MaybeUninit<i64> has the size and alignment of i64, so the allocation (pointer, length, capacity,
+    // owned once: `out` is never dropped) is a valid Vec<i64>.
+    Ok(unsafe { Vec::from_raw_parts(out.as_mut_ptr().cast::<i64>(), out.len(), out.capacity()) })
 }

@@ -3,6 +3,7 @@
 use ferrosampler::SPEC_VERSION;
 use ferrosampler::classes::{ClassLayout, pk_draws};
 use ferrosampler::keystream::{expand_seed, keystream_words};
+use ferrosampler::mixture::MixturePlan;
 use ferrosampler::permutation::{Bijection, Permutation, feistel_values, permutation_stream, round_keys};
 use ferrosampler::sharding::strided_permutation;
 use ferrosampler::uniform::uniform_draws;
@@ -222,7 +223,7 @@ fn vectors_v2() -> Value {
 
 fn permutation_of(case: &Value) -> Permutation {
     let name = case["permutation"].as_str().expect("permutation");
-    Permutation::from_name(name, name).expect("a known permutation")
+    Permutation::from_name(name).expect("a known permutation")
 }
 
 #[test]
@@ -319,5 +320,86 @@ fn v2_strided_draws_match() {
         )
         .unwrap();
         assert_eq!(out, ints(c, "out"));
+    }
+}
+
+// Spec §23: tests/golden/vectors-mixture.json (tests/golden/generate_mixture.py).
+
+fn vectors_mixture() -> Value {
+    serde_json::from_str(include_str!("golden/vectors-mixture.json")).expect("golden vectors are valid JSON")
+}
+
+fn wide(case: &Value, key: &str) -> Vec<i128> {
+    uints(case, key).into_iter().map(i128::from).collect()
+}
+
+fn mixture_plans(v: &Value) -> std::collections::HashMap<String, MixturePlan> {
+    let mut plans = std::collections::HashMap::new();
+    for (name, p) in v["plans"].as_object().unwrap() {
+        let plan = MixturePlan::new(
+            &wide(p, "sizes"),
+            &wide(p, "starts"),
+            &weights_of(p),
+            i128::from(u64_of(p, "num_samples")),
+        )
+        .unwrap();
+        let masses: Vec<Vec<u64>> = p["masses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row.as_array().unwrap().iter().map(|m| m.as_u64().unwrap()).collect())
+            .collect();
+        assert_eq!(plan.masses().unwrap(), masses, "{name}");
+        assert_eq!(plan.offsets(), uints(p, "offsets"), "{name}");
+        plans.insert(name.clone(), plan);
+    }
+    plans
+}
+
+#[test]
+fn mixture_draws_match() {
+    let v = vectors_mixture();
+    assert_eq!(u64_of(&v, "block"), ferrosampler::mixture::BLOCK);
+    let plans = mixture_plans(&v);
+    for c in v["draws"].as_array().unwrap() {
+        let plan = &plans[c["plan"].as_str().unwrap()];
+        let (seed, epoch) = (u64_of(c, "seed"), u64_of(c, "epoch"));
+        let (start, count, stride) = (u64_of(c, "start"), u64_of(c, "count"), u64_of(c, "stride"));
+        assert_eq!(
+            plan.draws(seed, epoch, start, count, stride).unwrap(),
+            ints(c, "out"),
+            "{c:?}"
+        );
+    }
+}
+
+#[test]
+fn mixture_slots_match() {
+    let v = vectors_mixture();
+    let plans = mixture_plans(&v);
+    for c in v["slots"].as_array().unwrap() {
+        let plan = &plans[c["plan"].as_str().unwrap()];
+        let (phase, g) = (u64_of(c, "phase"), u64_of(c, "g"));
+        let (s, j) = plan.slot_source(phase, g).unwrap();
+        assert_eq!((s as u64, j), (u64_of(c, "source"), u64_of(c, "index")));
+        for (t, &count) in uints(c, "counts").iter().enumerate() {
+            assert_eq!(
+                plan.slot_count(phase, t as u64, u128::from(g)).unwrap(),
+                u128::from(count)
+            );
+        }
+    }
+}
+
+#[test]
+fn mixture_exhausted_lengths_match() {
+    let v = vectors_mixture();
+    for c in v["exhausted"].as_array().unwrap() {
+        let all_sources = c["all_sources"].as_bool().unwrap();
+        let got = MixturePlan::exhausted_length(&wide(c, "sizes"), &weights_of(c), all_sources);
+        match &c["length"] {
+            Value::String(message) => assert_eq!(got.unwrap_err().to_string(), *message),
+            length => assert_eq!(got.unwrap(), length.as_u64().unwrap()),
+        }
     }
 }

@@ -1,4 +1,4 @@
-//! Length-grouped batches (spec §23) against tests/golden/vectors-lengths.json (from the reference by
+//! Length-grouped batches (spec §24) against tests/golden/vectors-lengths.json (from the reference by
 //! tests/golden/generate_lengths.py; pytest reads it too), plus the thread, split and plan properties.
 
 use std::collections::HashMap;
@@ -26,7 +26,7 @@ fn ints(value: &Value) -> Vec<i64> {
 }
 
 fn grouping_of(case: &Value) -> Grouping {
-    let permutation = Permutation::from_name(case["permutation"].as_str().unwrap(), "?").unwrap();
+    let permutation = Permutation::from_name(case["permutation"].as_str().unwrap()).unwrap();
     Grouping::new(
         case["batch_size"].as_u64(),
         case["max_tokens"].as_u64(),

@@ -6,11 +6,12 @@ use std::collections::{HashMap, HashSet};
 
 use common::{CASES, Expect, Gen, REFUSED, WORK, expect, judge, no_panic, population_ok, span_ok, strided_span_ok};
 use ferrosampler::EngineError;
+use ferrosampler::alloc::{copy_of, reserve, reserve_map, vec_with_capacity, zeroed};
 use ferrosampler::bounded::{bounded, bounded128};
 use ferrosampler::classes::{ClassLayout, pk_draws};
 use ferrosampler::keystream::{Keystream, expand_seed, keystream_words, stream_id};
 use ferrosampler::limits::{
-    EPOCH_LIMIT, check_epoch, check_population, check_purpose, check_span, copy_of, vec_with_capacity,
+    EPOCH_LIMIT, U64S, check_epoch, check_population, check_purpose, check_span, check_strided_span,
 };
 use ferrosampler::permutation::{Permutation, permutation_stream, prefix_is_sparse};
 use ferrosampler::sharding::strided_permutation;
@@ -63,19 +64,47 @@ fn bounded_and_keystream_never_panic() {
 fn limits_never_panic() {
     let mut g = Gen(2);
     for _ in 0..CASES {
-        let (a, b) = (g.u64(), g.u64());
+        let (a, b, c) = (g.u64(), g.u64(), g.stride());
         assert_eq!(check_epoch(a).is_ok(), a < EPOCH_LIMIT);
         assert_eq!(check_purpose(a).is_ok(), a < 256);
         assert_eq!(check_span(a, b).is_ok(), span_ok(a, b));
+        assert_eq!(check_strided_span(a, b, c).is_ok(), strided_span_ok(a, b, c));
         assert_eq!(check_population(a, b).is_ok(), population_ok(a, b));
         let _ = prefix_is_sparse(a, b);
+        assert!(U64S.refusal("x", &a).ends_with(&format!("got x={a}")));
+    }
+    for name in [
+        "",
+        "feistel",
+        "fisher-yates",
+        "Feistel",
+        "fisher_yates",
+        "feistel\0",
+        "é",
+    ] {
+        let known = no_panic(name, || Permutation::from_name(name));
+        assert_eq!(known.map(Permutation::name), known.is_some().then_some(name));
+    }
+}
+
+#[test]
+fn allocation_never_panics() {
+    let mut g = Gen(12);
+    for _ in 0..CASES {
+        let a = g.u64();
+        let refused = |result: Result<(), EngineError>| matches!(result, Err(EngineError::Allocation { .. }));
         if a >= REFUSED {
-            assert!(matches!(
-                vec_with_capacity::<i64>(a),
-                Err(EngineError::Allocation { .. })
-            ));
+            assert!(refused(vec_with_capacity::<i64>(a).map(drop)));
+            assert!(refused(zeroed(a).map(drop)));
+            assert!(refused(reserve(&mut vec![0i64], a)));
+            assert!(refused(reserve_map(&mut HashMap::<u64, u64>::new(), a)));
         } else if a <= WORK {
             assert!(vec_with_capacity::<i64>(a).unwrap().capacity() >= a as usize);
+            assert_eq!(zeroed(a).unwrap().len() as u64, a);
+            let mut out = vec![0i64];
+            reserve(&mut out, a).unwrap();
+            assert!(out.capacity() as u64 > a);
+            reserve_map(&mut HashMap::<u64, u64>::new(), a).unwrap();
         }
     }
     assert_eq!(copy_of(&[1, 2, 3]).unwrap(), vec![1, 2, 3]);

@@ -1,4 +1,4 @@
-//! No input panics the core (spec §23): length tables, groupings, plans and reads of a plan, with random and
+//! No input panics the core (spec §24): length tables, groupings, plans and reads of a plan, with random and
 //! extreme arguments; every successful result is checked against the plan's own rules.
 
 mod common;

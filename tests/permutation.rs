@@ -53,6 +53,28 @@ fn bijection_random_n() {
     }
 }
 
+/// Offsets that repeat (stride 0 or a multiple of n) walk the cycle together, more than a lane's worth at once:
+/// every output is still `apply` of its offset (the lane pool once kept only one pass of them).
+#[test]
+fn repeated_offsets_walk_to_the_end() {
+    for (n, first, stride) in [
+        (158, 18, 0),
+        (158, 18, 158),
+        (300, 7, 150),
+        (1000, 1, 0),
+        (129, 5, 129 * 3),
+    ] {
+        for seed in 0..40 {
+            let bijection = Bijection::for_block(seed, 0, 4, n, 0).unwrap();
+            let out = strided_permutation(seed, 4, n, true, first, stride, 1237, Permutation::Feistel).unwrap();
+            for (c, &v) in out.iter().enumerate() {
+                let offset = (u128::from(first) + c as u128 * u128::from(stride)) % u128::from(n);
+                assert_eq!(v as u64, bijection.apply(offset as u64), "n={n} seed={seed} c={c}");
+            }
+        }
+    }
+}
+
 #[test]
 fn huge_n_sampled_offsets_are_distinct_and_in_range() {
     for n in [(1u64 << 32) + 1, (1 << 40) + 1, (1 << 63) - 1, 1 << 63] {

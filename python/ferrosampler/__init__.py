@@ -16,42 +16,21 @@ Examples:
     True
 """
 
-from ._balanced import class_balanced_weights, class_counts
-from ._checks import ArgumentTypeError
+from . import _samplers
 from ._core import SPEC_VERSION
 from ._core import __version__ as __version__
-from ._distributed_state import combine_states
-from ._samplers import (
-    BatchSampler,
-    DistributedSampler,
-    DistributedSamplerWrapper,
-    DistributedWeightedSampler,
-    LengthGroupedBatchSampler,
-    MPerClassSampler,
-    PKBatchSampler,
-    RandomSampler,
-    SequentialSampler,
-    SubsetRandomSampler,
-    WeightedRandomSampler,
-)
-from ._seeding import manual_seed
+from ._inputs.balanced import class_balanced_weights, class_counts
+from ._inputs.checks import ArgumentTypeError
+from ._inputs.seeding import manual_seed
+from ._protocol.sharded import combine_states
+from ._samplers import *  # noqa: F403  # the samplers: _samplers.__all__ is their one list
 
 __all__ = [
     "SPEC_VERSION",
     "ArgumentTypeError",
-    "BatchSampler",
-    "DistributedSampler",
-    "DistributedSamplerWrapper",
-    "DistributedWeightedSampler",
-    "LengthGroupedBatchSampler",
-    "MPerClassSampler",
-    "PKBatchSampler",
-    "RandomSampler",
-    "SequentialSampler",
-    "SubsetRandomSampler",
-    "WeightedRandomSampler",
     "class_balanced_weights",
     "class_counts",
     "combine_states",
     "manual_seed",
 ]
+__all__ += _samplers.__all__

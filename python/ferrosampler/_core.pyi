@@ -1,5 +1,6 @@
-"""The Rust engine (src/python.rs). Every function is a pure function of its arguments;
-docs/spec.md defines each one to the bit."""
+"""The Rust engine (its binding: src/python/). Every function is a pure function of its arguments;
+docs/spec.md defines each one to the bit. Integer arguments refuse bools; ``WeightTable`` takes a
+contiguous 1-D float64 array only."""
 
 from typing import Final, final
 
@@ -9,6 +10,8 @@ import numpy.typing as npt
 __all__ = [
     "CLASS_ORDER",
     "MAIN",
+    "MIXTURE_ITEMS",
+    "MIXTURE_ORDER",
     "PERMUTATIONS",
     "PK_CLASSES",
     "PK_ROWS",
@@ -16,6 +19,7 @@ __all__ = [
     "ClassLayout",
     "LengthPlan",
     "LengthTable",
+    "MixturePlan",
     "WeightTable",
     "__version__",
     "_set_min_chunk",
@@ -35,9 +39,12 @@ MAIN: Final[int]
 CLASS_ORDER: Final[int]
 PK_CLASSES: Final[int]
 PK_ROWS: Final[int]
+MIXTURE_ORDER: Final[int]
+MIXTURE_ITEMS: Final[int]
 SPEC_VERSION: Final[int]
 """The version of docs/spec.md the engine implements: one seed gives the same indices everywhere within it."""
-PERMUTATIONS: Final[tuple[str, str]]
+PERMUTATIONS: Final[tuple[str, ...]]
+"""The block algorithms' names (spec §5), the default first."""
 __version__: Final[str]
 
 def expand_seed(seed: int) -> list[int]: ...
@@ -144,3 +151,33 @@ class LengthPlan:
     def batches(
         self, start: int, count: int, stride: int = 1
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
+
+@final
+class MixturePlan:
+    BLOCK: Final[int]
+    def __new__(
+        cls, sizes: list[int], starts: list[int], weights: npt.NDArray[np.float64], num_samples: int
+    ) -> MixturePlan: ...
+    @property
+    def sizes(self) -> list[int]: ...
+    @property
+    def offsets(self) -> list[int]: ...
+    @property
+    def starts(self) -> list[int]: ...
+    @property
+    def weights(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def num_samples(self) -> int: ...
+    @property
+    def num_phases(self) -> int: ...
+    @property
+    def depth(self) -> int: ...
+    def masses(self) -> list[list[int]]: ...
+    def slot_source(self, phase: int, g: int) -> tuple[int, int]: ...
+    def slot_count(self, phase: int, source: int, slots: int) -> int: ...
+    def draws(self, seed: int, epoch: int, start: int, count: int, stride: int = 1) -> npt.NDArray[np.int64]: ...
+    @staticmethod
+    def exhausted_length(sizes: list[int], weights: npt.NDArray[np.float64], all_sources: bool) -> int: ...
+    def __reduce__(
+        self,
+    ) -> tuple[object, tuple[list[int], list[int], npt.NDArray[np.float64], int]]: ...

@@ -1,11 +1,16 @@
 //! Classes (spec §9, §19–§20): a validated class layout, rows of every class back to back; PK draws (§9),
 //! PK batches and m-per-class units (§19–§20).
 
+mod balanced;
+mod blocks;
+pub mod m_per_class;
 pub mod pk;
 pub mod pk_batches;
+mod slot_rows;
 
+pub use m_per_class::m_per_class_units;
 pub use pk::pk_draws;
-pub use pk_batches::{m_per_class_units, pk_batches};
+pub use pk_batches::pk_batches;
 
 use crate::error::EngineError;
 

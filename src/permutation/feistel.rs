@@ -1,9 +1,9 @@
 //! The Feistel bijection (spec §5.2): an exact-width 8-round Feistel network with cycle walking, and the
 //! materialised Fisher–Yates block for n ≤ 128 (spec §5.3); every offset is evaluated on demand.
 
+use crate::alloc::vec_with_capacity;
 use crate::error::EngineError;
 use crate::keystream::Keystream;
-use crate::limits::vec_with_capacity;
 use crate::permutation::fisher_yates::fisher_yates_prefix;
 use crate::permutation::lanes;
 
@@ -141,8 +141,13 @@ impl Bijection {
         }
     }
 
-    pub fn n(&self) -> u64 {
-        self.n
+    /// The table form from a materialised permutation of [0, table.len()): a short mixture block's
+    /// Fisher–Yates table (spec §23.4).
+    pub fn from_table(table: Vec<i64>) -> Self {
+        Bijection {
+            n: table.len() as u64,
+            form: Form::Table(table),
+        }
     }
 
     /// The network's width w (0 for the table form).

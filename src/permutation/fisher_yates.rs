@@ -2,10 +2,10 @@
 
 use std::collections::HashMap;
 
+use crate::alloc::{reserve_map, vec_with_capacity};
 use crate::bounded::multiply_shift;
 use crate::error::EngineError;
 use crate::keystream::Keystream;
-use crate::limits::vec_with_capacity;
 
 /// A prefix this much shorter than n keeps only displaced entries (same output, O(length) memory).
 pub const SPARSE_RATIO: u64 = 8;
@@ -56,11 +56,7 @@ fn sparse_prefix(length: u64, mut draw: impl FnMut(u64) -> u64) -> Result<Vec<i6
     let mut out = vec_with_capacity(length)?;
     let mut displaced: HashMap<u64, u64> = HashMap::new();
     // length < n/8 ≤ 2^60, so 2·length fits; one insertion per step never outgrows the reservation.
-    let room = 2 * length;
-    usize::try_from(room)
-        .ok()
-        .and_then(|room| displaced.try_reserve(room).ok())
-        .ok_or(EngineError::Allocation { elements: room.into() })?;
+    reserve_map(&mut displaced, 2 * length)?;
     for offset in 0..length {
         let j = draw(offset);
         let a_offset = displaced.get(&offset).copied().unwrap_or(offset);

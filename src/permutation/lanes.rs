@@ -9,7 +9,7 @@ use crate::permutation::feistel::{Feistel, LANES};
 /// write is the final value, < n) and keeping those still ≥ n. Identical to `apply` per offset.
 pub(crate) fn walk(network: &Feistel, n: u64, out: &mut [i64], mut next: impl FnMut() -> u64) {
     let mut fresh = [0u64; LANES];
-    // Fewer than LANES walkers are kept between passes and a chunk adds at most LANES.
+    // Fewer than LANES walkers are kept between chunks and a chunk adds at most LANES.
     let mut values = [0u64; 2 * LANES];
     let mut slots = [0usize; 2 * LANES];
     let mut live = 0;
@@ -33,7 +33,8 @@ pub(crate) fn walk(network: &Feistel, n: u64, out: &mut [i64], mut next: impl Fn
             live += usize::from(value >= n);
         }
         base += chunk.len();
-        if live >= LANES {
+        // Repeated offsets (a stride that is a multiple of n, or 0) walk together: one pass may keep them all.
+        while live >= LANES {
             live = advance(network, n, out, &mut values, &mut slots, live);
         }
     }

@@ -10,12 +10,10 @@ pub use feistel::{
 };
 pub use fisher_yates::{SPARSE_RATIO, fisher_yates_prefix, prefix_is_sparse};
 
+use crate::alloc::zeroed;
 use crate::error::EngineError;
-use crate::limits::{check_epoch, check_population, check_strided_span, zeroed};
+use crate::limits::{check_epoch, check_population, check_strided_span};
 use crate::threads;
-
-/// The block algorithms, by their Python names, default first.
-pub const PERMUTATIONS: [&str; 2] = ["feistel", "fisher-yates"];
 
 /// Which algorithm computes a permutation block (spec §5).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -27,23 +25,21 @@ pub enum Permutation {
     FisherYates,
 }
 
-impl Permutation {
-    /// The algorithm named `name` ("feistel", "fisher-yates"); `quoted` is the name as the error shows it.
-    pub fn from_name(name: &str, quoted: &str) -> Result<Self, EngineError> {
-        match name {
-            "feistel" => Ok(Permutation::Feistel),
-            "fisher-yates" => Ok(Permutation::FisherYates),
-            _ => Err(EngineError::UnknownPermutation {
-                name: quoted.to_string(),
-            }),
-        }
-    }
+/// Every block algorithm, the default first: `_core.PERMUTATIONS` exports their names.
+pub const PERMUTATIONS: [Permutation; 2] = [Permutation::Feistel, Permutation::FisherYates];
 
-    pub fn name(self) -> &'static str {
+impl Permutation {
+    /// The name `permutation=` gives it (spec §5).
+    pub const fn name(self) -> &'static str {
         match self {
             Permutation::Feistel => "feistel",
             Permutation::FisherYates => "fisher-yates",
         }
+    }
+
+    /// The algorithm named `name`, if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        PERMUTATIONS.into_iter().find(|permutation| permutation.name() == name)
     }
 }
 
@@ -152,4 +148,18 @@ fn fill_fisher_yates(
         }
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_the_default_comes_first() {
+        assert_eq!(PERMUTATIONS.first(), Some(&Permutation::default()));
+        for permutation in PERMUTATIONS {
+            assert_eq!(Permutation::from_name(permutation.name()), Some(permutation));
+        }
+        assert_eq!(Permutation::from_name("Feistel"), None);
+    }
 }

@@ -1,11 +1,14 @@
 //! Binding of ClassLayout (spec §9, §19–§20): a frozen pyclass around the core's validated class layout,
 //! built once per sampler; its methods borrow it without the GIL (no copy, no re-validation per call).
 
-use numpy::{PyArray1, PyArrayMethods};
+use numpy::PyArray1;
 use pyo3::prelude::*;
 
 use crate::classes;
-use crate::python::args::{Arg, epoch_arg, integers_arg, positive_u64_arg, strided_span_args, u64_arg};
+use crate::python::args::{
+    ClassOrder, ClassesPerBatch, ClassesPerUnit, Count, DrawsPerClass, Epoch, Offsets, Rows, RowsPerSlot,
+    RowsPerUnitClass, Seed, Start, Stride, Truthy,
+};
 
 type Indices<'py> = Bound<'py, PyArray1<i64>>;
 
@@ -16,23 +19,11 @@ pub(crate) struct ClassLayout {
     layout: classes::ClassLayout,
 }
 
-/// `rows` or `offsets` of a class layout: a contiguous int64 array is copied as is (a fast snapshot: another
-/// thread may write to it while the core runs detached); anything else goes through `integers_arg`.
-fn layout_part(name: &str, value: Arg) -> PyResult<Vec<i64>> {
-    if let Ok(array) = value.cast::<PyArray1<i64>>()
-        && let Ok(slice) = array.readonly().as_slice()
-    {
-        return Ok(slice.to_vec());
-    }
-    integers_arg(name, value)
-}
-
 #[pymethods]
 impl ClassLayout {
     #[new]
-    fn new(py: Python<'_>, rows: Arg, offsets: Arg) -> PyResult<Self> {
-        let (rows, offsets) = (layout_part("rows", rows)?, layout_part("offsets", offsets)?);
-        let layout = py.detach(|| classes::ClassLayout::new(rows, offsets))?;
+    fn new(py: Python<'_>, rows: Rows, offsets: Offsets) -> PyResult<Self> {
+        let layout = py.detach(|| classes::ClassLayout::new(rows.0, offsets.0))?;
         Ok(ClassLayout { layout })
     }
 
@@ -65,20 +56,27 @@ impl ClassLayout {
     fn pk_draws<'py>(
         &self,
         py: Python<'py>,
-        seed: Arg,
-        epoch: Arg,
-        class_order: Arg,
-        num_val: Arg,
-        start: Arg,
-        count: Arg,
-        stride: Option<Arg>,
+        seed: Seed,
+        epoch: Epoch,
+        class_order: ClassOrder,
+        num_val: DrawsPerClass,
+        start: Start,
+        count: Count,
+        stride: Option<Stride>,
     ) -> PyResult<Indices<'py>> {
-        let (seed, epoch) = (u64_arg("seed", seed)?, epoch_arg(epoch)?);
-        let (start, count, stride) = strided_span_args(start, count, stride)?;
-        let num_val = positive_u64_arg("num_val", num_val)?;
-        let class_order = integers_arg("class_order", class_order)?;
-        let layout = &self.layout;
-        let out = py.detach(|| classes::pk_draws(seed, epoch, layout, &class_order, num_val, start, count, stride))?;
+        let (layout, stride) = (&self.layout, Stride::or_one(stride));
+        let out = py.detach(|| {
+            classes::pk_draws(
+                seed.0,
+                epoch.0,
+                layout,
+                &class_order.0,
+                num_val.0,
+                start.0,
+                count.0,
+                stride,
+            )
+        })?;
         Ok(PyArray1::from_vec(py, out))
     }
 
@@ -91,21 +89,29 @@ impl ClassLayout {
     fn pk_batches<'py>(
         &self,
         py: Python<'py>,
-        seed: Arg,
-        epoch: Arg,
-        p: Arg,
-        k: Arg,
-        replacement: Arg,
-        start: Arg,
-        count: Arg,
-        stride: Option<Arg>,
+        seed: Seed,
+        epoch: Epoch,
+        p: ClassesPerBatch,
+        k: RowsPerSlot,
+        replacement: Truthy,
+        start: Start,
+        count: Count,
+        stride: Option<Stride>,
     ) -> PyResult<Indices<'py>> {
-        let (seed, epoch) = (u64_arg("seed", seed)?, epoch_arg(epoch)?);
-        let (start, count, stride) = strided_span_args(start, count, stride)?;
-        let (p, k) = (positive_u64_arg("p", p)?, positive_u64_arg("k", k)?);
-        let replacement = replacement.is_truthy()?;
-        let layout = &self.layout;
-        let out = py.detach(|| classes::pk_batches(seed, epoch, layout, p, k, replacement, start, count, stride))?;
+        let (layout, stride) = (&self.layout, Stride::or_one(stride));
+        let out = py.detach(|| {
+            classes::pk_batches(
+                seed.0,
+                epoch.0,
+                layout,
+                p.0,
+                k.0,
+                replacement.0,
+                start.0,
+                count.0,
+                stride,
+            )
+        })?;
         Ok(PyArray1::from_vec(py, out))
     }
 
@@ -118,19 +124,17 @@ impl ClassLayout {
     fn m_per_class_units<'py>(
         &self,
         py: Python<'py>,
-        seed: Arg,
-        epoch: Arg,
-        group: Arg,
-        m: Arg,
-        start: Arg,
-        count: Arg,
-        stride: Option<Arg>,
+        seed: Seed,
+        epoch: Epoch,
+        group: ClassesPerUnit,
+        m: RowsPerUnitClass,
+        start: Start,
+        count: Count,
+        stride: Option<Stride>,
     ) -> PyResult<Indices<'py>> {
-        let (seed, epoch) = (u64_arg("seed", seed)?, epoch_arg(epoch)?);
-        let (start, count, stride) = strided_span_args(start, count, stride)?;
-        let (group, m) = (positive_u64_arg("group", group)?, positive_u64_arg("m", m)?);
-        let layout = &self.layout;
-        let out = py.detach(|| classes::m_per_class_units(seed, epoch, layout, group, m, start, count, stride))?;
+        let (layout, stride) = (&self.layout, Stride::or_one(stride));
+        let out =
+            py.detach(|| classes::m_per_class_units(seed.0, epoch.0, layout, group.0, m.0, start.0, count.0, stride))?;
         Ok(PyArray1::from_vec(py, out))
     }
 

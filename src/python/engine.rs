@@ -1,52 +1,48 @@
-//! Binding of the engine functions (spec §1–§6, §12): convert, run the core without the GIL, wrap the result.
+//! Binding of the engine functions (spec §1–§6, §12): typed arguments in, the core run without the GIL, the
+//! result wrapped.
 
 use numpy::PyArray1;
 use pyo3::prelude::*;
 
-use crate::limits::BOUNDED_NS;
+use crate::permutation::Permutation;
 use crate::python::args::{
-    Arg, epoch_arg, integer_in, permutation_arg, population_arg, positive_u64_arg, purpose_arg, span_args,
-    strided_span_args, u64_arg,
+    ChunkSize, Count, Epoch, First, HighWord, LowWord, Population, Purpose, Seed, ShardStride, Start, Stride,
+    ThreadCount, Truthy, UpperBound, UpperBound128, Word,
 };
 use crate::{keystream, permutation, sharding, threads, uniform};
 
 type Indices<'py> = Bound<'py, PyArray1<i64>>;
 
 #[pyfunction]
-pub(crate) fn expand_seed(seed: Arg) -> PyResult<Vec<u32>> {
-    Ok(keystream::expand_seed(u64_arg("seed", seed)?).to_vec())
+pub(crate) fn expand_seed(seed: Seed) -> Vec<u32> {
+    keystream::expand_seed(seed.0).to_vec()
 }
 
 #[pyfunction]
-pub(crate) fn stream_id(purpose: Arg, epoch: Arg) -> PyResult<u64> {
-    Ok(keystream::stream_id(purpose_arg(purpose)?, epoch_arg(epoch)?)?)
+pub(crate) fn stream_id(purpose: Purpose, epoch: Epoch) -> PyResult<u64> {
+    Ok(keystream::stream_id(purpose.0, epoch.0)?)
 }
 
 #[pyfunction]
-pub(crate) fn bounded(x: Arg, n: Arg) -> PyResult<u64> {
-    let x = u64_arg("x", x)?;
-    // n may be 2^64, so it stays a u128 into the core.
-    Ok(crate::bounded::bounded(x, integer_in("n", n, BOUNDED_NS)?)?)
+pub(crate) fn bounded(x: Word, n: UpperBound) -> PyResult<u64> {
+    Ok(crate::bounded::bounded(x.0, n.0)?)
 }
 
 #[pyfunction]
-pub(crate) fn bounded128(x0: Arg, x1: Arg, r: Arg) -> PyResult<u64> {
-    let (x0, x1, r) = (u64_arg("x0", x0)?, u64_arg("x1", x1)?, positive_u64_arg("r", r)?);
-    Ok(crate::bounded::bounded128(x0, x1, r)?)
+pub(crate) fn bounded128(x0: LowWord, x1: HighWord, r: UpperBound128) -> PyResult<u64> {
+    Ok(crate::bounded::bounded128(x0.0, x1.0, r.0)?)
 }
 
 #[pyfunction]
 pub(crate) fn keystream_words<'py>(
     py: Python<'py>,
-    seed: Arg,
-    purpose: Arg,
-    epoch: Arg,
-    start: Arg,
-    count: Arg,
+    seed: Seed,
+    purpose: Purpose,
+    epoch: Epoch,
+    start: Start,
+    count: Count,
 ) -> PyResult<Bound<'py, PyArray1<u32>>> {
-    let (seed, purpose, epoch) = (u64_arg("seed", seed)?, purpose_arg(purpose)?, epoch_arg(epoch)?);
-    let (start, count) = span_args(start, count)?;
-    let words = py.detach(|| keystream::keystream_words(seed, purpose, epoch, start, count))?;
+    let words = py.detach(|| keystream::keystream_words(seed.0, purpose.0, epoch.0, start.0, count.0))?;
     Ok(PyArray1::from_vec(py, words))
 }
 
@@ -54,17 +50,15 @@ pub(crate) fn keystream_words<'py>(
 #[pyo3(signature = (seed, epoch, n, start, count, stride=None), text_signature = "(seed, epoch, n, start, count, stride=1)")]
 pub(crate) fn uniform_draws<'py>(
     py: Python<'py>,
-    seed: Arg,
-    epoch: Arg,
-    n: Arg,
-    start: Arg,
-    count: Arg,
-    stride: Option<Arg>,
+    seed: Seed,
+    epoch: Epoch,
+    n: Population,
+    start: Start,
+    count: Count,
+    stride: Option<Stride>,
 ) -> PyResult<Indices<'py>> {
-    let (seed, epoch) = (u64_arg("seed", seed)?, epoch_arg(epoch)?);
-    let (start, count, stride) = strided_span_args(start, count, stride)?;
-    let n = population_arg(n)?;
-    let out = py.detach(|| uniform::uniform_draws(seed, epoch, n, start, count, stride))?;
+    let stride = Stride::or_one(stride);
+    let out = py.detach(|| uniform::uniform_draws(seed.0, epoch.0, n.0, start.0, count.0, stride))?;
     Ok(PyArray1::from_vec(py, out))
 }
 
@@ -76,21 +70,19 @@ pub(crate) fn uniform_draws<'py>(
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn permutation_stream<'py>(
     py: Python<'py>,
-    seed: Arg,
-    purpose: Arg,
-    epoch: Arg,
-    n: Arg,
-    start: Arg,
-    count: Arg,
-    permutation: Option<Arg>,
-    stride: Option<Arg>,
+    seed: Seed,
+    purpose: Purpose,
+    epoch: Epoch,
+    n: Population,
+    start: Start,
+    count: Count,
+    permutation: Option<Permutation>,
+    stride: Option<Stride>,
 ) -> PyResult<Indices<'py>> {
-    let (seed, purpose, epoch) = (u64_arg("seed", seed)?, purpose_arg(purpose)?, epoch_arg(epoch)?);
-    let (start, count, stride) = strided_span_args(start, count, stride)?;
-    let n = population_arg(n)?;
-    let permutation = permutation_arg(permutation)?;
-    let out =
-        py.detach(|| permutation::permutation_stream(seed, purpose, epoch, n, start, count, permutation, stride))?;
+    let (permutation, stride) = (permutation.unwrap_or_default(), Stride::or_one(stride));
+    let out = py.detach(|| {
+        permutation::permutation_stream(seed.0, purpose.0, epoch.0, n.0, start.0, count.0, permutation, stride)
+    })?;
     Ok(PyArray1::from_vec(py, out))
 }
 
@@ -102,26 +94,19 @@ pub(crate) fn permutation_stream<'py>(
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn strided_permutation<'py>(
     py: Python<'py>,
-    seed: Arg,
-    epoch: Arg,
-    n: Arg,
-    shuffle: Arg,
-    first: Arg,
-    stride: Arg,
-    count: Arg,
-    permutation: Option<Arg>,
+    seed: Seed,
+    epoch: Epoch,
+    n: Population,
+    shuffle: Truthy,
+    first: First,
+    stride: ShardStride,
+    count: Count,
+    permutation: Option<Permutation>,
 ) -> PyResult<Indices<'py>> {
-    let (seed, epoch) = (u64_arg("seed", seed)?, epoch_arg(epoch)?);
-    let (first, stride, count) = (
-        u64_arg("first", first)?,
-        u64_arg("stride", stride)?,
-        u64_arg("count", count)?,
-    );
-    let n = population_arg(n)?;
-    let shuffle = shuffle.is_truthy()?;
-    let permutation = permutation_arg(permutation)?;
-    let out =
-        py.detach(|| sharding::strided_permutation(seed, epoch, n, shuffle, first, stride, count, permutation))?;
+    let permutation = permutation.unwrap_or_default();
+    let out = py.detach(|| {
+        sharding::strided_permutation(seed.0, epoch.0, n.0, shuffle.0, first.0, stride.0, count.0, permutation)
+    })?;
     Ok(PyArray1::from_vec(py, out))
 }
 
@@ -131,14 +116,12 @@ pub(crate) fn get_num_threads() -> usize {
 }
 
 #[pyfunction]
-pub(crate) fn set_num_threads(n: Arg) -> PyResult<()> {
-    let n = integer_in("n", n, threads::THREAD_COUNTS)?;
-    Ok(threads::set_num_threads(n as u64)?)
+pub(crate) fn set_num_threads(n: ThreadCount) -> PyResult<()> {
+    Ok(threads::set_num_threads(n.0)?)
 }
 
 /// The smallest chunk a thread is given (a testing knob: the output is the same at every value).
 #[pyfunction]
-pub(crate) fn _set_min_chunk(n: Arg) -> PyResult<()> {
-    let n = integer_in("n", n, threads::CHUNK_SIZES)?;
-    Ok(threads::set_min_chunk(n as u64)?)
+pub(crate) fn _set_min_chunk(n: ChunkSize) -> PyResult<()> {
+    Ok(threads::set_min_chunk(n.0)?)
 }

@@ -1,55 +1,23 @@
-//! Binding of LengthTable and LengthPlan (spec §23): frozen pyclasses around the core's validated lengths and
+//! Binding of LengthTable and LengthPlan (spec §24): frozen pyclasses around the core's validated lengths and
 //! an epoch's plan; their methods run without the GIL.
 
-use numpy::{PyArray1, PyArrayMethods};
-use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
+use numpy::PyArray1;
 use pyo3::prelude::*;
 
 use crate::error::EngineError;
 use crate::lengths;
-use crate::python::args::{Arg, epoch_arg, integer_in, permutation_arg, positive_u64_arg, strided_span_args, u64_arg};
+use crate::permutation::Permutation;
+use crate::python::args::{BatchSize, Count, Epoch, Group, Lengths, MaxTokens, Seed, Start, Stride, Truthy, Window};
 
 type Indices<'py> = Bound<'py, PyArray1<i64>>;
 
-/// The lengths as int64: a contiguous int64 array is copied as is (a fast snapshot: another thread may write
-/// to it while the core runs detached); a sequence is read as integers, each in [0, 2^63) (the reference's
-/// message for the first that is not).
-fn lengths_arg(value: Arg) -> PyResult<Vec<i64>> {
-    if let Ok(array) = value.cast::<PyArray1<i64>>()
-        && let Ok(slice) = array.readonly().as_slice()
-    {
-        return Ok(slice.to_vec());
-    }
-    let wide = value.extract::<Vec<i128>>().map_err(|error| {
-        let message = format!("lengths must be a 1-D sequence of integers in [0, 2**63) ({error})");
-        match error.is_instance_of::<PyOverflowError>(value.py()) {
-            true => PyValueError::new_err(message),
-            false => PyTypeError::new_err(message),
-        }
-    })?;
-    let mut out = crate::limits::vec_with_capacity(wide.len() as u64)?;
-    for (index, &length) in wide.iter().enumerate() {
-        match i64::try_from(length) {
-            Ok(length) => out.push(length),
-            Err(_) => {
-                return Err(EngineError::InvalidLength {
-                    index,
-                    value: length.to_string(),
-                }
-                .into());
-            }
-        }
-    }
-    Ok(out)
-}
-
 /// An optional argument given as something else than None.
-fn given<'a, 'py>(value: Option<Arg<'a, 'py>>) -> Option<Arg<'a, 'py>> {
+fn given<'py>(value: Option<Bound<'py, PyAny>>) -> Option<Bound<'py, PyAny>> {
     value.filter(|value| !value.is_none())
 }
 
 /// An argument as the reference's message shows it: its Python repr, or None.
-fn shown(value: Option<Arg>) -> PyResult<String> {
+fn shown(value: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
     match value {
         Some(value) => Ok(value.repr()?.to_string()),
         None => Ok("None".to_string()),
@@ -66,8 +34,8 @@ pub(crate) struct LengthTable {
 #[pymethods]
 impl LengthTable {
     #[new]
-    fn new(py: Python<'_>, lengths: Arg) -> PyResult<Self> {
-        let values = lengths_arg(lengths)?;
+    fn new(py: Python<'_>, lengths: Lengths) -> PyResult<Self> {
+        let values = lengths.0;
         let table = py.detach(|| lengths::LengthTable::new(values))?;
         Ok(LengthTable { table })
     }
@@ -91,47 +59,50 @@ impl LengthTable {
         format!("LengthTable(n={})", self.table.len())
     }
 
-    /// Spec §23.1: the plan of epoch (seed, epoch), the checks in §23.2's order.
+    /// Spec §24.1: the plan of epoch (seed, epoch), the checks in §24.2's order.
     #[pyo3(
         signature = (seed, epoch, batch_size, max_tokens, window, group, shuffle, drop_last, permutation=None),
         text_signature = "(self, seed, epoch, batch_size, max_tokens, window, group, shuffle, drop_last, permutation='feistel')"
     )]
     #[allow(clippy::too_many_arguments)]
-    fn plan(
+    fn plan<'py>(
         &self,
-        py: Python<'_>,
-        seed: Arg,
-        epoch: Arg,
-        batch_size: Option<Arg>,
-        max_tokens: Option<Arg>,
-        window: Arg,
-        group: Arg,
-        shuffle: Arg,
-        drop_last: Arg,
-        permutation: Option<Arg>,
+        py: Python<'py>,
+        seed: Seed,
+        epoch: Epoch,
+        batch_size: Option<Bound<'py, PyAny>>,
+        max_tokens: Option<Bound<'py, PyAny>>,
+        window: Window,
+        group: Group,
+        shuffle: Truthy,
+        drop_last: Truthy,
+        permutation: Option<Permutation>,
     ) -> PyResult<LengthPlan> {
-        let (seed, epoch) = (u64_arg("seed", seed)?, epoch_arg(epoch)?);
+        // The epoch is refused before the batching, as the reference does.
+        crate::limits::check_epoch(epoch.0)?;
+        // Exactly one of the two is checked first (the reference's message shows both as given).
         let (batch_size, max_tokens) = match (given(batch_size), given(max_tokens)) {
-            (Some(size), None) => (Some(positive_u64_arg("batch_size", size)?), None),
-            (None, Some(budget)) => (None, Some(positive_u64_arg("max_tokens", budget)?)),
+            (Some(size), None) => (Some(size.extract::<BatchSize>()?.0), None),
+            (None, Some(budget)) => (None, Some(budget.extract::<MaxTokens>()?.0)),
             (size, budget) => {
                 return Err(EngineError::BatchingChoice {
-                    batch_size: shown(size)?,
-                    max_tokens: shown(budget)?,
+                    batch_size: shown(size.as_ref())?,
+                    max_tokens: shown(budget.as_ref())?,
                 }
                 .into());
             }
         };
-        let window = positive_u64_arg("window", window)?;
-        let batching = match (batch_size, max_tokens) {
-            (Some(size), _) => lengths::Batching::Size(size),
-            (None, budget) => lengths::Batching::Tokens(budget.unwrap_or(1)),
-        };
-        lengths::check_window(batching, window)?;
-        let group = integer_in("group", group, lengths::GROUPS)? as u64;
-        let (shuffle, drop_last) = (shuffle.is_truthy()?, drop_last.is_truthy()?);
-        let permutation = permutation_arg(permutation)?;
-        let grouping = lengths::Grouping::new(batch_size, max_tokens, window, group, shuffle, drop_last, permutation)?;
+        let permutation = permutation.unwrap_or_default();
+        let grouping = lengths::Grouping::new(
+            batch_size,
+            max_tokens,
+            window.0,
+            group.0,
+            shuffle.0,
+            drop_last.0,
+            permutation,
+        )?;
+        let (seed, epoch) = (seed.0, epoch.0);
         let table = &self.table;
         let plan = py.detach(|| table.plan(seed, epoch, &grouping))?;
         Ok(LengthPlan { plan })
@@ -144,7 +115,7 @@ impl LengthTable {
     }
 }
 
-/// An epoch's plan (spec §23.1): `num_batches` global positions, each a batch of indices. Immutable.
+/// An epoch's plan (spec §24.1): `num_batches` global positions, each a batch of indices. Immutable.
 #[pyclass(frozen, module = "ferrosampler._core")]
 pub(crate) struct LengthPlan {
     plan: lengths::LengthPlan,
@@ -189,11 +160,11 @@ impl LengthPlan {
     fn batches<'py>(
         &self,
         py: Python<'py>,
-        start: Arg,
-        count: Arg,
-        stride: Option<Arg>,
+        start: Start,
+        count: Count,
+        stride: Option<Stride>,
     ) -> PyResult<(Indices<'py>, Indices<'py>)> {
-        let (start, count, stride) = strided_span_args(start, count, stride)?;
+        let (start, count, stride) = (start.0, count.0, Stride::or_one(stride));
         let plan = &self.plan;
         let (indices, offsets) = py.detach(|| plan.batches(start, count, stride))?;
         Ok((PyArray1::from_vec(py, indices), PyArray1::from_vec(py, offsets)))

@@ -1,10 +1,12 @@
-//! Binding (feature "python"): `ferrosampler._core`; converts arguments, maps errors, releases the GIL, wraps arrays.
+//! Binding (feature "python"): `ferrosampler._core`; converts arguments (`args.rs`), maps errors (`errors.rs`),
+//! releases the GIL, wraps arrays.
 
 mod args;
 mod class_layout;
 mod engine;
 mod errors;
 mod lengths;
+mod mixture;
 mod weight_table;
 
 use pyo3::prelude::*;
@@ -27,6 +29,8 @@ mod _core {
     #[pymodule_export]
     use super::lengths::{LengthPlan, LengthTable};
     #[pymodule_export]
+    use super::mixture::MixturePlan;
+    #[pymodule_export]
     use super::weight_table::WeightTable;
 
     #[pymodule_export]
@@ -38,13 +42,21 @@ mod _core {
     #[pymodule_export]
     const PK_ROWS: u8 = crate::keystream::PK_ROWS;
     #[pymodule_export]
-    const SPEC_VERSION: u32 = crate::SPEC_VERSION;
-
+    const MIXTURE_ORDER: u8 = crate::keystream::MIXTURE_ORDER;
     #[pymodule_export]
-    const PERMUTATIONS: (&str, &str) = ("feistel", "fisher-yates");
+    const MIXTURE_ITEMS: u8 = crate::keystream::MIXTURE_ITEMS;
+    #[pymodule_export]
+    const SPEC_VERSION: u32 = crate::SPEC_VERSION;
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        use crate::permutation::{PERMUTATIONS, Permutation};
+        use pyo3::types::PyTuple;
+        // The block algorithms' names, default first: written once, in the core.
+        m.add(
+            "PERMUTATIONS",
+            PyTuple::new(m.py(), PERMUTATIONS.map(Permutation::name))?,
+        )?;
         // The package version comes from Cargo.toml, its single source.
         m.add("__version__", env!("CARGO_PKG_VERSION"))
     }

@@ -3,7 +3,7 @@
 use numpy::PyArray1;
 use pyo3::prelude::*;
 
-use crate::python::args::{Arg, epoch_arg, float64_weights, integer_masses, strided_span_args, u64_arg};
+use crate::python::args::{Count, Draws, Epoch, Float64Weights, IntegerMasses, Seed, Start, Stride};
 use crate::weights;
 
 type Array<'py, T> = Bound<'py, PyArray1<T>>;
@@ -17,10 +17,10 @@ pub(crate) struct WeightTable {
 #[pymethods]
 impl WeightTable {
     #[new]
-    fn new(py: Python<'_>, weights: Arg) -> PyResult<Self> {
+    fn new(py: Python<'_>, weights: Float64Weights<'_>) -> PyResult<Self> {
         // The check copies the weights, reading each once, while the GIL is held: another thread may write
         // to the caller's array once this one is detached; the other steps read the copy.
-        let checked = weights::check_weights(float64_weights(weights)?.as_slice()?)?;
+        let checked = weights::check_weights(weights.0.as_slice()?)?;
         let table = py.detach(|| weights::WeightTable::from_checked_weights(checked))?;
         Ok(WeightTable { table })
     }
@@ -48,21 +48,25 @@ impl WeightTable {
     fn alias_draws<'py>(
         &self,
         py: Python<'py>,
-        seed: Arg,
-        epoch: Arg,
-        start: Arg,
-        count: Arg,
-        stride: Option<Arg>,
+        seed: Seed,
+        epoch: Epoch,
+        start: Start,
+        count: Count,
+        stride: Option<Stride>,
     ) -> PyResult<Array<'py, i64>> {
-        let (seed, epoch) = (u64_arg("seed", seed)?, epoch_arg(epoch)?);
-        let (start, count, stride) = strided_span_args(start, count, stride)?;
-        let out = py.detach(|| self.table.alias_draws(seed, epoch, start, count, stride))?;
+        let stride = Stride::or_one(stride);
+        let out = py.detach(|| self.table.alias_draws(seed.0, epoch.0, start.0, count.0, stride))?;
         Ok(PyArray1::from_vec(py, out))
     }
 
-    fn without_replacement<'py>(&self, py: Python<'py>, seed: Arg, epoch: Arg, k: Arg) -> PyResult<Array<'py, i64>> {
-        let (seed, epoch, k) = (u64_arg("seed", seed)?, epoch_arg(epoch)?, u64_arg("k", k)?);
-        let out = py.detach(|| self.table.without_replacement(seed, epoch, k))?;
+    fn without_replacement<'py>(
+        &self,
+        py: Python<'py>,
+        seed: Seed,
+        epoch: Epoch,
+        k: Draws,
+    ) -> PyResult<Array<'py, i64>> {
+        let out = py.detach(|| self.table.without_replacement(seed.0, epoch.0, k.0))?;
         Ok(PyArray1::from_vec(py, out))
     }
 
@@ -72,10 +76,9 @@ impl WeightTable {
 
     /// Rebuilds a table from `integer_weights()`: what pickle and deepcopy use.
     #[staticmethod]
-    fn _from_integer_weights(masses: Arg) -> PyResult<Self> {
-        let masses = integer_masses(masses)?;
+    fn _from_integer_weights(masses: IntegerMasses) -> PyResult<Self> {
         Ok(WeightTable {
-            table: weights::WeightTable::from_integer_weights(masses)?,
+            table: weights::WeightTable::from_integer_weights(masses.0)?,
         })
     }
 

@@ -1,9 +1,10 @@
 //! Alias table (spec §7.2) and its draws (spec §7.3).
 
+use crate::alloc::vec_with_capacity;
 use crate::bounded::multiply_shift;
 use crate::error::EngineError;
 use crate::keystream::{Keystream, MAIN};
-use crate::limits::{check_epoch, check_strided_span, vec_with_capacity};
+use crate::limits::{check_epoch, check_strided_span};
 use crate::prefetch::prefetch;
 use crate::threads;
 use crate::weights::masses::{CAPACITY, check_masses};

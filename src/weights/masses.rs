@@ -6,8 +6,9 @@
 
 use std::sync::Mutex;
 
+use crate::alloc::vec_with_capacity;
 use crate::error::EngineError;
-use crate::limits::{WEIGHTS_LIMIT, vec_with_capacity};
+use crate::limits::WEIGHTS_LIMIT;
 use crate::threads;
 
 /// Column capacity of the alias table; the masses of n weights sum to n · CAPACITY.

@@ -2,8 +2,8 @@
 
 use std::sync::OnceLock;
 
+use crate::alloc::copy_of;
 use crate::error::EngineError;
-use crate::limits::{check_strided_span, copy_of};
 use crate::weights::alias::AliasTable;
 use crate::weights::masses::{CheckedWeights, Masses, check_masses, check_weights, integer_masses};
 use crate::weights::without_replacement::{check_k, draw};
@@ -69,7 +69,7 @@ impl WeightTable {
         self.alias()?.columns()
     }
 
-    /// Draws start + c·stride (c < count) with replacement (spec §7.3).
+    /// Draws start + c·stride (c < count) with replacement (spec §7.3); `AliasTable::draws` checks the span.
     pub fn alias_draws(
         &self,
         seed: u64,
@@ -78,7 +78,6 @@ impl WeightTable {
         count: u64,
         stride: u64,
     ) -> Result<Vec<i64>, EngineError> {
-        check_strided_span(start, count, stride)?;
         self.alias()?.draws(seed, epoch, start, count, stride)
     }
 

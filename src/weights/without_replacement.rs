@@ -1,9 +1,10 @@
 //! Weighted sampling without replacement (spec §8): successive sampling on the integer masses, exact.
 
+use crate::alloc::{reserve, vec_with_capacity};
 use crate::bounded::multiply_shift128;
 use crate::error::EngineError;
 use crate::keystream::{Keystream, MAIN};
-use crate::limits::{check_epoch, vec_with_capacity};
+use crate::limits::check_epoch;
 use crate::weights::masses::check_masses;
 
 /// k distinct indices drawn from the integer masses (§7.1's result), k ≤ the number of non-zero masses.
@@ -71,9 +72,7 @@ impl SumTree {
         let mut levels: Vec<Vec<u64>> = Vec::new();
         let (mut level, mut totals) = Self::level(masses)?;
         loop {
-            levels
-                .try_reserve(1)
-                .map_err(|_| EngineError::Allocation { elements: 1 })?;
+            reserve(&mut levels, 1)?;
             levels.push(level);
             if totals.len() <= 1 {
                 break;

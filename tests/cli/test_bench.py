@@ -10,6 +10,7 @@ import pytest
 
 from ferrosampler import _cli
 from ferrosampler._cli.bench_cases import CASES
+from ferrosampler._cli.bench_report import SUMMARY_HEADING
 
 VERDICT = re.compile(r"^(met|not met( \(.*\))?|not measured \(.*\)|target applies at N = .*)$")
 
@@ -54,7 +55,7 @@ def test_bench_runs_every_case_and_writes_the_report(tiny_run) -> None:
 
 def test_summary_has_one_row_per_case_with_a_verdict(tiny_run) -> None:
     report = (tiny_run[1] / "bench.md").read_text()
-    header, *rows = table_rows(report, "## Against issue 7's targets")
+    header, *rows = table_rows(report, SUMMARY_HEADING)
     assert header[-1] == "verdict"
     assert [row[0] for row in rows] == list(CASES)
     for row in rows:

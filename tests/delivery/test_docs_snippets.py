@@ -1,5 +1,5 @@
-"""Every ```python block of the docs pages runs as written (skipped where it needs torch or
-MindSpore and they are not installed)."""
+"""Every ```python block of the docs pages runs as written (skipped where it needs torch, MindSpore or
+Grain and they are not installed)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,15 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
-PAGES = ["index.md", "getting-started-torch.md", "getting-started-mindspore.md", "imbalance.md", "../README.md"]
+PAGES = [
+    "index.md",
+    "getting-started-torch.md",
+    "getting-started-mindspore.md",
+    "imbalance.md",
+    "mixtures.md",
+    "grain.md",
+    "../README.md",
+]
 
 SNIPPETS = [
     pytest.param(code, id=f"{page}-{number}")
@@ -41,7 +49,7 @@ def restore_mindspore_seed():
 @pytest.mark.parametrize("code", SNIPPETS)
 @pytest.mark.usefixtures("restore_mindspore_seed")
 def test_snippet_runs(code: str) -> None:
-    for module in ("torch", "mindspore"):
+    for module in ("torch", "mindspore", "grain"):
         if re.search(rf"^\s*(import|from) {module}\b", code, re.MULTILINE) and not importlib.util.find_spec(module):
             pytest.skip(f"{module} is not installed")
     exec(compile(code, "<docs snippet>", "exec"), {"__name__": "__docs__"})

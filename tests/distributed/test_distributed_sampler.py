@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ferrosampler
-from ferrosampler._samplers.distributed import engine_permutations
 
 
 class Sized:
@@ -75,7 +74,6 @@ def test_huge_dataset_unshuffled_is_lazy():
     assert head[-1] == 1 + 3 * (10**6 - 1)
 
 
-@pytest.mark.skipif("feistel" not in engine_permutations(ferrosampler._core), reason="engine v2 (feistel) not built")
 def test_huge_dataset_shuffled_reads_only_its_positions():
     sampler = ferrosampler.DistributedSampler(Sized(2**40), 4, 3, seed=5)
     head = list(itertools.islice(iter(sampler), 10**6))

@@ -18,7 +18,7 @@ import ferrosampler._core as core
 import ferrosampler.mindspore
 import ferrosampler.reference
 import ferrosampler.reference.mindspore
-from ferrosampler._positions import open_epoch
+from ferrosampler._protocol.epoch import open_epoch
 
 RUST = (ferrosampler, ferrosampler.mindspore)
 REFERENCE = (ferrosampler.reference, ferrosampler.reference.mindspore)
@@ -175,6 +175,14 @@ INNER = {
         ),
         "regenerated",
     ),
+    "MixtureSampler": (
+        lambda f, m, n, s: f.MixtureSampler([n, 5, 2 * n + 1], [0.5, 0.2, 0.3], num_samples=2 * n + 3, seed=s),
+        "seeked",
+    ),
+    "MixtureSampler/schedule-unseeded": (
+        lambda f, m, n, s: f.MixtureSampler([3, n], [(0, [1, 0]), (n // 2 + 1, [1, 2])], num_samples=n + 1),
+        "seeked",
+    ),
     "foreign": (lambda f, m, n, s: [(i * 7) % n for i in range(n)], "materialised"),
 }
 
@@ -244,7 +252,7 @@ def test_every_public_sampler_class_is_in_the_list():
     built = {type(INNER[name][0](*RUST, 12, 1)) for name in INNER}
     missing = [cls.__module__ + "." + cls.__qualname__ for cls in public_sampler_classes() if cls not in built]
     assert not missing, f"add these sampler classes to INNER: {missing}"
-    assert len(public_sampler_classes()) == 18  # 11 torch-compatible + 7 MindSpore: a new class fails here first
+    assert len(public_sampler_classes()) == 19  # 12 torch-compatible + 7 MindSpore: a new class fails here first
 
 
 @pytest.mark.parametrize("modules", [RUST, REFERENCE], ids=["rust", "reference"])
@@ -320,6 +328,20 @@ class RecordingLayout:
         return len(self._layout)
 
 
+class RecordingPlan:
+    """A MixturePlan whose draws count the positions they compute."""
+
+    def __init__(self, engine, plan):
+        self._engine, self._plan = engine, plan
+
+    def draws(self, seed, epoch, start, count, stride=1):
+        self._engine.computed += count
+        return self._plan.draws(seed, epoch, start, count, stride=stride)
+
+    def __getattr__(self, name):
+        return getattr(self._plan, name)
+
+
 class RecordingEngine:
     """The Rust engine itself, counting the positions (draws, permutation entries, words / 2) each call computes."""
 
@@ -337,6 +359,9 @@ class RecordingEngine:
 
     def ClassLayout(self, rows, offsets):
         return RecordingLayout(self, core.ClassLayout(rows, offsets))
+
+    def MixturePlan(self, sizes, starts, weights, num_samples):
+        return RecordingPlan(self, core.MixturePlan(sizes, starts, weights, num_samples))
 
     def keystream_words(self, seed, purpose, epoch, start, count):
         self.computed += count // 2
@@ -442,6 +467,7 @@ def test_counting_inner_sampler_moves_on_each_epoch(name):
 
 RESUMED = [
     "RandomSampler",
+    "MixtureSampler",
     "WeightedRandomSampler/no-replacement",
     "SubsetRandomSampler",
     "foreign",
@@ -519,3 +545,14 @@ def test_set_weights_takes_effect_at_the_next_wrapped_epoch():
         list(wrapper)
         inner.set_weights([0.0, 0.0, 1.0, 0.0])
         assert set(np.unique(list(wrapper))) == {2}
+
+
+def test_set_epoch_leaves_a_non_callable_set_epoch_attribute_alone():
+    # Lightning's regression test for its #21454: a sampler whose set_epoch is not a method is not called.
+    class Labelled(list):
+        set_epoch = "not a method"
+
+    wrapper = ferrosampler.DistributedSamplerWrapper(Labelled(range(6)), num_replicas=2, rank=1)
+    wrapper.set_epoch(3)
+    assert wrapper.epoch == 3 and list(wrapper) == [1, 3, 5]
+    wrapper.load_state_dict(wrapper.state_dict())

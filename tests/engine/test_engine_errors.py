@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import ferrosampler._core as rust
+from ferrosampler._inputs.weights import torch_weights
 from ferrosampler.reference import _engine as reference
 
 ROWS, OFFSETS, ORDER = [0, 1, 2, 3], [0, 1, 4], [1, 0]
@@ -90,15 +91,18 @@ def test_extreme_but_valid_arguments_agree(call) -> None:
 
 def test_arrays_of_any_layout_are_accepted() -> None:
     weights = np.arange(1.0, 21.0)[::2]  # non-contiguous view
-    assert rust.WeightTable(weights).integer_weights().tolist() == reference.WeightTable(weights).integer_weights()
-    assert rust.WeightTable(weights.astype(np.float32)).n == 10
+    # The samplers' snapshot makes the contiguous float64 array the Rust table takes.
+    snapshot = torch_weights(weights)
+    assert rust.WeightTable(snapshot).integer_weights().tolist() == reference.WeightTable(weights).integer_weights()
+    assert rust.WeightTable(torch_weights(weights.astype(np.float32))).n == 10
     rows = np.arange(8, dtype=np.int32)[::2]
     out = rust.ClassLayout(rows, np.array([0, 2, 4], dtype=np.int16)).pk_draws(0, 0, [1, 0], 1, 0, 2)
     assert out.tolist() == reference.ClassLayout(rows.tolist(), [0, 2, 4]).pk_draws(0, 0, [1, 0], 1, 0, 2)
     with pytest.raises(TypeError, match="rows must be a 1-D sequence of integers"):
         rust.ClassLayout([0.5, 1.5], [0, 2])
-    with pytest.raises(TypeError, match="weights must be a 1-D sequence of real numbers"):
-        rust.WeightTable(["a"])
+    for other in (weights, weights.astype(np.float32), ["a"], [1.0, 2.0]):
+        with pytest.raises(TypeError, match="weights must be a contiguous 1-D float64 array"):
+            rust.WeightTable(other)
 
 
 def test_weight_tables_pickle_and_deepcopy(engine) -> None:

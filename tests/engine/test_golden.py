@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import pathlib
+import re
 
 import numpy as np
+import pytest
 
 import ferrosampler._core as rust
 import ferrosampler.reference as ref
@@ -149,3 +151,42 @@ def test_v2_strided_draws(engine) -> None:
         layout = engine.ClassLayout(rows, offsets)
         out = layout.pk_draws(c["seed"], c["epoch"], order, c["num_val"], c["start"], c["count"], stride=c["stride"])
         assert as_list(out) == c["out"]
+
+
+# Spec §23: tests/golden/vectors-mixture.json (tests/golden/generate_mixture.py).
+
+MIXTURE = json.loads((GOLDEN / "vectors-mixture.json").read_text())
+
+
+def mixture_plans(engine) -> dict:
+    plans = {}
+    for name, p in MIXTURE["plans"].items():
+        plan = engine.MixturePlan(p["sizes"], p["starts"], weights_of(p), p["num_samples"])
+        assert plan.masses() == p["masses"] and list(plan.offsets) == p["offsets"]
+        plans[name] = plan
+    return plans
+
+
+def test_mixture_draws(engine) -> None:
+    assert MIXTURE["block"] == engine.MixturePlan.BLOCK
+    plans = mixture_plans(engine)
+    for c in MIXTURE["draws"]:
+        out = plans[c["plan"]].draws(c["seed"], c["epoch"], c["start"], c["count"], stride=c["stride"])
+        assert as_list(out) == c["out"], c
+
+
+def test_mixture_slots(engine) -> None:
+    plans = mixture_plans(engine)
+    for c in MIXTURE["slots"]:
+        plan = plans[c["plan"]]
+        assert tuple(plan.slot_source(c["phase"], c["g"])) == (c["source"], c["index"])
+        assert [plan.slot_count(c["phase"], s, c["g"]) for s in range(len(c["counts"]))] == c["counts"]
+
+
+def test_mixture_exhausted_lengths(engine) -> None:
+    for c in MIXTURE["exhausted"]:
+        if isinstance(c["length"], str):
+            with pytest.raises(ValueError, match=re.escape(c["length"])):
+                engine.MixturePlan.exhausted_length(c["sizes"], weights_of(c), c["all_sources"])
+        else:
+            assert engine.MixturePlan.exhausted_length(c["sizes"], weights_of(c), c["all_sources"]) == c["length"]

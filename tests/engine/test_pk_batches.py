@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ferrosampler._core as rust
-from ferrosampler._classes import class_labels
+from ferrosampler._inputs.labels import class_labels
 from ferrosampler._samplers._class_slots import ClassSlots
 from ferrosampler.reference import _engine as reference
 from ferrosampler.reference import _literal

@@ -1,4 +1,4 @@
-"""Writes tests/golden/vectors-lengths.json from the pure-Python reference (spec §23): the engine unit
+"""Writes tests/golden/vectors-lengths.json from the pure-Python reference (spec §24): the engine unit
 ``LengthTable.plan`` / ``LengthPlan.batches`` from ``reference._engine`` directly (read by cargo test:
 tests/lengths.rs, and by pytest: tests/lengths/test_lengths_golden.py), and whole epochs of the sampler
 ``reference.LengthGroupedBatchSampler`` per rank.

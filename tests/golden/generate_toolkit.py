@@ -12,7 +12,7 @@ import pathlib
 import numpy as np
 
 from ferrosampler import reference
-from ferrosampler._classes import class_labels
+from ferrosampler._inputs.labels import class_labels
 from ferrosampler.reference import _engine
 
 LABELS = np.repeat(np.arange(7) * 3, [5, 1, 9, 3, 4, 2, 8]).tolist()

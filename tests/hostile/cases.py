@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from . import cases_core, cases_mindspore, cases_state, cases_toolkit, cases_torch
+from . import cases_core, cases_epochs, cases_mindspore, cases_mixture, cases_state, cases_toolkit, cases_torch
 
-ALL = [*cases_core.CASES, *cases_torch.CASES, *cases_mindspore.CASES, *cases_state.CASES, *cases_toolkit.CASES]
+ALL = [
+    *cases_core.CASES,
+    *cases_torch.CASES,
+    *cases_mindspore.CASES,
+    *cases_state.CASES,
+    *cases_toolkit.CASES,
+    *cases_epochs.CASES,
+    *cases_mixture.CASES,
+]
 
 
 def case_seed(run_seed: int, index: int) -> int:

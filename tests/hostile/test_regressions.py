@@ -12,6 +12,7 @@ import ferrosampler._core as rust
 import ferrosampler.mindspore
 import ferrosampler.reference
 import ferrosampler.reference.mindspore
+from ferrosampler._inputs.weights import torch_weights
 from ferrosampler.reference import _engine as reference
 
 from .values import Dataset
@@ -79,22 +80,30 @@ def test_weight_tables_refuse_scalars_strings_and_complex(engine, weights) -> No
         engine.WeightTable(weights)
 
 
-@ENGINES
-def test_weight_tables_refuse_2d_and_accept_iterators(engine) -> None:
+def test_weight_tables_refuse_2d_and_accept_iterators() -> None:
     with pytest.raises(ValueError, match="weights must be 1-D"):
-        engine.WeightTable(np.ones((2, 2)))
-    assert engine.WeightTable(iter([1.0, 0.0, 2.0])).n == 3
+        reference.WeightTable(np.ones((2, 2)))
+    assert reference.WeightTable(iter([1.0, 0.0, 2.0])).n == 3
+    # The Rust table takes the samplers' float64 snapshot only (tests/engine/test_engine_seam.py).
+    for weights in (np.ones((2, 2)), iter([1.0, 0.0, 2.0])):
+        with pytest.raises(TypeError, match="weights must be a contiguous 1-D float64 array"):
+            rust.WeightTable(weights)
 
 
-@ENGINES
-def test_torch_tensors_with_a_gradient_are_read(engine) -> None:
+def test_torch_tensors_with_a_gradient_are_read() -> None:
     torch = pytest.importorskip("torch")
     weights = torch.tensor([1.0, 0.0, 3.0], requires_grad=True)
-    expected = engine.WeightTable([1.0, 0.0, 3.0]).integer_weights()
-    assert list(engine.WeightTable(weights).integer_weights()) == list(expected)
-    assert engine.WeightTable(weights.to(torch.bfloat16)).n == 3
+    expected = reference.WeightTable([1.0, 0.0, 3.0]).integer_weights()
+    assert reference.WeightTable(weights).integer_weights() == expected
+    # The Rust table reads a tensor through the samplers' snapshot.
+    assert rust.WeightTable(torch_weights(weights)).integer_weights().tolist() == expected
+    assert reference.WeightTable(weights.to(torch.bfloat16)).n == 3
+    assert rust.WeightTable(torch_weights(weights.to(torch.bfloat16))).n == 3
+    complex_weights = torch.tensor([1.0, 2.0], dtype=torch.complex64)
     with pytest.raises(TypeError, match="weights"):
-        engine.WeightTable(torch.tensor([1.0, 2.0], dtype=torch.complex64))
+        reference.WeightTable(complex_weights)
+    with pytest.raises(TypeError, match="weights"):
+        torch_weights(complex_weights)
 
 
 @FAMILIES
@@ -263,3 +272,41 @@ def test_m_per_class_refuses_a_state_with_absurd_units() -> None:
     state = sampler.state_dict()
     with pytest.raises(ValueError, match=r"state\['units'\]"):
         sampler.load_state_dict({**state, "units": 2**100})
+
+
+@MS
+def test_mindspore_integer_arguments_take_a_bool_as_its_int(ms) -> None:
+    """MindSpore's isinstance(x, int) check accepts bools; the engine refuses them, so the checks hand it the int."""
+    assert list(ms.DistributedSampler(True, 0, seed=1, dataset_size=10)) == list(
+        ms.DistributedSampler(1, 0, seed=1, dataset_size=10)
+    )
+    assert list(ms.PKSampler(True, labels=[0, 1, 0, 1], seed=1)) == list(ms.PKSampler(1, labels=[0, 1, 0, 1], seed=1))
+
+
+def test_wrapper_refuses_a_started_epoch_state_without_its_seed() -> None:
+    """Full run, state_roundtrip #3607 (seed 7): a wrapper state missing 'epoch_seed' resumed an unseeded inner
+    sampler with a fresh draw instead of refusing."""
+    torch = pytest.importorskip("torch")
+
+    def build():
+        inner = ferrosampler.RandomSampler(range(9), generator=torch.Generator().manual_seed(1))
+        return ferrosampler.DistributedSamplerWrapper(inner, num_replicas=2, rank=0)
+
+    wrapper = build()
+    iterator = iter(wrapper)
+    next(iterator)
+    state = wrapper.state_dict()
+    del state["epoch_seed"]
+    fresh = build()
+    with pytest.raises(ValueError, match=r"state\['epoch_seed'\] is missing"):
+        fresh.load_state_dict(state)
+
+
+def test_batch_sampler_over_a_foreign_sampler_refuses_a_position_past_its_length() -> None:
+    """Full run, state_roundtrip #21506 (seed 11): a huge position reached itertools.islice (unnamed ValueError)."""
+    batches = ferrosampler.BatchSampler([3, 1, 2], 2, False)
+    state = {**batches.state_dict(), "position": 2**70}
+    with pytest.raises(ValueError, match=r"state\['position'\] must be at most 3"):
+        batches.load_state_dict(state)
+    batches.load_state_dict({**state, "position": 3})
+    assert list(batches) == []

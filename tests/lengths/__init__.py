@@ -1,1 +1,1 @@
-"""LengthGroupedBatchSampler and its engine unit (spec §23)."""
+"""LengthGroupedBatchSampler and its engine unit (spec §24)."""

@@ -1,4 +1,4 @@
-"""LengthGroupedBatchSampler's state (spec §23.3): exact resume at every batch of small epochs (same world),
+"""LengthGroupedBatchSampler's state (spec §24.3): exact resume at every batch of small epochs (same world),
 elastic resume through combine_states (2 → 3 ranks), torchdata's StatefulDataLoader with 0 and 2 workers,
 unseeded and generator-drawn epochs, and the refusals."""
 

@@ -1,4 +1,4 @@
-"""LengthGroupedBatchSampler (spec §23): every index once over the ranks (apart from the documented padding),
+"""LengthGroupedBatchSampler (spec §24): every index once over the ranks (apart from the documented padding),
 token budgets, equal batch counts, len(), epochs, shuffle=False, inputs, bad input, repr, pickling, trainers."""
 
 from __future__ import annotations

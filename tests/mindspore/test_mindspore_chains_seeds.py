@@ -12,7 +12,7 @@ import pytest
 
 import ferrosampler as fs
 import ferrosampler.mindspore as fm
-from ferrosampler import _limits
+from ferrosampler._inputs import limits as _limits
 from ferrosampler.mindspore import (
     DistributedSampler,
     PKSampler,

@@ -12,20 +12,7 @@ ds = pytest.importorskip("mindspore.dataset")
 
 import ferrosampler.mindspore as fm  # noqa: E402  (after the skip: it imports mindspore too)
 
-N = 10
-
-
-class RowIds:
-    """A random-access source whose row i is the array [i] (MindSpore wants ndarray rows)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-
-    def __len__(self) -> int:
-        return self.size
-
-    def __getitem__(self, index):
-        return (np.array(index, dtype=np.int64),)
+from .common import SAMPLERS, N, RowIds  # noqa: E402
 
 
 def read_epochs(sampler, epochs=3, size=N, workers=1, dict_iterator=False):
@@ -39,20 +26,6 @@ def read_epochs(sampler, epochs=3, size=N, workers=1, dict_iterator=False):
 
 def expected_epochs(sampler, epochs=3):
     return [sampler.epoch_indices(epoch).tolist() for epoch in range(epochs)]
-
-
-SAMPLERS = {
-    "sequential": lambda **size: fm.SequentialSampler(2, 5, **size),
-    "subset": lambda **size: fm.SubsetSampler([9, 1, 1, 4], **size),
-    "subset_random": lambda **size: fm.SubsetRandomSampler([0, 2, 4, 6, 8, 8], seed=3, **size),
-    "random": lambda **size: fm.RandomSampler(seed=4, **size),
-    "random_replacement": lambda **size: fm.RandomSampler(True, 7, seed=5, **size),
-    "distributed": lambda **size: fm.DistributedSampler(3, 1, seed=6, **size),
-    "distributed_offset": lambda **size: fm.DistributedSampler(4, 3, False, offset=2, **size),
-    "weighted": lambda **size: fm.WeightedRandomSampler([0.5, 0, 2, 1], seed=7, **size),
-    "weighted_no_replacement": lambda **size: fm.WeightedRandomSampler([0, 1, 3, 0, 2], 5, False, seed=8, **size),
-    "pk": lambda **size: fm.PKSampler(2, shuffle=True, labels=[r % 3 for r in range(N)], seed=9),
-}
 
 
 @pytest.mark.parametrize("name", SAMPLERS)

@@ -119,6 +119,35 @@ def test_a_state_saved_after_the_last_index_resumes_an_empty_rest():
     assert list(resumed) == [] and list(resumed) == sampler.epoch_indices(1).tolist()
 
 
+EPOCH_OPENERS = {
+    "random": lambda: fs.RandomSampler(range(5), seed=11),
+    "random-fisher-yates": lambda: fs.RandomSampler(range(5), seed=11, permutation="fisher-yates"),
+    "subset": lambda: fs.SubsetRandomSampler([3, 1, 4, 1, 5], seed=11),
+    "weighted": lambda: fs.WeightedRandomSampler([1.0, 2.0, 3.0, 4.0, 5.0], 5, seed=11),
+    "weighted-without": lambda: fs.WeightedRandomSampler([1.0, 2.0, 3.0, 4.0, 5.0], 5, False, seed=11),
+    "pk-batches": lambda: fs.PKBatchSampler([0, 0, 1, 1, 2, 2], 2, 2, num_batches=3, seed=11),
+    "m-per-class": lambda: fs.MPerClassSampler([0, 0, 1, 1, 2, 2], 2, seed=11),
+    "mindspore-random": lambda: fm.RandomSampler(seed=11, dataset_size=5),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EPOCH_OPENERS))
+def test_a_state_saved_after_iter_opened_the_next_epoch_resumes_its_start(name):
+    # Two whole epochs, then iter() opens epoch 2: a checkpoint taken now must resume epoch 2 from its start.
+    make = EPOCH_OPENERS[name]
+    sampler = make()
+    uninterrupted = make()
+    epochs = [list(uninterrupted) for _ in range(4)]
+    assert [list(sampler), list(sampler)] == epochs[:2]
+    iterator = iter(sampler)
+    state = sampler.state_dict()
+    assert (state["epoch"], state["position"]) == (2, 0)
+    resumed = make()
+    resumed.load_state_dict(json.loads(json.dumps(state)))
+    assert [list(resumed), list(resumed)] == epochs[2:]
+    assert list(iterator) == epochs[2]  # the opened iterator itself is unaffected
+
+
 def test_state_is_small_and_json():
     sampler = fs.RandomSampler(range(10**6), generator=__import__("torch").Generator())
     state = sampler.state_dict()
@@ -170,9 +199,12 @@ def test_abandoned_iterators_leave_no_threads_behind():
 
 
 def test_permutation_is_checked_by_name():
+    import typing
+
     import ferrosampler._core as core
 
-    assert core.PERMUTATIONS == fs._checks.PERMUTATIONS
+    # The Literal the signatures are typed with names exactly the core's algorithms, default first.
+    assert typing.get_args(fs._inputs.checks.Permutation) == core.PERMUTATIONS == ("feistel", "fisher-yates")
     for make in [
         lambda p: fs.RandomSampler(range(3), permutation=p),
         lambda p: fs.SubsetRandomSampler([1, 2], permutation=p),

@@ -147,3 +147,38 @@ def test_class_samplers_resume_elastically_through_the_loader(kind, workers):
 
         whole = _literal.pk_epoch_literal([i % 5 for i in range(20)], 2, 2, 24, 3, 0)
         assert sorted(head + rest) == sorted(whole)
+
+
+@pytest.mark.thread_unsafe  # torch's global generator
+@pytest.mark.parametrize("workers", [0, 2])
+@pytest.mark.parametrize("stop", ["step 0", "mid-epoch", "epoch end"])
+@pytest.mark.parametrize("source", ["generator", "global"])
+def test_unseeded_samplers_resume_as_documented(source, stop, workers):
+    """With generator= the state carries the generator: exact at every step. On torch's global generator the
+    state carries the epoch's seed once drawn: exact mid-epoch; an epoch not yet started draws from the resumed
+    process's generator (README, docs/distributed.md)."""
+    torch = pytest.importorskip("torch")
+
+    def make():
+        generator = torch.Generator().manual_seed(3) if source == "generator" else None
+        sampler = fs.RandomSampler(range(10), generator=generator)
+        return stateful_dataloader.StatefulDataLoader(Echo(10), batch_size=3, sampler=sampler, num_workers=workers)
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(1)
+        loader = make()
+        iterator = iter(loader)
+        if stop == "mid-epoch":
+            next(iterator)
+        elif stop == "epoch end":
+            list(iterator)
+        state = loader.state_dict()
+        upcoming = [batch.tolist() for batch in (iterator if stop != "epoch end" else loader)]
+        torch.manual_seed(12345)  # the resumed process's global generator is elsewhere
+        resumed = make()
+        resumed.load_state_dict(state)
+        again = [batch.tolist() for batch in resumed]
+    if source == "generator" or stop == "mid-epoch":
+        assert again == upcoming
+    else:
+        assert again != upcoming and sorted(i for batch in again for i in batch) == list(range(10))

@@ -31,6 +31,10 @@ RECIPES: dict[str, tuple[Callable[[], Any], bool]] = {
     "DistributedSampler": (lambda: fs.DistributedSampler(range(N), 3, 1, seed=6), False),
     "SequentialSampler": (lambda: fs.SequentialSampler(range(N)), False),
     "BatchSampler": (lambda: fs.BatchSampler(fs.RandomSampler(range(N), seed=7), 32, False), True),
+    "MixtureSampler": (
+        lambda: fs.MixtureSampler([N, 7, 300], [(0, [1, 1, 2]), (1500, [3, 0, 1])], num_samples=2 * N, seed=18),
+        True,
+    ),
     "reference.RandomSampler": (lambda: fr.RandomSampler(range(300), seed=8), True),
     "ms.RandomSampler": (lambda: fm.RandomSampler(seed=9, dataset_size=N), True),
     "ms.SequentialSampler": (lambda: fm.SequentialSampler(3, 500, dataset_size=N), True),

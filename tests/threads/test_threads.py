@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import ferrosampler._core as core
-from ferrosampler import _iteration
+from ferrosampler._protocol import iteration as _iteration
 from ferrosampler.reference import _engine as reference
 
 from .samplers import RECIPES, epoch_list, normal

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from ferrosampler import MPerClassSampler, PKBatchSampler, reference
 from ferrosampler.reference import _literal as ref
-from ferrosampler.reference._engine.classes.pk_batches import BalancedClasses
+from ferrosampler.reference._engine.classes.balanced import BalancedClasses
 
 SIZES = [30, 1, 7, 2, 12, 5, 3, 40, 9, 4, 6]  # 11 classes, some smaller than K
 LABELS = np.repeat(np.arange(len(SIZES)) * 10, SIZES)  # labels 0, 10, 20, …

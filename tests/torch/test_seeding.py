@@ -10,7 +10,7 @@ import pytest
 import torch
 
 import ferrosampler as fs
-from ferrosampler import _torch_compat
+from ferrosampler._protocol import torch_compat as _torch_compat
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ BLOCKED_TORCH = """
 import sys
 sys.modules["torch"] = None  # import torch now raises ImportError, as if not installed
 import pickle, ferrosampler as fs, ferrosampler.mindspore as fm
-assert fs._torch_compat.TORCH_AVAILABLE is False
+assert fs._protocol.torch_compat.TORCH_AVAILABLE is False
 fs.manual_seed(5)
 first = list(fs.RandomSampler(range(30)))
 fs.manual_seed(5)

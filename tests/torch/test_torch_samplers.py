@@ -397,3 +397,19 @@ def test_counts_beyond_int64_are_refused_at_construction(make) -> None:
 
 def test_generator_accepts_any_integer_seed() -> None:
     assert list(fs.RandomSampler(DATA, generator=np.int64(3))) == list(fs.RandomSampler(DATA, seed=3))
+
+
+@pytest.mark.parametrize(
+    "indices", [{1, 2}, frozenset({3}), {1: 2}, {1: 2}.keys()], ids=["set", "frozenset", "dict", "keys"]
+)
+def test_subset_random_sampler_refuses_unordered_indices_at_construction(indices):
+    # torch fails at iteration ('set' object is not subscriptable); a dict gave KeyError: 0.
+    with pytest.raises(TypeError, match="indices must be a sequence read by position"):
+        fs.SubsetRandomSampler(indices, seed=1)
+
+
+@pytest.mark.parametrize(
+    "indices", [[4, 2], (4, 2), range(4, 6), np.array([4, 2])], ids=["list", "tuple", "range", "numpy"]
+)
+def test_subset_random_sampler_takes_any_sequence(indices):
+    assert sorted(fs.SubsetRandomSampler(indices, seed=1)) == sorted(int(i) for i in indices)

@@ -12,10 +12,13 @@ import shlex
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import environment
 from .known_answers import KNOWN_ANSWERS, KnownAnswer
+
+if TYPE_CHECKING:
+    from .bench_cases import Case
 
 SEED_LIMIT = 1 << 64
 SIZE_LIMIT = (1 << 63) - 1
@@ -27,7 +30,7 @@ Bit-exact, seekable dataset index samplers for PyTorch and MindSpore.
 commands:
   verify  check the Rust engine against the pure-Python reference on this machine
   demo    class-imbalanced labels sampled without and with balancing
-  bench   time the samplers against torch and numpy (issue 7's table)"""
+  bench   time the samplers against torch and numpy and check each case's target"""
 
 
 class Parser(argparse.ArgumentParser):
@@ -96,6 +99,13 @@ def output_path(text: str) -> Path:
     return path
 
 
+def target_text(case: Case) -> str:
+    """A case's target and what it is measured against, for --help."""
+    if case.kind == "seconds":
+        return f"target {case.target}"
+    return f"target {case.target} vs {case.baseline}"
+
+
 def build_parser(prog: str) -> Parser:
     from .bench_cases import CASES
 
@@ -142,10 +152,13 @@ def build_parser(prog: str) -> Parser:
         "bench",
         help="time the samplers against torch and numpy",
         description=(
-            "Runs issue 7's table: each case after one warm-up, median of --repeat timed runs,\n"
-            "ratios against torch and numpy when installed, and each target marked met / not met.\n"
+            "Runs each case below after one warm-up: median of --repeat timed runs, ratios against\n"
+            "torch and numpy when installed, and each case's target marked met / not met. A target\n"
+            "is a minimum speed-up over the torch equivalent, a maximum slowdown against a plain\n"
+            "loop or a smaller size, or a time or memory bound.\n"
             "Peak memory is measured in a fresh subprocess per case. Progress goes to stderr.\n\n"
-            "cases:\n" + "\n".join(f"  {name:<18} {case.title}" for name, case in CASES.items())
+            "cases:\n"
+            + "\n".join(f"  {name:<18} {case.title}\n  {'':<18} {target_text(case)}" for name, case in CASES.items())
         ),
         formatter_class=Formatter,
     )

@@ -1,4 +1,4 @@
-"""The `bench` cases: issue 7's table, each as setup functions returning what gets timed.
+"""The `bench` cases and their targets, each as setup functions returning what gets timed.
 
 A setup takes N and returns a zero-argument callable (the timed work) or a string saying
 why the cell cannot run ("not installed"); building inputs happens in the setup, untimed.
@@ -47,7 +47,7 @@ def balanced_weights(n: int) -> np.ndarray:
 
 
 def islice_count(sizes: list[int]) -> int:
-    """10^6 indices as issue 7 asks; fewer when only small sizes were asked for (tests)."""
+    """10^6 indices, as the islice-2^40 target is stated; fewer when only small sizes were asked for (tests)."""
     return min(ISLICE_COUNT, max(sizes))
 
 

@@ -1,16 +1,18 @@
 """torch.utils.data-compatible samplers on the ferrosampler engine, one module per family.
 
-Each random sampler turns (seed, epoch) into one epoch of indices through one engine
-function; ``_engine`` is the Rust extension here and the pure-Python reference in
-``ferrosampler.reference``, so both build identical objects from identical arguments.
+This module's ``__all__`` is the one list of samplers: ``ferrosampler`` exports it and
+``ferrosampler.reference`` derives its twins from it. Each random sampler turns (seed, epoch)
+into one epoch of indices through its ``_engine``: the Rust extension here, the pure-Python
+reference in ``ferrosampler.reference``, so both build identical objects from identical arguments.
 """
 
-from ._random_epochs import _RandomEpochs
 from .batch import BatchSampler
 from .distributed import DistributedSampler
 from .distributed_weighted import DistributedWeightedSampler
 from .length_grouped import LengthGroupedBatchSampler
+from .infinite import InfiniteSampler
 from .m_per_class import MPerClassSampler
+from .mixture import MixtureSampler
 from .pk_batches import PKBatchSampler
 from .random import RandomSampler
 from .sequential import SequentialSampler
@@ -24,11 +26,12 @@ __all__ = [
     "DistributedSamplerWrapper",
     "DistributedWeightedSampler",
     "LengthGroupedBatchSampler",
+    "InfiniteSampler",
     "MPerClassSampler",
+    "MixtureSampler",
     "PKBatchSampler",
     "RandomSampler",
     "SequentialSampler",
     "SubsetRandomSampler",
     "WeightedRandomSampler",
-    "_RandomEpochs",
 ]

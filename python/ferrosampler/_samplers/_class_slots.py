@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import boolean
-from .._classes import ClassLabels
+from .._inputs.checks import boolean
+from .._inputs.labels import ClassLabels
 
 
 class ClassSlots:

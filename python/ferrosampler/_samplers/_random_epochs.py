@@ -8,14 +8,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from .. import _core, _limits
-from .._checks import epoch_value
-from .._epochs import Resume, _EpochCounter
-from .._iteration import CHUNK, EpochCursor, chunk_bounds, flatten, int64, positioned_chunks
-from .._repr import describe
-from .._seeding import draw_seed, split_seed_and_generator
-from .._state import check_state, encode_generator, fingerprint, make_state, optional_int, restore_generator
-from .._torch_compat import SamplerBase
+from .. import _core
+from .._inputs import limits as _limits
+from .._inputs.checks import epoch_value
+from .._inputs.seeding import draw_seed, split_seed_and_generator
+from .._protocol.counter import _EpochCounter
+from .._protocol.describe import describe
+from .._protocol.epoch import Epoch, pieces
+from .._protocol.iteration import CHUNK, chunk_bounds, flatten, int64, positioned_chunks
+from .._protocol.progress import Place, Progress, serve
+from .._protocol.state import check_state, encode_generator, fingerprint, make_state, optional_int, restore_generator
+from .._protocol.torch_compat import SamplerBase
 
 if TYPE_CHECKING:
     import torch
@@ -24,9 +27,10 @@ if TYPE_CHECKING:
 class _RandomEpochs(_EpochCounter, SamplerBase):
     """Seed and epoch bookkeeping shared by the random samplers (spec §10), and their state_dict (spec §13).
 
-    A subclass defines ``_shape``, ``_generate(seed, epoch, n, start, count)`` (positions
-    [start, start + count) of an epoch, computed by the engine without the earlier ones
-    passing through Python), ``_chunk`` and ``_order_parameters``."""
+    A subclass defines ``_shape``, ``_generate(seed, epoch, n, start, count, stride)`` (positions
+    start, start + stride, … (count of them) of an epoch, computed by the engine without the earlier
+    ones passing through Python), ``_chunk``, ``_order_parameters`` and, when its draws are sequential
+    (not seekable by stride), ``_seekable``."""
 
     _engine: Any = _core
     _state_kind = ""
@@ -74,7 +78,7 @@ class _RandomEpochs(_EpochCounter, SamplerBase):
             return draw_seed(self._torch_generator), self.epoch
         return self._seed, self._next_epoch()
 
-    def _begin(self, resume: Resume | None) -> tuple[int, int, int]:
+    def _begin(self, resume: Place | None) -> tuple[int, int, int]:
         """(seed, epoch, first position) of an epoch that starts now: a loaded state's place, else the next epoch."""
         if resume is None:
             return (*self._next_key(), 0)
@@ -87,12 +91,48 @@ class _RandomEpochs(_EpochCounter, SamplerBase):
         """(population n, epoch length), read once at the start of an epoch, as torch does."""
         raise NotImplementedError
 
-    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int) -> Any:
-        """Positions [start, start + count) of epoch (seed, epoch) over a population of n."""
+    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int, stride: int = 1) -> Any:
+        """Positions start, start + stride, … (count of them) of epoch (seed, epoch) over a population of n;
+        a sampler that is not ``_seekable`` is asked for stride 1 only."""
         raise NotImplementedError
 
     def _chunk(self, n: int) -> int:
         return CHUNK
+
+    def _seekable(self) -> bool:
+        """Whether ``_generate`` computes only the positions asked for (else the engine's draws are sequential)."""
+        return True
+
+    def _block(self, n: int) -> int | None:
+        """The length of the blocks whose prefix the engine recomputes on every call (Fisher–Yates), else None."""
+        return None
+
+    def _values(self, positions: npt.NDArray[np.int64]) -> Any:
+        """What the epoch yields at these positions (SubsetRandomSampler maps them to its values)."""
+        return positions
+
+    def _open_epoch(self, seed: int | None, epoch: int | None) -> Epoch:
+        """The next epoch, as iterating would start it, or (resume) epoch ``epoch`` with a drawn seed ``seed``."""
+        if seed is not None and epoch is not None and self._seed is None:
+            return _GeneratedEpoch(self, seed, epoch)  # a drawn seed: the state's, with no counter to step
+        return _GeneratedEpoch(self, *self._next_key())
+
+    def _epoch_at(self, epoch: int) -> Epoch:
+        """Epoch ``epoch`` with the fixed seed and the weights in effect: no counter step, no seed drawn."""
+        if self._seed is None:
+            raise ValueError(
+                f"{type(self).__name__} has no fixed seed: reading an epoch by number needs a reproducible order; "
+                "construct it with seed="
+            )
+        return _GeneratedEpoch(self, self._seed, epoch_value(epoch), self._shape_in_effect())
+
+    def _shape_in_effect(self) -> tuple[int, int]:
+        """``_shape()`` without starting an epoch (WeightedRandomSampler leaves pending weights pending)."""
+        return self._shape()
+
+    def _identity(self) -> dict[str, Any]:
+        """The order-defining parameters, the seed and the fingerprint of all of them (weights by digest)."""
+        return {**self._repr_fields(), "seed": self._seed, "fingerprint": self._fingerprint()}
 
     def _order_parameters(self) -> tuple[Any, ...]:
         """The parameters besides the seed that fix an epoch's order (the state fingerprint's input)."""
@@ -156,16 +196,15 @@ class _RandomEpochs(_EpochCounter, SamplerBase):
         # A C-level chain over chunk lists; nothing happens until the first next(), as in torch.
         return flatten(self._chunks(self._take_resume(self._seed is not None)))
 
-    def _chunks(self, resume: Resume | None) -> Iterator[Iterator[Any]]:
+    def _chunks(self, resume: Place | None) -> Iterator[Iterator[Any]]:
         n, length = self._shape()
         seed, epoch, start = self._begin(resume)
-        cursor = EpochCursor(seed, epoch, length, start)
-        self._cursor = cursor
+        progress = self._cursor = Progress(seed, epoch, serve(length, start))
 
         def generate(position: int, count: int) -> Any:
             return self._generate(seed, epoch, n, position, count)
 
-        yield from positioned_chunks(cursor, generate, chunk_bounds(start, length, self._chunk(n)), self._wrap)
+        yield from positioned_chunks(progress, generate, chunk_bounds(start, length, self._chunk(n)), self._wrap)
 
     _wrap: Any = None  # maps a chunk's iterator of positions to what iteration yields (SubsetRandomSampler)
 
@@ -232,10 +271,48 @@ class _RandomEpochs(_EpochCounter, SamplerBase):
             >>> list(resumed) == rest, len(rest)
             (True, 997)
         """
-        check_state(state, self._state_kind, self._fingerprint(), length=self._shape()[1])
+        length = self._shape()[1]
+        check_state(state, self._state_kind, self._fingerprint(), length=length)
         epoch_seed = optional_int(state, "epoch_seed", _limits.SEED_MODULUS)
         if self._seed is None and epoch_seed is None and state["position"] > 0:
             raise ValueError("state['epoch_seed'] is needed to resume an unseeded sampler mid-epoch")
         restore_generator(self._torch_generator, state.get("generator_state"))
         seed = self._seed if self._seed is not None else epoch_seed
-        self._set_resume(Resume(state["epoch"], seed, state["position"]))
+        self._set_resume(Place(state["epoch"], seed, state["position"]))
+
+
+class _GeneratedEpoch(Epoch):
+    """A ferrosampler random sampler's epoch (seed, epoch) over a population of n."""
+
+    def __init__(self, sampler: Any, seed: int, epoch: int, shape: tuple[int, int] | None = None) -> None:
+        n, length = sampler._shape() if shape is None else shape
+        self._n: int = n
+        super().__init__(length, seed, epoch)
+        self._sampler = sampler
+        self._key = (seed, epoch)
+        self._seekable = sampler._seekable()
+        self._block = sampler._block(self._n)
+        self.how = "seeked" if self._seekable and self._block is None else "regenerated"
+
+    def read(self, first: int, stride: int, count: int) -> Iterator[Any]:
+        seed, epoch = self._key
+        if self._seekable:
+            for position, size in pieces(first, stride, count, self._block):
+                yield self._sampler._values(
+                    int64(self._sampler._generate(seed, epoch, self._n, position, size, stride))
+                )
+            return
+        yield from self._spans(seed, epoch, first, stride, count)
+
+    def _spans(self, seed: int, epoch: int, first: int, stride: int, count: int) -> Iterator[Any]:
+        # Not seekable by stride: regenerate the epoch span by span in Rust (the sampler's own chunking, so no
+        # permutation block is computed twice) and keep this rank's positions.
+        step = self._sampler._chunk(self._n)
+        end = first + (count - 1) * stride + 1 if count else first
+        position = first
+        while position < end:
+            span = position - position % step
+            values = int64(self._sampler._generate(seed, epoch, self._n, span, min(step, self.length - span)))
+            last = min(end, span + len(values))
+            yield self._sampler._values(values[position - span : last - span : stride])
+            position += ((last - position + stride - 1) // stride) * stride

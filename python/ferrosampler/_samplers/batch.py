@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sized
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from .._checks import boolean, positive_integer, sized_length
-from .._iteration import int64
-from .._repr import safe_repr
-from .._state import check_state, fingerprint, make_state
-from .._torch_compat import BatchSamplerBase
+from .._inputs.checks import boolean, positive_integer, sized_length
+from .._protocol.describe import safe_repr
+from .._protocol.epoch import Batched, Epoch, epoch_at, open_epoch
+from .._protocol.iteration import int64
+from .._protocol.state import check_state, fingerprint, make_state
+from .._protocol.torch_compat import BatchSamplerBase
 
 
 class BatchSampler(BatchSamplerBase):
@@ -148,6 +150,15 @@ class BatchSampler(BatchSamplerBase):
             flat = flat[: len(flat) // self.batch_size * self.batch_size]
         return flat
 
+    def _open_epoch(self, seed: int | None, epoch: int | None) -> Epoch:
+        return Batched(open_epoch(self.sampler, seed, epoch), self.batch_size, self.drop_last)
+
+    def _epoch_at(self, epoch: int) -> Epoch:
+        return Batched(epoch_at(self.sampler, epoch), self.batch_size, self.drop_last)
+
+    def _identity(self) -> dict[str, Any]:
+        return {"sampler": self.sampler, "batch_size": self.batch_size, "drop_last": self.drop_last}
+
     def _fingerprint(self) -> str:
         return fingerprint(self._state_kind, self.batch_size, self.drop_last)
 
@@ -200,5 +211,9 @@ class BatchSampler(BatchSamplerBase):
             if inner is None:
                 raise ValueError("state['sampler'] is None, but the inner sampler has a state to restore")
             self.sampler.load_state_dict(inner)
-        else:
+        else:  # a foreign inner sampler is skipped forward, as far as its length
+            sized = isinstance(self.sampler, Sized)
+            limit = sized_length("sampler", self.sampler) if sized else sys.maxsize
+            if state["position"] > limit:
+                raise ValueError(f"state['position'] must be at most {limit} (the inner sampler's length)")
             self._skip = state["position"]

@@ -8,15 +8,17 @@ from typing import Any
 import numpy as np
 
 from .. import _core
-from .._balanced import FromLabelsMixin
-from .._checks import boolean, epoch_value, integer, positive_integer, seed_value
-from .._iteration import CHUNK, int64
-from .._reweighting import Reweightable
-from .._state import fingerprint
-from .._torch_compat import DistributedSamplerBase
-from .._weights import torch_weights
-from .._world import world
-from ._progress import Place, Progress, Resumable
+from .._inputs.balanced import FromLabelsMixin
+from .._inputs.checks import boolean, epoch_value, integer, positive_integer, seed_value
+from .._inputs.reweighting import Reweightable
+from .._inputs.weights import torch_weights
+from .._inputs.world import world
+from .._protocol.epoch import Deferred, Epoch, Seeked
+from .._protocol.iteration import CHUNK, flatten, int64
+from .._protocol.progress import Place, Progress
+from .._protocol.sharded import Resumable
+from .._protocol.state import fingerprint
+from .._protocol.torch_compat import DistributedSamplerBase
 
 
 class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, DistributedSamplerBase):
@@ -69,19 +71,8 @@ class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, Distr
         self.total_size = self.num_samples * w
         self.epoch = 0
 
-    def _prepare_weights(self, weights: Any) -> tuple[np.ndarray, Any]:
-        values = torch_weights(weights)
-        table = self._engine.WeightTable(values)
-        if not self.replacement and self.global_num_samples > table.nonzero:
-            raise ValueError(
-                f"num_samples should be at most the number of non-zero weights ({table.nonzero}) "
-                f"when replacement=False, but got num_samples={self.global_num_samples}"
-            )
-        return values, table
-
-    def _use_weights(self, prepared: tuple[np.ndarray, Any]) -> None:
-        self.weights, self._table = prepared
-        self._weights_digest = None
+    def _draws_per_epoch(self) -> int:
+        return self.global_num_samples
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch = epoch_value(epoch)
@@ -129,6 +120,39 @@ class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, Distr
         serving, _ = self._serving(self._take_place())
         return self._read(self.epoch, serving.first, serving.size)
 
+    def _open_epoch(self, seed: int | None, epoch: int | None) -> Epoch:
+        iter(self)  # starts the epoch as iterating does (weights from set_weights take effect), computing nothing
+        return self._share(self.epoch, None)
+
+    def _epoch_at(self, epoch: int) -> Epoch:
+        # With the weights in effect (pending ones stay pending) and the fixed seed: nothing drawn or stepped.
+        return self._share(epoch_value(epoch), self.seed)
+
+    def _share(self, number: int, seed: int | None) -> Epoch:
+        """This rank's share of epoch ``number``: output c is global draw position (rank + c·W) mod g."""
+        if not self.replacement:  # spec §8 is sequential: the global draw is computed whole, once, when first read
+            return Deferred(self.num_samples, seed, number, lambda: self.rank_indices(0, self.num_samples, number))
+        w = self.num_replicas
+        views: dict[tuple[int, int], DistributedWeightedSampler] = {}
+
+        def fetch(first: int, stride: int, count: int) -> Any:
+            # Outputs first + j·stride are global positions rank + (first mod stride)·W + (first div stride + j)·
+            # stride·W: outputs of the same draw split among stride·W ranks, as rank rank + (first mod stride)·W.
+            residue = first % stride
+            view = views.get((stride, residue))
+            if view is None:
+                view = views[stride, residue] = type(self)(
+                    self.weights,
+                    num_samples=self.global_num_samples,
+                    num_replicas=stride * w,
+                    rank=self.rank + residue * w,
+                    replacement=True,
+                    seed=self.seed,
+                )
+            return view.rank_indices(first // stride, count, number)
+
+        return Seeked(self.num_samples, seed, number, fetch)
+
     def __iter__(self) -> Iterator[int]:
         self._weights_for_new_epoch()  # the epoch is fixed when iter() is called, as torch's DistributedSampler
         epoch = self.epoch
@@ -141,7 +165,7 @@ class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, Distr
             for done in range(0, count, step):
                 yield done, self._read(epoch, first + done * w, min(step, count - done)).tolist()
 
-        return progress.run(chunks())
+        return flatten(progress.chunks(chunks()))
 
     # -- state_dict (spec §21) ---------------------------------------------------------------
 

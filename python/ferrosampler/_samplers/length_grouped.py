@@ -1,5 +1,5 @@
 """LengthGroupedBatchSampler: batches of samples of similar length — a fixed batch size or a token budget —,
-balanced across ranks step by step, exactly and elastically resumable (spec §23)."""
+balanced across ranks step by step, exactly and elastically resumable (spec §24)."""
 
 from __future__ import annotations
 
@@ -11,23 +11,25 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from .. import _core, _limits
-from .._checks import ArgumentTypeError, boolean, epoch_value, is_integer, permutation_value, positive_integer
-from .._distributed_state import Serving, check_order_fields, saved_world, serve
-from .._repr import describe
-from .._seeding import draw_seed, split_seed_and_generator
-from .._state import check_epoch_seed, check_state, encode_generator, fingerprint, make_state, restore_generator
-from .._torch_compat import BatchSamplerBase
-from .._torch_compat import torch as _torch
-from .._world import world
-from ._progress import Progress
+from .. import _core
+from .._inputs import limits as _limits
+from .._inputs.checks import ArgumentTypeError, boolean, epoch_value, is_integer, permutation_value, positive_integer
+from .._inputs.seeding import draw_seed, split_seed_and_generator
+from .._inputs.world import world
+from .._protocol.describe import describe
+from .._protocol.iteration import flatten
+from .._protocol.progress import Progress, Serving, serve
+from .._protocol.sharded import check_order_fields, saved_world
+from .._protocol.state import check_epoch_seed, check_state, encode_generator, fingerprint, make_state, restore_generator
+from .._protocol.torch_compat import BatchSamplerBase
+from .._protocol.torch_compat import torch as _torch
 
 if TYPE_CHECKING:
     import torch
 
 _BATCH_CHUNK = 256  # batches per engine call while iterating
-WINDOW_BATCHES = 256  # the default window: about this many batches (spec §23.3)
-GROUP_LIMIT = 1 << 32  # batches per step (the world size) below 2**32 (spec §23.2)
+WINDOW_BATCHES = 256  # the default window: about this many batches (spec §24.3)
+GROUP_LIMIT = 1 << 32  # batches per step (the world size) below 2**32 (spec §24.2)
 
 _LIGHTNING_HINT = (
     "lengths must be the samples' lengths, got a {name}: a trainer is rebuilding this batch sampler around its "
@@ -124,7 +126,7 @@ class _SetEpoch:
 
 
 class LengthGroupedBatchSampler(BatchSamplerBase):
-    """Batches of samples of similar length for ``DataLoader(batch_sampler=...)`` (spec §23).
+    """Batches of samples of similar length for ``DataLoader(batch_sampler=...)`` (spec §24).
 
     Each epoch's order is a seeded permutation; consecutive windows of ``window`` samples are sorted by
     length and cut into batches of ``batch_size`` samples, or greedily under ``max_tokens`` padded tokens
@@ -209,7 +211,7 @@ class LengthGroupedBatchSampler(BatchSamplerBase):
     # -- arguments ------------------------------------------------------------------------------
 
     def _default_window(self, total: int) -> int:
-        """Spec §23.3: about 256 batches (the whole dataset without shuffle), capped at the whole dataset."""
+        """Spec §24.3: about 256 batches (the whole dataset without shuffle), capped at the whole dataset."""
         n = self._n
         if self.batch_size is not None:
             whole = -(-n // self.batch_size) * self.batch_size
@@ -286,7 +288,7 @@ class LengthGroupedBatchSampler(BatchSamplerBase):
         return plan
 
     def __len__(self) -> int:
-        """This rank's batches in the epoch about to run (spec §23.3): arithmetic with ``batch_size``, from the
+        """This rank's batches in the epoch about to run (spec §24.3): arithmetic with ``batch_size``, from the
         engine's plan (computed once per epoch and cached) with ``max_tokens``."""
         replicas = self.num_replicas
         if self.batch_size is not None:
@@ -345,7 +347,7 @@ class LengthGroupedBatchSampler(BatchSamplerBase):
             for done in range(0, count, _BATCH_CHUNK):
                 yield done, self._batches(plan, first + done * replicas, min(_BATCH_CHUNK, count - done))
 
-        yield from progress.run(chunks())
+        yield from flatten(progress.chunks(chunks()))
 
     def epoch_batches(self, epoch: int | None = None) -> list[list[int]]:
         """This rank's batches of an epoch: without ``epoch`` the next one, exactly what iterating yields (after
@@ -360,7 +362,7 @@ class LengthGroupedBatchSampler(BatchSamplerBase):
         serving, plan = self._serving(place)
         return self._batches(plan, serving.first, serving.size) if serving.size else []
 
-    # -- state_dict (spec §23.3) ----------------------------------------------------------------
+    # -- state_dict (spec §24.3) ----------------------------------------------------------------
 
     def _order_fields(self) -> dict[str, Any]:
         return {

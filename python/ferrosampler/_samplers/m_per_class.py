@@ -8,15 +8,17 @@ from typing import Any
 import numpy as np
 
 from .. import _core
-from .._checks import positive_integer
-from .._classes import class_labels
-from .._distributed_state import Serving
-from .._epochs import _SeededEpochs
-from .._state import fingerprint
-from .._torch_compat import SamplerBase
-from .._world import world
+from .._inputs.checks import epoch_value, positive_integer
+from .._inputs.labels import class_labels
+from .._inputs.world import world
+from .._protocol.counter import _SeededEpochs
+from .._protocol.epoch import Deferred, Epoch, Whole
+from .._protocol.iteration import flatten, int64
+from .._protocol.progress import Place, Progress, Serving
+from .._protocol.sharded import Resumable
+from .._protocol.state import fingerprint
+from .._protocol.torch_compat import SamplerBase
 from ._class_slots import ClassSlots, m_per_class_rows
-from ._progress import Place, Progress, Resumable
 
 _UNIT_CHUNK = 1 << 12  # indices per chunk of iteration, at least
 
@@ -125,10 +127,22 @@ class MPerClassSampler(Resumable, _SeededEpochs, SamplerBase):
     def _share(self, serving: Serving, skip: int) -> int:
         return serving.size * self._grain - skip
 
-    def __iter__(self) -> Iterator[int]:
-        return self._run()
+    def _open_epoch(self, seed: int | None, epoch: int | None) -> Epoch:
+        number = self.epoch
+        return Whole(int64(self.epoch_indices()), None, number)  # starts the epoch as iterating does
 
-    def _run(self) -> Iterator[int]:
+    def _epoch_at(self, epoch: int) -> Epoch:
+        # epoch_indices(epoch) has no side effect (fixed seed only): computed whole at the first read.
+        if self._seed is None:
+            raise ValueError("MPerClassSampler has no fixed seed: reading an epoch by number needs seed=")
+        number = epoch_value(epoch)
+        return Deferred(self.list_size, self._seed, number, lambda: int64(self.epoch_indices(number)))
+
+    def __iter__(self) -> Iterator[int]:
+        self._open_iterator()
+        return flatten(self._chunks())
+
+    def _chunks(self) -> Iterator[Iterator[int]]:
         place = self._begin()
         seed, epoch = place.seed, place.epoch
         assert seed is not None
@@ -140,7 +154,7 @@ class MPerClassSampler(Resumable, _SeededEpochs, SamplerBase):
             for first in range(0, total, step):
                 yield first, self._indices(seed, epoch, serving, skip, first, min(total, first + step))
 
-        yield from progress.run(chunks())
+        yield from progress.chunks(chunks())
 
     # -- state_dict (spec §21) ---------------------------------------------------------------
 

@@ -8,15 +8,18 @@ from typing import Any
 import numpy as np
 
 from .. import _core
-from .._checks import boolean, integer, positive_integer
-from .._classes import class_labels
-from .._epochs import _SeededEpochs
-from .._limits import INT64_MAX
-from .._state import fingerprint
-from .._torch_compat import BatchSamplerBase
-from .._world import world
+from .._inputs.checks import boolean, epoch_value, integer, positive_integer
+from .._inputs.labels import class_labels
+from .._inputs.limits import EPOCH_LIMIT, INT64_MAX
+from .._inputs.world import world
+from .._protocol.counter import _SeededEpochs
+from .._protocol.epoch import Epoch, Materialised, Seeked
+from .._protocol.iteration import flatten
+from .._protocol.progress import Place, Progress
+from .._protocol.sharded import Resumable
+from .._protocol.state import fingerprint
+from .._protocol.torch_compat import BatchSamplerBase
 from ._class_slots import ClassSlots, pk_batch_rows, within_class
-from ._progress import Place, Progress, Resumable
 
 _BATCH_CHUNK = 256  # batches per chunk of iteration
 
@@ -116,10 +119,34 @@ class PKBatchSampler(Resumable, _SeededEpochs, BatchSamplerBase):
         assert seed is not None
         return self._rows(seed, e, serving.first, serving.size)
 
-    def __iter__(self) -> Iterator[list[int]]:
-        return self._run()
+    def _open_epoch(self, seed: int | None, epoch: int | None) -> Epoch:
+        number = self.epoch
+        if self.seed is None:  # batch(b) needs a fixed seed: the epoch (a drawn seed) is computed whole
+            return Materialised(self.epoch_batches().tolist(), None, number)
+        self.set_epoch((number + 1) % EPOCH_LIMIT)  # a fixed seed's counter steps as iterating steps it
+        return self._share(number, None)
 
-    def _run(self) -> Iterator[list[int]]:
+    def _epoch_at(self, epoch: int) -> Epoch:
+        if self.seed is None:
+            raise ValueError("PKBatchSampler has no fixed seed: reading an epoch by number needs seed=")
+        return self._share(epoch_value(epoch), self.seed)
+
+    def _share(self, number: int, seed: int | None) -> Epoch:
+        """This rank's batches of epoch ``number`` (fixed seed): batch c is global batch rank + c·W."""
+        w, rank = self.num_replicas, self.rank
+        fixed_seed, key_epoch = self._key(number)
+
+        def fetch(first: int, stride: int, count: int) -> list[list[int]]:
+            batches: list[list[int]] = self._rows(fixed_seed, key_epoch, rank + first * w, count, stride * w).tolist()
+            return batches
+
+        return Seeked(len(self), seed, number, fetch, chunk=_BATCH_CHUNK)
+
+    def __iter__(self) -> Iterator[list[int]]:
+        self._open_iterator()
+        return flatten(self._chunks())
+
+    def _chunks(self) -> Iterator[Iterator[list[int]]]:
         place = self._begin()  # at the first next(), as the other random samplers
         seed, epoch = place.seed, place.epoch
         assert seed is not None
@@ -131,7 +158,7 @@ class PKBatchSampler(Resumable, _SeededEpochs, BatchSamplerBase):
             for done in range(0, count, _BATCH_CHUNK):
                 yield done, self._batches(seed, epoch, first + done * w, min(_BATCH_CHUNK, count - done))
 
-        yield from progress.run(chunks())
+        yield from progress.chunks(chunks())
 
     # -- state_dict (spec §21) ---------------------------------------------------------------
 

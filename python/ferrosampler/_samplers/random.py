@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sized
 from typing import TYPE_CHECKING, Any
 
-from .._checks import Permutation, boolean, permutation_value, positive_integer, sized_length
-from .._iteration import CHUNK
-from .._repr import safe_len
+from .._inputs.checks import Permutation, boolean, permutation_value, positive_integer, sized_length
+from .._protocol.describe import safe_len
+from .._protocol.iteration import CHUNK
 from ._random_epochs import _RandomEpochs
 
 if TYPE_CHECKING:
@@ -133,9 +133,12 @@ class RandomSampler(_RandomEpochs):
         permutation = None if self.replacement else self.permutation
         return len(self.data_source), self.num_samples, self.replacement, permutation
 
-    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int) -> Any:
+    def _block(self, n: int) -> int | None:
+        return n if not self.replacement and self.permutation == "fisher-yates" else None
+
+    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int, stride: int = 1) -> Any:
         if self.replacement:
-            return self._engine.uniform_draws(seed, epoch, n, start, count)
+            return self._engine.uniform_draws(seed, epoch, n, start, count, stride=stride)
         return self._engine.permutation_stream(
-            seed, self._engine.MAIN, epoch, n, start, count, permutation=self.permutation
+            seed, self._engine.MAIN, epoch, n, start, count, stride=stride, permutation=self.permutation
         )

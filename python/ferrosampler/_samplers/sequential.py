@@ -8,11 +8,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .._checks import arange, epoch_value, sized_length
-from .._iteration import EpochCursor, flatten
-from .._repr import describe, safe_len
-from .._state import check_state, fingerprint, make_state
-from .._torch_compat import SamplerBase
+from .._inputs.checks import arange, epoch_value, sized_length
+from .._protocol.describe import describe, safe_len
+from .._protocol.epoch import Epoch, SequentialEpoch
+from .._protocol.iteration import flatten
+from .._protocol.progress import Progress, serve
+from .._protocol.state import check_state, fingerprint, make_state
+from .._protocol.torch_compat import SamplerBase
 
 
 class SequentialSampler(SamplerBase):
@@ -37,7 +39,7 @@ class SequentialSampler(SamplerBase):
     def __init__(self, data_source: Sized) -> None:
         self.data_source = data_source
         self.epoch = 0
-        self._cursor: EpochCursor | None = None
+        self._cursor: Progress | None = None
         self._resume_position: int | None = None
 
     def __iter__(self) -> Iterator[int]:
@@ -56,10 +58,8 @@ class SequentialSampler(SamplerBase):
         """
         length = sized_length("data_source", self.data_source)
         start, self._resume_position = self._resume_position or 0, None
-        cursor = EpochCursor(None, self.epoch, length, start)
-        chunk = cursor.enter(start, length - start, iter(range(start, length)))
-        self._cursor = cursor
-        return flatten(_single_chunk(cursor, chunk))
+        progress = self._cursor = Progress(None, self.epoch, serve(length, start))
+        return flatten(progress.chunks([(0, range(start, length))]))
 
     def __repr__(self) -> str:
         """``SequentialSampler(n=...)``; ``n='?'`` when ``len(data_source)`` fails.
@@ -121,10 +121,19 @@ class SequentialSampler(SamplerBase):
             self._resume_position = None
         self.epoch = value
 
+    def _open_epoch(self, seed: int | None, epoch: int | None) -> Epoch:
+        return SequentialEpoch(sized_length("data_source", self.data_source), None, self.epoch)
+
+    def _epoch_at(self, epoch: int) -> Epoch:
+        return SequentialEpoch(sized_length("data_source", self.data_source), None, epoch_value(epoch))
+
+    def _identity(self) -> dict[str, Any]:
+        return {"n": safe_len(self.data_source)}
+
     def _position(self) -> int:
         if self._resume_position is not None:
             return self._resume_position
-        return 0 if self._cursor is None else self._cursor.position()
+        return 0 if self._cursor is None else self._cursor.place().position
 
     def state_dict(self) -> dict[str, Any]:
         """The progress as a small JSON-serialisable dict (spec §13).
@@ -174,8 +183,3 @@ class SequentialSampler(SamplerBase):
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_cursor": None}
-
-
-def _single_chunk(cursor: EpochCursor, chunk: Iterator[int]) -> Iterator[Iterator[int]]:
-    yield chunk
-    cursor.done = True

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from .._checks import ArgumentTypeError, Permutation, permutation_value, sized_length
-from .._iteration import CHUNK
-from .._repr import safe_len
+from .._inputs.checks import ArgumentTypeError, Permutation, indexable, permutation_value, sized_length
+from .._protocol.describe import safe_len
+from .._protocol.iteration import CHUNK
+from .._protocol.state import fingerprint
 from ._random_epochs import _RandomEpochs
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class SubsetRandomSampler(_RandomEpochs):
         permutation: Permutation = "feistel",
     ) -> None:
         sized_length("indices", indices)
-        self.indices = indices
+        self.indices = indexable("indices", indices)
         self.permutation = permutation_value(permutation)
         super().__init__(seed, generator)
 
@@ -71,6 +72,9 @@ class SubsetRandomSampler(_RandomEpochs):
     def _repr_fields(self) -> dict[str, Any]:
         return {"n": safe_len(self.indices), "permutation": self.permutation}
 
+    def _identity(self) -> dict[str, Any]:
+        return {**super()._identity(), "values": values_digest(self.indices)}
+
     def _shape(self) -> tuple[int, int]:
         return len(self.indices), len(self.indices)
 
@@ -80,13 +84,20 @@ class SubsetRandomSampler(_RandomEpochs):
     def _order_parameters(self) -> tuple[Any, ...]:
         return len(self.indices), self.permutation
 
-    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int) -> Any:
+    def _block(self, n: int) -> int | None:
+        return n if self.permutation == "fisher-yates" else None
+
+    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int, stride: int = 1) -> Any:
         return self._engine.permutation_stream(
-            seed, self._engine.MAIN, epoch, n, start, count, permutation=self.permutation
+            seed, self._engine.MAIN, epoch, n, start, count, stride=stride, permutation=self.permutation
         )
 
     def _wrap(self, positions: Iterator[int]) -> Iterator[int]:
         return map(self.indices.__getitem__, positions)
+
+    def _values(self, positions: npt.NDArray[np.int64]) -> list[Any]:
+        values = self.indices
+        return [values[position] for position in positions.tolist()]
 
     def epoch_indices(self, epoch: int | None = None) -> npt.NDArray[np.int64]:
         """The epoch's values as an int64 array; iteration yields them unconverted, as torch does.
@@ -119,3 +130,16 @@ class SubsetRandomSampler(_RandomEpochs):
             )
         result: npt.NDArray[np.int64] = values.astype(np.int64)[super().epoch_indices(epoch)]
         return result
+
+
+def values_digest(values: Sequence[Any]) -> str:
+    """A digest of a subset's values: a range by its bounds, integers by their bytes, others value by value."""
+    if isinstance(values, range):
+        return fingerprint("range", values.start, values.stop, values.step)
+    try:
+        array = np.asarray(values)
+    except (TypeError, ValueError):  # ragged or exotic values
+        array = None
+    if array is not None and array.ndim == 1 and array.dtype.kind in "iu":
+        return fingerprint(array.astype(np.int64))
+    return fingerprint([repr(value) for value in values])

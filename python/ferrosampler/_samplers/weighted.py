@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from .._balanced import FromLabelsMixin
-from .._checks import boolean, positive_integer
-from .._iteration import CHUNK
-from .._reweighting import Reweightable
-from .._weights import torch_weights
+from .._inputs.balanced import FromLabelsMixin
+from .._inputs.checks import boolean, positive_integer
+from .._inputs.reweighting import Reweightable
+from .._protocol.iteration import CHUNK
 from ._random_epochs import _RandomEpochs
 
 if TYPE_CHECKING:
@@ -73,19 +70,8 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _RandomEpochs):
         self._use_weights(self._prepare_weights(weights))
         super().__init__(seed, generator)
 
-    def _prepare_weights(self, weights: Any) -> tuple[np.ndarray, Any]:
-        values = torch_weights(weights)
-        table = self._engine.WeightTable(values)
-        if not self.replacement and self.num_samples > table.nonzero:
-            raise ValueError(
-                f"num_samples should be at most the number of non-zero weights ({table.nonzero}) "
-                f"when replacement=False, but got num_samples={self.num_samples}"
-            )
-        return values, table
-
-    def _use_weights(self, prepared: tuple[np.ndarray, Any]) -> None:
-        self.weights, self._table = prepared
-        self._weights_digest = None
+    def _draws_per_epoch(self) -> int:
+        return self.num_samples
 
     def __len__(self) -> int:
         """``num_samples``: the indices an epoch yields.
@@ -104,13 +90,19 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _RandomEpochs):
         self._weights_for_new_epoch()  # read once at the start of an epoch
         return len(self.weights), self.num_samples
 
+    def _shape_in_effect(self) -> tuple[int, int]:
+        return len(self.weights), self.num_samples
+
     def _chunk(self, n: int) -> int:
         return CHUNK if self.replacement else self.num_samples
 
     def _order_parameters(self) -> tuple[Any, ...]:
         return self._weights_fingerprint, self.num_samples, self.replacement
 
-    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int) -> Any:
+    def _seekable(self) -> bool:
+        return self.replacement  # spec §8 is sequential: each draw depends on the ones before it
+
+    def _generate(self, seed: int, epoch: int, n: int, start: int, count: int, stride: int = 1) -> Any:
         if self.replacement:
-            return self._table.alias_draws(seed, epoch, start, count)
+            return self._table.alias_draws(seed, epoch, start, count, stride=stride)
         return self._table.without_replacement(seed, epoch, start + count)[start:]

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .._checks import boolean, integer, positive_integer
-from .._distributed_state import _ShardedResume, share_count
-from .._state import encode_generator, restore_generator
-from .._torch_compat import DistributedSamplerBase
-from .distributed import _distributed_world
+from .._inputs.checks import boolean, integer
+from .._inputs.world import even_value, world
+from .._protocol.epoch import Affine, Epoch, epoch_at, open_epoch
+from .._protocol.iteration import flatten
+from .._protocol.progress import own_count, share_count
+from .._protocol.sharded import _ShardedResume
+from .._protocol.state import encode_generator, restore_generator
+from .._protocol.torch_compat import DistributedSamplerBase
 
 
 class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
@@ -21,7 +24,8 @@ class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
     A batch sampler's epoch is its batches (whole batches are served); a sharded sampler's
     (DistributedSampler, DistributedWeightedSampler, PKBatchSampler, MPerClassSampler, another
     wrapper) is its own rank's share. ``set_epoch`` is forwarded; ``state_dict()`` resumes
-    exactly on any world size.
+    exactly on any world size. ``even=False`` (evaluation) pads nothing: rank r reads only positions
+    r, r + R, … of the inner epoch, so every position goes to exactly one rank.
 
     Cost per rank and epoch (L the inner epoch's length, R the ranks; docs/spec.md §15 has
     the full table): only this rank's positions are computed (seeked, O(L/R)) for uniform and
@@ -44,22 +48,26 @@ class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
         ([4, 4, 4], True)
         >>> parts[0] == list(inner())[0::3]
         True
+        >>> uneven = [list(ferrosampler.DistributedSamplerWrapper(inner(), 3, r, even=False)) for r in range(3)]
+        >>> [len(part) for part in uneven], uneven[2] == list(inner())[2::3]
+        ([4, 3, 3], True)
     """
 
     _kind = "DistributedSamplerWrapper"
+    _records_epoch_seed = True
 
     def __init__(
-        self, sampler: Any, num_replicas: int | None = None, rank: int | None = None, drop_last: bool = False
+        self,
+        sampler: Any,
+        num_replicas: int | None = None,
+        rank: int | None = None,
+        drop_last: bool = False,
+        *,
+        even: bool = True,
     ) -> None:
-        if num_replicas is None or rank is None:
-            world_size, world_rank = _distributed_world()
-            num_replicas = world_size if num_replicas is None else num_replicas
-            rank = world_rank if rank is None else rank
-        self.num_replicas = positive_integer("num_replicas", num_replicas)
-        self.rank = integer("rank", rank)
-        if not 0 <= self.rank < self.num_replicas:
-            raise ValueError(f"Invalid rank {self.rank}, rank should be in the interval [0, {self.num_replicas - 1}]")
+        self.num_replicas, self.rank = world(num_replicas, rank, required=True)
         self.drop_last = boolean("drop_last", drop_last)
+        self.even = even_value(even, self.drop_last)
         _inner_length(sampler)  # refused now, not at the first len() a trainer calls
         self.sampler = sampler
         self.dataset = sampler  # torch's attribute; trainers read it
@@ -72,11 +80,17 @@ class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
 
     @property
     def num_samples(self) -> int:  # type: ignore[override]
-        return share_count(_inner_length(self.sampler), self.num_replicas, self.drop_last)
+        return self._share_length(_inner_length(self.sampler))
 
     @property
     def total_size(self) -> int:  # type: ignore[override]
-        return self.num_samples * self.num_replicas
+        return self.num_samples * self.num_replicas if self.even else _inner_length(self.sampler)
+
+    def _share_length(self, n: int) -> int:
+        """This rank's positions of an inner epoch of n: padded or cut to one length, or (uneven) its own."""
+        if self.even:
+            return share_count(n, self.num_replicas, self.drop_last)
+        return own_count(n, self.num_replicas, self.rank)
 
     def __len__(self) -> int:
         return self.num_samples
@@ -91,12 +105,9 @@ class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
             "inner_fingerprint": inner_state.get("fingerprint") if isinstance(inner_state, dict) else None,
         }
 
-    def _extra_fields(self) -> tuple[str, ...]:
-        return ("epoch_seed",)
-
     def set_epoch(self, epoch: int) -> None:
         self.epoch = integer("epoch", epoch)
-        if hasattr(self.sampler, "set_epoch"):
+        if callable(getattr(self.sampler, "set_epoch", None)):
             self.sampler.set_epoch(epoch)
         self._drop_stale_resume(self.epoch)
 
@@ -119,27 +130,36 @@ class DistributedSamplerWrapper(_ShardedResume, DistributedSamplerBase):
         super().load_state_dict(state)
         self._generator_before_epoch = None  # the loaded state's generator is the one to save until iter()
         restore_generator(_inner_generator(self.sampler), state.get("inner_generator_state"), "inner_generator_state")
-        if hasattr(self.sampler, "set_epoch"):
+        if callable(getattr(self.sampler, "set_epoch", None)):
             self.sampler.set_epoch(self.epoch)  # so the inner sampler's next epoch is the saved one
 
     def __iter__(self) -> Iterator[Any]:
-        from .._positions import open_epoch
-
         # The inner epoch is started (seed drawn, counter stepped) here, at iter(), as torch fixes its order.
         number = getattr(self.sampler, "epoch", self.epoch)
         # Until the first next() the state is idle (no epoch_seed): it must carry the generator as it was
         # before this epoch's draw, so a resume draws the same seed.
         self._generator_before_epoch = encode_generator(_inner_generator(self.sampler))
-        pending = self._pending if self._pending is not None and self._pending["epoch"] == number else None
-        if pending is not None:
-            epoch = open_epoch(self.sampler, pending["extra"].get("epoch_seed"), number)
-        else:
-            epoch = open_epoch(self.sampler)
+        pending = self._pending if self._pending is not None and self._pending.epoch == number else None
+        key = (pending.seed, number) if pending is not None else (None, None)
+        epoch = open_epoch(self.sampler, *key)
         self.epoch = number if epoch.epoch is None else epoch.epoch
-        progress, first = self._plan(self.epoch, epoch.length)
-        progress.extra = {"epoch_seed": epoch.seed}
-        self._opened = progress
-        return self._tracked(progress, self._chunks(epoch, first, progress.count), _values)
+        progress = self._opened = self._plan(self.epoch, epoch.length, epoch.seed)
+        serving = progress.serving
+        return flatten(self._served(progress, self._chunks(epoch, serving.first, serving.size)))
+
+    def _open_epoch(self, seed: int | None, epoch: int | None) -> Epoch:
+        # A shard of the inner epoch: this rank's positions rank, rank + R, … (an inner wrapper's share of its own).
+        return self._shard(open_epoch(self.sampler, seed, epoch))
+
+    def _epoch_at(self, epoch: int) -> Epoch:
+        return self._shard(epoch_at(self.sampler, epoch))
+
+    def _shard(self, inner: Epoch) -> Epoch:
+        return Affine(inner, self._share_length(inner.length), self.rank, self.num_replicas)
+
+    def _identity(self) -> dict[str, Any]:
+        world = {"num_replicas": self.num_replicas, "rank": self.rank, "drop_last": self.drop_last, "even": self.even}
+        return {"sampler": self.sampler, **world}
 
     def _chunks(self, epoch: Any, first: int, count: int) -> Iterator[Any]:
         n, stride = epoch.length, self.num_replicas
@@ -169,7 +189,3 @@ def _inner_length(sampler: Any) -> int:
         raise ValueError("len(sampler) must be below 2**63") from None
     except (TypeError, ValueError) as error:
         raise TypeError(f"sampler must have a len() that is an int >= 0: {error}") from None
-
-
-def _values(chunk: Any) -> Any:
-    return chunk.tolist() if hasattr(chunk, "tolist") else chunk

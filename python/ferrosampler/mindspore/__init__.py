@@ -19,7 +19,7 @@ Seeds and epochs
     ``seed=`` wins. Otherwise a sampler reads ``mindspore.dataset.config.get_seed()`` the first
     time it produces an epoch (MindSpore reads it when the pipeline builds its sampler); the
     default config seed 5489 means "random" in MindSpore, so it is replaced by one draw of
-    ``ferrosampler._seeding.draw_seed()``, which is also the source when MindSpore is not
+    ``ferrosampler._inputs.seeding.draw_seed()``, which is also the source when MindSpore is not
     installed. DistributedSampler instead captures ``get_seed() + 1`` at construction, 5489 + 1
     without MindSpore, so all shards agree without any seed set (quirk 4).
     Each epoch advances the sampler's own epoch counter at the first ``next()`` (or per
@@ -34,6 +34,14 @@ Chaining
     MindSpore: ``parse()`` hands the pipeline the chain's final row ids. ``child_sampler`` is
     kept too, because ``Dataset.use_sampler`` reads it to drop the top of a chain. The top
     sampler's epoch drives every level of its chain.
+
+Failover
+    MindSpore restarts at a global step through ``Dataset.set_init_step(step)`` on a new iterator
+    (exact with a fixed seed) or by resetting the running iterator in place
+    (``_reset_training_dataset``, ``mindspore.train.Model``'s fault recovery). In place, MindSpore
+    replays the iterator's epochs without naming them; the sampler follows a fast-recovery reset to
+    a step past the iterator's first epoch, not one inside it nor a slow-recovery reset (which it
+    warns of): docs/getting-started-mindspore.md, "Recovering after a failure".
 
 Deliberate differences from MindSpore 2.10
     - Parse-time checks (num_shards, shard_id, offset, shuffle mode, num_val, weights

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import _limits
-from .._checks import positive_integer
+from .._inputs import limits as _limits
+from .._inputs.checks import positive_integer
 
 
 def num_samples_value(value: Any) -> int | None:
@@ -21,7 +21,8 @@ def num_samples_value(value: Any) -> int | None:
 def integer(name: str, value: Any) -> int:
     if not isinstance(value, int):
         raise TypeError(f"{name} must be integer but was: {value}.")
-    return within_int64(name, value)
+    # MindSpore takes a bool as the int it is; the engine takes ints only.
+    return within_int64(name, int(value))
 
 
 def within_int64(name: str, value: int) -> int:

@@ -49,6 +49,16 @@ def config_seed() -> int | None:
     return None if ms_dataset is None else ms_dataset.config.get_seed()
 
 
+def builtin_sampler_class(name: str) -> type | None:
+    """mindspore.dataset's own sampler class ``name``, or None without MindSpore."""
+    return None if ms_dataset is None else getattr(ms_dataset, name, None)
+
+
+def fast_recovery() -> bool:
+    """mindspore.dataset.config's fast_recovery (how a failover reset replays the pipeline), True without MindSpore."""
+    return True if ms_dataset is None else bool(ms_dataset.config.get_fast_recovery())
+
+
 def prebuilt_sampler(view: Any) -> Any:
     """The C++ sampler object that drives ``view`` (only called inside a MindSpore pipeline)."""
     return cde.PreBuiltSamplerObj(0, view)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._seeding import draw_seed
+from .._inputs.seeding import draw_seed
 from ._compat import config_seed
 
 MINDSPORE_DEFAULT_SEED = 5489  # GetSeed() turns this config value into a random seed

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._checks import Permutation, permutation_value
+from .._inputs.checks import Permutation, permutation_value
 from ._chain import _ChainedSampler
 from ._checks import capped, integer, num_samples_value
 from ._compat import Shuffle, config_seed
 from ._seeds import MINDSPORE_DEFAULT_SEED
 
 
-class DistributedSampler(_ChainedSampler):
+class DistributedSampler(_ChainedSampler, mindspore="DistributedSampler"):
     """Shard ``shard_id`` of ``num_shards`` over one permutation shared by all shards.
 
     offset −1: positions D·c + k (mod N) for c < ceil(N/D), padding wraps to the start.
@@ -82,6 +82,14 @@ class DistributedSampler(_ChainedSampler):
         super().__init__(num_samples, seed, dataset_size)
         # MindSpore hands config seed + 1 to C++ (quirk 4): fixed, so shards agree.
         self._seed = (self._explicit_seed, True) if self._explicit_seed is not None else (self.seed + 1, True)
+
+    @classmethod
+    def _from_mindspore(cls, sampler: Any) -> DistributedSampler:
+        # The engine seed MindSpore's would use: the config seed it captured at construction, + 1.
+        shuffle, num_samples, seed = sampler.shuffle, sampler.num_samples, sampler.seed + 1
+        converted = cls(sampler.num_shards, sampler.shard_id, shuffle, num_samples, sampler.offset, seed=seed)
+        converted.seed = sampler.seed
+        return converted
 
     def set_offset(self, offset: int) -> DistributedSampler:
         """Set MindSpore's offset (as ``offset=``); returns the sampler, as MindSpore does.

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 from collections.abc import Callable, Hashable
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from .. import _limits
-from .._checks import Permutation, permutation_value
-from .._classes import ClassRows
-from .._iteration import int64
+from .._inputs import limits as _limits
+from .._inputs.checks import Permutation, permutation_value
+from .._inputs.labels import ClassRows
+from .._protocol.iteration import int64
 from ._chain import _ChainedSampler
 from ._checks import boolean, capped, integer, num_samples_value
 from ._compat import Shuffle
@@ -31,7 +33,8 @@ class PKSampler(_ChainedSampler):
         shuffle: Permute the class order (once, for all epochs).
         class_column: MindSpore's label column name (kept for compatibility; ``labels=`` is read).
         num_samples: Cap per epoch (None or 0: num_val × classes).
-        labels: One label per dataset row, or a function ``row -> label``.
+        labels: One label per dataset row, or a function ``row -> label`` (to pickle the sampler
+            before its labels are read, a picklable one: a module-level function, not a lambda).
         seed: A fixed seed; default: MindSpore's config seed, or a fresh one.
         dataset_size: The row count (default ``len(labels)``).
         permutation: ``"feistel"`` (default) or ``"fisher-yates"`` (spec v1).
@@ -82,6 +85,36 @@ class PKSampler(_ChainedSampler):
         super().__init__(num_samples, seed, dataset_size)
         if self._classes is not None:
             len(self)  # labels= fix the epoch length: check it now
+
+    def __copy__(self) -> PKSampler:
+        copied = type(self).__new__(type(self))
+        copied.__setstate__(super().__getstate__())
+        return copied
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> PKSampler:
+        # Copies (MindSpore's pipeline deep-copies its sampler) share labels= as given, whether it pickles or not.
+        copied = type(self).__new__(type(self))
+        memo[id(self)] = copied
+        copied.__setstate__(copy.deepcopy(super().__getstate__(), memo))
+        return copied
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What pickle saves: labels read from a function travel as the labels read (the function stays behind);
+        a function not read yet must pickle itself."""
+        state = super().__getstate__()
+        if self._label_of is not None and self._classes is not None:
+            state["_label_of"] = None  # the copy keeps the labels of its dataset size, as if given as a sequence
+        elif self._label_of is not None:
+            try:
+                pickle.dumps(self._label_of)
+            except Exception as error:  # pickle raises AttributeError, PicklingError or TypeError here
+                raise TypeError(
+                    f"PKSampler: labels= must be picklable to pickle the sampler, and {self._label_of!r} is not "
+                    f"({type(error).__name__}: {error}). Pass labels= as a module-level function or as a sequence "
+                    "of one label per row, or give the dataset size first (dataset_size= or set_dataset_size(n)): "
+                    "the labels are then read, and pickled instead of the function"
+                ) from error
+        return state
 
     def add_child(self, sampler: Any) -> None:
         """A PKSampler has no child: its ``labels=`` describe the dataset's own rows.

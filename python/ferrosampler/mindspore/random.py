@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._checks import Permutation, permutation_value
+from .._inputs.checks import Permutation, permutation_value
 from ._chain import _ChainedSampler
 from ._checks import boolean, capped, num_samples_value
 from ._compat import Shuffle
 
 
-class RandomSampler(_ChainedSampler):
+class RandomSampler(_ChainedSampler, mindspore="RandomSampler"):
     """MindSpore's RandomSampler: the first k = min(num_samples or N, N) of a permutation of the
     N rows (spec §5), or k uniform draws with replacement (spec §4); MindSpore caps num_samples
     at N in both modes. Resume seeks in O(1), except inside a Fisher–Yates block, whose prefix
@@ -63,6 +63,12 @@ class RandomSampler(_ChainedSampler):
         self.deterministic = False
         self.reshuffle_each_epoch = True
         super().__init__(num_samples, seed, dataset_size)
+
+    @classmethod
+    def _from_mindspore(cls, sampler: Any) -> RandomSampler:
+        converted = cls(sampler.replacement, sampler.num_samples, sampler.shuffle)
+        converted.reshuffle_each_epoch = sampler.reshuffle_each_epoch  # False after MindSpore's Dataset.split
+        return converted
 
     def _stream_epoch(self, epoch: int, seed_fixed: bool) -> int:
         return epoch if self.reshuffle_each_epoch else 0

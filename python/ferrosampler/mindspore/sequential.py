@@ -6,13 +6,13 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import arange
+from .._inputs.checks import arange
 from ._chain import _ChainedSampler
 from ._checks import capped, integer, num_samples_value
 from ._compat import Shuffle
 
 
-class SequentialSampler(_ChainedSampler):
+class SequentialSampler(_ChainedSampler, mindspore="SequentialSampler"):
     """MindSpore's SequentialSampler: [s, s+1, …, s+k−1] with s = start_index or 0 and
     k = min(num_samples or ∞, N − s); nothing is drawn.
 
@@ -53,6 +53,10 @@ class SequentialSampler(_ChainedSampler):
             )
         self.start_index = start_index
         super().__init__(num_samples, seed, dataset_size)
+
+    @classmethod
+    def _from_mindspore(cls, sampler: Any) -> SequentialSampler:
+        return cls(sampler.start_index, sampler.num_samples)
 
     def _start(self) -> int:
         return int(self.start_index or 0)

@@ -7,15 +7,15 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import Permutation, permutation_value
-from .._iteration import int64
-from .._state import fingerprint
+from .._inputs.checks import Permutation, permutation_value
+from .._protocol.iteration import int64
+from .._protocol.state import fingerprint
 from ._chain import _ChainedSampler
 from ._checks import num_samples_value, within_int64
 from ._compat import Shuffle
 
 
-class SubsetSampler(_ChainedSampler):
+class SubsetSampler(_ChainedSampler, mindspore="SubsetSampler"):
     """MindSpore's SubsetSampler: the given row ids in the given order, duplicates kept,
     truncated to ``num_samples`` at construction; nothing is drawn.
 
@@ -53,6 +53,10 @@ class SubsetSampler(_ChainedSampler):
         self._ids = np.array([int(i) for i in self.indices], dtype=np.int64)
         self._ids_fingerprint = fingerprint(self._ids)  # once: the ids are fixed at init
         super().__init__(num_samples, seed, dataset_size)
+
+    @classmethod
+    def _from_mindspore(cls, sampler: Any) -> SubsetSampler:
+        return cls(sampler.indices, sampler.num_samples)
 
     def _own_num_samples(self) -> int | None:
         if self.num_samples is None:
@@ -115,7 +119,7 @@ def _is_iterable(obj: Any) -> bool:
     return True
 
 
-class SubsetRandomSampler(SubsetSampler):
+class SubsetRandomSampler(SubsetSampler, mindspore="SubsetRandomSampler"):
     """MindSpore's SubsetRandomSampler: a uniform permutation of the (truncated) ids each epoch,
     all of them, duplicates kept (spec §5). Resume seeks in O(1) with Feistel; the engine
     recomputes the prefix with Fisher–Yates.

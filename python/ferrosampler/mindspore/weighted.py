@@ -6,15 +6,15 @@ from typing import Any
 
 import numpy as np
 
-from .._balanced import FromLabelsMixin
-from .._iteration import int64
-from .._reweighting import Reweightable
-from .._weights import is_real_number, mindspore_weights
+from .._inputs.balanced import FromLabelsMixin
+from .._inputs.reweighting import Reweightable
+from .._inputs.weights import is_real_number, mindspore_weights
+from .._protocol.iteration import int64
 from ._chain import _ChainedSampler
 from ._checks import boolean, capped, num_samples_value
 
 
-class WeightedRandomSampler(FromLabelsMixin, Reweightable, _ChainedSampler):
+class WeightedRandomSampler(FromLabelsMixin, Reweightable, _ChainedSampler, mindspore="WeightedRandomSampler"):
     """k = min(num_samples or N, N) indices of [0, len(weights)) with P(i) ∝ weights[i]:
     alias draws with replacement (spec §7), successive sampling without (spec §8) followed
     by the zero-weight indices in ascending order. Under a user-fixed seed every epoch is
@@ -62,6 +62,10 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _ChainedSampler):
         self.replacement = boolean("replacement", replacement)
         self._use_weights(prepared)
         super().__init__(num_samples, seed, dataset_size)
+
+    @classmethod
+    def _from_mindspore(cls, sampler: Any) -> WeightedRandomSampler:
+        return cls(sampler.weights, sampler.num_samples, sampler.replacement)
 
     @classmethod
     def _labels_weights(cls, weights: np.ndarray) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._classes import class_labels
+from .._inputs.labels import class_labels
 from . import _engine
 
 __all__ = [

@@ -3,7 +3,8 @@
 One module per Rust module (``limits`` ↔ src/limits.rs, ``keystream`` ↔ src/keystream.rs, …):
 every function has a twin of the same name and the same steps in the Rust extension
 ``ferrosampler._core``, and the two must agree bit for bit. Rust returns numpy arrays, this
-package returns plain lists of ints. Standard library only.
+package returns plain lists of ints. Standard library only, but for one constant it reads from the
+Rust core, where it is written once: ``PERMUTATIONS``, the block algorithms' names.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from .keystream import (
     CLASS_ORDER,
     LENGTH_STEPS,
     MAIN,
+    MAIN,
+    MIXTURE_ITEMS,
+    MIXTURE_ORDER,
     PK_CLASSES,
     PK_ROWS,
     Keystream,
@@ -24,6 +28,7 @@ from .keystream import (
 )
 from .lengths import LengthPlan, LengthTable
 from .limits import EPOCH_LIMIT, POPULATION_LIMIT, POSITION_LIMIT, WEIGHTS_LIMIT
+from .mixture import MixturePlan
 from .permutation import (
     PERMUTATIONS,
     SPARSE_RATIO,
@@ -49,6 +54,8 @@ __all__ = [
     "EPOCH_LIMIT",
     "LENGTH_STEPS",
     "MAIN",
+    "MIXTURE_ITEMS",
+    "MIXTURE_ORDER",
     "PERMUTATIONS",
     "PK_CLASSES",
     "PK_ROWS",
@@ -65,6 +72,7 @@ __all__ = [
     "Keystream",
     "LengthPlan",
     "LengthTable",
+    "MixturePlan",
     "WeightTable",
     "bounded",
     "bounded128",

@@ -1,4 +1,4 @@
-"""Length-grouped batches (spec §23; Rust: src/lengths.rs): an epoch's plan — windows of a seeded order sorted
+"""Length-grouped batches (spec §24; Rust: src/lengths.rs): an epoch's plan — windows of a seeded order sorted
 by length and cut into batches, the batches ranked by padded tokens and grouped into shuffled steps of G."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ GROUP_LIMIT = 1 << 32  # batches per step: a world of fewer than 2**32 ranks
 
 
 class LengthTable:
-    """The lengths of a dataset's samples, validated once; ``plan`` computes an epoch's plan (§23.1)."""
+    """The lengths of a dataset's samples, validated once; ``plan`` computes an epoch's plan (§24.1)."""
 
     __slots__ = ("lengths", "total")
 
@@ -49,7 +49,7 @@ class LengthTable:
         drop_last: Any,
         permutation: str = "feistel",
     ) -> LengthPlan:
-        """§23.1's plan of epoch (seed, epoch); the checks in §23.2's order."""
+        """§24.1's plan of epoch (seed, epoch); the checks in §24.2's order."""
         seed, epoch = check_u64("seed", seed), check_epoch(epoch)
         grouping = Grouping(batch_size, max_tokens, window, group, bool(shuffle), bool(drop_last), permutation)
         return LengthPlan.build(self.lengths, seed, epoch, grouping)
@@ -164,7 +164,7 @@ class Slots:
 
 
 class LengthPlan:
-    """An epoch's plan: ``num_batches`` global positions, position p a batch of the plan order (§23.1 step 7)."""
+    """An epoch's plan: ``num_batches`` global positions, position p a batch of the plan order (§24.1 step 7)."""
 
     __slots__ = ("bounds", "distinct_batches", "group", "num_batches", "num_steps", "plan", "ranked", "slots", "steps")
 

@@ -14,9 +14,23 @@ POSITION_LIMIT = 1 << 64  # every keystream position is below 2**64 (spec §2)
 PURPOSE_LIMIT = 1 << 8
 
 
+def is_bool(value: Any) -> bool:
+    """Python's bool or numpy's (``numpy.bool``, ``numpy.bool_`` before numpy 2), without importing numpy."""
+    kind = type(value)
+    return isinstance(value, bool) or (kind.__module__ == "numpy" and kind.__name__ in ("bool", "bool_"))
+
+
 def integer(name: str, value: Any) -> int:
-    # operator.index accepts ints and integer-like objects (numpy ints) but not floats,
-    # like the Rust extension's integer extraction.
+    """An integer argument: an int or an integer-like object (numpy ints), not a float and not a bool,
+    like the Rust binding's conversion."""
+    if is_bool(value):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}: {value!r}")
+    return element(name, value)
+
+
+def element(name: str, value: Any) -> int:
+    # operator.index accepts ints and integer-like objects (numpy ints, bools) but not floats, like the
+    # Rust binding's extraction of a sequence of integers.
     try:
         return operator.index(value)
     except TypeError:
@@ -82,7 +96,7 @@ def check_integers(name: str, values: Any) -> list[int]:
         items = iter(values)
     except TypeError:
         raise TypeError(f"{name} must be a 1-D sequence of integers, got {type(values).__name__}: {values!r}") from None
-    return [integer(f"{name}[{i}]", value) for i, value in enumerate(items)]
+    return [element(f"{name}[{i}]", value) for i, value in enumerate(items)]
 
 
 def check_stream(seed: Any, purpose: Any, epoch: Any) -> tuple[int, int, int]:

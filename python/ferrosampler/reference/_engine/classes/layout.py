@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..limits import POSITION_LIMIT, check_epoch, check_integers, check_strided_span, check_u64, integer_in
-from . import pk, pk_batches
+from . import m_per_class, pk, pk_batches
 
 
 class ClassLayout:
@@ -74,4 +74,4 @@ class ClassLayout:
         start, count, stride = check_strided_span(start, count, stride)
         group = integer_in("group", group, 1, POSITION_LIMIT, "2**64")
         m = integer_in("m", m, 1, POSITION_LIMIT, "2**64")
-        return pk_batches.m_per_class_units(seed, epoch, self, group, m, start, count, stride)
+        return m_per_class.m_per_class_units(seed, epoch, self, group, m, start, count, stride)

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+# The block algorithms, default first (the Feistel bijection, spec §5.2–§5.3; spec v1's Fisher–Yates, §5.1):
+# their names are written once, in the Rust core (src/permutation/mod.rs).
+from ferrosampler._core import PERMUTATIONS
+
 from ..limits import check_population, check_stream, check_strided_span
 from .feistel import (
     MIX_1,
@@ -39,16 +43,14 @@ __all__ = [
     "round_keys",
 ]
 
-# The block algorithms, default first: the Feistel bijection (spec §5.2–§5.3), spec v1's Fisher–Yates (§5.1).
-PERMUTATIONS = ("feistel", "fisher-yates")
-
 
 def check_permutation(permutation: Any) -> str:
     """One of PERMUTATIONS (None means the default)."""
     if permutation is None:
         return PERMUTATIONS[0]
     if not isinstance(permutation, str) or permutation not in PERMUTATIONS:
-        raise ValueError(f"permutation must be one of 'feistel', 'fisher-yates', got permutation={permutation!r}")
+        names = ", ".join(repr(name) for name in PERMUTATIONS)
+        raise ValueError(f"permutation must be one of {names}, got permutation={permutation!r}")
     return permutation
 
 

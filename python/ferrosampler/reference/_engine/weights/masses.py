@@ -46,8 +46,8 @@ def _as_weight(i: int, w: Any) -> float:
 
 def real_weights(weights: Any) -> list[float]:
     """A 1-D sequence (or iterable) of real numbers as floats; TypeError/ValueError naming ``weights``
-    otherwise (a scalar, a string, a 0-d or 2-d array, complex numbers). The Rust binding converts
-    its non-float64 inputs with this function, so both engines accept exactly the same weights."""
+    otherwise (a scalar, a string, a 0-d or 2-d array, complex numbers). The Rust engine's WeightTable
+    takes a contiguous float64 array only: the samplers hand both engines their float64 snapshot."""
     ndim = getattr(weights, "ndim", 1)  # numpy arrays and torch tensors
     if isinstance(weights, (str, bytes, bytearray)) or ndim == 0:
         raise TypeError(f"weights must be a 1-D sequence of real numbers, got {type(weights).__name__}: {weights!r}")

@@ -1,0 +1,62 @@
+//! Fallible allocation: every output and working array is reserved with `try_reserve`, so a length the
+//! machine cannot hold is `EngineError::Allocation` (Python's MemoryError), never an abort.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use crate::error::EngineError;
+
+/// An empty Vec with room for exactly `len` items, or `Allocation`: never aborts on a failed allocation
+/// (a length whose bytes exceed isize::MAX fails before anything is attempted).
+pub fn vec_with_capacity<T>(len: u64) -> Result<Vec<T>, EngineError> {
+    let failed = || EngineError::Allocation { elements: len.into() };
+    let mut out = Vec::new();
+    out.try_reserve_exact(usize::try_from(len).map_err(|_| failed())?)
+        .map_err(|_| failed())?;
+    Ok(out)
+}
+
+/// Room for `extra` more items in `out` (amortised, as `Vec::reserve`), or `Allocation`.
+pub fn reserve<T>(out: &mut Vec<T>, extra: u64) -> Result<(), EngineError> {
+    let failed = || EngineError::Allocation { elements: extra.into() };
+    out.try_reserve(usize::try_from(extra).map_err(|_| failed())?)
+        .map_err(|_| failed())
+}
+
+/// Room for `extra` more entries in `map`, or `Allocation`.
+pub fn reserve_map<K: Eq + Hash, V>(map: &mut HashMap<K, V>, extra: u64) -> Result<(), EngineError> {
+    let failed = || EngineError::Allocation { elements: extra.into() };
+    let extra = usize::try_from(extra).map_err(|_| failed())?;
+    map.try_reserve(extra).map_err(|_| failed())
+}
+
+/// `len` zeros, with fallible allocation: the output a parallel fill writes into.
+pub fn zeroed(len: u64) -> Result<Vec<i64>, EngineError> {
+    let mut out = vec_with_capacity(len)?;
+    // The capacity is at least len, so this cannot reallocate (len fits usize: checked above).
+    out.resize(len as usize, 0);
+    Ok(out)
+}
+
+/// A copy of `items` made with fallible allocation.
+pub fn copy_of<T: Clone>(items: &[T]) -> Result<Vec<T>, EngineError> {
+    let mut out = vec_with_capacity(items.len() as u64)?;
+    out.extend_from_slice(items);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absurd_allocations_fail_without_aborting() {
+        assert_eq!(
+            vec_with_capacity::<i64>(1 << 62).unwrap_err(),
+            EngineError::Allocation { elements: 1 << 62 }
+        );
+        assert!(vec_with_capacity::<i64>(u64::MAX).is_err());
+        assert_eq!(vec_with_capacity::<i64>(10).unwrap().capacity(), 10);
+        assert!(reserve_map(&mut HashMap::<u64, u64>::new(), u64::MAX).is_err());
+    }
+}
