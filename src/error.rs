@@ -417,10 +417,7 @@ mod tests {
             ),
             (EngineError::EmptyLengths, "lengths must not be empty"),
             (
-                EngineError::InvalidLength {
-                    index: 2,
-                    value: -1,
-                },
+                EngineError::InvalidLength { index: 2, value: -1 },
                 "lengths[2] must be in [0, 2**63), got -1",
             ),
             (

@@ -1,9 +1,9 @@
 //! Length-grouped batches (spec §24): an epoch's plan — windows of a seeded order sorted by length and cut
 //! into batches, the batches ranked by padded tokens and grouped into shuffled steps of G.
 
+use crate::alloc::{reserve, vec_with_capacity};
 use crate::error::EngineError;
 use crate::keystream::{LENGTH_STEPS, MAIN};
-use crate::alloc::{reserve, vec_with_capacity};
 use crate::limits::{IntRange, POSITIVE_U64S, check_epoch, check_population, check_strided_span};
 use crate::permutation::{Bijection, Permutation, permutation_stream};
 use crate::threads;

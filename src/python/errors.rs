@@ -38,7 +38,7 @@ impl From<EngineError> for PyErr {
             | EngineError::BatchingChoice { .. }
             | EngineError::WindowNotMultiple { .. }
             | EngineError::EmptyPlan { .. } => PyValueError::new_err(message),
-            | EngineError::IndexOutOfRange { .. }
+            EngineError::IndexOutOfRange { .. }
             | EngineError::WideOutOfRange { .. }
             | EngineError::NoSources
             | EngineError::TooManySources { .. }

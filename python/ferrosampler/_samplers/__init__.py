@@ -9,8 +9,8 @@ reference in ``ferrosampler.reference``, so both build identical objects from id
 from .batch import BatchSampler
 from .distributed import DistributedSampler
 from .distributed_weighted import DistributedWeightedSampler
-from .length_grouped import LengthGroupedBatchSampler
 from .infinite import InfiniteSampler
+from .length_grouped import LengthGroupedBatchSampler
 from .m_per_class import MPerClassSampler
 from .mixture import MixtureSampler
 from .pk_batches import PKBatchSampler
@@ -25,8 +25,8 @@ __all__ = [
     "DistributedSampler",
     "DistributedSamplerWrapper",
     "DistributedWeightedSampler",
-    "LengthGroupedBatchSampler",
     "InfiniteSampler",
+    "LengthGroupedBatchSampler",
     "MPerClassSampler",
     "MixtureSampler",
     "PKBatchSampler",

@@ -20,9 +20,15 @@ from .._protocol.describe import describe
 from .._protocol.iteration import flatten
 from .._protocol.progress import Progress, Serving, serve
 from .._protocol.sharded import check_order_fields, saved_world
-from .._protocol.state import check_epoch_seed, check_state, encode_generator, fingerprint, make_state, restore_generator
+from .._protocol.state import (
+    check_epoch_seed,
+    check_state,
+    encode_generator,
+    fingerprint,
+    make_state,
+    restore_generator,
+)
 from .._protocol.torch_compat import BatchSamplerBase
-from .._protocol.torch_compat import torch as _torch
 
 if TYPE_CHECKING:
     import torch
@@ -173,7 +179,9 @@ class LengthGroupedBatchSampler(BatchSamplerBase):
         generator: torch.Generator | int | None = None,
         permutation: str = "feistel",
     ) -> None:
-        if _torch is not None and isinstance(lengths, _torch.utils.data.Sampler):
+        # An iterable without indexing (a sampler of indices, as a trainer passes one) is no list of lengths.
+        sequence_or_set = hasattr(type(lengths), "__getitem__") or isinstance(lengths, (set, frozenset))
+        if hasattr(type(lengths), "__iter__") and not sequence_or_set:
             raise ArgumentTypeError(_LIGHTNING_HINT.format(name=type(lengths).__name__))
         values = lengths_array(lengths)
         if (batch_size is None) == (max_tokens is None):

@@ -16,7 +16,6 @@ from .keystream import (
     CLASS_ORDER,
     LENGTH_STEPS,
     MAIN,
-    MAIN,
     MIXTURE_ITEMS,
     MIXTURE_ORDER,
     PK_CLASSES,
