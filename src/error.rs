@@ -63,6 +63,16 @@ pub enum EngineError {
     },
     /// Spec §20: the last unit's class block reaches past position 2^63.
     BlocksPastLimit { unit: u128, classes: u64 },
+    /// Spec §24.2: no lengths at all.
+    EmptyLengths,
+    /// Spec §24.2: the first length outside [0, 2^63).
+    InvalidLength { index: usize, value: i128 },
+    /// Spec §24.2: both or neither of batch_size and max_tokens (each as Python shows it: an int or None).
+    BatchingChoice { batch_size: String, max_tokens: String },
+    /// Spec §24.2: with batch_size, a window that is not a whole number of batches.
+    WindowNotMultiple { window: u64, batch_size: u64 },
+    /// Spec §24.2: batches read from a plan that has none.
+    EmptyPlan { count: u64 },
     /// An index argument outside [0, len) (spec §23.5: a phase or a source of a mixture plan).
     IndexOutOfRange { name: &'static str, value: i128, len: u64 },
     /// An integer argument of either sign outside its range (spec §23.1: num_samples as the binding reads it).
@@ -190,6 +200,18 @@ impl fmt::Display for EngineError {
                 "(b + 1) * (number of classes) must be <= 2**63 for the last b = start + (count - 1) * stride, \
                  got b={unit}, classes={classes}"
             ),
+            Self::EmptyLengths => write!(f, "lengths must not be empty"),
+            Self::InvalidLength { index, value } => write!(f, "lengths[{index}] must be in [0, 2**63), got {value}"),
+            Self::BatchingChoice { batch_size, max_tokens } => write!(
+                f,
+                "exactly one of batch_size and max_tokens must be given, got batch_size={batch_size}, \
+                 max_tokens={max_tokens}"
+            ),
+            Self::WindowNotMultiple { window, batch_size } => write!(
+                f,
+                "window must be a multiple of batch_size={batch_size}, got window={window}"
+            ),
+            Self::EmptyPlan { count } => write!(f, "the plan has no batch (num_batches=0), got count={count}"),
             Self::IndexOutOfRange { name, value, len } => {
                 write!(f, "{name} must be in [0, {len}), got {name}={value}")
             }
@@ -402,6 +424,29 @@ mod tests {
                 },
                 "(b + 1) * group * m must be <= 2**63 for the last b = start + (count - 1) * stride, got b=7, \
                  group=1152921504606846976, m=1",
+            ),
+            (EngineError::EmptyLengths, "lengths must not be empty"),
+            (
+                EngineError::InvalidLength { index: 2, value: -1 },
+                "lengths[2] must be in [0, 2**63), got -1",
+            ),
+            (
+                EngineError::BatchingChoice {
+                    batch_size: "None".into(),
+                    max_tokens: "None".into(),
+                },
+                "exactly one of batch_size and max_tokens must be given, got batch_size=None, max_tokens=None",
+            ),
+            (
+                EngineError::WindowNotMultiple {
+                    window: 100,
+                    batch_size: 32,
+                },
+                "window must be a multiple of batch_size=32, got window=100",
+            ),
+            (
+                EngineError::EmptyPlan { count: 2 },
+                "the plan has no batch (num_batches=0), got count=2",
             ),
             (
                 EngineError::BlocksPastLimit { unit: 9, classes: 3 },

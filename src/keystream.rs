@@ -15,6 +15,8 @@ pub const CLASS_ORDER: u8 = 1;
 pub const PK_CLASSES: u8 = 2;
 /// Stream purpose: the within-class row draws of PKBatchSampler and MPerClassSampler (spec §19.2).
 pub const PK_ROWS: u8 = 3;
+/// Stream purpose: the step order of length-grouped batches (spec §24.1).
+pub const LENGTH_STEPS: u8 = 6;
 /// Stream purpose: a mixture's block orders, per epoch (spec §23.4 step 2).
 pub const MIXTURE_ORDER: u8 = 4;
 /// Stream purpose: a mixture source's passes, the source number as the stream's epoch (spec §23.4 step 5).

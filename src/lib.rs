@@ -13,6 +13,7 @@ pub mod bounded;
 pub mod classes;
 pub mod error;
 pub mod keystream;
+pub mod lengths;
 pub mod limits;
 pub mod mixture;
 pub mod permutation;

@@ -71,8 +71,28 @@ where
     T: Send,
     W: Fn(u64, &mut [T]) -> Result<(), EngineError> + Sync,
 {
+    fill_at_least(out, min_chunk(), work)
+}
+
+/// `fill` for items that each cost about `weight` plain outputs (a window of `weight` samples, say): each
+/// chunk holds at least ⌈min_chunk()/weight⌉ items, so a call with little work stays on one thread.
+pub fn fill_weighted<T, W>(out: &mut [T], weight: u64, work: W) -> Result<(), EngineError>
+where
+    T: Send,
+    W: Fn(u64, &mut [T]) -> Result<(), EngineError> + Sync,
+{
+    let weight = usize::try_from(weight.max(1)).unwrap_or(usize::MAX);
+    fill_at_least(out, min_chunk().div_ceil(weight), work)
+}
+
+/// `fill` with chunks of at least `least` items (at least 1).
+fn fill_at_least<T, W>(out: &mut [T], least: usize, work: W) -> Result<(), EngineError>
+where
+    T: Send,
+    W: Fn(u64, &mut [T]) -> Result<(), EngineError> + Sync,
+{
     let threads = num_threads();
-    let chunk = out.len().div_ceil(threads).max(min_chunk());
+    let chunk = out.len().div_ceil(threads).max(least).max(1);
     if threads <= 1 || chunk >= out.len() {
         return work(0, out);
     }

@@ -18,6 +18,8 @@ __all__ = [
     "PK_ROWS",
     "SPEC_VERSION",
     "ClassLayout",
+    "LengthPlan",
+    "LengthTable",
     "MixturePlan",
     "WeightTable",
     "__version__",
@@ -125,6 +127,41 @@ class ClassLayout:
         self, seed: int, epoch: int, group: int, m: int, start: int, count: int, stride: int = 1
     ) -> npt.NDArray[np.int64]: ...
     def __reduce__(self) -> tuple[object, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]: ...
+
+@final
+class LengthTable:
+    def __new__(cls, lengths: npt.NDArray[np.int64]) -> LengthTable: ...
+    def __len__(self) -> int: ...
+    @property
+    def total(self) -> int: ...
+    def lengths(self) -> npt.NDArray[np.int64]: ...
+    def plan(
+        self,
+        seed: int,
+        epoch: int,
+        batch_size: int | None,
+        max_tokens: int | None,
+        window: int,
+        group: int,
+        shuffle: bool,
+        drop_last: bool,
+        permutation: str = "feistel",
+    ) -> LengthPlan: ...
+    def __reduce__(self) -> tuple[object, tuple[npt.NDArray[np.int64]]]: ...
+
+@final
+class LengthPlan:
+    @property
+    def num_batches(self) -> int: ...
+    @property
+    def num_steps(self) -> int: ...
+    @property
+    def group(self) -> int: ...
+    @property
+    def distinct_batches(self) -> int: ...
+    def batches(
+        self, start: int, count: int, stride: int = 1
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
 
 @final
 class MixturePlan:

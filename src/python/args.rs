@@ -9,6 +9,8 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyInt, PyString, PyType};
 
+use crate::error::EngineError;
+use crate::lengths::GROUPS;
 use crate::limits::{BOUNDED_NS, EPOCHS, IntRange, POPULATIONS, POSITIVE_U64S, PURPOSES, U64S, check_purpose};
 use crate::mixture::SLOTS;
 use crate::permutation::{PERMUTATIONS, Permutation};
@@ -129,6 +131,14 @@ integer_arguments! {
     Slots(u128) = "slots" in SLOTS;
     /// Spec §25: the permutation block whose offsets are sought (the core refuses block·n ≥ 2^64).
     Block(u64) = "block" in U64S;
+    /// Spec §24.2: samples per batch (the core refuses 0).
+    BatchSize(u64) = "batch_size" in POSITIVE_U64S;
+    /// Spec §24.2: the padded-token budget of a batch (the core refuses 0).
+    MaxTokens(u64) = "max_tokens" in POSITIVE_U64S;
+    /// Spec §24.2: samples per sorted window (the core refuses 0).
+    Window(u64) = "window" in POSITIVE_U64S;
+    /// Spec §24.2: batches per step, G (the core refuses 0 and 2^32 and above).
+    Group(u64) = "group" in GROUPS;
 }
 
 impl Stride {
@@ -273,6 +283,39 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Values {
                 false => PyTypeError::new_err(message),
             }
         })
+    }
+}
+
+/// Spec §24.2: one length per sample as int64. A contiguous int64 array is copied as is (a snapshot: another
+/// thread may write to it while the core runs detached); a sequence is read as integers, the first outside
+/// [0, 2^63) refused with the reference's message (the core refuses the negative ones).
+pub(crate) struct Lengths(pub(crate) Vec<i64>);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Lengths {
+    type Error = PyErr;
+
+    fn extract(value: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if let Ok(array) = value.cast::<PyArray1<i64>>()
+            && let Ok(array) = array.try_readonly()
+            && let Ok(slice) = array.as_slice()
+        {
+            return Ok(Lengths(slice.to_vec()));
+        }
+        let wide = value.extract::<Vec<i128>>().map_err(|error| {
+            let message = format!("lengths must be a 1-D sequence of integers in [0, 2**63) ({error})");
+            match error.is_instance_of::<PyOverflowError>(value.py()) {
+                true => PyValueError::new_err(message),
+                false => PyTypeError::new_err(message),
+            }
+        })?;
+        let mut out = crate::alloc::vec_with_capacity(wide.len() as u64)?;
+        for (index, &length) in wide.iter().enumerate() {
+            match i64::try_from(length) {
+                Ok(length) => out.push(length),
+                Err(_) => return Err(EngineError::InvalidLength { index, value: length }.into()),
+            }
+        }
+        Ok(Lengths(out))
     }
 }
 

@@ -33,7 +33,12 @@ impl From<EngineError> for PyErr {
             | EngineError::TooManySlots { .. }
             | EngineError::DrawsPastLimit { .. }
             | EngineError::BlocksPastLimit { .. }
-            | EngineError::IndexOutOfRange { .. }
+            | EngineError::EmptyLengths
+            | EngineError::InvalidLength { .. }
+            | EngineError::BatchingChoice { .. }
+            | EngineError::WindowNotMultiple { .. }
+            | EngineError::EmptyPlan { .. } => PyValueError::new_err(message),
+            EngineError::IndexOutOfRange { .. }
             | EngineError::WideOutOfRange { .. }
             | EngineError::NoSources
             | EngineError::TooManySources { .. }

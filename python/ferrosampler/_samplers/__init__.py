@@ -10,6 +10,7 @@ from .batch import BatchSampler
 from .distributed import DistributedSampler
 from .distributed_weighted import DistributedWeightedSampler
 from .infinite import InfiniteSampler
+from .length_grouped import LengthGroupedBatchSampler
 from .m_per_class import MPerClassSampler
 from .mixture import MixtureSampler
 from .pk_batches import PKBatchSampler
@@ -25,6 +26,7 @@ __all__ = [
     "DistributedSamplerWrapper",
     "DistributedWeightedSampler",
     "InfiniteSampler",
+    "LengthGroupedBatchSampler",
     "MPerClassSampler",
     "MixtureSampler",
     "PKBatchSampler",

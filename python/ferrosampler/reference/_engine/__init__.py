@@ -14,6 +14,7 @@ from .chacha import chacha_block
 from .classes import ClassLayout
 from .keystream import (
     CLASS_ORDER,
+    LENGTH_STEPS,
     MAIN,
     MIXTURE_ITEMS,
     MIXTURE_ORDER,
@@ -24,6 +25,7 @@ from .keystream import (
     keystream_words,
     stream_id,
 )
+from .lengths import LengthPlan, LengthTable
 from .limits import EPOCH_LIMIT, POPULATION_LIMIT, POSITION_LIMIT, WEIGHTS_LIMIT
 from .mixture import MixturePlan
 from .permutation import (
@@ -50,6 +52,7 @@ SPEC_VERSION = 2
 __all__ = [
     "CLASS_ORDER",
     "EPOCH_LIMIT",
+    "LENGTH_STEPS",
     "MAIN",
     "MIXTURE_ITEMS",
     "MIXTURE_ORDER",
@@ -67,6 +70,8 @@ __all__ = [
     "Feistel",
     "Fenwick",
     "Keystream",
+    "LengthPlan",
+    "LengthTable",
     "MixturePlan",
     "WeightTable",
     "bounded",

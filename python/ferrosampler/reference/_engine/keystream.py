@@ -9,6 +9,7 @@ MAIN = 0  # stream purpose: a sampler's per-epoch draws
 CLASS_ORDER = 1  # stream purpose: PKSampler's class order
 PK_CLASSES = 2  # stream purpose: class permutation blocks of PKBatchSampler / MPerClassSampler (§19.1, §20)
 PK_ROWS = 3  # stream purpose: within-class row draws of PKBatchSampler / MPerClassSampler (§19.2)
+LENGTH_STEPS = 6  # stream purpose: the step order of length-grouped batches (§24.1)
 MIXTURE_ORDER = 4  # stream purpose: a mixture's block orders, per epoch (§23.4 step 2)
 MIXTURE_ITEMS = 5  # stream purpose: a mixture source's passes, the source number as the stream epoch (§23.4 step 5)
 

@@ -1,0 +1,1 @@
+"""LengthGroupedBatchSampler and its engine unit (spec §24)."""
