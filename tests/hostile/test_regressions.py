@@ -310,3 +310,11 @@ def test_batch_sampler_over_a_foreign_sampler_refuses_a_position_past_its_length
         batches.load_state_dict(state)
     batches.load_state_dict({**state, "position": 3})
     assert list(batches) == []
+
+
+@MS
+def test_mindspore_weighted_takes_a_bool_num_samples_as_the_int_it_is(ms) -> None:
+    """Full run, cases_mindspore.weighted #16053 (seed 1): MindSpore accepts num_samples=True (an int to it); the
+    engine, which refuses bools, was handed the bool itself."""
+    sampler = ms.WeightedRandomSampler([1.0, 2.0, 3.0], num_samples=True, replacement=False, seed=1, dataset_size=3)
+    assert len(sampler.epoch_indices()) == 1

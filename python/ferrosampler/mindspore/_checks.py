@@ -15,7 +15,7 @@ def num_samples_value(value: Any) -> int | None:
         raise TypeError(f"num_samples must be integer but was: {value}.")
     if value < 0 or value > _limits.INT64_MAX:
         raise ValueError(f"num_samples exceeds the boundary between 0 and {_limits.INT64_MAX}(INT64_MAX)!")
-    return value
+    return int(value)  # MindSpore takes a bool as an int; the engine takes the int it is
 
 
 def integer(name: str, value: Any) -> int:
