@@ -318,3 +318,20 @@ def test_mindspore_weighted_takes_a_bool_num_samples_as_the_int_it_is(ms) -> Non
     engine, which refuses bools, was handed the bool itself."""
     sampler = ms.WeightedRandomSampler([1.0, 2.0, 3.0], num_samples=True, replacement=False, seed=1, dataset_size=3)
     assert len(sampler.epoch_indices()) == 1
+
+
+def test_batch_sampler_refuses_outer_and_inner_fields_that_disagree() -> None:
+    """Full run, state_roundtrip #1121 and #81775 (seed 1): the outer epoch/position were never compared with the
+    inner state's, so a corrupted one resumed an empty rest or went unnoticed."""
+    batches = ferrosampler.BatchSampler(ferrosampler.SubsetRandomSampler(list(range(11)), seed=3), 6, True)
+    iterator = iter(batches)
+    next(iterator)
+    state = batches.state_dict()
+    for name, value in (("position", 0), ("epoch", state["epoch"] + 1)):
+        with pytest.raises(ValueError, match=rf"state\['{name}'\] is {value}, but state\['sampler'\]\['{name}'\]"):
+            ferrosampler.BatchSampler(
+                ferrosampler.SubsetRandomSampler(list(range(11)), seed=3), 6, True
+            ).load_state_dict({**state, name: value})
+    resumed = ferrosampler.BatchSampler(ferrosampler.SubsetRandomSampler(list(range(11)), seed=3), 6, True)
+    resumed.load_state_dict(state)
+    assert list(resumed) == list(iterator)

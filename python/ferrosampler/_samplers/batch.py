@@ -220,6 +220,10 @@ class BatchSampler(Locatable, BatchSamplerBase):
         if hasattr(self.sampler, "load_state_dict"):
             if inner is None:
                 raise ValueError("state['sampler'] is None, but the inner sampler has a state to restore")
+            for name in ("epoch", "position"):  # state_dict() copies them from the inner state: they must agree
+                if not isinstance(inner, Mapping) or inner.get(name) != state[name]:
+                    seen = inner.get(name) if isinstance(inner, Mapping) else inner
+                    raise ValueError(f"state[{name!r}] is {state[name]!r}, but state['sampler'][{name!r}] is {seen!r}")
             self.sampler.load_state_dict(inner)
         else:  # a foreign inner sampler is skipped forward, as far as its length
             sized = isinstance(self.sampler, Sized)
