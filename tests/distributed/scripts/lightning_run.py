@@ -60,3 +60,5 @@ if __name__ == "__main__":
         enable_model_summary=False,
     )
     trainer.fit(Recorder(directory))
+    if torch.distributed.is_initialized():  # gloo's threads joined now, not torn down at interpreter exit
+        torch.distributed.destroy_process_group()
