@@ -222,8 +222,9 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Float64Weights<'py> {
     }
 }
 
-/// A sequence of integers as a Vec<i64>, or TypeError naming the argument; a contiguous int64 array is copied
-/// as is (a snapshot: another thread may write to it while the core runs detached).
+/// A sequence of integers as a Vec<i64>: TypeError naming the argument, or ValueError for an integer outside
+/// int64 (as the reference refuses it); a contiguous int64 array is copied as is (a snapshot: another thread
+/// may write to it while the core runs detached).
 fn integers(name: &str, value: &Bound<'_, PyAny>) -> PyResult<Vec<i64>> {
     if let Ok(array) = value.cast::<PyArray1<i64>>()
         && let Ok(array) = array.try_readonly()
@@ -231,9 +232,13 @@ fn integers(name: &str, value: &Bound<'_, PyAny>) -> PyResult<Vec<i64>> {
     {
         return Ok(slice.to_vec());
     }
-    value
-        .extract::<Vec<i64>>()
-        .map_err(|error| PyTypeError::new_err(format!("{name} must be a 1-D sequence of integers ({error})")))
+    value.extract::<Vec<i64>>().map_err(|error| {
+        let message = format!("{name} must be a 1-D sequence of integers in [-2**63, 2**63) ({error})");
+        match error.is_instance_of::<PyOverflowError>(value.py()) {
+            true => PyValueError::new_err(message),
+            false => PyTypeError::new_err(message),
+        }
+    })
 }
 
 /// Newtypes of the integer-sequence arguments, each knowing its name.

@@ -335,3 +335,23 @@ def test_batch_sampler_refuses_outer_and_inner_fields_that_disagree() -> None:
     resumed = ferrosampler.BatchSampler(ferrosampler.SubsetRandomSampler(list(range(11)), seed=3), 6, True)
     resumed.load_state_dict(state)
     assert list(resumed) == list(iterator)
+
+
+@ENGINES
+@pytest.mark.parametrize("row", [2**63, 2**64 - 1, -(2**63) - 1])
+def test_class_layout_refuses_a_row_outside_int64_on_both_engines(engine, row) -> None:
+    """The reference took a row ≥ 2**63 that the engine stores as int64, then served it (hostile pk_draws)."""
+    with pytest.raises(ValueError, match=r"rows.*\[-2\*\*63, 2\*\*63\)"):
+        engine.ClassLayout([0, 1, row], [0, 3])
+    assert list(engine.ClassLayout([0, 1, -(2**63)], [0, 3]).pk_draws(1, 0, [0], 3, 0, 3)) != []
+
+
+@FAMILIES
+def test_wrapper_over_batches_reads_one_batch_on_a_world_past_2_64_over_the_inner_world(family) -> None:
+    """One position has no stride: rank·W of a huge wrapper world times the inner world overflowed it."""
+    inner = family.PKBatchSampler([0, 0, 1, 1, 2, 2] * 4, p=1, k=2, seed=3, num_replicas=3, rank=0)
+    world = 2**63 - 1
+    sampler = family.DistributedSamplerWrapper(inner, num_replicas=world, rank=0, drop_last=False)
+    got = list(sampler)
+    assert len(got) == len(sampler) == 1
+    assert got == list(family.PKBatchSampler([0, 0, 1, 1, 2, 2] * 4, p=1, k=2, seed=3, num_replicas=3, rank=0))[:1]
