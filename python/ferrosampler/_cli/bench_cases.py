@@ -15,6 +15,8 @@ import numpy as np
 
 import ferrosampler as fs
 
+from . import bench_access
+
 Work = Callable[[], Any]
 Setup = Callable[[int], "Work | str"]
 NUM_CLASSES = 100
@@ -77,6 +79,7 @@ class Case:
     memory_ratio: float | None = None  # peak growth ours / baseline must be at most this
     list_bytes_per_index: int = 0  # for skipping a cell that would not fit in memory
     pick_sizes: Callable[[list[int]], list[int]] = field(default=lambda sizes: sizes)
+    returns_indices: bool = True  # the timed work returns N indices (checked outside the timing)
 
 
 def weighted_sampler(n: int, replacement: bool = True) -> Any:
@@ -291,5 +294,27 @@ CASES: dict[str, Case] = {
         in_child=True,
         memory_ratio=2.0,
         pick_sizes=lambda sizes: [islice_count(sizes)],
+    ),
+    "position-of": Case(
+        f"DistributedSampler(range(N), {REPLICAS} replicas, rank {RANK}): {bench_access.LOOKUPS:,} position_of calls",
+        "replay the rank's epoch, then look the indices up",
+        None,
+        ">= 1x",
+        "speedup",
+        1,
+        bench_access.position_of_calls,
+        bench_access.replayed_lookups,
+        returns_indices=False,
+    ),
+    "grain-records": Case(
+        f"ferrosampler.grain.Sampler(RandomSampler(range(N))): {bench_access.RECORDS:,} records read",
+        "grain.python.IndexSampler(N, shuffle=True): the same reads",
+        None,
+        ">= 1x (at least as fast)",
+        "speedup",
+        1,
+        bench_access.ferrosampler_grain_records,
+        bench_access.grain_index_sampler_records,
+        returns_indices=False,
     ),
 }
