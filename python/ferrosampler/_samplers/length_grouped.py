@@ -13,12 +13,21 @@ import numpy.typing as npt
 
 from .. import _core
 from .._inputs import limits as _limits
-from .._inputs.checks import ArgumentTypeError, boolean, epoch_value, is_integer, permutation_value, positive_integer
+from .._inputs.checks import (
+    ArgumentTypeError,
+    boolean,
+    dataset_index,
+    epoch_value,
+    is_integer,
+    permutation_value,
+    positive_integer,
+)
 from .._inputs.seeding import draw_seed, split_seed_and_generator
 from .._inputs.world import world
 from .._protocol.describe import describe
 from .._protocol.iteration import flatten
 from .._protocol.progress import Progress, Serving, serve
+from .._protocol.provenance import Locatable, Position
 from .._protocol.sharded import check_order_fields, saved_world
 from .._protocol.state import (
     check_epoch_seed,
@@ -131,7 +140,7 @@ class _SetEpoch:
         return f"<set_epoch of {type(self._owner).__name__}>"
 
 
-class LengthGroupedBatchSampler(BatchSamplerBase):
+class LengthGroupedBatchSampler(Locatable, BatchSamplerBase):
     """Batches of samples of similar length for ``DataLoader(batch_sampler=...)`` (spec §24).
 
     Each epoch's order is a seeded permutation; consecutive windows of ``window`` samples are sorted by
@@ -369,6 +378,23 @@ class LengthGroupedBatchSampler(BatchSamplerBase):
             place = _Place(epoch_value(epoch), self._seed or 0, 0, self.num_replicas, None)
         serving, plan = self._serving(place)
         return self._batches(plan, serving.first, serving.size) if serving.size else []
+
+    # -- provenance (spec §24.4) ---------------------------------------------------------------
+
+    def _locate(self, index: Any, epoch: Any, seed: int | None, world: bool) -> Iterator[Position]:
+        # The epoch's plan on this world (computed once per epoch and cached, O(N)), then the plan's inverse: the
+        # index's window, batch, rank and step; global position g is rank g mod R's batch g div R.
+        index, number = dataset_index(index, self._n), epoch_value(epoch)
+        if self._fixed():
+            key = self._seed or 0
+        elif seed is None:
+            raise ValueError("position_of needs a fixed seed (or the epoch's seed); construct the sampler with seed=")
+        else:
+            key = seed
+        replicas = self.num_replicas
+        for g, offset in self._plan(key, number, replicas).locate(index):
+            if world or g % replicas == self.rank:
+                yield Position(number, g // replicas, offset, g % replicas, g)
 
     # -- state_dict (spec §24.3) ----------------------------------------------------------------
 
