@@ -335,3 +335,12 @@ def test_batch_sampler_refuses_outer_and_inner_fields_that_disagree() -> None:
     resumed = ferrosampler.BatchSampler(ferrosampler.SubsetRandomSampler(list(range(11)), seed=3), 6, True)
     resumed.load_state_dict(state)
     assert list(resumed) == list(iterator)
+
+
+@FAMILIES
+@pytest.mark.parametrize("lengths", [[True, 34], (3, np.bool_(False)), [5, 2, False]])
+def test_length_grouped_refuses_a_bool_among_integer_lengths(family, lengths) -> None:
+    """numpy reads [True, 34] as int64 [1, 34]: the bool was taken for a length (cases_lengths.construction #485)."""
+    index = next(i for i, value in enumerate(lengths) if isinstance(value, (bool, np.bool_)))
+    with pytest.raises(TypeError, match=rf"^lengths\[{index}\] must be an integer, got "):
+        family.LengthGroupedBatchSampler(lengths, 1, seed=0)

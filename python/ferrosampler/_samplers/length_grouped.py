@@ -54,6 +54,9 @@ _LIGHTNING_HINT = (
 )
 
 
+_BOOLS = frozenset({bool, np.bool_})
+
+
 def lengths_array(lengths: Any) -> npt.NDArray[np.int64]:
     """``lengths`` as a new int64 array (a snapshot), or a ValueError/TypeError naming ``lengths``: one
     non-negative integer per sample from a list, tuple, numpy array, torch tensor or anything numpy reads."""
@@ -72,6 +75,10 @@ def lengths_array(lengths: Any) -> npt.NDArray[np.int64]:
     if array.size == 0:
         raise ValueError("lengths must not be empty")
     kind = array.dtype.kind
+    if kind in "iu" and isinstance(lengths, (list, tuple)) and not _BOOLS.isdisjoint(map(type, lengths)):
+        # numpy reads [3, True] as int64 [3, 1]: a bool among the ints is caught here (one C-level pass).
+        index = next(i for i, value in enumerate(lengths) if type(value) in _BOOLS)
+        raise ArgumentTypeError(f"lengths[{index}] must be an integer, got {lengths[index]!r}")
     if kind == "b":
         raise ArgumentTypeError("lengths must be integers, got booleans (dtype bool)")
     if kind == "f":
