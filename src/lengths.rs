@@ -565,6 +565,9 @@ impl Slots {
     }
 }
 
+/// Where an index is served (spec §24.4): `(g, offset, step, count)`, global positions g + c·step for c < count.
+pub type Located = (u64, u64, u64, u64);
+
 /// An epoch's plan: `num_batches` global positions, position p a batch of the plan order (§24.1 step 7).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LengthPlan {
@@ -660,10 +663,11 @@ impl LengthPlan {
         self.plan.get(lo as usize..hi as usize).unwrap_or(&[])
     }
 
-    /// Spec §24.4: the global positions that serve `index` (ascending; the partial step's repeats included),
-    /// each with the index's offset in its batch: the order's inverse gives the window, a scan of that sorted
-    /// window the batch, a binary search of the ranking its rank, the step order's inverse its step.
-    pub fn locate(&self, table: &LengthTable, index: u64) -> Result<Vec<(u64, u64)>, EngineError> {
+    /// Spec §24.4: where `index` is served, as `(g, offset, step, count)`: global positions g + c·step (c < count;
+    /// more than one only in the partial step, whose repeats are every `step`-th place), the index at `offset` in
+    /// each; None when no position serves it. The order's inverse gives the window, a scan of that sorted window
+    /// the batch, a binary search of the ranking its rank, the step order's inverse its step.
+    pub fn locate(&self, table: &LengthTable, index: u64) -> Result<Option<Located>, EngineError> {
         let n = self.plan.len() as u64;
         if index >= n {
             return Err(EngineError::IndexOutOfRange {
@@ -685,12 +689,12 @@ impl LengthPlan {
         let hi = lo.saturating_add(grouping.window).min(n);
         let window = self.plan.get(lo as usize..hi as usize).unwrap_or(&[]);
         let Some(q) = window.iter().position(|&i| i as u64 == index).map(|q| lo + q as u64) else {
-            return Ok(Vec::new());
+            return Ok(None);
         };
         // Step 4: the batch holding plan position q (none: the short batch drop_last removed).
         let b = (self.bounds.partition_point(|&bound| bound <= q) as u64).saturating_sub(1);
         if b >= self.distinct_batches() {
-            return Ok(Vec::new());
+            return Ok(None);
         }
         let offset = q - self.bounds.get(b as usize).copied().unwrap_or(0);
         // Step 5: its rank among (τ, batch number), by binary search of the ranking.
@@ -710,14 +714,13 @@ impl LengthPlan {
                 .map_or(0, |&t| t as u64),
             false => j,
         };
-        // Step 7: served positions t·G + i, and in the partial step the repeats i' ≥ k with i' mod k = i.
+        // Step 7: served positions t·G + i, and in the partial step the repeats i + c·k < G.
         if t >= self.served {
-            return Ok(Vec::new());
+            return Ok(None);
         }
         let g = self.slots.group;
         let (_, size) = self.slots.run(j);
-        let repeats = (size..g).filter(|&other| other % size == i);
-        Ok(std::iter::once(i).chain(repeats).map(|i| (t * g + i, offset)).collect())
+        Ok(Some((t * g + i, offset, size, 1 + (g - 1 - i) / size)))
     }
 
     /// Global positions start + c·stride (c < count): the batches' indices back to back and count + 1

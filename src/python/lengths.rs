@@ -160,9 +160,9 @@ impl LengthPlan {
         )
     }
 
-    /// Spec §24.4: the global positions serving `index` (ascending, repeats included), each with its offset
-    /// in the batch: a list of (position, offset).
-    fn locate(&self, py: Python<'_>, index: SampleIndex) -> PyResult<Vec<(u64, u64)>> {
+    /// Spec §24.4: where `index` is served, (g, offset, step, count): global positions g + c·step (c < count),
+    /// the index at `offset` in each; None when it is not served.
+    fn locate(&self, py: Python<'_>, index: SampleIndex) -> PyResult<Option<lengths::Located>> {
         let (plan, table) = (&self.plan, &self.table.get().table);
         Ok(py.detach(|| plan.locate(table, index.0))?)
     }

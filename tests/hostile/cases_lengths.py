@@ -172,12 +172,16 @@ def construction(rng: random.Random, fam: Family, ctx: Ctx) -> Any:
         batches = sampler.epoch_batches(epoch)
         check_batches(batches, plain, sampler)
         index = v.integer(rng, range(len(plain)), 0.3)
-        places = sampler.positions_of(index, epoch)
+        huge = sampler.num_replicas > 4096  # positions_of would list a repeat on (nearly) every rank
+        first = sampler.position_of(index, epoch)
+        places = [first] if huge and first is not None else [] if huge else sampler.positions_of(index, epoch)
+        expect(first == (places[0] if places else None), f"position_of({index}) is not positions_of's first")
         for place in places:
             if place.rank == sampler.rank:
                 expect(batches[place.position][place.offset] == index, f"position_of({index}) is not where it is")
-        mine = sum(b.count(index) for b in batches)
-        expect(mine == sum(p.rank == sampler.rank for p in places), f"positions_of({index}) misses places")
+        if not huge:
+            mine = sum(b.count(index) for b in batches)
+            expect(mine == sum(p.rank == sampler.rank for p in places), f"positions_of({index}) misses places")
         out += [[ints(b) for b in batches], [tuple(p) for p in places]]
     return out
 

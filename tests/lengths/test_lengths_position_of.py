@@ -48,8 +48,17 @@ def test_locate_rust_equals_reference_equals_the_plan_read_forwards(call):
     slow = reference.LengthTable(lengths).plan(seed, epoch, *args)
     forwards = _forwards(fast)
     for index in range(len(lengths)):
-        got = fast.locate(index)
-        assert got == slow.locate(index) == forwards.get(index, []), index
+        located = fast.locate(index)
+        assert located == slow.locate(index), index
+        assert _expand(located) == forwards.get(index, []), index
+
+
+def _expand(located):
+    """(g, offset, step, count) as the places it stands for."""
+    if located is None:
+        return []
+    first, offset, step, count = located
+    return [(first + c * step, offset) for c in range(count)]
 
 
 @pytest.mark.parametrize(
@@ -137,3 +146,13 @@ def test_position_of_draws_nothing_and_moves_nothing(family):
     before = sampler.state_dict()
     sampler.position_of(7, 3)
     assert sampler.state_dict() == before and sampler.epoch == 0
+
+
+def test_a_huge_world_answers_without_listing_every_repeat(family):
+    # One batch over 2**31 ranks: the partial step repeats it on every rank; position_of and this rank's places
+    # are O(1), not a walk over 2**31 - 1 repeats.
+    sampler = family.LengthGroupedBatchSampler([4, 2], 2, num_replicas=2**31, rank=2**31 - 5, seed=1)
+    assert sampler.position_of(1, 0) == (0, 0, 0, 0, 0)
+    assert sampler.position_of(0, 0).offset == 1
+    assert list(sampler._locate(1, 0, None, False)) == [(0, 0, 0, 2**31 - 5, 2**31 - 5)]
+    assert sampler.epoch_batches(0) == [[1, 0]]

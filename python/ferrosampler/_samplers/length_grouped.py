@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import operator
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
@@ -399,9 +399,18 @@ class LengthGroupedBatchSampler(Locatable, BatchSamplerBase):
         else:
             key = seed
         replicas = self.num_replicas
-        for g, offset in self._plan(key, number, replicas).locate(index):
-            if world or g % replicas == self.rank:
-                yield Position(number, g // replicas, offset, g % replicas, g)
+        located = self._plan(key, number, replicas).locate(index)
+        if located is None:
+            return
+        first, offset, step, count = located
+        # Places first + c·step (c < count) all lie in one step: place c is on rank (first mod R) + c·step.
+        if world:
+            places: Iterable[int] = range(first, first + count * step, step)
+        else:
+            c, apart = divmod(self.rank - first % replicas, step)
+            places = (first + c * step,) if apart == 0 and 0 <= c < count else ()
+        for g in places:
+            yield Position(number, g // replicas, offset, g % replicas, g)
 
     # -- state_dict (spec §24.3) ----------------------------------------------------------------
 

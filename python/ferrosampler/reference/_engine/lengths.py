@@ -223,10 +223,11 @@ class LengthPlan:
         first, size = self.slots.run(self.steps[step])
         return self.ranked[first + slot % size]
 
-    def locate(self, index: Any) -> list[tuple[int, int]]:
-        """§24.4: the global positions that serve ``index`` (ascending; the partial step's repeats included), each
-        with the index's offset in its batch: the order's inverse gives the window, a scan of that sorted window
-        the batch, a binary search of the ranking its rank, the step order's inverse its step."""
+    def locate(self, index: Any) -> tuple[int, int, int, int] | None:
+        """§24.4: where ``index`` is served, as ``(g, offset, step, count)``: global positions g + c·step (c < count;
+        more than one only in the partial step, whose repeats are every ``step``-th place), the index at ``offset``
+        in each; None when no position serves it. The order's inverse gives the window, a scan of that sorted
+        window the batch, a binary search of the ranking its rank, the step order's inverse its step."""
         index = check_u64("index", index)
         n = len(self.plan)
         if index >= n:
@@ -239,12 +240,12 @@ class LengthPlan:
         lo = p // grouping.window * grouping.window
         window = self.plan[lo : min(lo + grouping.window, n)]
         if index not in window:
-            return []
+            return None
         q = lo + window.index(index)
         # Step 4: the batch holding plan position q (none: the short batch drop_last removed).
         b = _partition_point(len(self.bounds), lambda c: self.bounds[c] <= q) - 1
         if b >= self.distinct_batches:
-            return []
+            return None
         offset = q - self.bounds[b]
 
         def tokens(c: int) -> int:
@@ -258,13 +259,12 @@ class LengthPlan:
         t = j
         if grouping.shuffle:
             t = inverse_permutation(seed, LENGTH_STEPS, epoch, len(self.steps), 0, [j], grouping.permutation)[0]
-        # Step 7: served positions t·G + i, and in the partial step the repeats i' ≥ k with i' mod k = i.
+        # Step 7: served positions t·G + i, and in the partial step the repeats i + c·k < G.
         if t >= self.served:
-            return []
+            return None
         g = self.slots.group
         size = self.slots.run(j)[1]
-        places = [i, *(other for other in range(size, g) if other % size == i)]
-        return [(t * g + place, offset) for place in places]
+        return t * g + i, offset, size, 1 + (g - 1 - i) // size
 
     def batches(self, start: int, count: int, stride: int = 1) -> tuple[list[int], list[int]]:
         """Global positions start + c·stride (c < count): the batches' indices back to back and count + 1 offsets."""
