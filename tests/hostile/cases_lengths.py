@@ -105,13 +105,17 @@ def _arguments(rng: random.Random, n: int, fam: Family, ctx: Ctx) -> dict[str, A
     if roll < 0.5:
         kwargs["batch_size"] = v.integer(rng, range(1, 9), 0.4)
     elif roll < 0.92:
-        kwargs["max_tokens"] = v.integer(rng, range(1, 200), 0.4) if rng.random() < 0.8 else rng.choice([2**63, 2**64 - 1])
+        kwargs["max_tokens"] = (
+            v.integer(rng, range(1, 200), 0.4) if rng.random() < 0.8 else rng.choice([2**63, 2**64 - 1])
+        )
     elif roll < 0.96:
         kwargs.update(batch_size=2, max_tokens=10)
     if rng.random() < 0.5:
         size = kwargs.get("batch_size")
         good = size * rng.randint(1, 8) if isinstance(size, int) and not isinstance(size, bool) and 0 < size < 9 else 8
-        kwargs["window"] = v.integer(rng, range(good, good + 1), 0.5) if rng.random() < 0.9 else rng.choice([1, 3, 2**64 - 1])
+        kwargs["window"] = (
+            v.integer(rng, range(good, good + 1), 0.5) if rng.random() < 0.9 else rng.choice([1, 3, 2**64 - 1])
+        )
     replicas = rng.choice([None, 1, 1, 2, 3, 4]) if rng.random() < 0.9 else v.integer(rng, range(1, 5), 1.0)
     kwargs["num_replicas"] = replicas
     if rng.random() < 0.9:
