@@ -12,10 +12,10 @@ import pytest
 
 pytest.importorskip("torch.distributed")
 
-from tests.distributed.test_process_group import run_ranks  # noqa: E402
+from tests.distributed.test_process_group import run_ranks
 
 sys.path.insert(0, str(Path(__file__).parent / "scripts"))
-import gloo_lengths as script  # noqa: E402
+import gloo_lengths as script
 
 SCRIPT = Path(__file__).parent / "scripts" / "gloo_lengths.py"
 
