@@ -7,7 +7,9 @@ use pyo3::prelude::*;
 use crate::error::EngineError;
 use crate::lengths;
 use crate::permutation::Permutation;
-use crate::python::args::{BatchSize, Count, Epoch, Group, Lengths, MaxTokens, SampleIndex, Seed, Start, Stride, Truthy, Window};
+use crate::python::args::{
+    BatchSize, Count, Epoch, Group, Lengths, MaxTokens, SampleIndex, Seed, Start, Stride, Truthy, Window,
+};
 
 type Indices<'py> = Bound<'py, PyArray1<i64>>;
 

@@ -15,6 +15,8 @@ import numpy as np
 
 import ferrosampler as fs
 
+from . import bench_lengths
+
 Work = Callable[[], Any]
 Setup = Callable[[int], "Work | str"]
 NUM_CLASSES = 100
@@ -291,5 +293,15 @@ CASES: dict[str, Case] = {
         in_child=True,
         memory_ratio=2.0,
         pick_sizes=lambda sizes: [islice_count(sizes)],
+    ),
+    "lengths-plan": Case(
+        "LengthGroupedBatchSampler(lengths, 32): an epoch's plan (its first batch), N log-normal lengths",
+        "HF group_by_length: torch.randperm, then a Python sort of each 50-batch mega-batch",
+        None,
+        ">= 10x at N = 10^7",
+        "speedup",
+        10,
+        lambda n: bench_lengths.plan_work(n),
+        lambda n: bench_lengths.hf_work(n),
     ),
 }
