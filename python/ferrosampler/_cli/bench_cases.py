@@ -301,7 +301,7 @@ CASES: dict[str, Case] = {
         ">= 10x at N = 10^7",
         "speedup",
         10,
-        lambda n: bench_lengths.plan_work(n),
-        lambda n: bench_lengths.hf_work(n),
+        bench_lengths.plan_work,
+        bench_lengths.hf_work,
     ),
 }
