@@ -158,7 +158,9 @@ class LengthGroupedBatchSampler(Locatable, BatchSamplerBase):
     step get batches of nearly equal cost, and every rank gets the same number of batches (a partial last
     step repeats its own batches, or is dropped with ``drop_last``). Every rank computes the same plan without
     communicating. ``shuffle=False`` gives a deterministic length-sorted plan (by default the whole dataset
-    sorted). ``state_dict()`` resumes exactly at batch granularity, on a world of any size.
+    sorted). ``state_dict()`` resumes exactly at batch granularity, on a world of any size. ``position_of(index,
+    epoch)`` tells a sample's rank, batch and offset in it (spec §24.4: the epoch's plan read backwards; the plan
+    costs O(N) once per epoch, each answer then a window scan and a binary search).
 
     For a tokenized Hugging Face dataset: ``lengths=dataset["length"]`` (a length column), or
     ``lengths=[len(ids) for ids in dataset["input_ids"]]``.
