@@ -174,6 +174,9 @@ class LengthGroupedBatchSampler(Locatable, BatchSamplerBase):
         (5, True)
         >>> all(lengths[a] <= lengths[b] for a, b in batches)  # each batch ascends in length
         True
+        >>> place = sampler.position_of(2, epoch=0)  # where sample 2 was served
+        >>> sampler.epoch_batches(0)[place.position][place.offset]
+        2
         >>> budget = ferrosampler.LengthGroupedBatchSampler(lengths, max_tokens=10, seed=0)
         >>> all(len(b) * max(lengths[i] for i in b) <= 10 for b in budget)
         True
