@@ -137,6 +137,8 @@ integer_arguments! {
     MaxTokens(u64) = "max_tokens" in POSITIVE_U64S;
     /// Spec §24.2: samples per sorted window (the core refuses 0).
     Window(u64) = "window" in POSITIVE_U64S;
+    /// Spec §24.4: a sample index (the core refuses one past the table).
+    SampleIndex(u64) = "index" in U64S;
     /// Spec §24.2: batches per step, G (the core refuses 0 and 2^32 and above).
     Group(u64) = "group" in GROUPS;
 }

@@ -199,7 +199,8 @@ The sampler is rebuilt from the state and checked against it (kind, spec version
 fingerprint, recorded parameters). DistributedSampler states record every parameter;
 the others record a fingerprint, so give what it covers: --n (RandomSampler,
 SequentialSampler), --num-samples and --replacement (RandomSampler), --indices
-(SubsetRandomSampler), --permutation, --batch-size and --drop-last (a BatchSampler), and,
+(SubsetRandomSampler), --lengths (LengthGroupedBatchSampler, whose state records the
+rest), --permutation, --batch-size and --drop-last (a BatchSampler), and,
 for a DistributedSamplerWrapper over a BatchSampler, --sampler and --seed of the sampler
 it batches. An unseeded sampler draws a seed per epoch: only the state's epoch can be
 asked about. A step is --batch-size indices (a DataLoader's batch_size; default 1) or
@@ -231,6 +232,9 @@ def add_explain(commands: Any) -> None:
     )
     explain.add_argument(
         "--indices", type=Path, metavar="FILE", help="SubsetRandomSampler's indices: .npy, or integers in text"
+    )
+    explain.add_argument(
+        "--lengths", type=Path, metavar="FILE", help="LengthGroupedBatchSampler's lengths: .npy, or integers in text"
     )
     explain.add_argument("--drop-last", action="store_true", help="the BatchSampler's drop_last")
     explain.add_argument(
@@ -279,6 +283,7 @@ def run_explain(args: Any, prog: str) -> int:
         drop_last=args.drop_last,
         sampler=args.sampler,
         seed=args.seed,
+        lengths=args.lengths,
     )
     try:
         return explain(args.state, args.index, args.rank, args.step, args.epoch, options, args.json)

@@ -15,7 +15,7 @@ import numpy as np
 
 import ferrosampler as fs
 
-from . import bench_access
+from . import bench_access, bench_lengths
 
 Work = Callable[[], Any]
 Setup = Callable[[int], "Work | str"]
@@ -316,5 +316,15 @@ CASES: dict[str, Case] = {
         bench_access.ferrosampler_grain_records,
         bench_access.grain_index_sampler_records,
         returns_indices=False,
+    ),
+    "lengths-plan": Case(
+        "LengthGroupedBatchSampler(lengths, 32): an epoch's plan (its first batch), N log-normal lengths",
+        "HF group_by_length: torch.randperm, then a Python sort of each 50-batch mega-batch",
+        None,
+        ">= 10x at N = 10^7",
+        "speedup",
+        10,
+        bench_lengths.plan_work,
+        bench_lengths.hf_work,
     ),
 }
