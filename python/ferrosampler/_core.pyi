@@ -18,6 +18,7 @@ __all__ = [
     "PK_ROWS",
     "SPEC_VERSION",
     "ClassLayout",
+    "IndexIterator",
     "LengthPlan",
     "LengthTable",
     "MixturePlan",
@@ -87,6 +88,15 @@ def inverse_permutation(
 def get_num_threads() -> int: ...
 def set_num_threads(n: int) -> None: ...
 def _set_min_chunk(n: int) -> None: ...
+
+@final
+class IndexIterator:
+    """The ints of a 1-D int64 array (copied), handed out one at a time; ``__length_hint__`` is exact."""
+
+    def __new__(cls, values: npt.NDArray[np.int64]) -> IndexIterator: ...
+    def __iter__(self) -> IndexIterator: ...
+    def __next__(self) -> int: ...
+    def __length_hint__(self) -> int: ...
 
 @final
 class WeightTable:
