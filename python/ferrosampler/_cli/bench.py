@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import environment
-from .bench_cases import CASES, REPLICAS, THREADED_EPOCHS, Case
+from .bench_cases import BATCH_SIZE, CASES, REPLICAS, THREADED_EPOCHS, Case
 
 ROLES = ("ours", "base", "numpy")
 CHILD_TIMEOUT = 900.0  # seconds for one subprocess cell (a first run plus the timed runs)
@@ -96,6 +96,8 @@ def expected_length(case: str, n: int) -> int | None:
         return None
     if case == "distributed-list":
         return -(-n // REPLICAS)
+    if case == "batch-list":
+        return -(-n // BATCH_SIZE)
     if case == "gil-threads":
         return THREADED_EPOCHS  # one length per epoch computed
     return n  # for islice-2^40, n is the count K

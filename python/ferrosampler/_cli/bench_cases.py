@@ -20,6 +20,7 @@ Work = Callable[[], Any]
 Setup = Callable[[int], "Work | str"]
 NUM_CLASSES = 100
 REPLICAS, RANK = 8, 3
+BATCH_SIZE = 32  # the batch-list case
 ISLICE_BIG_N = 1 << 40
 ISLICE_COUNT = 10**6
 NO_REPLACEMENT_N = 10**6
@@ -285,6 +286,28 @@ CASES: dict[str, Case] = {
         2,
         iterate(lambda n: fs.RandomSampler(range(n))),
         iterate(range),
+    ),
+    "random-list-floor": Case(
+        "RandomSampler(range(N)): list(sampler)",
+        "list(range(N))",
+        None,
+        "<= 1.5x slower",
+        "slowdown",
+        1.5,
+        ours_list(lambda n: fs.RandomSampler(range(n))),
+        lambda n: lambda: list(range(n)),
+        list_bytes_per_index=40,
+    ),
+    "batch-list": Case(
+        f"BatchSampler(RandomSampler(range(N)), {BATCH_SIZE}, drop_last=False): list(sampler)",
+        "list(torch BatchSampler(torch RandomSampler(range(N)), same))",
+        None,
+        ">= 4x",
+        "speedup",
+        4,
+        ours_list(lambda n: fs.BatchSampler(fs.RandomSampler(range(n)), BATCH_SIZE, False)),
+        torch_sampler_list(lambda data, n: data.BatchSampler(data.RandomSampler(range(n)), BATCH_SIZE, False)),
+        list_bytes_per_index=48,
     ),
     "distributed-list": Case(
         f"DistributedSampler(range(N), {REPLICAS} replicas, rank {RANK}): list(sampler)",
