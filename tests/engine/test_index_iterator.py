@@ -55,6 +55,15 @@ def test_take_cuts_lists_and_advances_only_by_what_it_took() -> None:
     assert operator.length_hint(iterator) == 0
 
 
+def test_taken_batches_are_ordinary_lists() -> None:
+    batch = _core.IndexIterator(np.arange(5, dtype=np.int64)).take(3)
+    assert type(batch) is list
+    batch.append("x")
+    batch[0] = batch
+    assert batch[1:] == [1, 2, "x"]
+    batch.clear()
+
+
 def test_threads_sharing_one_iterator_never_receive_the_same_int() -> None:
     iterator = _core.IndexIterator(np.arange(200_000, dtype=np.int64))
     seen: list[list[int]] = [[], []]
