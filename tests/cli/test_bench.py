@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from ferrosampler import _cli
+from ferrosampler import _cli, _core
 from ferrosampler._cli.bench_cases import CASES
 from ferrosampler._cli.bench_report import SUMMARY_HEADING
 
@@ -106,6 +106,7 @@ def test_the_summary_shows_cpu_times_and_the_load_next_to_each_ratio(tiny_run) -
 
 def test_load_runs_every_case_again_beside_busy_processes_and_reports_both(capsys) -> None:
     cases = "random-bulk,gil-threads"
+    threads = _core.get_num_threads()
     assert _cli.main(["bench", "--sizes", "1e3", "--repeat", "1", "--cases", cases, "--load", "1"]) == 0
     out = capsys.readouterr().out
     loaded = f"{SUMMARY_HEADING}, under load (1 busy process started by the bench)"
@@ -116,6 +117,7 @@ def test_load_runs_every_case_again_beside_busy_processes_and_reports_both(capsy
     assert [row[0] for row in quiet_rows[1:]] == [row[0] for row in loaded_rows[1:]] == cases.split(",")
     assert "## Results per case, under load (1 busy process started by the bench)" in out
     assert out.count("### gil-threads: ") == 2
+    assert _core.get_num_threads() == threads  # gil-threads restores the engine's thread count
 
 
 @pytest.mark.parametrize("load", ["-1", "65", "x"])
