@@ -104,6 +104,7 @@ def test_the_summary_shows_cpu_times_and_the_load_next_to_each_ratio(tiny_run) -
             assert re.fullmatch(r"\d+\.\d{2}x (faster|slower)", row[cpu_ratio]), row
 
 
+@pytest.mark.thread_unsafe  # starts processes; sets the engine's thread count
 def test_load_runs_every_case_again_beside_busy_processes_and_reports_both(capsys) -> None:
     cases = "random-bulk,gil-threads"
     threads = _core.get_num_threads()

@@ -175,6 +175,8 @@ def build_parser(prog: str) -> Parser:
             "torch and numpy when installed, and each case's target marked met / not met. A target\n"
             "is a minimum speed-up over the torch equivalent, a maximum slowdown against a plain\n"
             "loop or a smaller size, or a time or memory bound.\n"
+            "Each ratio is shown beside both sides' CPU time and the load average; --load P runs\n"
+            "every case again beside P busy processes and reports both runs.\n"
             "Peak memory is measured in a fresh subprocess per case. Progress goes to stderr.\n\n"
             "cases:\n"
             + "\n".join(f"  {name:<18} {case.title}\n  {'':<18} {target_text(case)}" for name, case in CASES.items())
