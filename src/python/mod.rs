@@ -5,6 +5,7 @@ mod args;
 mod class_layout;
 mod engine;
 mod errors;
+mod indices;
 mod lengths;
 mod mixture;
 mod weight_table;
@@ -26,6 +27,8 @@ mod _core {
         _set_min_chunk, bounded, bounded128, expand_seed, get_num_threads, inverse_permutation, keystream_words,
         permutation_stream, set_num_threads, stream_id, strided_permutation, uniform_draws,
     };
+    #[pymodule_export]
+    use super::indices::IndexIterator;
     #[pymodule_export]
     use super::lengths::{LengthPlan, LengthTable};
     #[pymodule_export]

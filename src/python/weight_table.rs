@@ -76,10 +76,9 @@ impl WeightTable {
 
     /// Rebuilds a table from `integer_weights()`: what pickle and deepcopy use.
     #[staticmethod]
-    fn _from_integer_weights(masses: IntegerMasses) -> PyResult<Self> {
-        Ok(WeightTable {
-            table: weights::WeightTable::from_integer_weights(masses.0)?,
-        })
+    fn _from_integer_weights(py: Python<'_>, masses: IntegerMasses) -> PyResult<Self> {
+        let table = py.detach(|| weights::WeightTable::from_integer_weights(masses.0))?;
+        Ok(WeightTable { table })
     }
 
     fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (Vec<u64>,))> {

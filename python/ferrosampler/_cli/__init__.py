@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 SEED_LIMIT = 1 << 64
 SIZE_LIMIT = (1 << 63) - 1
+MAX_BUSY = 64  # --load: busy processes, each a whole core
 DEFAULT_SIZES = "1e6,1e7,1e8"
 
 DESCRIPTION = """\
@@ -65,6 +66,11 @@ def whole_number(text: str, low: int, high: int, what: str) -> int:
 
 def positive_int(text: str) -> int:
     return whole_number(text, 1, SIZE_LIMIT, "an integer >= 1")
+
+
+def busy_count(text: str) -> int:
+    """--load: how many busy processes to start, a small count (each takes a whole core)."""
+    return whole_number(text, 0, MAX_BUSY, f"an integer in [0, {MAX_BUSY}]")
 
 
 def count_int(text: str) -> int:
@@ -169,6 +175,8 @@ def build_parser(prog: str) -> Parser:
             "torch and numpy when installed, and each case's target marked met / not met. A target\n"
             "is a minimum speed-up over the torch equivalent, a maximum slowdown against a plain\n"
             "loop or a smaller size, or a time or memory bound.\n"
+            "Each ratio is shown beside both sides' CPU time and the load average; --load P runs\n"
+            "every case again beside P busy processes and reports both runs.\n"
             "Peak memory is measured in a fresh subprocess per case. Progress goes to stderr.\n\n"
             "cases:\n"
             + "\n".join(f"  {name:<18} {case.title}\n  {'':<18} {target_text(case)}" for name, case in CASES.items())
@@ -183,6 +191,13 @@ def build_parser(prog: str) -> Parser:
     bench.add_argument("--output", type=output_path, metavar="FILE.md", help="write the markdown report here")
     bench.add_argument(
         "--plot", type=output_path, metavar="FILE.png", help="plot time vs N per sampler (needs matplotlib)"
+    )
+    bench.add_argument(
+        "--load",
+        type=busy_count,
+        default=0,
+        metavar="P",
+        help="after the run, run every case again with P busy processes started by the bench, and report both",
     )
     add_explain(commands)
     return parser
@@ -267,7 +282,8 @@ def main(argv: list[str] | None = None, prog: str | None = None, known_answers: 
         return run_explain(args, prog)
     from .bench import bench
 
-    return bench(args.sizes, args.repeat, args.cases, args.output, args.plot, command=command_line(prog, argv))
+    command = command_line(prog, argv)
+    return bench(args.sizes, args.repeat, args.cases, args.output, args.plot, command=command, load=args.load)
 
 
 def run_explain(args: Any, prog: str) -> int:
@@ -293,11 +309,11 @@ def run_explain(args: Any, prog: str) -> int:
 
 
 def command_line(prog: str, argv: list[str] | None) -> str:
-    """The command as typed, for the report: the interpreter path relative to here when it is below."""
+    """The command as typed, for the report: the interpreter path relative to here when it is below, else python."""
     words = sys.argv[1:] if argv is None else argv
     if prog == "python -m ferrosampler":
         exe = os.path.relpath(sys.executable)
-        head = [exe if not exe.startswith("..") else sys.executable, "-m", "ferrosampler"]
+        head = [exe if not exe.startswith("..") else "python", "-m", "ferrosampler"]  # no local path outside
     else:
         head = [prog]
     return shlex.join([*head, *words])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,10 +22,12 @@ Work = Callable[[], Any]
 Setup = Callable[[int], "Work | str"]
 NUM_CLASSES = 100
 REPLICAS, RANK = 8, 3
+BATCH_SIZE = 32  # the batch-list case
 ISLICE_BIG_N = 1 << 40
 ISLICE_COUNT = 10**6
 NO_REPLACEMENT_N = 10**6
 TARGET_N = 10**7
+THREADED_EPOCHS = 2  # the gil-threads case: epochs computed, by two threads or by one
 
 
 def torch_or_reason() -> Any:
@@ -190,6 +193,34 @@ def distributed_list(module: str) -> Setup:
     return setup
 
 
+def engine_threads(count: int) -> Setup:
+    """``count`` Python threads, each computing one epoch of its own sampler (``epoch_indices``) with the engine
+    on one thread (``set_num_threads(1)``, restored after): the epochs run in parallel only if every bulk call
+    releases the GIL. ``count`` = 1 computes the same epochs one after another on one thread."""
+
+    def setup(n: int) -> Work:
+        samplers = [fs.RandomSampler(range(n), seed=seed) for seed in range(THREADED_EPOCHS)]
+
+        def one_thread(share: list[Any]) -> list[Any]:
+            return [len(sampler.epoch_indices(0)) for sampler in share]
+
+        def work() -> list[Any]:
+            previous = fs._core.get_num_threads()
+            fs._core.set_num_threads(1)
+            try:
+                if count == 1:
+                    return one_thread(samplers)
+                with ThreadPoolExecutor(count) as pool:
+                    shares = pool.map(one_thread, [samplers[k::count] for k in range(count)])
+                    return [length for share in shares for length in share]
+            finally:
+                fs._core.set_num_threads(previous)
+
+        return work
+
+    return setup
+
+
 CASES: dict[str, Case] = {
     "weighted-bulk": Case(
         "WeightedRandomSampler(w, N), replacement: epoch_indices()",
@@ -259,6 +290,28 @@ CASES: dict[str, Case] = {
         iterate(lambda n: fs.RandomSampler(range(n))),
         iterate(range),
     ),
+    "random-list-floor": Case(
+        "RandomSampler(range(N)): list(sampler)",
+        "list(range(N))",
+        None,
+        "<= 1.5x slower",
+        "slowdown",
+        1.5,
+        ours_list(lambda n: fs.RandomSampler(range(n))),
+        lambda n: lambda: list(range(n)),
+        list_bytes_per_index=40,
+    ),
+    "batch-list": Case(
+        f"BatchSampler(RandomSampler(range(N)), {BATCH_SIZE}, drop_last=False): list(sampler)",
+        "list(torch BatchSampler(torch RandomSampler(range(N)), same))",
+        None,
+        ">= 4x",
+        "speedup",
+        4,
+        ours_list(lambda n: fs.BatchSampler(fs.RandomSampler(range(n)), BATCH_SIZE, False)),
+        torch_sampler_list(lambda data, n: data.BatchSampler(data.RandomSampler(range(n)), BATCH_SIZE, False)),
+        list_bytes_per_index=48,
+    ),
     "distributed-list": Case(
         f"DistributedSampler(range(N), {REPLICAS} replicas, rank {RANK}): list(sampler)",
         "list(torch DistributedSampler(same))",
@@ -271,6 +324,16 @@ CASES: dict[str, Case] = {
         in_child=True,
         memory_ratio=1 / 8,
         list_bytes_per_index=40 // REPLICAS + 8,
+    ),
+    "gil-threads": Case(
+        f"{THREADED_EPOCHS} threads, each RandomSampler(range(N)).epoch_indices(0), engine on 1 thread",
+        f"the same {THREADED_EPOCHS} epochs on one thread",
+        None,
+        ">= 1.6x",
+        "speedup",
+        1.6,
+        engine_threads(THREADED_EPOCHS),
+        engine_threads(1),
     ),
     "alias-build": Case(
         "WeightedRandomSampler(w, N) construction: validation + alias table",

@@ -70,13 +70,14 @@ def optional_version(module: str) -> str:
         return "not installed"
 
 
-def versions() -> list[tuple[str, str]]:
-    """(name, value) lines shared by --version, verify and bench."""
+def versions(interpreter_path: bool = True) -> list[tuple[str, str]]:
+    """(name, value) lines shared by --version, verify and bench (``interpreter_path``: where Python is)."""
+    where = f", {sys.executable}" if interpreter_path else ""
     return [
         ("ferrosampler", ferrosampler.__version__),
         ("spec", f"v{ferrosampler.SPEC_VERSION}"),
         ("engine", engine_line()),
-        ("python", f"{platform.python_version()} ({platform.python_implementation()}, {sys.executable})"),
+        ("python", f"{platform.python_version()} ({platform.python_implementation()}{where})"),
         ("platform", f"{platform.platform()} ({platform.machine()})"),
         ("numpy", optional_version("numpy")),
         ("torch", optional_version("torch")),
@@ -128,6 +129,14 @@ def load_average() -> str:
     return f"{one:.2f} / {five:.2f} / {fifteen:.2f} (1 / 5 / 15 min, at the end of the run)"
 
 
+def load_now() -> float | None:
+    """The 1-minute load average now, or None where there is none (Windows)."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
+
+
 def usable_cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -166,6 +175,6 @@ def machine() -> list[tuple[str, str]]:
         ("memory", memory_total()),
         ("load average", load_average()),
         ("OS", platform.platform()),
-        *versions()[:5],
+        *versions(interpreter_path=False)[:5],  # a report is shared: no local path in it
         ("git HEAD", git_head()),
     ]
