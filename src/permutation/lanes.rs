@@ -30,10 +30,14 @@ pub(crate) fn walk_with(kernel: Kernel, network: &Feistel, n: u64, out: &mut [i6
             *value = next();
         }
         forward_all_with(kernel, network, lane);
-        for ((slot, target), &value) in (base..).zip(chunk.iter_mut()).zip(lane.iter()) {
+        for (target, &value) in chunk.iter_mut().zip(lane.iter()) {
             // A value ≥ n is overwritten by a later pass; the final one is < n ≤ 2^63.
             *target = value as i64;
-            if let (Some(v), Some(s)) = (values.get_mut(live), slots.get_mut(live)) {
+        }
+        for (slot, &value) in (base..).zip(lane.iter()) {
+            // live < 2·LANES (a power of two), so the mask only spares the bounds check.
+            let at = live % (2 * LANES);
+            if let (Some(v), Some(s)) = (values.get_mut(at), slots.get_mut(at)) {
                 *v = value;
                 *s = slot;
             }
