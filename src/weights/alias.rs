@@ -1,8 +1,10 @@
-//! Alias table (spec §7.2) and its draws (spec §7.3).
+//! Alias table (spec §7.2) and its draws (spec §7.3); the draws' columns are picked and resolved by the
+//! widest SIMD kernel the CPU runs (`kernel::selected`), with the scalar kernel's output.
 
 use crate::alloc::vec_with_capacity;
 use crate::bounded::multiply_shift;
 use crate::error::EngineError;
+use crate::kernel::{self, Kernel};
 use crate::keystream::{Keystream, MAIN};
 use crate::limits::{check_epoch, check_strided_span};
 use crate::prefetch::prefetch;
@@ -11,9 +13,32 @@ use crate::weights::masses::{CAPACITY, check_masses};
 
 /// Draws resolved together: their columns are prefetched before the first is read.
 const DRAW_LANES: usize = 128;
+/// The keystream words of a lane.
+const WORDS: usize = 3 * DRAW_LANES;
+
+// Whole SIMD groups (8 draws) per lane.
+const _: () = assert!(DRAW_LANES.is_multiple_of(8));
+
+/// A lane's draws: the column each picks (< n) and its coin word.
+#[derive(Debug, Clone, Copy)]
+struct Picks {
+    column: [u64; DRAW_LANES],
+    coin: [u64; DRAW_LANES],
+}
+
+impl Default for Picks {
+    fn default() -> Self {
+        Picks {
+            column: [0; DRAW_LANES],
+            coin: [0; DRAW_LANES],
+        }
+    }
+}
 
 /// One column (one u64, so one cache line per draw): accept index j when the coin word is below `threshold`, else take `alias`.
+/// `repr(C)`: read as one little-endian u64 by the SIMD kernels, the threshold is its low half.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C)]
 struct Column {
     /// A full column stores 2^32 − 1 and aliases itself, which draws the same as a threshold of 2^32.
     threshold: u32,
@@ -146,14 +171,28 @@ impl AliasTable {
 
     /// Draws start + c·stride (c < count) of the epoch, three words each (spec §7.3).
     pub fn draws(&self, seed: u64, epoch: u64, start: u64, count: u64, stride: u64) -> Result<Vec<i64>, EngineError> {
+        self.draws_with(kernel::selected(), seed, epoch, start, count, stride)
+    }
+
+    /// `draws` with the consecutive draws resolved by `kernel` (the scalar one when this CPU lacks it).
+    pub(crate) fn draws_with(
+        &self,
+        kernel: Kernel,
+        seed: u64,
+        epoch: u64,
+        start: u64,
+        count: u64,
+        stride: u64,
+    ) -> Result<Vec<i64>, EngineError> {
         check_strided_span(start, count, stride)?;
         check_epoch(epoch)?;
+        let kernel = if kernel.is_available() { kernel } else { Kernel::Scalar };
         threads::fill_new(count, |first, chunk| {
             let stream = Keystream::new(seed, MAIN, epoch)?;
             let position = start + first * stride;
             if stride == 1 {
                 // Position p starts at word 3p (3 · p < 3 · 2^64: far below the keystream's 2^68 words).
-                self.draw_lanes(stream.at_word(3 * u128::from(position)), chunk);
+                self.draw_lanes(kernel, stream.at_word(3 * u128::from(position)), chunk);
             } else {
                 stream.read_strided(3, position, stride, chunk, |s| self.draw(s));
             }
@@ -164,20 +203,22 @@ impl AliasTable {
     /// Consecutive draws, DRAW_LANES at a time and one lane ahead: a lane's words are read in bulk and its
     /// columns computed and prefetched while the previous lane is resolved (the same values as `draw`
     /// one after another).
-    fn draw_lanes(&self, mut stream: Keystream, out: &mut [i64]) {
-        let mut words = [0u32; 3 * DRAW_LANES];
-        let mut picks = [[(0u64, 0u32); DRAW_LANES]; 2];
+    fn draw_lanes(&self, kernel: Kernel, mut stream: Keystream, out: &mut [i64]) {
+        let mut words = [0u32; WORDS];
+        let mut picks = [Picks::default(), Picks::default()];
+        let mut resolved = [0i64; DRAW_LANES];
         let mut base = 0;
         let mut current = 0;
-        let mut ready = self.pick(&mut stream, &mut words, &mut picks[0], out.len());
+        let mut ready = self.pick(kernel, &mut stream, &mut words, &mut picks[0], out.len());
         while ready > 0 {
             let next = base + ready;
             let [first, second] = &mut picks;
             let (now, ahead) = if current == 0 { (first, second) } else { (second, first) };
-            let coming = self.pick(&mut stream, &mut words, ahead, out.len().saturating_sub(next));
+            let coming = self.pick(kernel, &mut stream, &mut words, ahead, out.len().saturating_sub(next));
             if let Some(lane) = out.get_mut(base..next) {
-                for (slot, &(j, coin)) in lane.iter_mut().zip(now.iter()) {
-                    *slot = self.resolve(j, coin);
+                self.resolve_all(kernel, now, &mut resolved);
+                for (slot, &value) in lane.iter_mut().zip(resolved.iter()) {
+                    *slot = value;
                 }
             }
             (base, ready, current) = (next, coming, 1 - current);
@@ -185,29 +226,61 @@ impl AliasTable {
     }
 
     /// The next min(left, DRAW_LANES) draws' columns and coins, each column prefetched; returns how many.
-    fn pick(
-        &self,
-        stream: &mut Keystream,
-        words: &mut [u32; 3 * DRAW_LANES],
-        picks: &mut [(u64, u32); DRAW_LANES],
-        left: usize,
-    ) -> usize {
+    /// The entries past that many hold columns < n too (from stale words), never read into the output.
+    fn pick(&self, kernel: Kernel, stream: &mut Keystream, words: &mut [u32; WORDS], picks: &mut Picks, left: usize) -> usize {
         let n = self.columns.len() as u64;
         let count = left.min(DRAW_LANES);
-        let Some(words) = words.get_mut(..3 * count) else {
+        let Some(fresh) = words.get_mut(..3 * count) else {
             return 0;
         };
-        stream.fill_words(words);
-        for (pick, draw) in picks.iter_mut().zip(words.chunks_exact(3)) {
-            if let &[low, high, coin] = draw {
-                let j = multiply_shift(u64::from(low) | (u64::from(high) << 32), n);
-                if let Some(column) = self.columns.get(j as usize) {
-                    prefetch(column);
+        stream.fill_words(fresh);
+        match kernel {
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx512 => {
+                // SAFETY: `draws_with` keeps `kernel` to one this CPU runs (AVX-512 F and DQ here).
+                unsafe { pick_avx512(words, n, picks) }
+            }
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx2 => {
+                // SAFETY: `draws_with` keeps `kernel` to one this CPU runs (AVX2 here).
+                unsafe { pick_avx2(words, n, picks) }
+            }
+            _ => {
+                for ((column, coin), draw) in picks.column.iter_mut().zip(picks.coin.iter_mut()).zip(words.chunks_exact(3)) {
+                    if let &[low, high, word] = draw {
+                        *column = multiply_shift(u64::from(low) | (u64::from(high) << 32), n);
+                        *coin = u64::from(word);
+                    }
                 }
-                *pick = (j, coin);
+            }
+        }
+        for &j in picks.column.iter().take(count) {
+            if let Some(column) = self.columns.get(j as usize) {
+                prefetch(column);
             }
         }
         count
+    }
+
+    /// Every entry of `picks` resolved into `out` (columns < n: `pick` makes no other).
+    fn resolve_all(&self, kernel: Kernel, picks: &Picks, out: &mut [i64; DRAW_LANES]) {
+        match kernel {
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx512 => {
+                // SAFETY: `draws_with` keeps `kernel` to one this CPU runs (AVX-512 F here).
+                unsafe { resolve_avx512(&self.columns, picks, out) }
+            }
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx2 => {
+                // SAFETY: `draws_with` keeps `kernel` to one this CPU runs (AVX2 here).
+                unsafe { resolve_avx2(&self.columns, picks, out) }
+            }
+            _ => {
+                for ((slot, &j), &coin) in out.iter_mut().zip(picks.column.iter()).zip(picks.coin.iter()) {
+                    *slot = self.resolve(j, coin as u32);
+                }
+            }
+        }
     }
 
     /// One draw: a u64 picks the column, a u32 coin accepts it or takes its alias.
@@ -227,5 +300,211 @@ impl AliasTable {
         // Branch-free (the coin is a fair guess): all ones when the alias is taken.
         let take = u64::from(coin >= column.threshold).wrapping_neg();
         (j ^ ((j ^ u64::from(column.alias)) & take)) as i64
+    }
+}
+
+/// The AVX-512 pick: 8 draws per register, words (low, high, coin) de-interleaved by a two-register
+/// permute, j = ⌊x·n / 2^64⌋ from two 32×32→64 products (n < 2^32: (hi(x)·n + ⌊lo(x)·n / 2^32⌋) < 2^64).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn pick_avx512(words: &[u32; WORDS], n: u64, picks: &mut Picks) {
+    use core::arch::x86_64::*;
+    // Draw k's words 3k, 3k + 1 to dwords 2k, 2k + 1 (x as a u64); its coin 3k + 2 to dword 2k.
+    let x_index = _mm512_setr_epi32(0, 1, 3, 4, 6, 7, 9, 10, 12, 13, 15, 16, 18, 19, 21, 22);
+    let coin_index = _mm512_setr_epi32(2, 0, 5, 0, 8, 0, 11, 0, 14, 0, 17, 0, 20, 0, 23, 0);
+    let nv = _mm512_set1_epi64(n as i64);
+    let groups = words.chunks_exact(24).zip(picks.column.chunks_exact_mut(8)).zip(picks.coin.chunks_exact_mut(8));
+    for ((draws, column), coin) in groups {
+        let (Some(head), Some(tail)) = (draws.get(..16), draws.get(16..24)) else {
+            break;
+        };
+        // SAFETY: `head` is 16 u32 = 64 bytes; an unaligned load.
+        let a = unsafe { _mm512_loadu_si512(head.as_ptr().cast()) };
+        // SAFETY: `tail` is 8 u32 = 32 bytes; an unaligned load.
+        let b = _mm512_zextsi256_si512(unsafe { _mm256_loadu_si256(tail.as_ptr().cast()) });
+        let x = _mm512_permutex2var_epi32(a, x_index, b);
+        let c = _mm512_maskz_permutex2var_epi32(0x5555, a, coin_index, b);
+        let low = _mm512_srli_epi64::<32>(_mm512_mul_epu32(x, nv));
+        let j = _mm512_srli_epi64::<32>(_mm512_add_epi64(_mm512_mul_epu32(_mm512_srli_epi64::<32>(x), nv), low));
+        // SAFETY: `column` and `coin` are 8 u64 = 64 bytes each; unaligned stores.
+        unsafe { _mm512_storeu_si512(column.as_mut_ptr().cast(), j) };
+        // SAFETY: as above.
+        unsafe { _mm512_storeu_si512(coin.as_mut_ptr().cast(), c) };
+    }
+}
+
+/// The AVX-512 resolve: 8 columns gathered at once, the coin compared with the threshold (low half), the
+/// alias (high half) taken when the coin is not below it.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn resolve_avx512(columns: &[Column], picks: &Picks, out: &mut [i64; DRAW_LANES]) {
+    use core::arch::x86_64::*;
+    let low = _mm512_set1_epi64(0xFFFF_FFFF);
+    let groups = picks.column.chunks_exact(8).zip(picks.coin.chunks_exact(8)).zip(out.chunks_exact_mut(8));
+    for ((column, coin), slot) in groups {
+        // SAFETY: `column` and `coin` are 8 u64 = 64 bytes each; unaligned loads.
+        let (j, c) = unsafe { (_mm512_loadu_si512(column.as_ptr().cast()), _mm512_loadu_si512(coin.as_ptr().cast())) };
+        // SAFETY: every j < n = columns.len() (`pick` makes no other), so each 8-byte read is inside `columns`.
+        let packed = unsafe { _mm512_i64gather_epi64::<8>(j, columns.as_ptr().cast()) };
+        let take = _mm512_cmpge_epu64_mask(c, _mm512_and_si512(packed, low));
+        let value = _mm512_mask_blend_epi64(take, j, _mm512_srli_epi64::<32>(packed));
+        // SAFETY: `slot` is 8 i64 = 64 bytes; an unaligned store.
+        unsafe { _mm512_storeu_si512(slot.as_mut_ptr().cast(), value) };
+    }
+}
+
+/// The AVX2 pick: 4 draws per register (words de-interleaved by two in-register permutes and a blend), j as
+/// in `pick_avx512`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn pick_avx2(words: &[u32; WORDS], n: u64, picks: &mut Picks) {
+    use core::arch::x86_64::*;
+    // Words 0–7 give draws 0–2's (low, high) and draws 0–1's coins; words 4–11 the rest (word 4 + d is b's dword d).
+    let x_from_a = _mm256_setr_epi32(0, 1, 3, 4, 6, 7, 0, 0);
+    let x_from_b = _mm256_setr_epi32(0, 0, 0, 0, 0, 0, 5, 6);
+    let coin_from_a = _mm256_setr_epi32(2, 0, 5, 0, 0, 0, 0, 0);
+    let coin_from_b = _mm256_setr_epi32(0, 0, 0, 0, 4, 0, 7, 0);
+    let coin_mask = _mm256_set1_epi64x(0xFFFF_FFFF);
+    let nv = _mm256_set1_epi64x(n as i64);
+    let groups = words.chunks_exact(12).zip(picks.column.chunks_exact_mut(4)).zip(picks.coin.chunks_exact_mut(4));
+    for ((draws, column), coin) in groups {
+        let (Some(head), Some(tail)) = (draws.get(..8), draws.get(4..12)) else {
+            break;
+        };
+        // SAFETY: `head` and `tail` are 8 u32 = 32 bytes each; unaligned loads.
+        let (a, b) = unsafe { (_mm256_loadu_si256(head.as_ptr().cast()), _mm256_loadu_si256(tail.as_ptr().cast())) };
+        let x = _mm256_blend_epi32::<0b1100_0000>(
+            _mm256_permutevar8x32_epi32(a, x_from_a),
+            _mm256_permutevar8x32_epi32(b, x_from_b),
+        );
+        let c = _mm256_and_si256(
+            _mm256_blend_epi32::<0b1111_0000>(
+                _mm256_permutevar8x32_epi32(a, coin_from_a),
+                _mm256_permutevar8x32_epi32(b, coin_from_b),
+            ),
+            coin_mask,
+        );
+        let low = _mm256_srli_epi64::<32>(_mm256_mul_epu32(x, nv));
+        let j = _mm256_srli_epi64::<32>(_mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64::<32>(x), nv), low));
+        // SAFETY: `column` and `coin` are 4 u64 = 32 bytes each; unaligned stores.
+        unsafe { _mm256_storeu_si256(column.as_mut_ptr().cast(), j) };
+        // SAFETY: as above.
+        unsafe { _mm256_storeu_si256(coin.as_mut_ptr().cast(), c) };
+    }
+}
+
+/// The AVX2 resolve: 4 columns gathered at once; coins and thresholds are below 2^32, so a signed compare
+/// of the u64 lanes orders them.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn resolve_avx2(columns: &[Column], picks: &Picks, out: &mut [i64; DRAW_LANES]) {
+    use core::arch::x86_64::*;
+    let low = _mm256_set1_epi64x(0xFFFF_FFFF);
+    let groups = picks.column.chunks_exact(4).zip(picks.coin.chunks_exact(4)).zip(out.chunks_exact_mut(4));
+    for ((column, coin), slot) in groups {
+        // SAFETY: `column` and `coin` are 4 u64 = 32 bytes each; unaligned loads.
+        let (j, c) = unsafe { (_mm256_loadu_si256(column.as_ptr().cast()), _mm256_loadu_si256(coin.as_ptr().cast())) };
+        // SAFETY: every j < n = columns.len() (`pick` makes no other), so each 8-byte read is inside `columns`.
+        let packed = unsafe { _mm256_i64gather_epi64::<8>(columns.as_ptr().cast(), j) };
+        let accept = _mm256_cmpgt_epi64(_mm256_and_si256(packed, low), c);
+        let value = _mm256_blendv_epi8(_mm256_srli_epi64::<32>(packed), j, accept);
+        // SAFETY: `slot` is 4 i64 = 32 bytes; an unaligned store.
+        unsafe { _mm256_storeu_si256(slot.as_mut_ptr().cast(), value) };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::weights::masses::integer_weights;
+
+    /// SplitMix64, for reproducible cases.
+    fn next(state: &mut u64) -> u64 {
+        *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = *state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Each kernel this CPU runs picks the scalar columns and coins from the same words, for n up to 2^32 − 1
+    /// (no table needed: a pick only multiplies).
+    #[test]
+    fn every_kernel_picks_like_the_scalar_one() {
+        let mut state = 7;
+        let edges = [1u64, 2, 3, 255, 256, 257, (1 << 31) - 1, 1 << 31, (1 << 32) - 2, (1 << 32) - 1];
+        for case in 0..2000u64 {
+            let r = next(&mut state);
+            let n = if case % 3 == 0 { edges[(r % 10) as usize] } else { 1 + (next(&mut state) >> (32 + r % 32)) };
+            let mut words = [0u32; WORDS];
+            for word in words.iter_mut() {
+                // Extreme words now and then: all ones, zero.
+                *word = match next(&mut state) % 8 {
+                    0 => u32::MAX,
+                    1 => 0,
+                    _ => next(&mut state) as u32,
+                };
+            }
+            let mut expected = Picks::default();
+            for ((column, coin), draw) in expected.column.iter_mut().zip(expected.coin.iter_mut()).zip(words.chunks_exact(3)) {
+                *column = multiply_shift(u64::from(draw[0]) | (u64::from(draw[1]) << 32), n);
+                *coin = u64::from(draw[2]);
+            }
+            for kernel in kernel::available() {
+                let mut picks = Picks::default();
+                match kernel {
+                    #[cfg(target_arch = "x86_64")]
+                    Kernel::Avx512 => unsafe { pick_avx512(&words, n, &mut picks) },
+                    #[cfg(target_arch = "x86_64")]
+                    Kernel::Avx2 => unsafe { pick_avx2(&words, n, &mut picks) },
+                    _ => continue,
+                }
+                assert_eq!(picks.column, expected.column, "n={n} {kernel:?}");
+                assert_eq!(picks.coin, expected.coin, "n={n} {kernel:?}");
+            }
+        }
+    }
+
+    /// Each kernel this CPU runs draws what the scalar kernel draws: random tables (full columns, zero
+    /// masses, one heavy weight), n near powers of two and tiny, counts around the lane size, any start.
+    #[test]
+    fn every_kernel_draws_like_the_scalar_one() {
+        let kernels: Vec<Kernel> = kernel::available().collect();
+        assert!(kernels.contains(&Kernel::Scalar));
+        let mut state = 11;
+        for case in 0..300u64 {
+            let r = next(&mut state);
+            let n = match case % 5 {
+                0 => 1 + r % 4,
+                1 => (1u64 << (1 + r % 17)) + (r >> 62) - 1,
+                2 => 1 + r % 5000,
+                _ => 1 + r % 300,
+            };
+            let weights: Vec<f64> = (0..n)
+                .map(|i| match (next(&mut state) % 6, case % 3) {
+                    (0, _) if i > 0 => 0.0,
+                    (_, 0) => 1.0,
+                    (_, 1) if i == 0 => 1e6,
+                    _ => (next(&mut state) >> 11) as f64 / (1u64 << 53) as f64 + 1e-3,
+                })
+                .collect();
+            let table = AliasTable::build(&integer_weights(&weights).unwrap()).unwrap();
+            let count = match case % 4 {
+                0 => next(&mut state) % 9,
+                1 => 120 + next(&mut state) % 20,
+                _ => next(&mut state) % 2000,
+            };
+            let start = if case % 7 == 0 { u64::MAX / 4 - count } else { next(&mut state) % 1_000_000 };
+            let seed = next(&mut state);
+            let expected = table.draws_with(Kernel::Scalar, seed, case, start, count, 1).unwrap();
+            // The scalar kernel is the one-at-a-time draw of §7.3.
+            let mut stream = Keystream::new(seed, MAIN, case).unwrap().at_word(3 * u128::from(start));
+            let one_by_one: Vec<i64> = (0..count).map(|_| table.draw(&mut stream)).collect();
+            assert_eq!(expected, one_by_one, "n={n} count={count}");
+            for &kernel in &kernels {
+                let drawn = table.draws_with(kernel, seed, case, start, count, 1).unwrap();
+                assert_eq!(drawn, expected, "n={n} count={count} start={start} {kernel:?}");
+            }
+        }
     }
 }
