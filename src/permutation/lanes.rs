@@ -277,7 +277,8 @@ pub(crate) fn forward_all_neon(network: &Feistel, values: &mut [u64]) {
     use core::arch::aarch64::*;
     const LOW: u64 = 0xFFFF_FFFF;
     let (hi_bits, lo_bits) = (network.hi_bits, network.lo_bits);
-    let key_lo: [uint64x2_t; ROUNDS] = core::array::from_fn(|r| vdupq_n_u64(network.keys.get(r).map_or(0, |k| k & LOW)));
+    let key_lo: [uint64x2_t; ROUNDS] =
+        core::array::from_fn(|r| vdupq_n_u64(network.keys.get(r).map_or(0, |k| k & LOW)));
     // hi(v ⊕ key) = hi(key) for v < 2^32: its cross product with lo(MIX_1) is a per-round constant.
     let key_cross: [uint64x2_t; ROUNDS] = core::array::from_fn(|r| {
         vdupq_n_u64(

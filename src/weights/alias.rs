@@ -227,7 +227,14 @@ impl AliasTable {
 
     /// The next min(left, DRAW_LANES) draws' columns and coins, each column prefetched; returns how many.
     /// The entries past that many hold columns < n too (from stale words), never read into the output.
-    fn pick(&self, kernel: Kernel, stream: &mut Keystream, words: &mut [u32; WORDS], picks: &mut Picks, left: usize) -> usize {
+    fn pick(
+        &self,
+        kernel: Kernel,
+        stream: &mut Keystream,
+        words: &mut [u32; WORDS],
+        picks: &mut Picks,
+        left: usize,
+    ) -> usize {
         let n = self.columns.len() as u64;
         let count = left.min(DRAW_LANES);
         let Some(fresh) = words.get_mut(..3 * count) else {
@@ -246,7 +253,12 @@ impl AliasTable {
                 unsafe { pick_avx2(words, n, picks) }
             }
             _ => {
-                for ((column, coin), draw) in picks.column.iter_mut().zip(picks.coin.iter_mut()).zip(words.chunks_exact(3)) {
+                for ((column, coin), draw) in picks
+                    .column
+                    .iter_mut()
+                    .zip(picks.coin.iter_mut())
+                    .zip(words.chunks_exact(3))
+                {
                     if let &[low, high, word] = draw {
                         *column = multiply_shift(u64::from(low) | (u64::from(high) << 32), n);
                         *coin = u64::from(word);
@@ -313,7 +325,10 @@ fn pick_avx512(words: &[u32; WORDS], n: u64, picks: &mut Picks) {
     let x_index = _mm512_setr_epi32(0, 1, 3, 4, 6, 7, 9, 10, 12, 13, 15, 16, 18, 19, 21, 22);
     let coin_index = _mm512_setr_epi32(2, 0, 5, 0, 8, 0, 11, 0, 14, 0, 17, 0, 20, 0, 23, 0);
     let nv = _mm512_set1_epi64(n as i64);
-    let groups = words.chunks_exact(24).zip(picks.column.chunks_exact_mut(8)).zip(picks.coin.chunks_exact_mut(8));
+    let groups = words
+        .chunks_exact(24)
+        .zip(picks.column.chunks_exact_mut(8))
+        .zip(picks.coin.chunks_exact_mut(8));
     for ((draws, column), coin) in groups {
         let (Some(head), Some(tail)) = (draws.get(..16), draws.get(16..24)) else {
             break;
@@ -340,10 +355,19 @@ fn pick_avx512(words: &[u32; WORDS], n: u64, picks: &mut Picks) {
 fn resolve_avx512(columns: &[Column], picks: &Picks, out: &mut [i64; DRAW_LANES]) {
     use core::arch::x86_64::*;
     let low = _mm512_set1_epi64(0xFFFF_FFFF);
-    let groups = picks.column.chunks_exact(8).zip(picks.coin.chunks_exact(8)).zip(out.chunks_exact_mut(8));
+    let groups = picks
+        .column
+        .chunks_exact(8)
+        .zip(picks.coin.chunks_exact(8))
+        .zip(out.chunks_exact_mut(8));
     for ((column, coin), slot) in groups {
         // SAFETY: `column` and `coin` are 8 u64 = 64 bytes each; unaligned loads.
-        let (j, c) = unsafe { (_mm512_loadu_si512(column.as_ptr().cast()), _mm512_loadu_si512(coin.as_ptr().cast())) };
+        let (j, c) = unsafe {
+            (
+                _mm512_loadu_si512(column.as_ptr().cast()),
+                _mm512_loadu_si512(coin.as_ptr().cast()),
+            )
+        };
         // SAFETY: every j < n = columns.len() (`pick` makes no other), so each 8-byte read is inside `columns`.
         let packed = unsafe { _mm512_i64gather_epi64::<8>(j, columns.as_ptr().cast()) };
         let take = _mm512_cmpge_epu64_mask(c, _mm512_and_si512(packed, low));
@@ -366,13 +390,21 @@ fn pick_avx2(words: &[u32; WORDS], n: u64, picks: &mut Picks) {
     let coin_from_b = _mm256_setr_epi32(0, 0, 0, 0, 4, 0, 7, 0);
     let coin_mask = _mm256_set1_epi64x(0xFFFF_FFFF);
     let nv = _mm256_set1_epi64x(n as i64);
-    let groups = words.chunks_exact(12).zip(picks.column.chunks_exact_mut(4)).zip(picks.coin.chunks_exact_mut(4));
+    let groups = words
+        .chunks_exact(12)
+        .zip(picks.column.chunks_exact_mut(4))
+        .zip(picks.coin.chunks_exact_mut(4));
     for ((draws, column), coin) in groups {
         let (Some(head), Some(tail)) = (draws.get(..8), draws.get(4..12)) else {
             break;
         };
         // SAFETY: `head` and `tail` are 8 u32 = 32 bytes each; unaligned loads.
-        let (a, b) = unsafe { (_mm256_loadu_si256(head.as_ptr().cast()), _mm256_loadu_si256(tail.as_ptr().cast())) };
+        let (a, b) = unsafe {
+            (
+                _mm256_loadu_si256(head.as_ptr().cast()),
+                _mm256_loadu_si256(tail.as_ptr().cast()),
+            )
+        };
         let x = _mm256_blend_epi32::<0b1100_0000>(
             _mm256_permutevar8x32_epi32(a, x_from_a),
             _mm256_permutevar8x32_epi32(b, x_from_b),
@@ -400,10 +432,19 @@ fn pick_avx2(words: &[u32; WORDS], n: u64, picks: &mut Picks) {
 fn resolve_avx2(columns: &[Column], picks: &Picks, out: &mut [i64; DRAW_LANES]) {
     use core::arch::x86_64::*;
     let low = _mm256_set1_epi64x(0xFFFF_FFFF);
-    let groups = picks.column.chunks_exact(4).zip(picks.coin.chunks_exact(4)).zip(out.chunks_exact_mut(4));
+    let groups = picks
+        .column
+        .chunks_exact(4)
+        .zip(picks.coin.chunks_exact(4))
+        .zip(out.chunks_exact_mut(4));
     for ((column, coin), slot) in groups {
         // SAFETY: `column` and `coin` are 4 u64 = 32 bytes each; unaligned loads.
-        let (j, c) = unsafe { (_mm256_loadu_si256(column.as_ptr().cast()), _mm256_loadu_si256(coin.as_ptr().cast())) };
+        let (j, c) = unsafe {
+            (
+                _mm256_loadu_si256(column.as_ptr().cast()),
+                _mm256_loadu_si256(coin.as_ptr().cast()),
+            )
+        };
         // SAFETY: every j < n = columns.len() (`pick` makes no other), so each 8-byte read is inside `columns`.
         let packed = unsafe { _mm256_i64gather_epi64::<8>(columns.as_ptr().cast(), j) };
         let accept = _mm256_cmpgt_epi64(_mm256_and_si256(packed, low), c);
@@ -432,10 +473,25 @@ mod tests {
     #[test]
     fn every_kernel_picks_like_the_scalar_one() {
         let mut state = 7;
-        let edges = [1u64, 2, 3, 255, 256, 257, (1 << 31) - 1, 1 << 31, (1 << 32) - 2, (1 << 32) - 1];
+        let edges = [
+            1u64,
+            2,
+            3,
+            255,
+            256,
+            257,
+            (1 << 31) - 1,
+            1 << 31,
+            (1 << 32) - 2,
+            (1 << 32) - 1,
+        ];
         for case in 0..2000u64 {
             let r = next(&mut state);
-            let n = if case % 3 == 0 { edges[(r % 10) as usize] } else { 1 + (next(&mut state) >> (32 + r % 32)) };
+            let n = if case % 3 == 0 {
+                edges[(r % 10) as usize]
+            } else {
+                1 + (next(&mut state) >> (32 + r % 32))
+            };
             let mut words = [0u32; WORDS];
             for word in words.iter_mut() {
                 // Extreme words now and then: all ones, zero.
@@ -446,7 +502,12 @@ mod tests {
                 };
             }
             let mut expected = Picks::default();
-            for ((column, coin), draw) in expected.column.iter_mut().zip(expected.coin.iter_mut()).zip(words.chunks_exact(3)) {
+            for ((column, coin), draw) in expected
+                .column
+                .iter_mut()
+                .zip(expected.coin.iter_mut())
+                .zip(words.chunks_exact(3))
+            {
                 *column = multiply_shift(u64::from(draw[0]) | (u64::from(draw[1]) << 32), n);
                 *coin = u64::from(draw[2]);
             }
@@ -494,7 +555,11 @@ mod tests {
                 1 => 120 + next(&mut state) % 20,
                 _ => next(&mut state) % 2000,
             };
-            let start = if case % 7 == 0 { u64::MAX / 4 - count } else { next(&mut state) % 1_000_000 };
+            let start = if case % 7 == 0 {
+                u64::MAX / 4 - count
+            } else {
+                next(&mut state) % 1_000_000
+            };
             let seed = next(&mut state);
             let expected = table.draws_with(Kernel::Scalar, seed, case, start, count, 1).unwrap();
             // The scalar kernel is the one-at-a-time draw of §7.3.
