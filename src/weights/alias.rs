@@ -51,29 +51,31 @@ pub struct AliasTable {
     columns: Vec<Column>,
 }
 
-/// One of §7.2's stacks before anything is pushed back: the indices whose mass `belongs`, popped from the
-/// highest down (64 indices at a time are classified into a bit mask, so finding the next costs no branch
-/// per index).
-struct Cursor<'a, F> {
+/// One of §7.2's stacks before anything is pushed back: the small (q < 2^32) or the large indices, popped from
+/// the highest down through the bit mask `small_bits` made (so finding the next costs no branch per index).
+struct Cursor<'a> {
     masses: &'a [u64],
+    /// Bit k of word b: index 64b + k is small.
+    small: &'a [u64],
+    large: bool,
     /// The first index of the block `pending` covers; blocks below it are not read yet.
     base: usize,
-    /// Bit k set: index base + k belongs and is not popped yet.
+    /// Bit k set: index base + k is on this stack and not popped yet.
     pending: u64,
-    belongs: F,
 }
 
-impl<'a, F: Fn(u64) -> bool> Cursor<'a, F> {
-    fn new(masses: &'a [u64], belongs: F) -> Self {
+impl<'a> Cursor<'a> {
+    fn new(masses: &'a [u64], small: &'a [u64], large: bool) -> Self {
         Cursor {
             masses,
+            small,
+            large,
             base: masses.len().next_multiple_of(64),
             pending: 0,
-            belongs,
         }
     }
 
-    /// The highest index not yet popped whose mass belongs, with its mass.
+    /// The highest index not yet popped on this stack, with its mass.
     #[inline]
     fn pop(&mut self) -> Option<(u32, u64)> {
         while self.pending == 0 {
@@ -81,10 +83,11 @@ impl<'a, F: Fn(u64) -> bool> Cursor<'a, F> {
                 return None;
             }
             self.base -= 64;
-            let block = self.masses.get(self.base..).unwrap_or_default();
-            self.pending = (0..64)
-                .zip(block)
-                .fold(0, |mask, (k, &q)| mask | (u64::from((self.belongs)(q)) << k));
+            let word = self.small.get(self.base / 64).copied().unwrap_or(0);
+            // Bits past the last index are 0 in `small`, so only the large stack masks them.
+            let present = self.masses.len() - self.base;
+            let valid = if present >= 64 { u64::MAX } else { (1 << present) - 1 };
+            self.pending = if self.large { !word & valid } else { word };
         }
         let k = 63 - self.pending.leading_zeros() as usize;
         self.pending &= !(1 << k);
@@ -92,6 +95,31 @@ impl<'a, F: Fn(u64) -> bool> Cursor<'a, F> {
         // index < n < 2^32 (checked by `build`).
         Some((index as u32, self.masses.get(index).copied().unwrap_or(0)))
     }
+}
+
+/// Bit k of word b set when mass 64b + k is small (below the capacity): §7.2's first classification, once
+/// for both stacks, by `kernel` (the scalar loop when this CPU lacks it).
+fn small_bits(kernel: Kernel, masses: &[u64]) -> Result<Vec<u64>, EngineError> {
+    let mut bits: Vec<u64> = vec_with_capacity(masses.len().div_ceil(64) as u64)?;
+    let kernel = if kernel.is_available() { kernel } else { Kernel::Scalar };
+    bits.extend(masses.chunks(64).map(|block| {
+        match (kernel, <&[u64; 64]>::try_from(block)) {
+            #[cfg(target_arch = "x86_64")]
+            (Kernel::Avx512, Ok(block)) => {
+                // SAFETY: this CPU runs AVX-512 F (checked just above).
+                unsafe { small_avx512(block) }
+            }
+            #[cfg(target_arch = "x86_64")]
+            (Kernel::Avx2, Ok(block)) => {
+                // SAFETY: this CPU runs AVX2 (checked just above).
+                unsafe { small_avx2(block) }
+            }
+            _ => (0..64)
+                .zip(block)
+                .fold(0, |mask, (k, &q)| mask | (u64::from(q < CAPACITY) << k)),
+        }
+    }));
+    Ok(bits)
 }
 
 impl AliasTable {
@@ -108,15 +136,21 @@ impl AliasTable {
 
     /// `build` of masses already known to be §7.1's result (a `WeightTable`'s, checked when it was made).
     pub(crate) fn build_checked(masses: &[u64]) -> Result<Self, EngineError> {
+        Self::build_checked_with(kernel::selected(), masses)
+    }
+
+    /// `build_checked` with the masses classified by `kernel`.
+    pub(crate) fn build_checked_with(kernel: Kernel, masses: &[u64]) -> Result<Self, EngineError> {
         let n = masses.len() as u64;
+        let small_bits = small_bits(kernel, masses)?;
         let mut columns: Vec<Column> = vec_with_capacity(n)?;
         // n < 2^32 (checked), so every index fits in u32.
         columns.extend((0..n as u32).map(|j| Column {
             threshold: u32::MAX,
             alias: j,
         }));
-        let mut small = Cursor::new(masses, |q| q < CAPACITY);
-        let mut large = Cursor::new(masses, |q| q >= CAPACITY);
+        let mut small = Cursor::new(masses, &small_bits, false);
+        let mut large = Cursor::new(masses, &small_bits, true);
         // The pushed-back l and its reduced mass, on `small` when below the capacity, else on `large`.
         let mut pushed: Option<(u32, u64)> = None;
         loop {
@@ -454,6 +488,33 @@ fn resolve_avx2(columns: &[Column], picks: &Picks, out: &mut [i64; DRAW_LANES]) 
     }
 }
 
+/// 64 masses classified 8 at a time: bit k set when mass k is below 2^32.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn small_avx512(block: &[u64; 64]) -> u64 {
+    use core::arch::x86_64::*;
+    let capacity = _mm512_set1_epi64(CAPACITY as i64);
+    (0..).zip(block.chunks_exact(8)).fold(0, |mask, (g, octet)| {
+        // SAFETY: `octet` is 8 u64 = 64 bytes; an unaligned load.
+        let q = unsafe { _mm512_loadu_si512(octet.as_ptr().cast()) };
+        mask | (u64::from(_mm512_cmplt_epu64_mask(q, capacity)) << (8 * g))
+    })
+}
+
+/// 64 masses classified 4 at a time: a mass is below 2^32 when its high half is 0.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn small_avx2(block: &[u64; 64]) -> u64 {
+    use core::arch::x86_64::*;
+    let zero = _mm256_setzero_si256();
+    (0..).zip(block.chunks_exact(4)).fold(0, |mask, (g, quad)| {
+        // SAFETY: `quad` is 4 u64 = 32 bytes; an unaligned load.
+        let q = unsafe { _mm256_loadu_si256(quad.as_ptr().cast()) };
+        let small = _mm256_cmpeq_epi64(_mm256_srli_epi64::<32>(q), zero);
+        mask | ((_mm256_movemask_pd(_mm256_castsi256_pd(small)) as u64) << (4 * g))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -466,6 +527,43 @@ mod tests {
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
+    }
+
+    /// §7.2 word for word: two LIFO stacks filled in index order.
+    fn two_stacks(masses: &[u64]) -> (Vec<u64>, Vec<u32>) {
+        let mut q = masses.to_vec();
+        let mut small: Vec<usize> = (0..q.len()).filter(|&i| q[i] < CAPACITY).collect();
+        let mut large: Vec<usize> = (0..q.len()).filter(|&i| q[i] >= CAPACITY).collect();
+        let mut threshold = vec![CAPACITY; q.len()];
+        let mut alias: Vec<u32> = (0..q.len() as u32).collect();
+        while !small.is_empty() && !large.is_empty() {
+            let (s, l) = (small.pop().unwrap(), large.pop().unwrap());
+            (threshold[s], alias[s]) = (q[s], l as u32);
+            q[l] -= CAPACITY - q[s];
+            if q[l] < CAPACITY { small.push(l) } else { large.push(l) }
+        }
+        (threshold, alias)
+    }
+
+    /// Large tables (several 64-mass blocks, a partial last one) built by every kernel equal §7.2's stacks.
+    #[test]
+    fn every_kernel_builds_the_stacks_table() {
+        let mut state = 3;
+        for n in [1usize, 63, 64, 65, 127, 128, 129, 1000, 4096, 100_003] {
+            let weights: Vec<f64> = (0..n)
+                .map(|i| match next(&mut state) % 5 {
+                    0 if i > 0 => 0.0,
+                    1 => 1.0,
+                    _ => ((next(&mut state) >> 11) as f64 / (1u64 << 53) as f64).powi(3) + 1e-9,
+                })
+                .collect();
+            let masses = integer_weights(&weights).unwrap();
+            let expected = two_stacks(&masses);
+            for kernel in kernel::KERNELS {
+                let table = AliasTable::build_checked_with(kernel, &masses).unwrap();
+                assert_eq!(table.columns().unwrap(), expected, "n={n} {kernel:?}");
+            }
+        }
     }
 
     /// Each kernel this CPU runs picks the scalar columns and coins from the same words, for n up to 2^32 − 1
@@ -549,7 +647,17 @@ mod tests {
                     _ => (next(&mut state) >> 11) as f64 / (1u64 << 53) as f64 + 1e-3,
                 })
                 .collect();
-            let table = AliasTable::build(&integer_weights(&weights).unwrap()).unwrap();
+            let masses = integer_weights(&weights).unwrap();
+            let table = AliasTable::build(&masses).unwrap();
+            // §7.2's two stacks, as the spec writes them, make the same table; and so does every kernel.
+            assert_eq!(table.columns().unwrap(), two_stacks(&masses), "n={n}");
+            for &kernel in &kernels {
+                assert_eq!(
+                    AliasTable::build_checked_with(kernel, &masses).unwrap(),
+                    table,
+                    "n={n} {kernel:?}"
+                );
+            }
             let count = match case % 4 {
                 0 => next(&mut state) % 9,
                 1 => 120 + next(&mut state) % 20,
