@@ -12,6 +12,7 @@ pub mod alloc;
 pub mod bounded;
 pub mod classes;
 pub mod error;
+pub mod kernel;
 pub mod keystream;
 pub mod lengths;
 pub mod limits;

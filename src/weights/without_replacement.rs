@@ -173,11 +173,11 @@ impl Fenwick {
             1 << (usize::BITS - 1 - n.leading_zeros())
         };
         while step > 0 {
-            if let Some(&sum) = self.tree.get(position + step) {
-                if sum <= v {
-                    position += step;
-                    v -= sum;
-                }
+            if let Some(&sum) = self.tree.get(position + step)
+                && sum <= v
+            {
+                position += step;
+                v -= sum;
             }
             step >>= 1;
         }

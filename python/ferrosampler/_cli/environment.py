@@ -54,10 +54,17 @@ def engine_threads() -> int | None:
     return int(get()) if callable(get) else None
 
 
+def engine_kernel() -> str | None:
+    """The SIMD kernel the engine chose (avx512, avx2, neon, scalar), or None for an engine without the choice."""
+    get = getattr(_core, "kernel", None)
+    return str(get()) if callable(get) else None
+
+
 def engine_line() -> str:
     threads = engine_threads()
     where = "single-threaded engine" if threads is None else f"{threads} engine threads"
-    return f"{_core.__version__}, {engine_build()}, {where}"
+    kernel = engine_kernel()
+    return f"{_core.__version__}, {engine_build()}, {where}" + ("" if kernel is None else f", {kernel} kernel")
 
 
 def optional_version(module: str) -> str:
