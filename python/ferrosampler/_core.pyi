@@ -17,6 +17,7 @@ __all__ = [
     "PK_CLASSES",
     "PK_ROWS",
     "SPEC_VERSION",
+    "WITHOUT_REPLACEMENT",
     "ClassLayout",
     "LengthPlan",
     "LengthTable",
@@ -47,6 +48,8 @@ SPEC_VERSION: Final[int]
 """The version of docs/spec.md the engine implements: one seed gives the same indices everywhere within it."""
 PERMUTATIONS: Final[tuple[str, ...]]
 """The block algorithms' names (spec §5), the default first."""
+WITHOUT_REPLACEMENT: Final[tuple[str, ...]]
+"""The algorithms of weighted sampling without replacement (spec §8), the default first."""
 __version__: Final[str]
 
 def expand_seed(seed: int) -> list[int]: ...
@@ -98,7 +101,9 @@ class WeightTable:
     def integer_weights(self) -> npt.NDArray[np.uint64]: ...
     def alias_table(self) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]: ...
     def alias_draws(self, seed: int, epoch: int, start: int, count: int, stride: int = 1) -> npt.NDArray[np.int64]: ...
-    def without_replacement(self, seed: int, epoch: int, k: int) -> npt.NDArray[np.int64]: ...
+    def without_replacement(
+        self, seed: int, epoch: int, k: int, algorithm: str = "keys"
+    ) -> npt.NDArray[np.int64]: ...
     def __len__(self) -> int: ...
     @staticmethod
     def _from_integer_weights(masses: list[int]) -> WeightTable: ...

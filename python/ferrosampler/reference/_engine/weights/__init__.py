@@ -6,15 +6,20 @@ from __future__ import annotations
 from .alias import AliasTable
 from .masses import CAPACITY, decompose, floor_log2, integer_weights
 from .table import WeightTable
-from .without_replacement import Fenwick, weighted_without_replacement
+from .keys import exponential, weighted_keys
+from .without_replacement import WITHOUT_REPLACEMENT, Fenwick, algorithm_value, weighted_without_replacement
 
 __all__ = [
     "CAPACITY",
+    "WITHOUT_REPLACEMENT",
     "AliasTable",
+    "algorithm_value",
     "Fenwick",
     "WeightTable",
     "decompose",
+    "exponential",
     "floor_log2",
     "integer_weights",
+    "weighted_keys",
     "weighted_without_replacement",
 ]
