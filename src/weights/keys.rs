@@ -126,7 +126,7 @@ pub fn exponential(x: u64) -> f64 {
 /// Index `index`'s key and index as one integer, ordered as (key, index): the key's f64 bits (a non-negative
 /// float, so its bits order as its value) above the index.
 #[inline]
-fn keyed(x: u64, mass: u64, index: usize) -> u128 {
+fn key_item(x: u64, mass: u64, index: usize) -> u128 {
     let key = exponential(x) / mass as f64;
     (u128::from(key.to_bits()) << 64) | index as u128
 }
@@ -185,51 +185,72 @@ fn for_each_draw(
     Ok(())
 }
 
-/// Every non-zero mass's keyed index (zero masses: u128::MAX, after every key), sorted up to the k-th: a bucket
-/// pass on the key bits, then each needed bucket sorted (on the engine's threads).
+/// Mantissa bits a full sort's bucket adds to the key's exponent.
+const BUCKET_BITS: u32 = 8;
+/// The f64 bits of 2^-129: every key is 0 or in [2^-128, 2^6) (E ≥ 2^-64 unless 0, E < 64·ln 2, 1 ≤ q < 2^64).
+const LOWEST_KEY: u64 = (1023 - 129) << 52;
+/// A key's bucket: its binade from 2^-129 and the top BUCKET_BITS bits of its mantissa (0 holds the key 0), so
+/// buckets ascend with the keys.
+#[inline]
+fn bucket_of(item: u128) -> usize {
+    (((item >> 64) as u64).saturating_sub(LOWEST_KEY) >> (52 - BUCKET_BITS)) as usize
+}
+/// Buckets up to the key 2^6 (which no key reaches).
+const BUCKETS: usize = ((135u64 << BUCKET_BITS) + 1) as usize;
+
+/// One part of the indices' keyed items and its count per bucket.
+struct Keyed {
+    items: Vec<u128>,
+    counts: Vec<u32>,
+}
+
+/// Every non-zero mass's keyed index, sorted up to the k-th: the keys computed on the engine's threads, placed by
+/// bucket (a counting pass), then each needed bucket sorted (on the engine's threads).
 fn sorted_prefix(masses: &[u64], seed: u64, epoch: u64, k: u64) -> Result<Vec<u128>, EngineError> {
     let n = masses.len();
-    let mut items: Vec<u128> = vec_with_capacity(n as u64)?;
-    items.resize(n, u128::MAX);
-    threads::fill(&mut items, |first, chunk| {
-        let first = first as usize;
-        let masses = masses.get(first..first + chunk.len()).unwrap_or(&[]);
-        for_each_draw(seed, epoch, first, chunk.len(), |index, x| {
-            let mass = masses.get(index - first).copied().unwrap_or(0);
-            if mass > 0
-                && let Some(slot) = chunk.get_mut(index - first)
-            {
-                *slot = keyed(x, mass, index);
-            }
-        })
-    })?;
-    // Buckets of equal width in key bits, about 4 items each on average.
-    let (mut lo, mut hi) = (u64::MAX, 0u64);
-    for &item in items.iter().filter(|&&item| item != u128::MAX) {
-        let key = (item >> 64) as u64;
-        lo = lo.min(key);
-        hi = hi.max(key);
+    let parts = threads::num_threads().clamp(1, PARTS).min(n.max(1));
+    let size = n.div_ceil(parts);
+    let mut keyed: Vec<Keyed> = vec_with_capacity(parts as u64)?;
+    for _ in 0..parts {
+        keyed.push(Keyed {
+            items: Vec::new(),
+            counts: Vec::new(),
+        });
     }
-    let bits = (usize::BITS - n.leading_zeros()).saturating_sub(2).clamp(4, 20);
-    let span = hi.saturating_sub(lo);
-    let shift = (64 - span.leading_zeros()).saturating_sub(bits);
-    let buckets = (span >> shift) as usize + 1;
-    let bucket = |item: u128| (((item >> 64) as u64).saturating_sub(lo) >> shift) as usize;
-    let mut starts: Vec<usize> = vec_with_capacity(buckets as u64 + 1)?;
-    starts.resize(buckets + 1, 0);
-    for &item in items.iter().filter(|&&item| item != u128::MAX) {
-        if let Some(count) = starts.get_mut(bucket(item) + 1) {
-            *count += 1;
+    threads::fill_weighted(&mut keyed, size as u64, |first, chunk| {
+        for (offset, part) in chunk.iter_mut().enumerate() {
+            let lo = (first as usize + offset) * size;
+            let hi = (lo + size).min(n);
+            let masses = masses.get(lo..hi).unwrap_or(&[]);
+            let mut items: Vec<u128> = vec_with_capacity(masses.len() as u64)?;
+            let mut counts: Vec<u32> = vec_with_capacity(BUCKETS as u64)?;
+            counts.resize(BUCKETS, 0);
+            for_each_draw(seed, epoch, lo, masses.len(), |index, x| {
+                let mass = masses.get(index - lo).copied().unwrap_or(0);
+                if mass > 0 {
+                    let item = key_item(x, mass, index);
+                    items.push(item);
+                    if let Some(count) = counts.get_mut(bucket_of(item)) {
+                        *count += 1;
+                    }
+                }
+            })?;
+            *part = Keyed { items, counts };
         }
-    }
-    // Only the buckets up to the one holding the k-th key are placed and sorted.
-    let mut needed = buckets;
-    let mut total = 0;
-    for (b, count) in starts.iter_mut().enumerate().skip(1) {
-        total += *count;
-        *count = total;
-        if total as u64 >= k && needed == buckets {
-            needed = b;
+        Ok(())
+    })?;
+    // starts[b] = the items in buckets below b; only the buckets up to the one holding the k-th key are needed.
+    let mut starts: Vec<usize> = vec_with_capacity(BUCKETS as u64 + 1)?;
+    starts.push(0);
+    let mut needed = BUCKETS;
+    let mut total = 0usize;
+    for b in 0..BUCKETS {
+        for part in &keyed {
+            total += part.counts.get(b).copied().unwrap_or(0) as usize;
+        }
+        starts.push(total);
+        if total as u64 >= k && needed == BUCKETS {
+            needed = b + 1;
         }
     }
     let placed = starts.get(needed).copied().unwrap_or(0);
@@ -237,31 +258,35 @@ fn sorted_prefix(masses: &[u64], seed: u64, epoch: u64, k: u64) -> Result<Vec<u1
     sorted.resize(placed, 0);
     let mut next: Vec<usize> = vec_with_capacity(needed as u64)?;
     next.extend_from_slice(starts.get(..needed).unwrap_or(&[]));
-    for &item in items.iter().filter(|&&item| item != u128::MAX) {
-        if let Some(at) = next.get_mut(bucket(item))
-            && let Some(slot) = sorted.get_mut(*at)
-        {
-            *slot = item;
-            *at += 1;
+    for part in &keyed {
+        for &item in &part.items {
+            if let Some(at) = next.get_mut(bucket_of(item))
+                && let Some(slot) = sorted.get_mut(*at)
+            {
+                *slot = item;
+                *at += 1;
+            }
         }
     }
-    drop(items);
-    let mut parts: Vec<&mut [u128]> = vec_with_capacity(needed as u64)?;
+    drop(keyed);
+    let mut buckets: Vec<&mut [u128]> = vec_with_capacity(needed as u64)?;
     let mut rest: &mut [u128] = &mut sorted;
     for b in 0..needed {
         let size = starts.get(b + 1).copied().unwrap_or(0) - starts.get(b).copied().unwrap_or(0);
-        let (part, tail) = rest.split_at_mut(size.min(rest.len()));
-        parts.push(part);
+        let (bucket, tail) = rest.split_at_mut(size.min(rest.len()));
+        if !bucket.is_empty() {
+            buckets.push(bucket);
+        }
         rest = tail;
     }
-    let weight = (placed / needed.max(1)).max(1) as u64;
-    threads::fill_weighted(&mut parts, weight, |_, chunk| {
-        for part in chunk.iter_mut() {
-            part.sort_unstable();
+    let weight = (placed / buckets.len().max(1)).max(1) as u64;
+    threads::fill_weighted(&mut buckets, weight, |_, chunk| {
+        for bucket in chunk.iter_mut() {
+            bucket.sort_unstable();
         }
         Ok(())
     })?;
-    drop(parts);
+    drop(buckets);
     Ok(sorted)
 }
 
@@ -314,7 +339,7 @@ fn part_smallest(masses: &[u64], seed: u64, epoch: u64, k: u64, lo: usize, hi: u
         if mass == 0 || x as f64 * BOUND_MARGIN > largest * mass as f64 {
             return;
         }
-        let item = keyed(x, mass, index);
+        let item = key_item(x, mass, index);
         if heap.len() < k {
             heap.push(item);
         } else if let Some(mut top) = heap.peek_mut()
