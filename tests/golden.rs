@@ -9,7 +9,9 @@ use ferrosampler::permutation::{
 };
 use ferrosampler::sharding::strided_permutation;
 use ferrosampler::uniform::uniform_draws;
-use ferrosampler::weights::{AliasTable, Algorithm, WeightTable, integer_weights, weighted_without_replacement};
+use ferrosampler::weights::{
+    AliasTable, Algorithm, WeightTable, exponential, integer_weights, weighted_keys, weighted_without_replacement,
+};
 use serde_json::Value;
 
 fn vectors() -> Value {
@@ -430,5 +432,38 @@ fn inverse_permutations_match() {
             }
         };
         assert_eq!(forward, values, "n={n} block={block} {permutation:?}");
+    }
+}
+
+// Spec v3 (tests/golden/vectors-v3.json, from tests/golden/generate_v3.py): exponential keys (§8.2).
+
+fn vectors_v3() -> Value {
+    serde_json::from_str(include_str!("golden/vectors-v3.json")).expect("golden vectors are valid JSON")
+}
+
+#[test]
+fn v3_spec_version() {
+    assert_eq!(vectors_v3()["spec_version"], u64::from(SPEC_VERSION));
+}
+
+#[test]
+fn exponential_matches() {
+    for c in vectors_v3()["exponential"].as_array().unwrap() {
+        let x = c["x"].as_u64().expect("x");
+        assert_eq!(exponential(x).to_bits(), u64_of(c, "bits"), "x={x}");
+    }
+}
+
+#[test]
+fn weighted_keys_match() {
+    for c in vectors_v3()["weighted_keys"].as_array().unwrap() {
+        let table = WeightTable::new(&weights_of(c)).unwrap();
+        let (seed, epoch) = (u64_of(c, "seed"), u64_of(c, "epoch"));
+        for s in c["selections"].as_array().unwrap() {
+            let k = u64_of(s, "k");
+            let out = ints(s, "out");
+            assert_eq!(weighted_keys(table.masses(), seed, epoch, k).unwrap(), out, "k={k}");
+            assert_eq!(table.without_replacement(seed, epoch, k, Algorithm::Keys).unwrap(), out, "k={k}");
+        }
     }
 }
