@@ -147,7 +147,9 @@ pub(crate) fn select(masses: &[u64], seed: u64, epoch: u64, k: u64) -> Result<Ve
     if k == 0 {
         return Ok(Vec::new());
     }
-    let candidates = if k.saturating_mul(PARTIAL_RATIO) <= masses.len() as u64 {
+    let candidates = if masses.len() <= SMALL {
+        sorted_all(masses, seed, epoch)?
+    } else if k.saturating_mul(PARTIAL_RATIO) <= masses.len() as u64 {
         smallest_by_parts(masses, seed, epoch, k)?
     } else {
         sorted_prefix(masses, seed, epoch, k)?
@@ -155,6 +157,23 @@ pub(crate) fn select(masses: &[u64], seed: u64, epoch: u64, k: u64) -> Result<Ve
     let mut out = vec_with_capacity(k)?;
     out.extend(candidates.iter().take(k as usize).map(|&item| (item as u64) as i64));
     Ok(out)
+}
+
+/// Populations up to this size are keyed and sorted whole, on one thread.
+const SMALL: usize = 1 << 12;
+
+/// Every non-zero mass's keyed index, sorted.
+fn sorted_all(masses: &[u64], seed: u64, epoch: u64) -> Result<Vec<u128>, EngineError> {
+    let mut items: Vec<u128> = vec_with_capacity(masses.len() as u64)?;
+    for_each_draw(seed, epoch, 0, masses.len(), |index, x| {
+        if let Some(&mass) = masses.get(index)
+            && mass > 0
+        {
+            items.push(key_item(x, mass, index));
+        }
+    })?;
+    items.sort_unstable();
+    Ok(items)
 }
 
 /// Draws read from the keystream at a time.
@@ -363,14 +382,16 @@ mod tests {
     /// The two selections agree with each other on every k, at part boundaries and with zero masses.
     #[test]
     fn partial_selection_equals_sorted_prefix() {
-        for n in [1usize, 2, 63, 64, 65, 200, 1000] {
+        for n in [1usize, 2, 63, 64, 65, 200, 1000, 5000, 9001] {
             let masses: Vec<u64> = (0..n as u64).map(|i| (i * 2_654_435_761) % 7 * (i % 5)).collect();
             let nonzero = masses.iter().filter(|&&m| m > 0).count() as u64;
-            for k in [0, 1, 2, nonzero / 2, nonzero] {
+            for k in [0, 1, 2, nonzero / 40, nonzero / 2, nonzero] {
                 let full = sorted_prefix(&masses, 3, 1, k.max(1)).unwrap();
                 let parts = smallest_by_parts(&masses, 3, 1, k.max(1)).unwrap();
+                let all = sorted_all(&masses, 3, 1).unwrap();
                 let k = (k as usize).min(parts.len());
                 assert_eq!(full[..k], parts[..k], "n={n} k={k}");
+                assert_eq!(all[..k], parts[..k], "n={n} k={k}");
             }
         }
     }
