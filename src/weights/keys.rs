@@ -99,6 +99,40 @@ const LOG_TABLE: [u128; 129] = [
 const LN2: u128 = LOG_TABLE[0];
 /// 2^-122, exact.
 const UNSCALE: f64 = 1.0 / (1u128 << 122) as f64;
+/// R[j − 127] = ⌈2^72 / (j + 1)⌉ − 2^64 (each in [0, 2^64]): ⌊N / (j + 1)⌋ = ⌊N·(2^64 + R) / 2^72⌋ for every
+/// N < 2^64, since the product's excess N·(⌈2^72/d⌉ − 2^72/d)/2^72 < 2^-8 ≤ 1/d never reaches the next integer.
+const RECIPROCALS: [u64; 129] = {
+    let mut r = [0u64; 129];
+    let mut j = 0;
+    while j < 129 {
+        let d = j as u128 + 128;
+        r[j] = (((1u128 << 72) + d - 1) / d - (1u128 << 64)) as u64;
+        j += 1;
+    }
+    r
+};
+
+/// ⌊n / (j + 1)⌋ for n < 2^64 and 127 ≤ j ≤ 255, by a multiplication (the division's latency is the logarithm's).
+#[inline]
+fn divide(n: u64, j: u64) -> u64 {
+    let r = RECIPROCALS.get((j - 127) as usize).copied().unwrap_or(0);
+    ((u128::from(n) + ((u128::from(n) * u128::from(r)) >> 64)) >> 8) as u64
+}
+
+/// `f as f64 · 2^-122` for 2^58 ≤ f < 2^128, the conversion rounded to nearest: the top 64 bits with a sticky bit
+/// for the rest, halved to a signed conversion, then an exact power-of-two scale (no branch on the magnitude).
+#[inline]
+fn unscaled(f: u128) -> f64 {
+    let (hi, lo) = ((f >> 64) as u64, f as u64);
+    if hi == 0 {
+        return lo as f64 * UNSCALE;
+    }
+    let lz = hi.leading_zeros();
+    let top = (hi << lz) | ((lo >> 1) >> (63 - lz));
+    let sticky = u64::from((lo << lz) != 0);
+    let half = (top >> 1) | (top & 1) | sticky;
+    half as i64 as f64 * f64::from_bits(u64::from(1023 - 57 - lz) << 52)
+}
 
 /// E = −ln(U), U = 1 − x/2^64 ∈ (0, 1], for a u64 draw x: integer steps, then one correctly rounded
 /// conversion (relative error below 2^-52, spec §8.2).
@@ -112,7 +146,7 @@ pub fn exponential(x: u64) -> f64 {
     let a = u << e; // 2^63 ≤ a < 2^64: U = 2^-e · a / 2^64
     let j = (a - 1) >> 56; // j·2^56 < a ≤ (j + 1)·2^56, 127 ≤ j ≤ 255
     let gap = ((j + 1) << 56).wrapping_sub(a); // D < 2^56 ((j + 1)·2^56 wraps to 0 at j = 255)
-    let d = (gap << 8) / (j + 1); // δ = D / ((j + 1)·2^56) in Q64, exact for j = 255
+    let d = divide(gap << 8, j); // δ = D / ((j + 1)·2^56) in Q64, ⌊(D·2^8)/(j + 1)⌋: exact for j = 255
     let mut h = SERIES[SERIES_TERMS - 1];
     for &c in SERIES[..SERIES_TERMS - 1].iter().rev() {
         h = c + ((u128::from(h) * u128::from(d)) >> 64) as u64; // Horner: S(δ) in Q63
@@ -120,7 +154,7 @@ pub fn exponential(x: u64) -> f64 {
     let table = LOG_TABLE.get((j - 127) as usize).copied().unwrap_or(0);
     // E · 2^122 = e·ln 2 − ln((j + 1)/256) − ln(1 − δ), below 64·ln 2 · 2^122 < 2^128.
     let f = u128::from(e) * LN2 + table + ((u128::from(d) * u128::from(h)) >> 5);
-    f as f64 * UNSCALE
+    unscaled(f)
 }
 
 /// Index `index`'s key and index as one integer, ordered as (key, index): the key's f64 bits (a non-negative
@@ -217,95 +251,100 @@ fn bucket_of(item: u128) -> usize {
 /// Buckets up to the key 2^6 (which no key reaches).
 const BUCKETS: usize = ((135u64 << BUCKET_BITS) + 1) as usize;
 
-/// One part of the indices' keyed items and its count per bucket.
-struct Keyed {
-    items: Vec<u128>,
-    counts: Vec<u32>,
-}
-
-/// Every non-zero mass's keyed index, sorted up to the k-th: the keys computed on the engine's threads, placed by
-/// bucket (a counting pass), then each needed bucket sorted (on the engine's threads).
+/// Every non-zero mass's keyed index, sorted up to the k-th: each part of the indices (one per engine thread)
+/// computes its keys, places them by bucket (a counting pass) and sorts its buckets, on its own thread; the parts'
+/// sorted runs are then merged (the order is total, so the result is independent of the split).
 fn sorted_prefix(masses: &[u64], seed: u64, epoch: u64, k: u64) -> Result<Vec<u128>, EngineError> {
     let n = masses.len();
     let parts = threads::num_threads().clamp(1, PARTS).min(n.max(1));
     let size = n.div_ceil(parts);
-    let mut keyed: Vec<Keyed> = vec_with_capacity(parts as u64)?;
+    let mut runs: Vec<Vec<u128>> = vec_with_capacity(parts as u64)?;
     for _ in 0..parts {
-        keyed.push(Keyed {
-            items: Vec::new(),
-            counts: Vec::new(),
-        });
+        runs.push(Vec::new());
     }
-    threads::fill_weighted(&mut keyed, size as u64, |first, chunk| {
-        for (offset, part) in chunk.iter_mut().enumerate() {
+    threads::fill_weighted(&mut runs, size as u64, |first, chunk| {
+        for (offset, run) in chunk.iter_mut().enumerate() {
             let lo = (first as usize + offset) * size;
             let hi = (lo + size).min(n);
-            let masses = masses.get(lo..hi).unwrap_or(&[]);
-            let mut items: Vec<u128> = vec_with_capacity(masses.len() as u64)?;
-            let mut counts: Vec<u32> = vec_with_capacity(BUCKETS as u64)?;
-            counts.resize(BUCKETS, 0);
-            for_each_draw(seed, epoch, lo, masses.len(), |index, x| {
-                let mass = masses.get(index - lo).copied().unwrap_or(0);
-                if mass > 0 {
-                    let item = key_item(x, mass, index);
-                    items.push(item);
-                    if let Some(count) = counts.get_mut(bucket_of(item)) {
-                        *count += 1;
-                    }
-                }
-            })?;
-            *part = Keyed { items, counts };
+            *run = sorted_part(masses, seed, epoch, lo, hi)?;
         }
         Ok(())
     })?;
-    // starts[b] = the items in buckets below b; only the buckets up to the one holding the k-th key are needed.
-    let mut starts: Vec<usize> = vec_with_capacity(BUCKETS as u64 + 1)?;
-    starts.push(0);
-    let mut needed = BUCKETS;
-    let mut total = 0usize;
-    for b in 0..BUCKETS {
-        for part in &keyed {
-            total += part.counts.get(b).copied().unwrap_or(0) as usize;
-        }
-        starts.push(total);
-        if total as u64 >= k && needed == BUCKETS {
-            needed = b + 1;
-        }
-    }
-    let placed = starts.get(needed).copied().unwrap_or(0);
-    let mut sorted: Vec<u128> = vec_with_capacity(placed as u64)?;
-    sorted.resize(placed, 0);
-    let mut next: Vec<usize> = vec_with_capacity(needed as u64)?;
-    next.extend_from_slice(starts.get(..needed).unwrap_or(&[]));
-    for part in &keyed {
-        for &item in &part.items {
-            if let Some(at) = next.get_mut(bucket_of(item))
-                && let Some(slot) = sorted.get_mut(*at)
-            {
-                *slot = item;
-                *at += 1;
+    // Pairwise merges, the runs in index order (any order gives the same result).
+    while runs.len() > 1 {
+        let mut merged: Vec<Vec<u128>> = vec_with_capacity(runs.len().div_ceil(2) as u64)?;
+        let mut pending = runs.into_iter();
+        while let Some(left) = pending.next() {
+            match pending.next() {
+                Some(right) => merged.push(merge(&left, &right, if merged.is_empty() { k } else { u64::MAX })?),
+                None => merged.push(left),
             }
         }
+        runs = merged;
     }
-    drop(keyed);
-    let mut buckets: Vec<&mut [u128]> = vec_with_capacity(needed as u64)?;
-    let mut rest: &mut [u128] = &mut sorted;
-    for b in 0..needed {
-        let size = starts.get(b + 1).copied().unwrap_or(0) - starts.get(b).copied().unwrap_or(0);
-        let (bucket, tail) = rest.split_at_mut(size.min(rest.len()));
-        if !bucket.is_empty() {
-            buckets.push(bucket);
+    Ok(runs.pop().unwrap_or_default())
+}
+
+/// The first `limit` items of two sorted runs, merged.
+fn merge(left: &[u128], right: &[u128], limit: u64) -> Result<Vec<u128>, EngineError> {
+    let len = (left.len() + right.len()).min(usize::try_from(limit).unwrap_or(usize::MAX));
+    let mut out: Vec<u128> = vec_with_capacity(len as u64)?;
+    let (mut a, mut b) = (left.iter().peekable(), right.iter().peekable());
+    while out.len() < len {
+        let next = match (a.peek(), b.peek()) {
+            (Some(&&x), Some(&&y)) if x <= y => a.next(),
+            (Some(_), Some(_)) => b.next(),
+            (Some(_), None) => a.next(),
+            (None, _) => b.next(),
+        };
+        let Some(&item) = next else { break };
+        out.push(item);
+    }
+    Ok(out)
+}
+
+/// The keyed items of indices `lo .. hi`, sorted: placed by bucket, then each bucket sorted.
+fn sorted_part(masses: &[u64], seed: u64, epoch: u64, lo: usize, hi: usize) -> Result<Vec<u128>, EngineError> {
+    let masses = masses.get(lo..hi).unwrap_or(&[]);
+    let mut items: Vec<u128> = vec_with_capacity(masses.len() as u64)?;
+    let mut starts: Vec<usize> = vec_with_capacity(BUCKETS as u64 + 1)?;
+    starts.resize(BUCKETS + 1, 0);
+    for_each_draw(seed, epoch, lo, masses.len(), |index, x| {
+        let mass = masses.get(index - lo).copied().unwrap_or(0);
+        if mass > 0 {
+            let item = key_item(x, mass, index);
+            items.push(item);
+            if let Some(count) = starts.get_mut(bucket_of(item) + 1) {
+                *count += 1;
+            }
         }
-        rest = tail;
+    })?;
+    let mut total = 0;
+    for start in starts.iter_mut() {
+        total += *start;
+        *start = total;
     }
-    let weight = (placed / buckets.len().max(1)).max(1) as u64;
-    threads::fill_weighted(&mut buckets, weight, |_, chunk| {
-        for bucket in chunk.iter_mut() {
+    let mut sorted: Vec<u128> = vec_with_capacity(items.len() as u64)?;
+    sorted.resize(items.len(), 0);
+    let mut next: Vec<usize> = vec_with_capacity(BUCKETS as u64)?;
+    next.extend_from_slice(starts.get(..BUCKETS).unwrap_or(&[]));
+    for &item in &items {
+        if let Some(at) = next.get_mut(bucket_of(item))
+            && let Some(slot) = sorted.get_mut(*at)
+        {
+            *slot = item;
+            *at += 1;
+        }
+    }
+    drop(items);
+    for pair in starts.windows(2) {
+        if let [start, end] = *pair
+            && end > start + 1
+            && let Some(bucket) = sorted.get_mut(start..end)
+        {
             bucket.sort_unstable();
         }
-        Ok(())
-    })?;
-    drop(buckets);
+    }
     Ok(sorted)
 }
 
@@ -392,6 +431,23 @@ mod tests {
                 let k = (k as usize).min(parts.len());
                 assert_eq!(full[..k], parts[..k], "n={n} k={k}");
                 assert_eq!(all[..k], parts[..k], "n={n} k={k}");
+            }
+        }
+    }
+
+    /// The reciprocal division is the integer division, the conversion the correctly rounded one.
+    #[test]
+    fn division_and_conversion_are_exact() {
+        let mut y = 1u64;
+        for i in 0..2_000_000u64 {
+            y = y.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let j = 127 + i % 129;
+            for n in [y, y >> (i % 64), u64::MAX - (i % 1000), (j + 1) * (y >> 9), (j + 1) * (y >> 9) - 1] {
+                assert_eq!(divide(n, j), n / (j + 1), "n={n} j={j}");
+            }
+            let f = ((u128::from(y) << 64) | u128::from(y.rotate_left(17))) >> (i % 70);
+            if f >= 1 << 58 {
+                assert_eq!(unscaled(f).to_bits(), (f as f64 * UNSCALE).to_bits(), "f={f}");
             }
         }
     }
