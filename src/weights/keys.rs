@@ -99,14 +99,15 @@ const LOG_TABLE: [u128; 129] = [
 const LN2: u128 = LOG_TABLE[0];
 /// 2^-122, exact.
 const UNSCALE: f64 = 1.0 / (1u128 << 122) as f64;
-/// R[j − 127] = ⌈2^72 / (j + 1)⌉ − 2^64 (each in [0, 2^64]): ⌊N / (j + 1)⌋ = ⌊N·(2^64 + R) / 2^72⌋ for every
-/// N < 2^64, since the product's excess N·(⌈2^72/d⌉ − 2^72/d)/2^72 < 2^-8 ≤ 1/d never reaches the next integer.
+/// R[j − 127] = ⌈2^72 / (j + 1)⌉ − 2^64 for j ≥ 128 (each in [0, 2^64)): ⌊N / (j + 1)⌋ = ⌊N·(2^64 + R) / 2^72⌋ for
+/// every N < 2^64, since the product's excess N·(⌈2^72/d⌉ − 2^72/d)/2^72 < 2^-8 ≤ 1/d never reaches the next
+/// integer (j = 127, a divisor of 128, is a shift).
 const RECIPROCALS: [u64; 129] = {
     let mut r = [0u64; 129];
     let mut j = 0;
     while j < 129 {
         let d = j as u128 + 128;
-        r[j] = (((1u128 << 72) + d - 1) / d - (1u128 << 64)) as u64;
+        r[j] = (((1u128 << 72) + d - 1) / d).saturating_sub(1u128 << 64) as u64;
         j += 1;
     }
     r
@@ -115,6 +116,9 @@ const RECIPROCALS: [u64; 129] = {
 /// ⌊n / (j + 1)⌋ for n < 2^64 and 127 ≤ j ≤ 255, by a multiplication (the division's latency is the logarithm's).
 #[inline]
 fn divide(n: u64, j: u64) -> u64 {
+    if j == 127 {
+        return n >> 7;
+    }
     let r = RECIPROCALS.get((j - 127) as usize).copied().unwrap_or(0);
     ((u128::from(n) + ((u128::from(n) * u128::from(r)) >> 64)) >> 8) as u64
 }
