@@ -15,7 +15,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import ferrosampler
 import ferrosampler._core as rust
 from ferrosampler.reference import _engine as reference
 

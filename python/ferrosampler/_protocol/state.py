@@ -77,9 +77,10 @@ def check_state(state: Any, kind: str, fingerprint: str, *, length: int | None =
             raise ValueError(f"state is missing the field {name!r}; pass a dict from state_dict()")
     _expect(state, "format", STATE_FORMAT)
     _expect(state, "kind", kind)
-    if state["spec_version"] not in READABLE_SPEC_VERSIONS:
+    version = state["spec_version"]
+    if isinstance(version, bool) or version not in READABLE_SPEC_VERSIONS:
         raise ValueError(
-            f"state['spec_version'] must be one of {READABLE_SPEC_VERSIONS} for this sampler, got {state['spec_version']!r}"
+            f"state['spec_version'] must be one of {READABLE_SPEC_VERSIONS} for this sampler, got {version!r}"
         )
     if state["fingerprint"] != fingerprint:
         raise ValueError(

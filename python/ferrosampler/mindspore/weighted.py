@@ -51,7 +51,7 @@ class WeightedRandomSampler(
         (True, False)
     """
 
-    _repr_names = ("num_samples", "replacement")
+    _repr_names: tuple[str, ...] = ("num_samples", "replacement")
 
     def __init__(
         self,

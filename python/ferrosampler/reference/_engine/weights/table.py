@@ -6,8 +6,8 @@ from typing import Any
 
 from ..limits import WEIGHTS_LIMIT, check_integers, check_strided_span
 from .alias import AliasTable
-from .masses import CAPACITY, integer_weights
 from .keys import weighted_keys
+from .masses import CAPACITY, integer_weights
 from .without_replacement import algorithm_value, weighted_without_replacement
 
 
