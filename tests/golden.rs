@@ -10,7 +10,7 @@ use ferrosampler::permutation::{
 use ferrosampler::sharding::strided_permutation;
 use ferrosampler::uniform::uniform_draws;
 use ferrosampler::weights::{
-    AliasTable, Algorithm, WeightTable, exponential, integer_weights, weighted_keys, weighted_without_replacement,
+    Algorithm, AliasTable, WeightTable, exponential, integer_weights, weighted_keys, weighted_without_replacement,
 };
 use serde_json::Value;
 
@@ -196,7 +196,12 @@ fn without_replacement_matches() {
             ints(c, "out")
         );
         let table = WeightTable::from_integer_weights(q).unwrap();
-        assert_eq!(table.without_replacement(seed, epoch, k, Algorithm::Sequential).unwrap(), ints(c, "out"));
+        assert_eq!(
+            table
+                .without_replacement(seed, epoch, k, Algorithm::Sequential)
+                .unwrap(),
+            ints(c, "out")
+        );
     }
 }
 
@@ -463,7 +468,11 @@ fn weighted_keys_match() {
             let k = u64_of(s, "k");
             let out = ints(s, "out");
             assert_eq!(weighted_keys(table.masses(), seed, epoch, k).unwrap(), out, "k={k}");
-            assert_eq!(table.without_replacement(seed, epoch, k, Algorithm::Keys).unwrap(), out, "k={k}");
+            assert_eq!(
+                table.without_replacement(seed, epoch, k, Algorithm::Keys).unwrap(),
+                out,
+                "k={k}"
+            );
         }
     }
 }

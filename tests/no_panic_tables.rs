@@ -10,7 +10,7 @@ use ferrosampler::classes::{ClassLayout, m_per_class_units, pk_batches, pk_draws
 use ferrosampler::limits::EPOCH_LIMIT;
 use ferrosampler::weights::masses::{decompose, floor_log2};
 use ferrosampler::weights::{
-    ALGORITHMS, AliasTable, Algorithm, CAPACITY, WeightTable, check_masses, integer_weights, weighted_keys,
+    ALGORITHMS, Algorithm, AliasTable, CAPACITY, WeightTable, check_masses, integer_weights, weighted_keys,
     weighted_without_replacement,
 };
 
@@ -293,7 +293,13 @@ fn check_tables(g: &mut Gen, what: &str, mut masses: Vec<u64>) {
         assert_eq!(distinct.len() as u64, k, "{what}");
         assert!(out.iter().all(|&j| masses[j as usize] > 0), "{what}");
         let table = table.as_ref().unwrap();
-        assert_eq!(table.without_replacement(seed, epoch, k, Algorithm::Sequential).unwrap(), out, "{what}");
+        assert_eq!(
+            table
+                .without_replacement(seed, epoch, k, Algorithm::Sequential)
+                .unwrap(),
+            out,
+            "{what}"
+        );
     } else if let Ok(table) = &table {
         for algorithm in ALGORITHMS {
             assert!(
@@ -310,7 +316,11 @@ fn check_tables(g: &mut Gen, what: &str, mut masses: Vec<u64>) {
         assert_eq!(distinct.len() as u64, k, "{what}");
         assert!(out.iter().all(|&j| masses[j as usize] > 0), "{what}");
         let table = table.as_ref().unwrap();
-        assert_eq!(table.without_replacement(seed, epoch, k, Algorithm::Keys).unwrap(), out, "{what}");
+        assert_eq!(
+            table.without_replacement(seed, epoch, k, Algorithm::Keys).unwrap(),
+            out,
+            "{what}"
+        );
     }
 }
 

@@ -14,8 +14,8 @@ use crate::lengths::GROUPS;
 use crate::limits::{BOUNDED_NS, EPOCHS, IntRange, POPULATIONS, POSITIVE_U64S, PURPOSES, U64S, check_purpose};
 use crate::mixture::SLOTS;
 use crate::permutation::{PERMUTATIONS, Permutation};
-use crate::weights::{ALGORITHMS, Algorithm};
 use crate::threads::{CHUNK_SIZES, THREAD_COUNTS};
+use crate::weights::{ALGORITHMS, Algorithm};
 
 /// Python's bool and numpy's: never an integer argument, though both convert to one.
 fn is_bool(value: &Bound<'_, PyAny>) -> bool {

@@ -16,15 +16,17 @@ pub const LOG_SHIFT: i32 = 122;
 /// Terms of S(δ) = Σ δ^m / (m + 1): the tail is below 2^-63 for δ ≤ 1/128.
 const SERIES_TERMS: usize = 9;
 /// C[m] = ⌊2^63 / (m + 1)⌋ (Q63).
-const SERIES: [u64; SERIES_TERMS] = {
-    let mut c = [0u64; SERIES_TERMS];
-    let mut m = 0;
-    while m < SERIES_TERMS {
-        c[m] = (1u64 << 63) / (m as u64 + 1);
-        m += 1;
-    }
-    c
-};
+const SERIES: [u64; SERIES_TERMS] = [
+    1 << 63,
+    (1 << 63) / 2,
+    (1 << 63) / 3,
+    (1 << 63) / 4,
+    (1 << 63) / 5,
+    (1 << 63) / 6,
+    (1 << 63) / 7,
+    (1 << 63) / 8,
+    (1 << 63) / 9,
+];
 /// LOG_TABLE[j − 127] = −ln((j + 1)/256) · 2^122 rounded to nearest, j = 127 … 255 (the reference computes
 /// them exactly; the golden vectors of `exponential` cover every entry).
 #[rustfmt::skip]
@@ -99,19 +101,45 @@ const LOG_TABLE: [u128; 129] = [
 const LN2: u128 = LOG_TABLE[0];
 /// 2^-122, exact.
 const UNSCALE: f64 = 1.0 / (1u128 << 122) as f64;
-/// R[j − 127] = ⌈2^72 / (j + 1)⌉ − 2^64 for j ≥ 128 (each in [0, 2^64)): ⌊N / (j + 1)⌋ = ⌊N·(2^64 + R) / 2^72⌋ for
+/// R[j − 127] = ⌈2^72 / (j + 1)⌉ − 2^64 for j ≥ 128 (each in [0, 2^64); R[0] unused): ⌊N / (j + 1)⌋ = ⌊N·(2^64 + R) / 2^72⌋ for
 /// every N < 2^64, since the product's excess N·(⌈2^72/d⌉ − 2^72/d)/2^72 < 2^-8 ≤ 1/d never reaches the next
 /// integer (j = 127, a divisor of 128, is a shift).
-const RECIPROCALS: [u64; 129] = {
-    let mut r = [0u64; 129];
-    let mut j = 0;
-    while j < 129 {
-        let d = j as u128 + 128;
-        r[j] = (((1u128 << 72) + d - 1) / d).saturating_sub(1u128 << 64) as u64;
-        j += 1;
-    }
-    r
-};
+#[rustfmt::skip]
+const RECIPROCALS: [u64; 129] = [
+    0x0000000000000000, 0xfc07f01fc07f01fd, 0xf81f81f81f81f820, 0xf44659e4a4271580,
+    0xf07c1f07c1f07c20, 0xecc07b301ecc07b4, 0xe9131abf0b7672a1, 0xe573ac901e573aca,
+    0xe1e1e1e1e1e1e1e2, 0xde5d6e3f8868a471, 0xdae6076b981dae61, 0xd77b654b82c33918,
+    0xd41d41d41d41d41e, 0xd0cb58f6ec07432e, 0xcd85689039b0ad13, 0xca4b3055ee19101d,
+    0xc71c71c71c71c71d, 0xc3f8f01c3f8f01c4, 0xc0e070381c0e0704, 0xbdd2b899406f74af,
+    0xbacf914c1bacf915, 0xb7d6c3dda338b2b0, 0xb4e81b4e81b4e81c, 0xb2036406c80d901c,
+    0xaf286bca1af286bd, 0xac5701ac5701ac58, 0xa98ef606a63bd81b, 0xa6d01a6d01a6d01b,
+    0xa41a41a41a41a41b, 0xa16d3f97a4b01a17, 0x9ec8e951033d91d3, 0x9c2d14ee4a1019c3,
+    0x999999999999999a, 0x970e4f80cb8727c1, 0x948b0fcd6e9e0653, 0x920fb49d0e228d5a,
+    0x8f9c18f9c18f9c19, 0x8d3018d3018d3019, 0x8acb90f6bf3a9a38, 0x886e5f0abb04994c,
+    0x8618618618618619, 0x83c977ab2bedd28f, 0x8181818181818182, 0x7f405fd017f405fe,
+    0x7d05f417d05f417e, 0x7ad2208e0ecc3546, 0x78a4c8178a4c8179, 0x767dce434a9b1018,
+    0x745d1745d1745d18, 0x724287f46debc05d, 0x702e05c0b81702e1, 0x6e1f76b4337c6cb2,
+    0x6c16c16c16c16c17, 0x6a13cd153729043f, 0x6816816816816817, 0x661ec6a5122f9017,
+    0x642c8590b21642c9, 0x623fa7701623fa78, 0x6058160581605817, 0x5e75bb8d015e75bc,
+    0x5c9882b931057263, 0x5ac056b015ac056c, 0x58ed2308158ed231, 0x571ed3c506b39a23,
+    0x5555555555555556, 0x5390948f40feac70, 0x51d07eae2f8151d1, 0x5015015015015016,
+    0x4e5e0a72f0539783, 0x4cab88725af6e750, 0x4afd6a052bf5a815, 0x49539e3b2d066ea3,
+    0x47ae147ae147ae15, 0x460cbc7f5cf9a1c1, 0x446f86562d9faee5, 0x42d6625d51f86efa,
+    0x4141414141414142, 0x3fb013fb013fb014, 0x3e22cbce4a9027c5, 0x3c995a47babe7441,
+    0x3b13b13b13b13b14, 0x3991c2c187f63372, 0x3813813813813814, 0x3698df3de0747954,
+    0x3521cfb2b78c1353, 0x33ae45b57bcb1e0d, 0x323e34a2b10bf66f, 0x30d190130d190131,
+    0x2f684bda12f684be, 0x2e025c04b8097013, 0x2c9fb4d812c9fb4e, 0x2b404ad012b404ae,
+    0x29e4129e4129e413, 0x288b01288b01288c, 0x27350b88127350b9, 0x25e22708092f1139,
+    0x2492492492492493, 0x23456789abcdf013, 0x21fb78121fb78122, 0x20b470c67c0d8876,
+    0x1f7047dc11f7047e, 0x1e2ef3b3fb874432, 0x1cf06ada2811cf07, 0x1bb4a4046ed29012,
+    0x1a7b9611a7b9611b, 0x19453808ca29c047, 0x1811811811811812, 0x16e0689427378eb5,
+    0x15b1e5f75270d046, 0x1485f0e0acd3b68d, 0x135c81135c81135d, 0x12358e75d30336a1,
+    0x1111111111111112, 0x0fef010fef010ff0, 0x0ecf56be69c8fde3, 0x0db20a88f469598d,
+    0x0c9714fbcda3ac11, 0x0b7e6ec259dc7936, 0x0a6810a6810a6811, 0x0953f39010953f3a,
+    0x0842108421084211, 0x073260a47f7c66d0, 0x0624dd2f1a9fbe77, 0x05197f7d73404147,
+    0x0410410410410411, 0x03091b51f5e1a4ef, 0x0204081020408103, 0x0101010101010102,
+    0x0000000000000000,
+];
 
 /// ⌊n / (j + 1)⌋ for n < 2^64 and 127 ≤ j ≤ 255, by a multiplication (the division's latency is the logarithm's).
 #[inline]
@@ -389,7 +417,14 @@ fn smallest_by_parts(masses: &[u64], seed: u64, epoch: u64, k: u64) -> Result<Ve
 const BOUND_MARGIN: f64 = (1.0 - 1.0 / (1u64 << 20) as f64) / 18_446_744_073_709_551_616.0;
 
 /// The k smallest keyed indices of `lo .. hi` (fewer if the part has fewer non-zero masses), unsorted.
-fn part_smallest(masses: &[u64], seed: u64, epoch: u64, k: u64, lo: usize, hi: usize) -> Result<Vec<u128>, EngineError> {
+fn part_smallest(
+    masses: &[u64],
+    seed: u64,
+    epoch: u64,
+    k: u64,
+    lo: usize,
+    hi: usize,
+) -> Result<Vec<u128>, EngineError> {
     let k = k as usize;
     let mut storage: Vec<u128> = vec_with_capacity(k as u64 + 1)?;
     storage.clear();
@@ -412,7 +447,9 @@ fn part_smallest(masses: &[u64], seed: u64, epoch: u64, k: u64, lo: usize, hi: u
             return;
         }
         if heap.len() == k {
-            largest = heap.peek().map_or(f64::INFINITY, |&top| f64::from_bits((top >> 64) as u64));
+            largest = heap
+                .peek()
+                .map_or(f64::INFINITY, |&top| f64::from_bits((top >> 64) as u64));
         }
     })?;
     Ok(heap.into_vec())
@@ -439,14 +476,27 @@ mod tests {
         }
     }
 
-    /// The reciprocal division is the integer division, the conversion the correctly rounded one.
+    /// The reciprocals are ⌈2^72 / (j + 1)⌉ − 2^64; the division by them is the integer division, the
+    /// conversion the correctly rounded one.
     #[test]
     fn division_and_conversion_are_exact() {
+        for (j, &r) in (128u64..=255).zip(RECIPROCALS.iter().skip(1)) {
+            let m = (1u128 << 72).div_ceil(u128::from(j + 1));
+            assert_eq!(u128::from(r), m.saturating_sub(1 << 64), "j={j}");
+        }
         let mut y = 1u64;
         for i in 0..2_000_000u64 {
-            y = y.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            y = y
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
             let j = 127 + i % 129;
-            for n in [y, y >> (i % 64), u64::MAX - (i % 1000), (j + 1) * (y >> 9), (j + 1) * (y >> 9) - 1] {
+            for n in [
+                y,
+                y >> (i % 64),
+                u64::MAX - (i % 1000),
+                (j + 1) * (y >> 9),
+                (j + 1) * (y >> 9) - 1,
+            ] {
                 assert_eq!(divide(n, j), n / (j + 1), "n={n} j={j}");
             }
             let f = ((u128::from(y) << 64) | u128::from(y.rotate_left(17))) >> (i % 70);

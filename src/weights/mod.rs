@@ -7,7 +7,7 @@ pub mod table;
 pub mod without_replacement;
 
 pub use alias::AliasTable;
+pub use keys::{exponential, weighted_keys};
 pub use masses::{CAPACITY, CheckedWeights, Masses, check_masses, check_weights, integer_masses, integer_weights};
 pub use table::WeightTable;
-pub use keys::{exponential, weighted_keys};
 pub use without_replacement::{ALGORITHMS, Algorithm, weighted_without_replacement};

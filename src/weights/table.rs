@@ -5,8 +5,8 @@ use std::sync::OnceLock;
 use crate::alloc::copy_of;
 use crate::error::EngineError;
 use crate::weights::alias::AliasTable;
-use crate::weights::masses::{CheckedWeights, Masses, check_masses, check_weights, integer_masses};
 use crate::weights::keys::select;
+use crate::weights::masses::{CheckedWeights, Masses, check_masses, check_weights, integer_masses};
 use crate::weights::without_replacement::{Algorithm, check_k, draw};
 
 /// The integer masses of a weight vector and what samplers draw from them.
