@@ -141,7 +141,8 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, WithoutReplacementAlg
 
         Examples:
             >>> from ferrosampler import WeightedRandomSampler
-            >>> state = WeightedRandomSampler([1.0, 2.0, 3.0], 2, replacement=False, seed=1).state_dict()
+            >>> old = WeightedRandomSampler([1.0, 2.0, 3.0], 2, replacement=False, seed=1, algorithm="sequential")
+            >>> state = old.state_dict()
             >>> del state["algorithm"]  # as spec v2 saved it
             >>> resumed = WeightedRandomSampler([1.0, 2.0, 3.0], 2, replacement=False, seed=1)
             >>> resumed.load_state_dict(state)
