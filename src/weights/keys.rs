@@ -218,10 +218,26 @@ pub(crate) fn select(masses: &[u64], seed: u64, epoch: u64, k: u64) -> Result<Ve
     } else if k.saturating_mul(PARTIAL_RATIO) <= masses.len() as u64 {
         smallest_by_parts(masses, seed, epoch, k)?
     } else {
-        sorted_prefix(masses, seed, epoch, k)?
+        return sorted_prefix(masses, seed, epoch, k);
     };
-    let mut out = vec_with_capacity(k)?;
-    out.extend(candidates.iter().take(k as usize).map(|&item| (item as u64) as i64));
+    indices(&candidates, &[], k)
+}
+
+/// The indices of the first k items of two sorted runs, merged (the index is an item's low 64 bits).
+fn indices(left: &[u128], right: &[u128], k: u64) -> Result<Vec<i64>, EngineError> {
+    let len = (left.len() + right.len()).min(usize::try_from(k).unwrap_or(usize::MAX));
+    let mut out: Vec<i64> = vec_with_capacity(len as u64)?;
+    let (mut a, mut b) = (left.iter().peekable(), right.iter().peekable());
+    while out.len() < len {
+        let next = match (a.peek(), b.peek()) {
+            (Some(&&x), Some(&&y)) if x <= y => a.next(),
+            (Some(_), Some(_)) => b.next(),
+            (Some(_), None) => a.next(),
+            (None, _) => b.next(),
+        };
+        let Some(&item) = next else { break };
+        out.push((item as u64) as i64);
+    }
     Ok(out)
 }
 
@@ -283,10 +299,10 @@ fn bucket_of(item: u128) -> usize {
 /// Buckets up to the key 2^6 (which no key reaches).
 const BUCKETS: usize = ((135u64 << BUCKET_BITS) + 1) as usize;
 
-/// Every non-zero mass's keyed index, sorted up to the k-th: each part of the indices (one per engine thread)
-/// computes its keys, places them by bucket (a counting pass) and sorts its buckets, on its own thread; the parts'
-/// sorted runs are then merged (the order is total, so the result is independent of the split).
-fn sorted_prefix(masses: &[u64], seed: u64, epoch: u64, k: u64) -> Result<Vec<u128>, EngineError> {
+/// The indices of the k smallest keys, in order: each part of the indices (one per engine thread) computes its
+/// keys, places them by bucket (a counting pass) and sorts its buckets, on its own thread; the parts' sorted runs
+/// are then merged (the order is total, so the result is independent of the split).
+fn sorted_prefix(masses: &[u64], seed: u64, epoch: u64, k: u64) -> Result<Vec<i64>, EngineError> {
     let n = masses.len();
     let parts = threads::num_threads().clamp(1, PARTS).min(n.max(1));
     let size = n.div_ceil(parts);
@@ -302,19 +318,23 @@ fn sorted_prefix(masses: &[u64], seed: u64, epoch: u64, k: u64) -> Result<Vec<u1
         }
         Ok(())
     })?;
-    // Pairwise merges, the runs in index order (any order gives the same result).
-    while runs.len() > 1 {
+    // Pairwise merges, the runs in index order (any order gives the same result; a run's first k hold all of
+    // its items among the k smallest), down to two, which are merged into the indices.
+    while runs.len() > 2 {
         let mut merged: Vec<Vec<u128>> = vec_with_capacity(runs.len().div_ceil(2) as u64)?;
         let mut pending = runs.into_iter();
         while let Some(left) = pending.next() {
             match pending.next() {
-                Some(right) => merged.push(merge(&left, &right, if merged.is_empty() { k } else { u64::MAX })?),
+                Some(right) => merged.push(merge(&left, &right, k)?),
                 None => merged.push(left),
             }
         }
         runs = merged;
     }
-    Ok(runs.pop().unwrap_or_default())
+    let mut runs = runs.into_iter();
+    let left = runs.next().unwrap_or_default();
+    let right = runs.next().unwrap_or_default();
+    indices(&left, &right, k)
 }
 
 /// The first `limit` items of two sorted runs, merged.
@@ -467,8 +487,8 @@ mod tests {
             let nonzero = masses.iter().filter(|&&m| m > 0).count() as u64;
             for k in [0, 1, 2, nonzero / 40, nonzero / 2, nonzero] {
                 let full = sorted_prefix(&masses, 3, 1, k.max(1)).unwrap();
-                let parts = smallest_by_parts(&masses, 3, 1, k.max(1)).unwrap();
-                let all = sorted_all(&masses, 3, 1).unwrap();
+                let parts = indices(&smallest_by_parts(&masses, 3, 1, k.max(1)).unwrap(), &[], k.max(1)).unwrap();
+                let all = indices(&sorted_all(&masses, 3, 1).unwrap(), &[], k.max(1)).unwrap();
                 let k = (k as usize).min(parts.len());
                 assert_eq!(full[..k], parts[..k], "n={n} k={k}");
                 assert_eq!(all[..k], parts[..k], "n={n} k={k}");
