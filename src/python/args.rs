@@ -15,6 +15,7 @@ use crate::limits::{BOUNDED_NS, EPOCHS, IntRange, POPULATIONS, POSITIVE_U64S, PU
 use crate::mixture::SLOTS;
 use crate::permutation::{PERMUTATIONS, Permutation};
 use crate::threads::{CHUNK_SIZES, THREAD_COUNTS};
+use crate::weights::{ALGORITHMS, Algorithm};
 
 /// Python's bool and numpy's: never an integer argument, though both convert to one.
 fn is_bool(value: &Bound<'_, PyAny>) -> bool {
@@ -190,6 +191,28 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Permutation {
             match value.repr() {
                 Ok(quoted) => PyValueError::new_err(format!(
                     "permutation must be one of {}, got permutation={quoted}",
+                    names.join(", ")
+                )),
+                Err(error) => error,
+            }
+        })
+    }
+}
+
+/// `algorithm=` (spec §8): one of `_core.WITHOUT_REPLACEMENT` by name (None, as an omitted argument, is the default).
+impl<'a, 'py> FromPyObject<'a, 'py> for Algorithm {
+    type Error = PyErr;
+
+    fn extract(value: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let known = match value.cast::<PyString>() {
+            Ok(name) => Algorithm::from_name(&name.to_cow()?),
+            Err(_) => None,
+        };
+        known.ok_or_else(|| {
+            let names: Vec<String> = ALGORITHMS.iter().map(|a| format!("'{}'", a.name())).collect();
+            match value.repr() {
+                Ok(quoted) => PyValueError::new_err(format!(
+                    "algorithm must be one of {}, got algorithm={quoted}",
                     names.join(", ")
                 )),
                 Err(error) => error,

@@ -61,6 +61,11 @@ mod _core {
             "PERMUTATIONS",
             PyTuple::new(m.py(), PERMUTATIONS.map(Permutation::name))?,
         )?;
+        // The without-replacement algorithms' names (spec §8), default first.
+        m.add(
+            "WITHOUT_REPLACEMENT",
+            PyTuple::new(m.py(), crate::weights::ALGORITHMS.map(crate::weights::Algorithm::name))?,
+        )?;
         // The package version comes from Cargo.toml, its single source.
         m.add("__version__", env!("CARGO_PKG_VERSION"))
     }

@@ -26,6 +26,8 @@ BATCH_SIZE = 32  # the batch-list case
 ISLICE_BIG_N = 1 << 40
 ISLICE_COUNT = 10**6
 NO_REPLACEMENT_N = 10**6
+NO_REPLACEMENT_K = 10**3  # weighted-topk's k: a partial selection of TOPK_POPULATION weights
+TOPK_POPULATION = 10**7
 TARGET_N = 10**7
 THREADED_EPOCHS = 2  # the gil-threads case: epochs computed, by two threads or by one
 
@@ -98,6 +100,36 @@ def torch_multinomial(replacement: bool) -> Setup:
         return lambda: torch.multinomial(weights, n, replacement)
 
     return setup
+
+
+# weighted-topk's size is k (what a result holds); the population is TOPK_POPULATION.
+
+
+def ours_topk(k: int) -> Work:
+    sampler = fs.WeightedRandomSampler(balanced_weights(TOPK_POPULATION), k, replacement=False)
+    work: Work = sampler.epoch_indices
+    return work
+
+
+def torch_multinomial_topk(k: int) -> Work | str:
+    torch = torch_or_reason()
+    if torch is None:
+        return "torch not installed"
+    weights = torch.as_tensor(balanced_weights(TOPK_POPULATION))
+    return lambda: torch.multinomial(weights, k, False)
+
+
+def numpy_weighted_topk(k: int) -> Work:
+    weights = balanced_weights(TOPK_POPULATION)
+    rng = numpy_rng()
+
+    def work() -> Any:
+        # Efraimidis–Spirakis's k smallest keys, in key order: numpy's partial selection, then a sort of k.
+        keys = rng.exponential(size=TOPK_POPULATION) / weights
+        smallest = np.argpartition(keys, k - 1)[:k]
+        return smallest[np.argsort(keys[smallest])]
+
+    return work
 
 
 def torch_sampler_list(make: Callable[[Any, int], Any]) -> Setup:
@@ -256,6 +288,19 @@ CASES: dict[str, Case] = {
         numpy_weighted_without,
         target_n=NO_REPLACEMENT_N,
         pick_sizes=lambda sizes: [n for n in sizes if n <= NO_REPLACEMENT_N] or [NO_REPLACEMENT_N],
+    ),
+    "weighted-topk": Case(
+        "WeightedRandomSampler(w, N, replacement=False), k = N of 10^7 weights: epoch_indices()",
+        "torch.multinomial(w, N, False)",
+        "argpartition(rng.exponential(10^7) / w, N), sorted",
+        ">= 3x",
+        "speedup",
+        3,
+        ours_topk,
+        torch_multinomial_topk,
+        numpy_weighted_topk,
+        target_n=NO_REPLACEMENT_K,
+        pick_sizes=lambda sizes: [NO_REPLACEMENT_K],
     ),
     "random-bulk": Case(
         "RandomSampler(range(N)): epoch_indices()",
