@@ -78,6 +78,28 @@ def test_a_spec_2_state_resumes_sequentially_and_stays_sequential() -> None:
     assert len(head + rest) == 5
 
 
+def test_a_spec_2_wrapper_state_resumes_its_inner_sampler_sequentially() -> None:
+    """A wrapper's state records only the inner fingerprint: the inner sampler takes spec 2's algorithm."""
+    saved = fs.DistributedSamplerWrapper(torch_sampler("sequential"), num_replicas=2, rank=1)
+    iterator = iter(saved)
+    next(iterator)
+    state = copy.deepcopy(saved.state_dict())
+    assert "algorithm" not in state  # nothing of the inner sampler's algorithm but its fingerprint
+    state["spec_version"] = 2
+    rest, following = list(iterator), list(saved)
+    resumed = fs.DistributedSamplerWrapper(torch_sampler(), num_replicas=2, rank=1)
+    resumed.load_state_dict(state)
+    assert resumed.sampler.algorithm == "sequential"
+    assert list(resumed) == rest and list(resumed) == following
+    # A keys inner state under a spec-2 label is still refused, and the inner sampler keeps its algorithm.
+    keys = fs.DistributedSamplerWrapper(torch_sampler(), num_replicas=2, rank=1)
+    state = copy.deepcopy(keys.state_dict())
+    state["spec_version"] = 2
+    with pytest.raises(ValueError, match="fingerprint"):
+        keys.load_state_dict(state)
+    assert keys.sampler.algorithm == "keys"
+
+
 def test_a_spec_2_state_of_other_parameters_is_refused_and_the_algorithm_kept() -> None:
     state = spec_2_state(fs.WeightedRandomSampler(WEIGHTS, 4, replacement=False, seed=3, algorithm="sequential"))
     sampler = torch_sampler()

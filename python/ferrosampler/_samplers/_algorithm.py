@@ -48,3 +48,15 @@ class WithoutReplacementAlgorithm:
         except BaseException:
             self.algorithm = previous
             raise
+
+    def _adopt_saved_spec(self, version: Any) -> Callable[[], None]:
+        """Takes the algorithm a state saved by spec ``version`` implies, for a wrapper whose state records only
+        this sampler's fingerprint (spec 2: ``"sequential"``); returns what undoes it if the load fails."""
+        previous = self.algorithm
+        if version == 2 and not self.replacement:
+            self.algorithm = SPEC_2_ALGORITHM
+
+        def undo() -> None:
+            self.algorithm = previous
+
+        return undo
