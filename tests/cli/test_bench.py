@@ -154,3 +154,17 @@ def test_a_missing_baseline_is_a_reason_not_a_crash(monkeypatch, capsys) -> None
     assert row[header.index("baseline (s)")] == "torch not installed"
     assert row[header.index("baseline CPU (s)")] == "—"
     assert row[-1] == "not measured (torch not installed)"
+
+
+def test_notes_are_appended_to_the_report_as_written(tmp_path, capsys) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("## Targets not met\n\n- random-bulk: the profile.\n")
+    output = tmp_path / "report.md"
+    argv = ["bench", "--sizes", "1e3", "--repeat", "1", "--cases", "random-bulk", "--output", str(output)]
+    assert _cli.main([*argv, "--notes", str(notes)]) == 0
+    report = output.read_text()
+    assert report.endswith("\n\n## Targets not met\n\n- random-bulk: the profile.\n")
+    assert f"--notes {notes}" in report  # the command that produced it says where the notes came from
+    with pytest.raises(SystemExit):
+        _cli.main([*argv, "--notes", str(tmp_path / "missing.md")])
+    assert "cannot read" in capsys.readouterr().err

@@ -118,6 +118,14 @@ def output_path(text: str) -> Path:
     return path
 
 
+def input_path(text: str) -> Path:
+    """A file to read, refused now rather than after a long run when it does not exist."""
+    path = Path(text)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"cannot read {text!r}: not a file")
+    return path
+
+
 def target_text(case: Case) -> str:
     """A case's target and what it is measured against, for --help."""
     if case.kind == "seconds":
@@ -198,6 +206,12 @@ def build_parser(prog: str) -> Parser:
         default=0,
         metavar="P",
         help="after the run, run every case again with P busy processes started by the bench, and report both",
+    )
+    bench.add_argument(
+        "--notes",
+        type=input_path,
+        metavar="FILE.md",
+        help="append this markdown file to the report as written (e.g. profiles of the targets not met)",
     )
     add_explain(commands)
     return parser
@@ -283,7 +297,9 @@ def main(argv: list[str] | None = None, prog: str | None = None, known_answers: 
     from .bench import bench
 
     command = command_line(prog, argv)
-    return bench(args.sizes, args.repeat, args.cases, args.output, args.plot, command=command, load=args.load)
+    return bench(
+        args.sizes, args.repeat, args.cases, args.output, args.plot, command=command, load=args.load, notes=args.notes
+    )
 
 
 def run_explain(args: Any, prog: str) -> int:

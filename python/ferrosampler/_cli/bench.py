@@ -253,9 +253,10 @@ def bench(
     plot: Path | None,
     command: str,
     load: int = 0,
+    notes: Path | None = None,
 ) -> int:
-    """Runs the cases (again under ``load`` busy processes, if any), prints the report; exit status 0 (timings
-    are never pass/fail), 2 on a setup problem."""
+    """Runs the cases (again under ``load`` busy processes, if any), prints the report (``notes`` appended as
+    written); exit status 0 (timings are never pass/fail), 2 on a setup problem."""
     from .bench_report import plot_rows, render
 
     if plot is not None:
@@ -271,6 +272,8 @@ def bench(
         with busy_processes(load):
             loaded = (load, run_all(sizes, repeat, cases))
     report = render(rows, repeat, command, time.perf_counter() - started, loaded)
+    if notes is not None:
+        report = f"{report.rstrip()}\n\n{notes.read_text().strip()}\n"
     print(report, end="")
     if output is not None:
         output.write_text(report)
