@@ -3,6 +3,7 @@
 //! `blocks.rs` computes whole blocks at once (speed only, the same output).
 
 mod blocks;
+mod locate;
 
 use std::collections::HashMap;
 
