@@ -238,6 +238,12 @@ def add_explain(commands: Any) -> None:
         choices=("RandomSampler", "SubsetRandomSampler", "SequentialSampler"),
         help="the sampler a wrapped BatchSampler batches",
     )
+    explain.add_argument(
+        "--mixture",
+        type=Path,
+        metavar="FILE",
+        help='MixtureSampler\'s parameters as JSON: {"sources": [sizes], "weights": [...], "num_samples": N}',
+    )
     explain.add_argument("--seed", type=seed_int, metavar="S", help="its fixed seed (none: unseeded)")
     explain.add_argument("--json", action="store_true", help="print the answer as one JSON object")
 
@@ -279,6 +285,7 @@ def run_explain(args: Any, prog: str) -> int:
         drop_last=args.drop_last,
         sampler=args.sampler,
         seed=args.seed,
+        mixture=args.mixture,
     )
     try:
         return explain(args.state, args.index, args.rank, args.step, args.epoch, options, args.json)

@@ -24,7 +24,9 @@ from ferrosampler._protocol.epoch import as_list, collect, open_epoch
 from ferrosampler._protocol.provenance import Position, locate
 
 SEQUENTIAL = "torch.SequentialSampler"
-UNSHARDED = ("torch.RandomSampler", "torch.SubsetRandomSampler", SEQUENTIAL)
+MIXTURE = "torch.MixtureSampler"
+UNSHARDED = ("torch.RandomSampler", "torch.SubsetRandomSampler", SEQUENTIAL, MIXTURE)
+SEED_DRAWING = ("torch.RandomSampler", "torch.SubsetRandomSampler", MIXTURE)  # unseeded, a seed per epoch
 SHARDED = ("DistributedSampler", "DistributedSamplerWrapper")
 KINDS = (*UNSHARDED, "torch.BatchSampler", *SHARDED)
 # A DistributedSamplerWrapper's state names its inner sampler's class: the ones explain rebuilds.
@@ -32,6 +34,7 @@ INNER_CLASSES = {
     "RandomSampler": "torch.RandomSampler",
     "SubsetRandomSampler": "torch.SubsetRandomSampler",
     "SequentialSampler": "torch.SequentialSampler",
+    "MixtureSampler": MIXTURE,
     "BatchSampler": "torch.BatchSampler",
 }
 
@@ -63,6 +66,7 @@ class Options:
     drop_last: bool = False
     sampler: str | None = None
     seed: int | None = None
+    mixture: Path | None = None
 
 
 def read_state(path: Path) -> dict[str, Any]:
@@ -97,6 +101,26 @@ def read_indices(path: Path) -> np.ndarray:
     return values
 
 
+def read_mixture(path: Path) -> dict[str, Any]:
+    """A MixtureSampler's parameters from a JSON object: ``sources`` (sizes), ``weights`` (one per source, or a
+    schedule of ``[start, weights]`` pairs) and, optionally, ``num_samples``."""
+    try:
+        spec = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise Refused(f"cannot read --mixture {str(path)!r}: {error}") from None
+    if not isinstance(spec, dict) or not {"sources", "weights"} <= set(spec) or not set(spec) <= MIXTURE_FIELDS:
+        raise Refused(
+            f"--mixture {str(path)!r} must hold a JSON object with 'sources' and 'weights' (and 'num_samples')"
+        )
+    weights = spec["weights"]
+    if isinstance(weights, list) and weights and isinstance(weights[0], list):
+        weights = [tuple(phase) if isinstance(phase, list) else phase for phase in weights]  # JSON has no tuples
+    return {"sources": spec["sources"], "weights": weights, "num_samples": spec.get("num_samples")}
+
+
+MIXTURE_FIELDS = {"sources", "weights", "num_samples"}
+
+
 def need(value: Any, option: str, kind: str, what: str) -> Any:
     if value is None:
         raise Refused(f"a {kind} state does not record {what}: pass {option} (checked against the state)")
@@ -129,6 +153,9 @@ def build_unsharded(kind: str, options: Options, seeds: dict[str, Any]) -> Any:
     """The torch-family sampler of ``kind`` from the options (``seeds``: its seed arguments)."""
     if kind == SEQUENTIAL:
         return ferrosampler.SequentialSampler(Sized(need(options.n, "--n", kind, "the dataset size")))
+    if kind == MIXTURE:
+        spec = read_mixture(need(options.mixture, "--mixture FILE", kind, "its sources, weights and num_samples"))
+        return ferrosampler.MixtureSampler(spec["sources"], spec["weights"], spec["num_samples"], **seeds)
     permutation: Permutation = options.permutation or "feistel"
     if kind == "torch.SubsetRandomSampler":
         indices = read_indices(need(options.indices, "--indices FILE", kind, "its indices"))
@@ -218,7 +245,7 @@ def drawn_seed(state: Mapping[str, Any], options: Options) -> tuple[bool, int | 
     if kind == "torch.BatchSampler":
         inner = state.get("sampler")
         return drawn_seed(inner, options) if isinstance(inner, Mapping) else (False, None)
-    if kind in UNSHARDED[:2]:
+    if kind in SEED_DRAWING:
         return state.get("seed_source") != "fixed", state.get("epoch_seed")
     if kind == "DistributedSamplerWrapper":
         inner = state.get("inner")
