@@ -150,38 +150,19 @@ impl BlockWalker {
 }
 
 /// Arrival k (remainder ρ_k = (ρ_0 + k·L) mod T) goes left iff ρ_k + L ≥ T: lefts fill the front of `output` in
-/// order, rights the back from `left_count`. Four arrivals per step, each remainder from the step's first (so the
-/// steps, not the arrivals, are sequential).
+/// order, rights the back from `left_count` (the k-th arrival, after `lefts` of them went left, goes right to
+/// left_count + k − lefts): one counter, no branch.
 fn partition(input: &[u32], output: &mut [u32], left_count: usize, remainder: u64, left: u64, total: u64) {
     let right = total - left;
-    // ρ + c mod T without overflow (ρ, c < T): ρ − (T − c) when ρ ≥ T − c.
-    let advance = |rho: u64, c: u64| if rho >= total - c { rho - (total - c) } else { rho + c };
-    let step = |k: u64| ((u128::from(k) * u128::from(left)) % u128::from(total)) as u64;
-    let (c1, c2, c3, c4) = (step(1), step(2), step(3), step(4));
-    let (mut left_at, mut right_at) = (0usize, left_count);
     let mut rho = remainder;
-    let mut put = |slot: u32, rho: u64, left_at: &mut usize, right_at: &mut usize| {
+    let mut lefts = 0usize;
+    for (k, &slot) in input.iter().enumerate() {
         let turn = rho >= right;
-        let at = if turn { *left_at } else { *right_at };
+        rho = if turn { rho - right } else { rho + left };
+        let at = if turn { lefts } else { left_count + k - lefts };
         if let Some(target) = output.get_mut(at) {
             *target = slot;
         }
-        *left_at += usize::from(turn);
-        *right_at += usize::from(!turn);
-    };
-    let mut quads = input.chunks_exact(4);
-    for quad in quads.by_ref() {
-        if let &[a, b, c, d] = quad {
-            let (r1, r2, r3) = (advance(rho, c1), advance(rho, c2), advance(rho, c3));
-            put(a, rho, &mut left_at, &mut right_at);
-            put(b, r1, &mut left_at, &mut right_at);
-            put(c, r2, &mut left_at, &mut right_at);
-            put(d, r3, &mut left_at, &mut right_at);
-            rho = advance(rho, c4);
-        }
-    }
-    for &slot in quads.remainder() {
-        put(slot, rho, &mut left_at, &mut right_at);
-        rho = advance(rho, c1);
+        lefts += usize::from(turn);
     }
 }
