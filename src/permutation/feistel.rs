@@ -213,6 +213,13 @@ impl Bijection {
                 let Some(values) = lanes::small_network(network) else {
                     return false;
                 };
+                if n == 1 << network.width() {
+                    // E maps [0, n) onto itself: no walking.
+                    for (slot, &value) in out.iter_mut().zip(values.iter()) {
+                        *slot = value;
+                    }
+                    return true;
+                }
                 for (q, slot) in out.iter_mut().enumerate() {
                     // Cycle walking through the tabulated E: every value is below 2^w ≤ 1024.
                     let mut value = values.get(q).copied().unwrap_or(0);
