@@ -331,6 +331,23 @@ mod tests {
     }
 
     #[test]
+    fn fill_all_equals_apply_at_every_block_length() {
+        use crate::permutation::Bijection;
+        for n in (1..=1024u64).step_by(7).chain([127, 128, 129, 512, 513, 1023, 1024]) {
+            for seed in 0..3 {
+                let bijection = Bijection::for_block(seed, 4, n, n, 2).unwrap();
+                let mut table = [0u16; SMALL_VALUES];
+                assert!(bijection.fill_all(&mut table), "n={n}");
+                for q in 0..n {
+                    assert_eq!(u64::from(table[q as usize]), bijection.apply(q), "n={n} q={q}");
+                }
+            }
+        }
+        let wide = Bijection::for_block(0, 4, 0, 1025, 0).unwrap();
+        assert!(!wide.fill_all(&mut [0u16; SMALL_VALUES]));
+    }
+
+    #[test]
     fn small_networks_equal_forward() {
         for w in 2..=12u32 {
             for seed in 0..20 {
