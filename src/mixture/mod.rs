@@ -677,10 +677,17 @@ impl<'a> Reader<'a> {
                 .unwrap_or_default();
             self.items_of_source(group.source, o, part)?;
         }
-        // Items in slot order.
-        for (&u, &item) in walker.order().iter().zip(grouped.iter()).take(slots) {
-            if let Some(target) = items.get_mut(u as usize) {
-                *target = item;
+        // Global indices in slot order (offset_s + item < Σ n ≤ 2^63).
+        for group in walker.groups() {
+            let base = plan.offsets.get(group.source).copied().unwrap_or(0) as i64;
+            let range = group.start..group.start + group.count;
+            let (Some(order), Some(values)) = (walker.order().get(range.clone()), grouped.get(range)) else {
+                continue;
+            };
+            for (&u, &item) in order.iter().zip(values.iter()) {
+                if let Some(target) = items.get_mut(u as usize) {
+                    *target = item + base;
+                }
             }
         }
         // Outputs block by block through the block orders.
@@ -721,11 +728,10 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// out[t] = the global index of source s's occurrence o + t: pass by pass, each a lane evaluation.
+    /// out[t] = the item (within source s) of its occurrence o + t: pass by pass, each a lane evaluation.
     fn items_of_source(&mut self, s: usize, o: u128, out: &mut [i64]) -> Result<(), EngineError> {
         let plan = self.plan;
         let n = plan.sizes.get(s).copied().unwrap_or(1);
-        let base = plan.offsets.get(s).copied().unwrap_or(0) as i64;
         let mut o = o;
         let mut done = 0usize;
         while done < out.len() {
@@ -740,9 +746,6 @@ impl<'a> Reader<'a> {
                 next += 1;
                 value
             });
-            for value in part.iter_mut() {
-                *value += base;
-            }
             done += take;
             o += take as u128;
         }
