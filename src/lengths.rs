@@ -5,7 +5,7 @@ use crate::alloc::{reserve, vec_with_capacity};
 use crate::error::EngineError;
 use crate::keystream::{LENGTH_STEPS, MAIN};
 use crate::limits::{IntRange, POSITIVE_U64S, check_epoch, check_population, check_strided_span};
-use crate::permutation::{Bijection, Permutation, permutation_stream};
+use crate::permutation::{Bijection, Permutation, inverse_permutation, permutation_stream};
 use crate::threads;
 
 /// Batches per step: a world of fewer than 2^32 ranks (spec §24.2).
@@ -111,6 +111,15 @@ impl LengthTable {
     /// Never true: a table holds at least one length.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// The length of sample `index` (0 outside the table).
+    pub fn length(&self, index: i64) -> u64 {
+        match &self.stored {
+            Stored::Short(values) => length_of(values, index),
+            Stored::Medium(values) => length_of(values, index),
+            Stored::Long(values) => length_of(values, index),
+        }
     }
 
     /// The longest length.
@@ -531,6 +540,19 @@ impl Slots {
         }
     }
 
+    /// The slot j holding rank r of the ranking, and r's place in it (r − f_j): `run` backwards.
+    fn slot_of(&self, r: u64) -> (u64, u64) {
+        let (g, k) = (self.group, self.partial_size);
+        match self.partial {
+            Some(partial) if r >= partial * g + k => {
+                let shifted = r + (g - k);
+                (shifted / g, shifted % g)
+            }
+            Some(partial) if r >= partial * g => (partial, r - partial * g),
+            _ => (r / g, r % g),
+        }
+    }
+
     /// (f_j, m_j).
     fn run(&self, j: u64) -> (u64, u64) {
         let (g, k) = (self.group, self.partial_size);
@@ -543,6 +565,9 @@ impl Slots {
     }
 }
 
+/// Where an index is served (spec §24.4): `(g, offset, step, count)`, global positions g + c·step for c < count.
+pub type Located = (u64, u64, u64, u64);
+
 /// An epoch's plan: `num_batches` global positions, position p a batch of the plan order (§24.1 step 7).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LengthPlan {
@@ -552,6 +577,8 @@ pub struct LengthPlan {
     steps: Vec<i64>,
     slots: Slots,
     served: u64,
+    key: (u64, u64),
+    grouping: Grouping,
 }
 
 impl LengthPlan {
@@ -590,6 +617,8 @@ impl LengthPlan {
             steps,
             slots,
             served,
+            key: (seed, epoch),
+            grouping: *grouping,
         })
     }
 
@@ -632,6 +661,66 @@ impl LengthPlan {
         let lo = self.bounds.get(b as usize).copied().unwrap_or(0);
         let hi = self.bounds.get(b as usize + 1).copied().unwrap_or(lo);
         self.plan.get(lo as usize..hi as usize).unwrap_or(&[])
+    }
+
+    /// Spec §24.4: where `index` is served, as `(g, offset, step, count)`: global positions g + c·step (c < count;
+    /// more than one only in the partial step, whose repeats are every `step`-th place), the index at `offset` in
+    /// each; None when no position serves it. The order's inverse gives the window, a scan of that sorted window
+    /// the batch, a binary search of the ranking its rank, the step order's inverse its step.
+    pub fn locate(&self, table: &LengthTable, index: u64) -> Result<Option<Located>, EngineError> {
+        let n = self.plan.len() as u64;
+        if index >= n {
+            return Err(EngineError::IndexOutOfRange {
+                name: "index",
+                value: i128::from(index),
+                len: n,
+            });
+        }
+        let (seed, epoch) = self.key;
+        let grouping = &self.grouping;
+        // Step 1 backwards: the position p of the index in the epoch's order, hence its window.
+        let p = match grouping.shuffle {
+            true => inverse_permutation(seed, MAIN, epoch, n, 0, &[index as i64], grouping.permutation)?
+                .first()
+                .map_or(0, |&p| p as u64),
+            false => index,
+        };
+        let lo = p / grouping.window * grouping.window;
+        let hi = lo.saturating_add(grouping.window).min(n);
+        let window = self.plan.get(lo as usize..hi as usize).unwrap_or(&[]);
+        let Some(q) = window.iter().position(|&i| i as u64 == index).map(|q| lo + q as u64) else {
+            return Ok(None);
+        };
+        // Step 4: the batch holding plan position q (none: the short batch drop_last removed).
+        let b = (self.bounds.partition_point(|&bound| bound <= q) as u64).saturating_sub(1);
+        if b >= self.distinct_batches() {
+            return Ok(None);
+        }
+        let offset = q - self.bounds.get(b as usize).copied().unwrap_or(0);
+        // Step 5: its rank among (τ, batch number), by binary search of the ranking.
+        let tokens = |b: u64| -> u128 {
+            let batch = self.batch(b);
+            let longest = batch.last().map_or(0, |&i| table.length(i));
+            batch.len() as u128 * u128::from(longest)
+        };
+        let key = (tokens(b), b);
+        let r = self.ranked.partition_point(|&other| (tokens(other), other) < key) as u64;
+        // Step 6 backwards: the slot j holding rank r and the place i in it; σ's inverse gives the step.
+        let (j, i) = self.slots.slot_of(r);
+        let count = self.steps.len() as u64;
+        let t = match grouping.shuffle {
+            true => inverse_permutation(seed, LENGTH_STEPS, epoch, count, 0, &[j as i64], grouping.permutation)?
+                .first()
+                .map_or(0, |&t| t as u64),
+            false => j,
+        };
+        // Step 7: served positions t·G + i, and in the partial step the repeats i + c·k < G.
+        if t >= self.served {
+            return Ok(None);
+        }
+        let g = self.slots.group;
+        let (_, size) = self.slots.run(j);
+        Ok(Some((t * g + i, offset, size, 1 + (g - 1 - i) / size)))
     }
 
     /// Global positions start + c·stride (c < count): the batches' indices back to back and count + 1

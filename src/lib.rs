@@ -12,6 +12,7 @@ pub mod alloc;
 pub mod bounded;
 pub mod classes;
 pub mod error;
+pub mod kernel;
 pub mod keystream;
 pub mod lengths;
 pub mod limits;
@@ -29,4 +30,4 @@ mod python;
 pub use error::EngineError;
 
 /// The version of docs/spec.md this crate implements; `_core.SPEC_VERSION` exports it.
-pub const SPEC_VERSION: u32 = 2;
+pub const SPEC_VERSION: u32 = 3;

@@ -9,7 +9,9 @@ use ferrosampler::permutation::{
 };
 use ferrosampler::sharding::strided_permutation;
 use ferrosampler::uniform::uniform_draws;
-use ferrosampler::weights::{AliasTable, WeightTable, integer_weights, weighted_without_replacement};
+use ferrosampler::weights::{
+    Algorithm, AliasTable, WeightTable, exponential, integer_weights, weighted_keys, weighted_without_replacement,
+};
 use serde_json::Value;
 
 fn vectors() -> Value {
@@ -67,7 +69,7 @@ fn parse_hex_float(text: &str) -> f64 {
 #[test]
 fn spec_versions() {
     assert_eq!(vectors()["spec_version"], 1);
-    assert_eq!(SPEC_VERSION, 2);
+    assert_eq!(SPEC_VERSION, 3);
 }
 
 #[test]
@@ -194,7 +196,12 @@ fn without_replacement_matches() {
             ints(c, "out")
         );
         let table = WeightTable::from_integer_weights(q).unwrap();
-        assert_eq!(table.without_replacement(seed, epoch, k).unwrap(), ints(c, "out"));
+        assert_eq!(
+            table
+                .without_replacement(seed, epoch, k, Algorithm::Sequential)
+                .unwrap(),
+            ints(c, "out")
+        );
     }
 }
 
@@ -411,7 +418,7 @@ fn mixture_exhausted_lengths_match() {
 #[test]
 fn inverse_permutations_match() {
     let v: Value = serde_json::from_str(include_str!("golden/vectors-provenance.json")).expect("valid JSON");
-    assert_eq!(v["spec_version"], u64::from(SPEC_VERSION));
+    assert_eq!(v["spec_version"], 2); // written under v2; v3 changed none of its outputs
     for c in v["inverse_permutation"].as_array().unwrap() {
         let (seed, purpose, epoch) = (u64_of(c, "seed"), u64_of(c, "purpose") as u8, u64_of(c, "epoch"));
         let (n, block, permutation) = (u64_of(c, "n"), u64_of(c, "block"), permutation_of(c));
@@ -430,5 +437,42 @@ fn inverse_permutations_match() {
             }
         };
         assert_eq!(forward, values, "n={n} block={block} {permutation:?}");
+    }
+}
+
+// Spec v3 (tests/golden/vectors-v3.json, from tests/golden/generate_v3.py): exponential keys (§8.2).
+
+fn vectors_v3() -> Value {
+    serde_json::from_str(include_str!("golden/vectors-v3.json")).expect("golden vectors are valid JSON")
+}
+
+#[test]
+fn v3_spec_version() {
+    assert_eq!(vectors_v3()["spec_version"], u64::from(SPEC_VERSION));
+}
+
+#[test]
+fn exponential_matches() {
+    for c in vectors_v3()["exponential"].as_array().unwrap() {
+        let x = c["x"].as_u64().expect("x");
+        assert_eq!(exponential(x).to_bits(), u64_of(c, "bits"), "x={x}");
+    }
+}
+
+#[test]
+fn weighted_keys_match() {
+    for c in vectors_v3()["weighted_keys"].as_array().unwrap() {
+        let table = WeightTable::new(&weights_of(c)).unwrap();
+        let (seed, epoch) = (u64_of(c, "seed"), u64_of(c, "epoch"));
+        for s in c["selections"].as_array().unwrap() {
+            let k = u64_of(s, "k");
+            let out = ints(s, "out");
+            assert_eq!(weighted_keys(table.masses(), seed, epoch, k).unwrap(), out, "k={k}");
+            assert_eq!(
+                table.without_replacement(seed, epoch, k, Algorithm::Keys).unwrap(),
+                out,
+                "k={k}"
+            );
+        }
     }
 }

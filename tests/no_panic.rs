@@ -315,3 +315,23 @@ fn issue_11_cases_are_errors_or_answers() {
         Err(EngineError::TooManyDraws { k: 2, nonzero: 1 })
     );
 }
+
+#[test]
+fn kernel_choice_never_panics() {
+    use ferrosampler::kernel::{KERNELS, Kernel, available, selected, widest};
+    let mut g = Gen(18);
+    for case in 0..CASES {
+        // Random bytes as a name, valid UTF-8 or not (lossily decoded), and every name with noise around it.
+        let bytes: Vec<u8> = (0..g.below(12)).map(|_| g.u64() as u8).collect();
+        let name = String::from_utf8_lossy(&bytes).into_owned();
+        let what = format!("case {case}: Kernel::from_name({name:?})");
+        let found = no_panic(&what, || Kernel::from_name(&name));
+        assert_eq!(found.is_some(), KERNELS.iter().any(|k| k.name() == name), "{what}");
+    }
+    for kernel in KERNELS {
+        assert_eq!(Kernel::from_name(&format!(" {}", kernel.name())), None);
+        let _ = kernel.is_available();
+    }
+    assert!(selected().is_available() && widest().is_available());
+    assert!(available().any(|kernel| kernel == Kernel::Scalar));
+}

@@ -99,6 +99,25 @@ fn plans_and_reads_never_panic() {
         };
         assert_eq!(plan.num_batches(), plan.num_steps() * group, "{what}");
         let n = plan.num_batches();
+        // Any index (inside, at or past the table, or huge); its places are served positions of this index.
+        let candidates = [small(&mut g, values.len() as u64 + 2), g.u64()];
+        let index = g.pick(&candidates);
+        let what_index = format!("{what}, locate({index})");
+        let located = no_panic(&what_index, || plan.locate(&table, index));
+        if let Some(Some((first, offset, step, count))) =
+            judge(&what_index, &expect(index < values.len() as u64, 1), located)
+        {
+            assert!(count >= 1 && first + (count - 1) * step < n, "{what_index}");
+            for position in [first, first + (count - 1) * step] {
+                let (indices, offsets) = plan.batches(position, 1, 1).expect("a located position reads");
+                assert_eq!(
+                    indices.get(offset as usize).copied(),
+                    Some(index as i64),
+                    "{what_index}"
+                );
+                assert_eq!(offsets.len(), 2, "{what_index}");
+            }
+        }
         let (start, count, stride) = (small(&mut g, 100), g.count(), g.stride());
         let what = format!("{what}, batches({start}, {count}, {stride})");
         let valid = strided_span_ok(start, count, stride) && (count == 0 || n > 0);

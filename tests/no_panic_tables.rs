@@ -10,7 +10,8 @@ use ferrosampler::classes::{ClassLayout, m_per_class_units, pk_batches, pk_draws
 use ferrosampler::limits::EPOCH_LIMIT;
 use ferrosampler::weights::masses::{decompose, floor_log2};
 use ferrosampler::weights::{
-    AliasTable, CAPACITY, WeightTable, check_masses, integer_weights, weighted_without_replacement,
+    ALGORITHMS, Algorithm, AliasTable, CAPACITY, WeightTable, check_masses, integer_weights, weighted_keys,
+    weighted_without_replacement,
 };
 
 /// A layout that is valid about half the time, otherwise broken in one of the ways §9 refuses.
@@ -292,10 +293,32 @@ fn check_tables(g: &mut Gen, what: &str, mut masses: Vec<u64>) {
         assert_eq!(distinct.len() as u64, k, "{what}");
         assert!(out.iter().all(|&j| masses[j as usize] > 0), "{what}");
         let table = table.as_ref().unwrap();
-        assert_eq!(table.without_replacement(seed, epoch, k).unwrap(), out, "{what}");
+        assert_eq!(
+            table
+                .without_replacement(seed, epoch, k, Algorithm::Sequential)
+                .unwrap(),
+            out,
+            "{what}"
+        );
     } else if let Ok(table) = &table {
-        assert!(
-            no_panic(&what, || table.without_replacement(seed, epoch, k)).is_err(),
+        for algorithm in ALGORITHMS {
+            assert!(
+                no_panic(&what, || table.without_replacement(seed, epoch, k, algorithm)).is_err(),
+                "{what}"
+            );
+        }
+    }
+    // Spec §8.2: the same k distinct non-zero indices' contract, and the table's call agrees.
+    let result = no_panic(&what, || weighted_keys(&masses, seed, epoch, k));
+    if let Some(out) = judge(&what, &expected, result) {
+        assert_eq!(out.len() as u64, k, "{what}");
+        let distinct: HashSet<i64> = out.iter().copied().collect();
+        assert_eq!(distinct.len() as u64, k, "{what}");
+        assert!(out.iter().all(|&j| masses[j as usize] > 0), "{what}");
+        let table = table.as_ref().unwrap();
+        assert_eq!(
+            table.without_replacement(seed, epoch, k, Algorithm::Keys).unwrap(),
+            out,
             "{what}"
         );
     }

@@ -43,10 +43,10 @@ impl ClassLayout {
             });
         }
         for (class, pair) in offsets.windows(2).enumerate() {
-            if let &[lo, hi] = pair {
-                if hi <= lo {
-                    return Err(EngineError::EmptyClass { class, lo, hi });
-                }
+            if let &[lo, hi] = pair
+                && hi <= lo
+            {
+                return Err(EngineError::EmptyClass { class, lo, hi });
             }
         }
         // Offsets now increase strictly from 0 to len(rows), so each is a valid row boundary.

@@ -17,8 +17,8 @@ pub const MIX_2: u64 = 0xC4CE_B9FE_1A85_EC53;
 /// Offsets evaluated together by the lane engine; any value gives the same output.
 pub const LANES: usize = 256;
 
-// ROUNDS is even: the network runs rounds in pairs.
-const _: () = assert!(ROUNDS.is_multiple_of(2) && ROUNDS >= 2);
+// ROUNDS is even: the network runs rounds in pairs; LANES is a power of two (the lanes mask by 2·LANES).
+const _: () = assert!(ROUNDS.is_multiple_of(2) && ROUNDS >= 2 && LANES.is_power_of_two());
 
 /// Round keys of block `block`: u64 draws `block·ROUNDS … block·ROUNDS + ROUNDS − 1` of stream
 /// (seed, purpose, epoch), i.e. ChaCha8 block number `block` of the stream.

@@ -1,13 +1,20 @@
-//! Lane evaluation of the Feistel bijection (spec §5.2): many offsets at once, walkers compacted, an AVX2
-//! kernel chosen at run time; bit-identical to `Bijection::apply` per offset (no reference twin needed).
+//! Lane evaluation of the Feistel bijection (spec §5.2): many offsets at once, walkers compacted, the widest
+//! SIMD kernel the CPU runs (`kernel::selected`); bit-identical to `Bijection::apply` per offset (no
+//! reference twin needed).
 
+use crate::kernel::{self, Kernel};
 use crate::permutation::feistel::{Feistel, LANES};
+
+/// out[k] = π(next()) by cycle walking into [0, n), with the engine's kernel.
+pub(crate) fn walk(network: &Feistel, n: u64, out: &mut [i64], next: impl FnMut() -> u64) {
+    walk_with(kernel::selected(), network, n, out, next);
+}
 
 /// out[k] = π(next()) by cycle walking into [0, n): the offsets of LANES outputs are evaluated together and
 /// written in place; the values still ≥ n (the walkers) are pushed, branch-free, onto a pool that is
 /// evaluated again once it holds LANES of them, each pass writing every walker to its slot (the last
 /// write is the final value, < n) and keeping those still ≥ n. Identical to `apply` per offset.
-pub(crate) fn walk(network: &Feistel, n: u64, out: &mut [i64], mut next: impl FnMut() -> u64) {
+pub(crate) fn walk_with(kernel: Kernel, network: &Feistel, n: u64, out: &mut [i64], mut next: impl FnMut() -> u64) {
     let mut fresh = [0u64; LANES];
     // Fewer than LANES walkers are kept between chunks and a chunk adds at most LANES.
     let mut values = [0u64; 2 * LANES];
@@ -22,11 +29,15 @@ pub(crate) fn walk(network: &Feistel, n: u64, out: &mut [i64], mut next: impl Fn
         for value in lane.iter_mut() {
             *value = next();
         }
-        forward_all(network, lane);
-        for ((slot, target), &value) in (base..).zip(chunk.iter_mut()).zip(lane.iter()) {
+        forward_all_with(kernel, network, lane);
+        for (target, &value) in chunk.iter_mut().zip(lane.iter()) {
             // A value ≥ n is overwritten by a later pass; the final one is < n ≤ 2^63.
             *target = value as i64;
-            if let (Some(v), Some(s)) = (values.get_mut(live), slots.get_mut(live)) {
+        }
+        for (slot, &value) in (base..).zip(lane.iter()) {
+            // live < 2·LANES (a power of two), so the mask only spares the bounds check.
+            let at = live % (2 * LANES);
+            if let (Some(v), Some(s)) = (values.get_mut(at), slots.get_mut(at)) {
                 *v = value;
                 *s = slot;
             }
@@ -35,21 +46,29 @@ pub(crate) fn walk(network: &Feistel, n: u64, out: &mut [i64], mut next: impl Fn
         base += chunk.len();
         // Repeated offsets (a stride that is a multiple of n, or 0) walk together: one pass may keep them all.
         while live >= LANES {
-            live = advance(network, n, out, &mut values, &mut slots, live);
+            live = advance(kernel, network, n, out, &mut values, &mut slots, live);
         }
     }
     while live > 0 {
-        live = advance(network, n, out, &mut values, &mut slots, live);
+        live = advance(kernel, network, n, out, &mut values, &mut slots, live);
     }
 }
 
 /// One pass over the first `live` walkers: E applied, each written to its slot, those still ≥ n kept at
 /// the front (in order); returns how many are kept.
-fn advance(network: &Feistel, n: u64, out: &mut [i64], values: &mut [u64], slots: &mut [usize], live: usize) -> usize {
+fn advance(
+    kernel: Kernel,
+    network: &Feistel,
+    n: u64,
+    out: &mut [i64],
+    values: &mut [u64],
+    slots: &mut [usize],
+    live: usize,
+) -> usize {
     let (Some(pool), Some(pool_slots)) = (values.get_mut(..live), slots.get_mut(..live)) else {
         return 0;
     };
-    forward_all(network, pool);
+    forward_all_with(kernel, network, pool);
     let mut kept = 0;
     for j in 0..live {
         let (Some(&value), Some(&slot)) = (pool.get(j), pool_slots.get(j)) else {
@@ -68,17 +87,27 @@ fn advance(network: &Feistel, n: u64, out: &mut [i64], values: &mut [u64], slots
     kept
 }
 
-/// E applied to every value in place; the same integer arithmetic on every CPU.
-pub(crate) fn forward_all(network: &Feistel, values: &mut [u64]) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2 (checked just above).
-            unsafe { forward_all_avx2(network, values) };
-            return;
+/// E applied to every value in place by `kernel` (the portable loop when this CPU lacks it); the same
+/// integer arithmetic, so the same values, on every path.
+pub(crate) fn forward_all_with(kernel: Kernel, network: &Feistel, values: &mut [u64]) {
+    match kernel {
+        #[cfg(target_arch = "x86_64")]
+        Kernel::Avx512 if kernel.is_available() => {
+            // SAFETY: the CPU supports AVX-512 F and DQ (checked by `is_available`).
+            unsafe { forward_all_avx512(network, values) }
         }
+        #[cfg(target_arch = "x86_64")]
+        Kernel::Avx2 if kernel.is_available() => {
+            // SAFETY: the CPU supports AVX2 (checked by `is_available`).
+            unsafe { forward_all_avx2(network, values) }
+        }
+        #[cfg(target_arch = "aarch64")]
+        Kernel::Neon if kernel.is_available() => {
+            // SAFETY: the CPU supports NEON (checked by `is_available`).
+            unsafe { forward_all_neon(network, values) }
+        }
+        _ => forward_all_portable(network, values),
     }
-    forward_all_portable(network, values);
 }
 
 /// The portable loop (LLVM does not vectorise 64-bit multiplies for AVX2 by itself).
@@ -236,9 +265,10 @@ pub(crate) fn small_network(network: &Feistel) -> Option<[u16; SMALL_VALUES]> {
 
 /// The rounds on every (hi, lo) byte pair: hi ^= T_r[lo] (r even), lo ^= T_r[hi] (r odd).
 fn rounds(tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS], hi: &mut [u8], lo: &mut [u8]) {
+    // AVX-512 CPUs run AVX2 too; FERROSAMPLER_KERNEL=scalar forces the portable rounds.
     #[cfg(target_arch = "x86_64")]
     {
-        if std::is_x86_feature_detected!("avx2") {
+        if matches!(kernel::selected(), Kernel::Avx2 | Kernel::Avx512) && std::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU supports AVX2 (checked just above).
             unsafe { rounds_avx2(tables, hi, lo) };
             return;
@@ -303,28 +333,174 @@ fn rounds_avx2(tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS], hi: &mu
     }
 }
 
+/// The AVX-512 kernel: `Feistel::forward` on 8 lanes per register, round-major over up to 32 registers;
+/// AVX-512 DQ multiplies u64 lanes directly (the wrapping low 64 bits, as `wrapping_mul`).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq")]
+pub(crate) fn forward_all_avx512(network: &Feistel, values: &mut [u64]) {
+    use crate::permutation::feistel::{MIX_1, MIX_2, ROUNDS};
+    use core::arch::x86_64::*;
+    let (hi_bits, lo_bits) = (network.hi_bits, network.lo_bits);
+    let keys: [__m512i; ROUNDS] =
+        core::array::from_fn(|r| _mm512_set1_epi64(network.keys.get(r).map_or(0, |&k| k as i64)));
+    let (c1, c2) = (_mm512_set1_epi64(MIX_1 as i64), _mm512_set1_epi64(MIX_2 as i64));
+    let lo_mask = _mm512_set1_epi64(((1u64 << lo_bits) - 1) as i64);
+    let shift_lo = _mm_cvtsi32_si128(lo_bits as i32);
+    let out_hi = _mm_cvtsi32_si128((64 - hi_bits) as i32);
+    let out_lo = _mm_cvtsi32_si128((64 - lo_bits) as i32);
+    // round_function(v, key, m) on 8 lanes; `shift` holds 64 − m.
+    let mix = |v: __m512i, key: __m512i, shift: __m128i| {
+        let y = _mm512_mullo_epi64(_mm512_xor_si512(v, key), c1);
+        let y = _mm512_xor_si512(y, _mm512_srli_epi64::<32>(y));
+        _mm512_srl_epi64(_mm512_mullo_epi64(y, c2), shift)
+    };
+    for chunk in values.chunks_mut(256) {
+        let mut hi = [_mm512_setzero_si512(); 32];
+        let mut lo = [_mm512_setzero_si512(); 32];
+        let mut used = 0;
+        for ((octet, h), l) in chunk.chunks_exact(8).zip(hi.iter_mut()).zip(lo.iter_mut()) {
+            // SAFETY: `octet` is 8 u64 = 64 bytes; an unaligned load.
+            let x = unsafe { _mm512_loadu_si512(octet.as_ptr().cast()) };
+            *h = _mm512_srl_epi64(x, shift_lo);
+            *l = _mm512_and_si512(x, lo_mask);
+            used += 1;
+        }
+        for pair in keys.chunks_exact(2) {
+            let &[k0, k1] = pair else {
+                break;
+            };
+            for (h, l) in hi.iter_mut().zip(lo.iter()).take(used) {
+                *h = _mm512_xor_si512(*h, mix(*l, k0, out_hi));
+            }
+            for (h, l) in hi.iter().zip(lo.iter_mut()).take(used) {
+                *l = _mm512_xor_si512(*l, mix(*h, k1, out_lo));
+            }
+        }
+        for ((octet, h), l) in chunk.chunks_exact_mut(8).zip(hi.iter()).zip(lo.iter()) {
+            let y = _mm512_or_si512(_mm512_sll_epi64(*h, shift_lo), *l);
+            // SAFETY: `octet` is 8 u64 = 64 bytes; an unaligned store.
+            unsafe { _mm512_storeu_si512(octet.as_mut_ptr().cast(), y) };
+        }
+        forward_all_portable(network, chunk.chunks_exact_mut(8).into_remainder());
+    }
+}
+
+/// The NEON kernel: `Feistel::forward` on 2 lanes per register, round-major over up to 128 registers;
+/// NEON has no u64 multiply, so products are built from 32×32→64 multiplies as in the AVX2 kernel.
+#[cfg(target_arch = "aarch64")]
+#[target_feature(enable = "neon")]
+pub(crate) fn forward_all_neon(network: &Feistel, values: &mut [u64]) {
+    use crate::permutation::feistel::{MIX_1, MIX_2, ROUNDS};
+    use core::arch::aarch64::*;
+    const LOW: u64 = 0xFFFF_FFFF;
+    let (hi_bits, lo_bits) = (network.hi_bits, network.lo_bits);
+    let key_lo: [uint64x2_t; ROUNDS] =
+        core::array::from_fn(|r| vdupq_n_u64(network.keys.get(r).map_or(0, |k| k & LOW)));
+    // hi(v ⊕ key) = hi(key) for v < 2^32: its cross product with lo(MIX_1) is a per-round constant.
+    let key_cross: [uint64x2_t; ROUNDS] = core::array::from_fn(|r| {
+        vdupq_n_u64(
+            network
+                .keys
+                .get(r)
+                .map_or(0, |k| (k >> 32).wrapping_mul(MIX_1 & LOW) & LOW),
+        )
+    });
+    let (c1_lo, c1_hi) = (vdup_n_u32(MIX_1 as u32), vdup_n_u32((MIX_1 >> 32) as u32));
+    let (c2_lo, c2_hi) = (vdup_n_u32(MIX_2 as u32), vdup_n_u32((MIX_2 >> 32) as u32));
+    let lo_mask = vdupq_n_u64((1u64 << lo_bits) - 1);
+    // NEON shifts right by a negative left shift.
+    let (split, join) = (vdupq_n_s64(-i64::from(lo_bits)), vdupq_n_s64(i64::from(lo_bits)));
+    let out_hi = vdupq_n_s64(-i64::from(64 - hi_bits));
+    let out_lo = vdupq_n_s64(-i64::from(64 - lo_bits));
+    // round_function(v, key, m) on 2 lanes, v < 2^32; `shift` holds −(64 − m).
+    let mix = |v: uint64x2_t, key_lo: uint64x2_t, key_cross: uint64x2_t, shift: int64x2_t| {
+        let u = vmovn_u64(veorq_u64(v, key_lo));
+        let cross = vaddq_u64(vmull_u32(u, c1_hi), key_cross);
+        let y = vaddq_u64(vmull_u32(u, c1_lo), vshlq_n_u64::<32>(cross));
+        let y = veorq_u64(y, vshrq_n_u64::<32>(y));
+        let (y_lo, y_hi) = (vmovn_u64(y), vshrn_n_u64::<32>(y));
+        let cross = vaddq_u64(vmull_u32(y_hi, c2_lo), vmull_u32(y_lo, c2_hi));
+        let z = vaddq_u64(vmull_u32(y_lo, c2_lo), vshlq_n_u64::<32>(cross));
+        vshlq_u64(z, shift)
+    };
+    for chunk in values.chunks_mut(256) {
+        let mut hi = [vdupq_n_u64(0); 128];
+        let mut lo = [vdupq_n_u64(0); 128];
+        let mut used = 0;
+        for ((pair, h), l) in chunk.chunks_exact(2).zip(hi.iter_mut()).zip(lo.iter_mut()) {
+            // SAFETY: `pair` is 2 u64 = 16 bytes; an unaligned load.
+            let x = unsafe { vld1q_u64(pair.as_ptr()) };
+            *h = vshlq_u64(x, split);
+            *l = vandq_u64(x, lo_mask);
+            used += 1;
+        }
+        for r in (0..ROUNDS).step_by(2) {
+            let (k0, x0) = (key_lo.get(r), key_cross.get(r));
+            let (k1, x1) = (key_lo.get(r + 1), key_cross.get(r + 1));
+            let (Some(&k0), Some(&x0), Some(&k1), Some(&x1)) = (k0, x0, k1, x1) else {
+                break;
+            };
+            for (h, l) in hi.iter_mut().zip(lo.iter()).take(used) {
+                *h = veorq_u64(*h, mix(*l, k0, x0, out_hi));
+            }
+            for (h, l) in hi.iter().zip(lo.iter_mut()).take(used) {
+                *l = veorq_u64(*l, mix(*h, k1, x1, out_lo));
+            }
+        }
+        for ((pair, h), l) in chunk.chunks_exact_mut(2).zip(hi.iter()).zip(lo.iter()) {
+            let y = vorrq_u64(vshlq_u64(*h, join), *l);
+            // SAFETY: `pair` is 2 u64 = 16 bytes; an unaligned store.
+            unsafe { vst1q_u64(pair.as_mut_ptr(), y) };
+        }
+        forward_all_portable(network, chunk.chunks_exact_mut(2).into_remainder());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::permutation::feistel::round_keys;
+
+    /// SplitMix64, for reproducible cases.
+    fn next(state: &mut u64) -> u64 {
+        *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = *state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Cycle walking one offset at a time, as `Bijection::apply` does it.
+    fn walk_one(network: &Feistel, n: u64, offset: u64) -> u64 {
+        let mut value = network.forward(offset);
+        while value >= n {
+            value = network.forward(value);
+        }
+        value
+    }
 
     #[test]
     fn kernels_equal_forward_at_every_width() {
         for w in 2..=64u32 {
             let network = Feistel::new(w, round_keys(u64::from(w), 0, 0, 1).unwrap()).unwrap();
             let mask = if w == 64 { u64::MAX } else { (1u64 << w) - 1 };
-            // 1003 values: several 256-value chunks and a scalar tail.
-            let values: Vec<u64> = (0..1003u64)
-                .map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15) & mask)
-                .collect();
-            let expected: Vec<u64> = values.iter().map(|&x| network.forward(x)).collect();
-            let mut portable = values.clone();
-            forward_all_portable(&network, &mut portable);
-            assert_eq!(portable, expected, "w={w}");
-            let mut dispatched = values.clone();
-            forward_all(&network, &mut dispatched);
-            assert_eq!(dispatched, expected, "w={w}");
-            for &x in &values {
+            // Every length up to 1003 in steps: several 256-value chunks and every tail length of every kernel.
+            for len in (0..=40).chain([255, 256, 257, 511, 1003]) {
+                let values: Vec<u64> = (0..len as u64)
+                    .map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15) & mask)
+                    .collect();
+                let expected: Vec<u64> = values.iter().map(|&x| network.forward(x)).collect();
+                let mut portable = values.clone();
+                forward_all_portable(&network, &mut portable);
+                assert_eq!(portable, expected, "w={w}");
+                for kernel in kernel::KERNELS {
+                    // A kernel this CPU lacks falls back to the portable loop: the same values either way.
+                    let mut by_kernel = values.clone();
+                    forward_all_with(kernel, &network, &mut by_kernel);
+                    assert_eq!(by_kernel, expected, "w={w} len={len} {kernel:?}");
+                }
+            }
+            for x in (0..1003u64).map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15) & mask) {
                 assert_eq!(network.backward(network.forward(x)), x);
             }
         }
@@ -368,5 +544,57 @@ mod tests {
         rounds(&tables, &mut hi, &mut lo);
         rounds_portable(&tables, &mut hi2, &mut lo2);
         assert_eq!((hi, lo), (hi2, lo2));
+    }
+
+    /// Every kernel this CPU runs walks like the scalar one and like `apply`: random networks, n at and
+    /// around powers of two (the most and the fewest walkers), tiny n, strides that repeat offsets.
+    #[test]
+    fn every_kernel_walks_like_the_scalar_one() {
+        let kernels: Vec<Kernel> = kernel::available().collect();
+        assert!(kernels.contains(&Kernel::Scalar));
+        let mut state = 18;
+        let mut cases = 0;
+        for case in 0..600u64 {
+            let r = next(&mut state);
+            let n = match case % 6 {
+                // Tiny: the network of width 2 … 8 (the engine uses tables below 129; the lanes take any n ≥ 2).
+                0 => 2 + r % 255,
+                // Just above a power of two: almost half of E's outputs walk.
+                1 => (1u64 << (2 + r % 40)) + 1 + (r >> 58) % 3,
+                // At and just below a power of two: no or few walkers.
+                2 => (1u64 << (2 + r % 40)) - (r >> 60) % 2,
+                3 => 2 + (next(&mut state) >> (r % 62)),
+                // Wide networks: n near 2^63 and 2^64 − 1 offsets' widths.
+                4 => (1u64 << 63) - (r >> 50),
+                _ => 129 + r % 100_000,
+            };
+            let width = 64 - (n - 1).leading_zeros();
+            let network = Feistel::new(width.max(2), round_keys(r, 0, case, next(&mut state) >> 1).unwrap()).unwrap();
+            let len = match case % 4 {
+                0 => (r >> 40) as usize % 8,
+                1 => 250 + (r >> 40) as usize % 20,
+                _ => (r >> 40) as usize % 3000,
+            };
+            let start = next(&mut state) % n;
+            // Stride 0 and multiples of n repeat one offset; others step through [0, n).
+            let stride = match case % 5 {
+                0 => 0,
+                1 => n,
+                2 => 1,
+                _ => 1 + next(&mut state) % n,
+            };
+            let offsets: Vec<u64> = (0..len as u64)
+                .map(|k| ((u128::from(start) + u128::from(k) * u128::from(stride)) % u128::from(n)) as u64)
+                .collect();
+            let expected: Vec<i64> = offsets.iter().map(|&o| walk_one(&network, n, o) as i64).collect();
+            for &kernel in &kernels {
+                let mut out = vec![-1i64; len];
+                let mut it = offsets.iter();
+                walk_with(kernel, &network, n, &mut out, || it.next().copied().unwrap_or(0));
+                assert_eq!(out, expected, "n={n} len={len} stride={stride} {kernel:?}");
+            }
+            cases += 1;
+        }
+        assert_eq!(cases, 600);
     }
 }

@@ -15,6 +15,7 @@ use crate::limits::{BOUNDED_NS, EPOCHS, IntRange, POPULATIONS, POSITIVE_U64S, PU
 use crate::mixture::SLOTS;
 use crate::permutation::{PERMUTATIONS, Permutation};
 use crate::threads::{CHUNK_SIZES, THREAD_COUNTS};
+use crate::weights::{ALGORITHMS, Algorithm};
 
 /// Python's bool and numpy's: never an integer argument, though both convert to one.
 fn is_bool(value: &Bound<'_, PyAny>) -> bool {
@@ -137,6 +138,8 @@ integer_arguments! {
     MaxTokens(u64) = "max_tokens" in POSITIVE_U64S;
     /// Spec §24.2: samples per sorted window (the core refuses 0).
     Window(u64) = "window" in POSITIVE_U64S;
+    /// Spec §24.4: a sample index (the core refuses one past the table).
+    SampleIndex(u64) = "index" in U64S;
     /// Spec §24.2: batches per step, G (the core refuses 0 and 2^32 and above).
     Group(u64) = "group" in GROUPS;
 }
@@ -196,6 +199,28 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Permutation {
     }
 }
 
+/// `algorithm=` (spec §8): one of `_core.WITHOUT_REPLACEMENT` by name (None, as an omitted argument, is the default).
+impl<'a, 'py> FromPyObject<'a, 'py> for Algorithm {
+    type Error = PyErr;
+
+    fn extract(value: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let known = match value.cast::<PyString>() {
+            Ok(name) => Algorithm::from_name(&name.to_cow()?),
+            Err(_) => None,
+        };
+        known.ok_or_else(|| {
+            let names: Vec<String> = ALGORITHMS.iter().map(|a| format!("'{}'", a.name())).collect();
+            match value.repr() {
+                Ok(quoted) => PyValueError::new_err(format!(
+                    "algorithm must be one of {}, got algorithm={quoted}",
+                    names.join(", ")
+                )),
+                Err(error) => error,
+            }
+        })
+    }
+}
+
 /// `weights` as the core reads them: a contiguous 1-D float64 numpy array, borrowed (no copy). The Python
 /// side (`ferrosampler._weights`) makes one of lists, tensors and other dtypes.
 pub(crate) struct Float64Weights<'py>(pub(crate) PyReadonlyArray1<'py, f64>);
@@ -222,8 +247,9 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Float64Weights<'py> {
     }
 }
 
-/// A sequence of integers as a Vec<i64>, or TypeError naming the argument; a contiguous int64 array is copied
-/// as is (a snapshot: another thread may write to it while the core runs detached).
+/// A sequence of integers as a Vec<i64>: TypeError naming the argument, or ValueError for an integer outside
+/// int64 (as the reference refuses it); a contiguous int64 array is copied as is (a snapshot: another thread
+/// may write to it while the core runs detached).
 fn integers(name: &str, value: &Bound<'_, PyAny>) -> PyResult<Vec<i64>> {
     if let Ok(array) = value.cast::<PyArray1<i64>>()
         && let Ok(array) = array.try_readonly()
@@ -231,9 +257,13 @@ fn integers(name: &str, value: &Bound<'_, PyAny>) -> PyResult<Vec<i64>> {
     {
         return Ok(slice.to_vec());
     }
-    value
-        .extract::<Vec<i64>>()
-        .map_err(|error| PyTypeError::new_err(format!("{name} must be a 1-D sequence of integers ({error})")))
+    value.extract::<Vec<i64>>().map_err(|error| {
+        let message = format!("{name} must be a 1-D sequence of integers in [-2**63, 2**63) ({error})");
+        match error.is_instance_of::<PyOverflowError>(value.py()) {
+            true => PyValueError::new_err(message),
+            false => PyTypeError::new_err(message),
+        }
+    })
 }
 
 /// Newtypes of the integer-sequence arguments, each knowing its name.

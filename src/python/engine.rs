@@ -148,6 +148,12 @@ pub(crate) fn inverse_permutation<'py>(
     }
 }
 
+/// The SIMD kernel the engine uses: FERROSAMPLER_KERNEL's when this CPU runs it, else the widest (speed only).
+#[pyfunction]
+pub(crate) fn kernel() -> &'static str {
+    crate::kernel::selected().name()
+}
+
 #[pyfunction]
 pub(crate) fn get_num_threads() -> usize {
     threads::num_threads()

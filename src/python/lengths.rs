@@ -7,7 +7,9 @@ use pyo3::prelude::*;
 use crate::error::EngineError;
 use crate::lengths;
 use crate::permutation::Permutation;
-use crate::python::args::{BatchSize, Count, Epoch, Group, Lengths, MaxTokens, Seed, Start, Stride, Truthy, Window};
+use crate::python::args::{
+    BatchSize, Count, Epoch, Group, Lengths, MaxTokens, SampleIndex, Seed, Start, Stride, Truthy, Window,
+};
 
 type Indices<'py> = Bound<'py, PyArray1<i64>>;
 
@@ -66,7 +68,7 @@ impl LengthTable {
     )]
     #[allow(clippy::too_many_arguments)]
     fn plan<'py>(
-        &self,
+        slf: &Bound<'py, Self>,
         py: Python<'py>,
         seed: Seed,
         epoch: Epoch,
@@ -103,9 +105,12 @@ impl LengthTable {
             permutation,
         )?;
         let (seed, epoch) = (seed.0, epoch.0);
-        let table = &self.table;
+        let table = &slf.get().table;
         let plan = py.detach(|| table.plan(seed, epoch, &grouping))?;
-        Ok(LengthPlan { plan })
+        Ok(LengthPlan {
+            plan,
+            table: slf.clone().unbind(),
+        })
     }
 
     /// `LengthTable(lengths)` again: what pickle and deepcopy use.
@@ -119,6 +124,8 @@ impl LengthTable {
 #[pyclass(frozen, module = "ferrosampler._core")]
 pub(crate) struct LengthPlan {
     plan: lengths::LengthPlan,
+    /// The table the plan was computed from (its lengths rank the batches for `locate`).
+    table: Py<LengthTable>,
 }
 
 #[pymethods]
@@ -153,6 +160,13 @@ impl LengthPlan {
             self.plan.num_batches(),
             self.plan.group()
         )
+    }
+
+    /// Spec §24.4: where `index` is served, (g, offset, step, count): global positions g + c·step (c < count),
+    /// the index at `offset` in each; None when it is not served.
+    fn locate(&self, py: Python<'_>, index: SampleIndex) -> PyResult<Option<lengths::Located>> {
+        let (plan, table) = (&self.plan, &self.table.get().table);
+        Ok(py.detach(|| plan.locate(table, index.0))?)
     }
 
     /// Global positions start + c·stride (c < count, read mod num_batches): (indices, offsets).

@@ -5,6 +5,7 @@ mod args;
 mod class_layout;
 mod engine;
 mod errors;
+mod indices;
 mod lengths;
 mod mixture;
 mod weight_table;
@@ -14,7 +15,8 @@ use pyo3::prelude::*;
 /// The Rust engine: every function is a pure function of its arguments (docs/spec.md).
 // Free-threaded Python (docs/threads.md): the module has no Python-object state; its pyclasses,
 // WeightTable and ClassLayout, are frozen (immutable after __new__, WeightTable's alias table behind a
-// OnceLock); the only statics are the thread settings in src/threads.rs, atomics. So it runs without the GIL.
+// OnceLock); the only statics are the thread settings in src/threads.rs and the kernel choice in
+// src/kernel.rs, atomics. So it runs without the GIL.
 #[pymodule(gil_used = false)]
 mod _core {
     use pyo3::prelude::*;
@@ -23,9 +25,11 @@ mod _core {
     use super::class_layout::ClassLayout;
     #[pymodule_export]
     use super::engine::{
-        _set_min_chunk, bounded, bounded128, expand_seed, get_num_threads, inverse_permutation, keystream_words,
-        permutation_stream, set_num_threads, stream_id, strided_permutation, uniform_draws,
+        _set_min_chunk, bounded, bounded128, expand_seed, get_num_threads, inverse_permutation, kernel,
+        keystream_words, permutation_stream, set_num_threads, stream_id, strided_permutation, uniform_draws,
     };
+    #[pymodule_export]
+    use super::indices::IndexIterator;
     #[pymodule_export]
     use super::lengths::{LengthPlan, LengthTable};
     #[pymodule_export]
@@ -56,6 +60,11 @@ mod _core {
         m.add(
             "PERMUTATIONS",
             PyTuple::new(m.py(), PERMUTATIONS.map(Permutation::name))?,
+        )?;
+        // The without-replacement algorithms' names (spec §8), default first.
+        m.add(
+            "WITHOUT_REPLACEMENT",
+            PyTuple::new(m.py(), crate::weights::ALGORITHMS.map(crate::weights::Algorithm::name))?,
         )?;
         // The package version comes from Cargo.toml, its single source.
         m.add("__version__", env!("CARGO_PKG_VERSION"))

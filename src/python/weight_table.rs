@@ -5,6 +5,7 @@ use pyo3::prelude::*;
 
 use crate::python::args::{Count, Draws, Epoch, Float64Weights, IntegerMasses, Seed, Start, Stride};
 use crate::weights;
+use crate::weights::Algorithm;
 
 type Array<'py, T> = Bound<'py, PyArray1<T>>;
 
@@ -59,14 +60,17 @@ impl WeightTable {
         Ok(PyArray1::from_vec(py, out))
     }
 
+    #[pyo3(signature = (seed, epoch, k, algorithm=None), text_signature = "(self, seed, epoch, k, algorithm='keys')")]
     fn without_replacement<'py>(
         &self,
         py: Python<'py>,
         seed: Seed,
         epoch: Epoch,
         k: Draws,
+        algorithm: Option<Algorithm>,
     ) -> PyResult<Array<'py, i64>> {
-        let out = py.detach(|| self.table.without_replacement(seed.0, epoch.0, k.0))?;
+        let algorithm = algorithm.unwrap_or_default();
+        let out = py.detach(|| self.table.without_replacement(seed.0, epoch.0, k.0, algorithm))?;
         Ok(PyArray1::from_vec(py, out))
     }
 
@@ -76,10 +80,9 @@ impl WeightTable {
 
     /// Rebuilds a table from `integer_weights()`: what pickle and deepcopy use.
     #[staticmethod]
-    fn _from_integer_weights(masses: IntegerMasses) -> PyResult<Self> {
-        Ok(WeightTable {
-            table: weights::WeightTable::from_integer_weights(masses.0)?,
-        })
+    fn _from_integer_weights(py: Python<'_>, masses: IntegerMasses) -> PyResult<Self> {
+        let table = py.detach(|| weights::WeightTable::from_integer_weights(masses.0))?;
+        Ok(WeightTable { table })
     }
 
     fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (Vec<u64>,))> {

@@ -5,8 +5,9 @@ use std::sync::OnceLock;
 use crate::alloc::copy_of;
 use crate::error::EngineError;
 use crate::weights::alias::AliasTable;
+use crate::weights::keys::select;
 use crate::weights::masses::{CheckedWeights, Masses, check_masses, check_weights, integer_masses};
-use crate::weights::without_replacement::{check_k, draw};
+use crate::weights::without_replacement::{Algorithm, check_k, draw};
 
 /// The integer masses of a weight vector and what samplers draw from them.
 #[derive(Debug)]
@@ -81,10 +82,19 @@ impl WeightTable {
         self.alias()?.draws(seed, epoch, start, count, stride)
     }
 
-    /// k distinct indices (spec §8), k ≤ `nonzero`.
-    pub fn without_replacement(&self, seed: u64, epoch: u64, k: u64) -> Result<Vec<i64>, EngineError> {
+    /// k distinct indices (spec §8) by `algorithm`, k ≤ `nonzero`.
+    pub fn without_replacement(
+        &self,
+        seed: u64,
+        epoch: u64,
+        k: u64,
+        algorithm: Algorithm,
+    ) -> Result<Vec<i64>, EngineError> {
         check_k(k, self.nonzero)?;
-        draw(&self.masses, seed, epoch, k)
+        match algorithm {
+            Algorithm::Keys => select(&self.masses, seed, epoch, k),
+            Algorithm::Sequential => draw(&self.masses, seed, epoch, k),
+        }
     }
 
     /// A copy of the masses, made with fallible allocation (for pickling and `integer_weights()`).

@@ -1,4 +1,5 @@
-//! Weighted sampling without replacement (spec §8): successive sampling on the integer masses, exact.
+//! Weighted sampling without replacement (spec §8): the algorithms by name, and §8.1's successive sampling on the
+//! integer masses, exact and sequential (spec v2's output).
 
 use crate::alloc::{reserve, vec_with_capacity};
 use crate::bounded::multiply_shift128;
@@ -6,6 +7,34 @@ use crate::error::EngineError;
 use crate::keystream::{Keystream, MAIN};
 use crate::limits::check_epoch;
 use crate::weights::masses::check_masses;
+
+/// How a sampler draws without replacement by weight (spec §8): its `algorithm=`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Algorithm {
+    /// Spec §8.2: exponential keys, parallel (the default from spec v3).
+    #[default]
+    Keys,
+    /// Spec §8.1: successive sampling on a prefix-sum tree, one draw after another (spec v2's output).
+    Sequential,
+}
+
+/// Every algorithm, the default first: `_core.WITHOUT_REPLACEMENT` exports their names.
+pub const ALGORITHMS: [Algorithm; 2] = [Algorithm::Keys, Algorithm::Sequential];
+
+impl Algorithm {
+    /// The name `algorithm=` gives it (spec §8).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Algorithm::Keys => "keys",
+            Algorithm::Sequential => "sequential",
+        }
+    }
+
+    /// The algorithm of that name, if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        ALGORITHMS.into_iter().find(|algorithm| algorithm.name() == name)
+    }
+}
 
 /// k distinct indices drawn from the integer masses (§7.1's result), k ≤ the number of non-zero masses.
 pub fn weighted_without_replacement(masses: &[u64], seed: u64, epoch: u64, k: u64) -> Result<Vec<i64>, EngineError> {
@@ -173,11 +202,11 @@ impl Fenwick {
             1 << (usize::BITS - 1 - n.leading_zeros())
         };
         while step > 0 {
-            if let Some(&sum) = self.tree.get(position + step) {
-                if sum <= v {
-                    position += step;
-                    v -= sum;
-                }
+            if let Some(&sum) = self.tree.get(position + step)
+                && sum <= v
+            {
+                position += step;
+                v -= sum;
             }
             step >>= 1;
         }
@@ -197,6 +226,15 @@ impl Fenwick {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn algorithm_names_round_trip() {
+        assert_eq!(ALGORITHMS.first(), Some(&Algorithm::default()));
+        for algorithm in ALGORITHMS {
+            assert_eq!(Algorithm::from_name(algorithm.name()), Some(algorithm));
+        }
+        assert_eq!(Algorithm::from_name("Keys"), None);
+    }
 
     /// The B-ary tree finds what the spec's Fenwick tree finds, at every v boundary, through removals.
     #[test]

@@ -4,6 +4,7 @@ epochs, sizes and parameters (the torch-compatible samplers: tests/torch/test_to
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -65,6 +66,21 @@ def test_weight_tables(ws, seed, epoch, start, count):
     same(fast.alias_draws(seed, epoch, start, count), slow.alias_draws(seed, epoch, start, count))
     k = min(fast.nonzero, count)
     same(fast.without_replacement(seed, epoch, k), slow.without_replacement(seed, epoch, k))
+    same(fast.without_replacement(seed, epoch, k, "sequential"), slow.without_replacement(seed, epoch, k, "sequential"))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.sampled_from([0.0, 1.0, 0.5, 3.0, 1e-300, 2.5e10]), min_size=1, max_size=400).filter(any),
+    seeds,
+    epochs,
+    st.data(),
+)
+def test_weighted_keys(ws, seed, epoch, data):
+    # §8.2 over populations that reach both selections of the Rust core (32·k ≤ n keeps per-part heaps).
+    fast, slow = rust.WeightTable(np.array(ws, dtype=np.float64)), reference.WeightTable(ws)
+    k = data.draw(st.integers(0, fast.nonzero))
+    same(fast.without_replacement(seed, epoch, k, "keys"), slow.without_replacement(seed, epoch, k, "keys"))
 
 
 @settings(max_examples=150, deadline=None)
@@ -179,3 +195,24 @@ def test_bad_arguments_same_errors(permutation, stride):
     assert outcome(lambda: rust.uniform_draws(1, 0, 300, 2, 3, stride)) == outcome(
         lambda: reference.uniform_draws(1, 0, 300, 2, 3, stride)
     )
+
+
+@pytest.mark.thread_unsafe  # the engine's thread count and chunk size
+@pytest.mark.parametrize("n", [5_000, 20_000])
+def test_weighted_keys_large_on_any_threads(n):
+    # Past the small sort: the per-part heaps (32·k ≤ n) and the bucket sort, on 1 to 3 threads and tiny chunks.
+    ws = [0.0 if i % 11 == 0 else float(1 + (i * 7919) % 97) * (1e-6 if i % 13 == 0 else 1.0) for i in range(n)]
+    slow = reference.WeightTable(ws)
+    table = rust.WeightTable(np.array(ws, dtype=np.float64))
+    ks = [1, 7, n // 64, n // 32, n // 32 + 1, n // 3, slow.nonzero]
+    expected = {k: slow.without_replacement(99, 5, k, "keys") for k in ks}
+    before = rust.get_num_threads()
+    try:
+        for threads, chunk in [(1, 2**15), (2, 1), (3, 7), (2, 2**15)]:
+            rust.set_num_threads(threads)
+            rust._set_min_chunk(chunk)
+            for k in ks:
+                same(table.without_replacement(99, 5, k, "keys"), expected[k])
+    finally:
+        rust.set_num_threads(before)
+        rust._set_min_chunk(2**15)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import pathlib
 import re
+import struct
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ from ferrosampler.reference import _engine as reference
 GOLDEN = pathlib.Path(__file__).parents[1] / "golden"
 VECTORS = json.loads((GOLDEN / "vectors.json").read_text())
 V2 = json.loads((GOLDEN / "vectors-v2.json").read_text())
+V3 = json.loads((GOLDEN / "vectors-v3.json").read_text())
 
 
 def as_list(values) -> list[int]:
@@ -30,7 +32,8 @@ def weights_of(case) -> np.ndarray:
 def test_spec_version() -> None:
     # vectors.json keeps spec v1's cases (still valid in v2); vectors-v2.json adds v2's.
     assert VECTORS["spec_version"] == 1
-    assert V2["spec_version"] == rust.SPEC_VERSION == 2
+    assert V2["spec_version"] == 2
+    assert rust.SPEC_VERSION == 3
 
 
 def test_reference_spec_version_equals_the_rust_one() -> None:
@@ -86,7 +89,9 @@ def test_alias_draws(engine) -> None:
 def test_without_replacement(engine) -> None:
     for c in VECTORS["without_replacement"]:
         table = engine.WeightTable(weights_of(c))
-        assert as_list(table.without_replacement(c["seed"], c["epoch"], c["k"])) == c["out"]
+        # Spec v1's vectors pin §8.1, the sequential algorithm (spec v3's default is §8.2: vectors-v3.json).
+        got = table.without_replacement(c["seed"], c["epoch"], c["k"], "sequential")
+        assert as_list(got) == c["out"]
 
 
 def test_pk_draws(engine) -> None:
@@ -190,3 +195,24 @@ def test_mixture_exhausted_lengths(engine) -> None:
                 engine.MixturePlan.exhausted_length(c["sizes"], weights_of(c), c["all_sources"])
         else:
             assert engine.MixturePlan.exhausted_length(c["sizes"], weights_of(c), c["all_sources"]) == c["length"]
+
+
+# Spec v3 (vectors-v3.json): weighted sampling without replacement by exponential keys (§8.2).
+
+
+def test_v3_spec_version() -> None:
+    assert V3["spec_version"] == rust.SPEC_VERSION == reference.SPEC_VERSION == 3
+
+
+def test_exponential() -> None:
+    # The Rust core's logarithm is checked by cargo test on the same vectors; the reference's here.
+    for c in V3["exponential"]:
+        assert struct.unpack("<Q", struct.pack("<d", reference.exponential(c["x"])))[0] == c["bits"], c["x"]
+
+
+def test_weighted_keys(engine) -> None:
+    for c in V3["weighted_keys"]:
+        table = engine.WeightTable(weights_of(c))
+        for s in c["selections"]:
+            assert as_list(table.without_replacement(c["seed"], c["epoch"], s["k"])) == s["out"]
+            assert as_list(table.without_replacement(c["seed"], c["epoch"], s["k"], "keys")) == s["out"]

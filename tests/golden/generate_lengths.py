@@ -119,7 +119,7 @@ def _sampler_epochs() -> list[dict]:
 
 def vectors() -> dict:
     return {
-        "spec_version": _engine.SPEC_VERSION,
+        "spec_version": 2,  # the version these outputs were pinned under (v3 changed none of them)
         "tables": {"small": SMALL, "wide": WIDE},
         "plans": _plans(),
         "sampler_epochs": _sampler_epochs(),

@@ -67,9 +67,10 @@ def vectors() -> dict:
         for replacement in (True, False):
             for replicas, drop_last in ((1, False), (3, False), (4, True)):
                 for rank in range(replicas):
+                    # Without replacement these vectors pin spec v2's algorithm, §8.1 (§8.2: vectors-v3.json).
                     s = reference.DistributedWeightedSampler(
                         WEIGHTS, 8, num_replicas=replicas, rank=rank, replacement=replacement, seed=seed,
-                        drop_last=drop_last,
+                        drop_last=drop_last, algorithm="keys" if replacement else "sequential",
                     )  # fmt: skip
                     s.set_epoch(3)
                     args = {"seed": seed, "replacement": replacement, "num_replicas": replicas, "rank": rank}

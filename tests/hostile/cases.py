@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from . import cases_core, cases_epochs, cases_mindspore, cases_mixture, cases_state, cases_toolkit, cases_torch
+from . import (
+    cases_core,
+    cases_epochs,
+    cases_lengths,
+    cases_mindspore,
+    cases_mixture,
+    cases_state,
+    cases_toolkit,
+    cases_torch,
+)
 
 ALL = [
     *cases_core.CASES,
@@ -12,7 +21,14 @@ ALL = [
     *cases_toolkit.CASES,
     *cases_epochs.CASES,
     *cases_mixture.CASES,
+    *cases_lengths.CASES,
 ]
+
+
+def case_name(index: int) -> str:
+    """``module.function`` of case ``index``: what the reports count by."""
+    case = ALL[index % len(ALL)]
+    return f"{case.__module__.rsplit('.', 1)[-1]}.{case.__name__}"
 
 
 def case_seed(run_seed: int, index: int) -> int:

@@ -277,6 +277,9 @@ def _mutate(
         value = rng.choice([*JUNK, original + 1 if isinstance(original, int) else original + "0"])
         if name == "spec_version":
             value = rng.choice([value, original - 1, original + 1, str(original)])
+            if value == 2 and original == 3:  # spec 2's states are read by spec 3 (docs/spec.md §13): the same state
+                s[name] = value
+                return "same", s, f"{name}={value!r} (a spec-2 state)"
         if name == "kind":
             value = rng.choice([value, "torch.RandomSampler", "mindspore.RandomSampler", "PKBatchSampler",
                                 "DistributedSamplerWrapper", original.upper()])  # fmt: skip

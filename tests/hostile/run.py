@@ -3,7 +3,8 @@
     nice -n 15 .venv/bin/python -m tests.hostile.run --cases 100000 --json /tmp/hostile-full.json
 
 Prints the counts by outcome and per case family, and every finding with what replays it
-(``--only INDEX --seed S``, S the run seed, 1 by default; the pytest slice is run seed 0); findings listed in
+(``--only INDEX --seed S``, S the run seed, 1 by default; the pytest slice is run seed 0); ``--family cases_lengths``
+runs only the first ``--cases`` indices whose case name contains that text; findings listed in
 known.py are labelled, not excused: exits 1 if any case is a finding. ``--json FILE`` also writes the report."""
 
 from __future__ import annotations
@@ -13,8 +14,17 @@ import json
 import sys
 import time
 
+from .cases import ALL, case_name
 from .judge import GOOD
 from .pool import run_cases
+
+
+def family_indices(family: str, count: int) -> list[int]:
+    """The first ``count`` case indices whose case name contains ``family`` (in index order: replayable)."""
+    period = [i for i in range(len(ALL)) if family in case_name(i)]
+    if not period:
+        raise SystemExit(f"no case name contains {family!r}")
+    return [cycle * len(ALL) + i for cycle in range(-(-count // len(period))) for i in period][:count]
 
 
 def main() -> int:
@@ -23,10 +33,12 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1, help="run seed (the default pytest slice is run seed 0)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--only", type=int, action="append", help="replay one case index (repeatable)")
+    parser.add_argument("--family", help="only the cases whose name contains this text (e.g. cases_lengths)")
     parser.add_argument("--json")
     args = parser.parse_args()
     started = time.monotonic()
-    report = run_cases(args.only or range(args.cases), run_seed=args.seed, workers=args.workers)
+    indices = args.only or (family_indices(args.family, args.cases) if args.family else range(args.cases))
+    report = run_cases(indices, run_seed=args.seed, workers=args.workers)
     print(report.summary())
     print(f"{time.monotonic() - started:.0f} s")
     for name, counts in sorted(report.by_case.items()):

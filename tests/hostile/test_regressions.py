@@ -335,3 +335,41 @@ def test_batch_sampler_refuses_outer_and_inner_fields_that_disagree() -> None:
     resumed = ferrosampler.BatchSampler(ferrosampler.SubsetRandomSampler(list(range(11)), seed=3), 6, True)
     resumed.load_state_dict(state)
     assert list(resumed) == list(iterator)
+
+
+@ENGINES
+@pytest.mark.parametrize("row", [2**63, 2**64 - 1, -(2**63) - 1])
+def test_class_layout_refuses_a_row_outside_int64_on_both_engines(engine, row) -> None:
+    """The reference took a row ≥ 2**63 that the engine stores as int64, then served it (hostile pk_draws)."""
+    with pytest.raises(ValueError, match=r"rows.*\[-2\*\*63, 2\*\*63\)"):
+        engine.ClassLayout([0, 1, row], [0, 3])
+    assert list(engine.ClassLayout([0, 1, -(2**63)], [0, 3]).pk_draws(1, 0, [0], 3, 0, 3)) != []
+
+
+@FAMILIES
+def test_wrapper_over_batches_reads_one_batch_on_a_world_past_2_64_over_the_inner_world(family) -> None:
+    """One position has no stride: rank·W of a huge wrapper world times the inner world overflowed it."""
+    inner = family.PKBatchSampler([0, 0, 1, 1, 2, 2] * 4, p=1, k=2, seed=3, num_replicas=3, rank=0)
+    world = 2**63 - 1
+    sampler = family.DistributedSamplerWrapper(inner, num_replicas=world, rank=0, drop_last=False)
+    got = list(sampler)
+    assert len(got) == len(sampler) == 1
+    assert got == list(family.PKBatchSampler([0, 0, 1, 1, 2, 2] * 4, p=1, k=2, seed=3, num_replicas=3, rank=0))[:1]
+
+
+@FAMILIES
+@pytest.mark.parametrize("lengths", [[True, 34], (3, np.bool_(False)), [5, 2, False]])
+def test_length_grouped_refuses_a_bool_among_integer_lengths(family, lengths) -> None:
+    """numpy reads [True, 34] as int64 [1, 34]: the bool was taken for a length (cases_lengths.construction #485)."""
+    index = next(i for i, value in enumerate(lengths) if isinstance(value, (bool, np.bool_)))
+    with pytest.raises(TypeError, match=rf"^lengths\[{index}\] must be an integer, got "):
+        family.LengthGroupedBatchSampler(lengths, 1, seed=0)
+
+
+@FAMILIES
+def test_length_grouped_position_of_in_a_world_of_2_31_ranks_is_one_answer(family) -> None:
+    """One batch over 2**31 ranks is repeated on every rank: the engine listed 2**31 places and aborted on the
+    allocation (cases_lengths.construction #64534); it now returns them as one arithmetic run."""
+    sampler = family.LengthGroupedBatchSampler((22,), max_tokens=39, num_replicas=2**31, rank=0, seed=2**63)
+    assert sampler.position_of(0, 0) == (0, 0, 0, 0, 0)
+    assert sampler._plan(2**63, 0, 2**31).locate(0) == (0, 0, 1, 2**31)

@@ -41,7 +41,7 @@ def main() -> None:
     protocol = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)
     warnings.simplefilter("ignore")
-    from .cases import ALL
+    from .cases import ALL, case_name
     from .judge import judge
 
     _cap_memory(int(os.environ.get("HOSTILE_MEMORY_MB", "2048")))
@@ -52,9 +52,8 @@ def main() -> None:
             outcome, detail = _self_test(SELF_TESTS[index])
             name = "self-test"
         else:
-            case = ALL[index % len(ALL)]
-            name = f"{case.__module__.rsplit('.', 1)[-1]}.{case.__name__}"
-            outcome, detail = judge(case, seed)
+            name = case_name(index)
+            outcome, detail = judge(ALL[index % len(ALL)], seed)
         protocol.write(json.dumps({"outcome": outcome, "detail": detail, "case": name}) + "\n")
 
 

@@ -121,3 +121,48 @@ def test_lightning_ddp_fit_with_use_distributed_sampler_false(tmp_path):
             expected = fs.LengthGroupedBatchSampler(lengths, 3, window=12, seed=5, num_replicas=2, rank=rank)
             assert seen[rank][str(epoch)] == expected.epoch_batches(epoch)  # not re-wrapped; set_epoch reached it
         assert sorted(i for rank in range(2) for b in seen[rank][str(epoch)] for i in b) == list(range(40))
+
+
+@pytest.mark.thread_unsafe
+def test_a_real_single_process_lightning_fit(tmp_path):
+    """A real Lightning fit (CPU, one process) with ``use_distributed_sampler=False``: each epoch trains on the
+    sampler's own batches of that epoch (Lightning's set_epoch reaches it), padded by the collate, and the
+    sampler's state resumes in a second fit where the first stopped."""
+    lightning = pytest.importorskip("lightning.pytorch")
+
+    class Recorder(lightning.LightningModule):
+        def __init__(self) -> None:
+            super().__init__()
+            self.embedding = torch.nn.Embedding(len(LENGTHS), 4)
+            self.seen: dict[int, list[list[int]]] = {}
+
+        def training_step(self, batch: torch.Tensor, batch_index: int) -> torch.Tensor:
+            ids = [int(row[0]) for row in batch]
+            self.seen.setdefault(self.current_epoch, []).append(ids)
+            return self.embedding(batch.clamp(min=0)).sum()
+
+        def configure_optimizers(self) -> torch.optim.Optimizer:
+            return torch.optim.SGD(self.parameters(), lr=0.01)
+
+    def fit(sampler, epochs: int, batches: int | None = None) -> Recorder:
+        loader = torch.utils.data.DataLoader(Tokens(), batch_sampler=sampler, collate_fn=pad)
+        trainer = lightning.Trainer(
+            accelerator="cpu", devices=1, max_epochs=epochs, limit_train_batches=batches,
+            use_distributed_sampler=False, logger=False, enable_checkpointing=False, enable_progress_bar=False,
+            enable_model_summary=False, default_root_dir=tmp_path,
+        )  # fmt: skip
+        model = Recorder()
+        trainer.fit(model, train_dataloaders=loader)
+        return model
+
+    sampler = fs.LengthGroupedBatchSampler(LENGTHS, max_tokens=600, seed=3)
+    model = fit(sampler, 2)
+    for epoch in (0, 1):
+        assert model.seen[epoch] == fs.LengthGroupedBatchSampler(LENGTHS, max_tokens=600, seed=3).epoch_batches(epoch)
+    assert model.seen[0] != model.seen[1]
+    # Stopped after 5 batches of epoch 0, saved, resumed by a fresh sampler in a new fit: the rest of epoch 0.
+    first = fs.LengthGroupedBatchSampler(LENGTHS, max_tokens=600, seed=3)
+    head = fit(first, 1, batches=5).seen[0]
+    resumed = fs.LengthGroupedBatchSampler(LENGTHS, max_tokens=600, seed=3)
+    resumed.load_state_dict(first.state_dict())
+    assert head + fit(resumed, 1).seen[0] == model.seen[0]

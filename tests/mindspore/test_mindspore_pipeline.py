@@ -5,6 +5,8 @@ and compares them with what the sampler says for the same seed and epoch."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -134,3 +136,14 @@ def test_pk_sampler_reads_its_labels_from_the_dataset():
     labels = [[label for _, label in epoch] for epoch in read]
     assert all(sorted(epoch) == [0, 0, 1, 1, 2, 2] for epoch in labels)
     assert all(epoch[0::2] == epoch[1::2] for epoch in labels)  # num_val rows of a class in a row
+
+
+def test_step_based_training_repeats_the_pipeline_endlessly_epoch_after_epoch():
+    """MindSpore's InfiniteSampler is `repeat()`: each pass of the pipeline is the sampler's next epoch."""
+    dataset = ds.GeneratorDataset(RowIds(N), column_names=["data"], sampler=fm.RandomSampler(seed=21)).repeat()
+    iterator = dataset.create_tuple_iterator(num_epochs=1, output_numpy=True)
+    steps = 3 * N + N // 2  # into the fourth pass, from one iterator
+    got = [int(row[0]) for row in itertools.islice(iterator, steps)]
+    expected = fm.RandomSampler(seed=21)
+    expected.set_dataset_size(N)
+    assert got == list(itertools.chain(*(expected.epoch_indices(e).tolist() for e in range(4))))[:steps]

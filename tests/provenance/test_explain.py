@@ -320,3 +320,39 @@ def test_a_mixture_state_needs_its_parameters(tmp_path, capsys):
     assert "must hold a JSON object with 'sources' and 'weights'" in refused(
         capsys, str(state), "--index", "1", "--mixture", str(broken)
     )
+
+
+@pytest.mark.parametrize("batching", [{"batch_size": 3, "window": 9}, {"max_tokens": 40, "drop_last": True}])
+def test_length_grouped_batch_sampler_reads_its_lengths(capsys, tmp_path, batching) -> None:
+    lengths = [int(v) for v in np.random.default_rng(4).integers(0, 20, 31)]
+    (tmp_path / "lengths.txt").write_text(" ".join(map(str, lengths)))
+    make = lambda rank: ferrosampler.LengthGroupedBatchSampler(  # noqa: E731
+        lengths, num_replicas=3, rank=rank, seed=8, **batching
+    )
+    saver = make(2)
+    saver.set_epoch(1)
+    state = save(saver, 2, tmp_path / "state.json")
+    options = ["--lengths", str(tmp_path / "lengths.txt")]
+    check(capsys, state, [make(r) for r in range(3)], 1, 31, options, batches=True)
+    check(capsys, state, [make(r) for r in range(3)], 4, 31, options, batches=True)
+    answer = ask(capsys, str(state), "--index", "5", *options)
+    assert all(p["served_before_state"] == (p["global_position"] < 6) for p in answer["places"])  # 2 steps of 3
+    assert "pass --lengths FILE" in refused(capsys, str(state), "--index", "5")
+    (tmp_path / "other.txt").write_text(" ".join(map(str, [*lengths[:-1], 99])))
+    assert "does not match" in refused(capsys, str(state), "--index", "5", "--lengths", str(tmp_path / "other.txt"))
+
+
+def test_unseeded_length_grouped_batch_sampler_uses_the_state_epoch_seed(capsys, tmp_path) -> None:
+    lengths = list(range(20, 0, -1))
+    np.save(tmp_path / "lengths.npy", np.asarray(lengths, dtype=np.int64))
+    sampler = ferrosampler.LengthGroupedBatchSampler(lengths, 2)
+    iterator = iter(sampler)
+    taken = [next(iterator) for _ in range(3)]
+    (tmp_path / "state.json").write_text(json.dumps(sampler.state_dict()))
+    epoch = [*taken, *iterator]
+    options = ["--lengths", str(tmp_path / "lengths.npy")]
+    for index in range(20):
+        (place,) = ask(capsys, str(tmp_path / "state.json"), "--index", str(index), *options)["places"]
+        assert epoch[place["position"]][place["offset"]] == index
+        assert place["served_before_state"] == (place["position"] < 3)
+    assert "drew its seed" in refused(capsys, str(tmp_path / "state.json"), "--step", "0", *options)

@@ -350,16 +350,57 @@ def naive_without_replacement(q, seed, epoch, k):
     return out
 
 
+def naive_keys(q, seed, epoch, k):
+    """§8.2 from the exact keys: −ln(1 − x_i/2^64)/q_i to 60 digits (decimal), not the spec's fixed point; the
+    orders agree unless two keys are within 2^-50 of each other (not in these cases)."""
+    from decimal import Decimal, localcontext
+
+    words = engine.keystream_words(seed, engine.MAIN, epoch, 0, 2 * len(q))
+    keyed = []
+    with localcontext() as context:
+        context.prec = 60
+        for i, mass in enumerate(q):
+            x = words[2 * i] | (words[2 * i + 1] << 32)
+            if mass > 0:
+                keyed.append((-(Decimal(2**64 - x) / Decimal(2**64)).ln() / Decimal(mass), i))
+    keyed.sort()
+    return [i for _, i in keyed[:k]]
+
+
+@pytest.mark.parametrize("algorithm", ["sequential", "keys"])
 @pytest.mark.parametrize("weights", WEIGHT_SETS)
-def test_without_replacement(weights):
+def test_without_replacement(weights, algorithm):
     table = engine.WeightTable(weights)
     k = table.nonzero
-    got = table.without_replacement(21, 2, k)
+    got = table.without_replacement(21, 2, k, algorithm)
     assert len(got) == k == len(set(got))
     assert sorted(got) == [i for i, w in enumerate(weights) if w > 0]
-    assert got == naive_without_replacement(table.integer_weights(), 21, 2, k)
-    assert table.without_replacement(21, 2, k // 2) == got[: k // 2]
-    assert table.without_replacement(21, 2, 0) == []
+    naive = naive_without_replacement if algorithm == "sequential" else naive_keys
+    assert got == naive(table.integer_weights(), 21, 2, k)
+    assert table.without_replacement(21, 2, k // 2, algorithm) == got[: k // 2]
+    assert table.without_replacement(21, 2, 0, algorithm) == []
+
+
+def test_without_replacement_default_is_keys():
+    table = engine.WeightTable([0.5, 0.0, 2.0, 1.0, 3.0])
+    assert table.without_replacement(4, 1, 4) == table.without_replacement(4, 1, 4, "keys")
+    with pytest.raises(ValueError, match="algorithm must be one of 'keys', 'sequential', got algorithm='exact'"):
+        table.without_replacement(4, 1, 4, "exact")
+
+
+def test_exponential_is_the_logarithm():
+    # E = −ln(1 − x/2^64) within 2^-52 relative, across every table bucket and exponent (spec §8.2).
+    from decimal import Decimal, localcontext
+
+    xs = [1, 2, 3, 2**56 - 1, 2**56, 2**56 + 1, 2**63, 2**64 - 1]
+    xs += [(2**64 - 1) - ((j * 0x9E3779B97F4A7C15) % 2**64 >> e) for j in range(1, 130) for e in (0, 7, 30, 60)]
+    xs += [((j * 0x9E3779B97F4A7C15) % 2**64) >> e for j in range(1, 130) for e in (0, 8, 40)]
+    assert engine.exponential(0) == 0.0
+    with localcontext() as context:
+        context.prec = 60
+        for x in xs:
+            exact = -(Decimal(2**64 - x) / Decimal(2**64)).ln()
+            assert abs(Decimal(engine.exponential(x)) - exact) <= exact * Decimal(2) ** -52, x
 
 
 def test_without_replacement_errors():

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 SEED_LIMIT = 1 << 64
 SIZE_LIMIT = (1 << 63) - 1
+MAX_BUSY = 64  # --load: busy processes, each a whole core
 DEFAULT_SIZES = "1e6,1e7,1e8"
 
 DESCRIPTION = """\
@@ -67,6 +68,11 @@ def positive_int(text: str) -> int:
     return whole_number(text, 1, SIZE_LIMIT, "an integer >= 1")
 
 
+def busy_count(text: str) -> int:
+    """--load: how many busy processes to start, a small count (each takes a whole core)."""
+    return whole_number(text, 0, MAX_BUSY, f"an integer in [0, {MAX_BUSY}]")
+
+
 def count_int(text: str) -> int:
     if "e" in text.lower():  # an index or a step is exact
         raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
@@ -109,6 +115,14 @@ def output_path(text: str) -> Path:
     path = Path(text)
     if path.is_dir() or not path.resolve().parent.is_dir():
         raise argparse.ArgumentTypeError(f"cannot write {text!r}: not a file in an existing folder")
+    return path
+
+
+def input_path(text: str) -> Path:
+    """A file to read, refused now rather than after a long run when it does not exist."""
+    path = Path(text)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"cannot read {text!r}: not a file")
     return path
 
 
@@ -169,6 +183,8 @@ def build_parser(prog: str) -> Parser:
             "torch and numpy when installed, and each case's target marked met / not met. A target\n"
             "is a minimum speed-up over the torch equivalent, a maximum slowdown against a plain\n"
             "loop or a smaller size, or a time or memory bound.\n"
+            "Each ratio is shown beside both sides' CPU time and the load average; --load P runs\n"
+            "every case again beside P busy processes and reports both runs.\n"
             "Peak memory is measured in a fresh subprocess per case. Progress goes to stderr.\n\n"
             "cases:\n"
             + "\n".join(f"  {name:<18} {case.title}\n  {'':<18} {target_text(case)}" for name, case in CASES.items())
@@ -183,6 +199,19 @@ def build_parser(prog: str) -> Parser:
     bench.add_argument("--output", type=output_path, metavar="FILE.md", help="write the markdown report here")
     bench.add_argument(
         "--plot", type=output_path, metavar="FILE.png", help="plot time vs N per sampler (needs matplotlib)"
+    )
+    bench.add_argument(
+        "--load",
+        type=busy_count,
+        default=0,
+        metavar="P",
+        help="after the run, run every case again with P busy processes started by the bench, and report both",
+    )
+    bench.add_argument(
+        "--notes",
+        type=input_path,
+        metavar="FILE.md",
+        help="append this markdown file to the report as written (e.g. profiles of the targets not met)",
     )
     add_explain(commands)
     return parser
@@ -199,7 +228,8 @@ The sampler is rebuilt from the state and checked against it (kind, spec version
 fingerprint, recorded parameters). DistributedSampler states record every parameter;
 the others record a fingerprint, so give what it covers: --n (RandomSampler,
 SequentialSampler), --num-samples and --replacement (RandomSampler), --indices
-(SubsetRandomSampler), --permutation, --batch-size and --drop-last (a BatchSampler), and,
+(SubsetRandomSampler), --lengths (LengthGroupedBatchSampler, whose state records the
+rest), --permutation, --batch-size and --drop-last (a BatchSampler), and,
 for a DistributedSamplerWrapper over a BatchSampler, --sampler and --seed of the sampler
 it batches. An unseeded sampler draws a seed per epoch: only the state's epoch can be
 asked about. A step is --batch-size indices (a DataLoader's batch_size; default 1) or
@@ -231,6 +261,9 @@ def add_explain(commands: Any) -> None:
     )
     explain.add_argument(
         "--indices", type=Path, metavar="FILE", help="SubsetRandomSampler's indices: .npy, or integers in text"
+    )
+    explain.add_argument(
+        "--lengths", type=Path, metavar="FILE", help="LengthGroupedBatchSampler's lengths: .npy, or integers in text"
     )
     explain.add_argument("--drop-last", action="store_true", help="the BatchSampler's drop_last")
     explain.add_argument(
@@ -269,7 +302,10 @@ def main(argv: list[str] | None = None, prog: str | None = None, known_answers: 
         return run_explain(args, prog)
     from .bench import bench
 
-    return bench(args.sizes, args.repeat, args.cases, args.output, args.plot, command=command_line(prog, argv))
+    command = command_line(prog, argv)
+    return bench(
+        args.sizes, args.repeat, args.cases, args.output, args.plot, command=command, load=args.load, notes=args.notes
+    )
 
 
 def run_explain(args: Any, prog: str) -> int:
@@ -286,6 +322,7 @@ def run_explain(args: Any, prog: str) -> int:
         sampler=args.sampler,
         seed=args.seed,
         mixture=args.mixture,
+        lengths=args.lengths,
     )
     try:
         return explain(args.state, args.index, args.rank, args.step, args.epoch, options, args.json)
@@ -295,11 +332,11 @@ def run_explain(args: Any, prog: str) -> int:
 
 
 def command_line(prog: str, argv: list[str] | None) -> str:
-    """The command as typed, for the report: the interpreter path relative to here when it is below."""
+    """The command as typed, for the report: the interpreter path relative to here when it is below, else python."""
     words = sys.argv[1:] if argv is None else argv
     if prog == "python -m ferrosampler":
         exe = os.path.relpath(sys.executable)
-        head = [exe if not exe.startswith("..") else sys.executable, "-m", "ferrosampler"]
+        head = [exe if not exe.startswith("..") else "python", "-m", "ferrosampler"]  # no local path outside
     else:
         head = [prog]
     return shlex.join([*head, *words])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import math
@@ -9,12 +10,13 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import environment
-from .bench_cases import CASES, REPLICAS, Case
+from .bench_cases import BATCH_SIZE, CASES, REPLICAS, THREADED_EPOCHS, Case
 
 ROLES = ("ours", "base", "numpy")
 CHILD_TIMEOUT = 900.0  # seconds for one subprocess cell (a first run plus the timed runs)
@@ -30,10 +32,16 @@ class Cell:
     peak: int | None = None  # bytes of peak RSS growth, for subprocess cells
     method: str = ""
     length: int | None = None
+    cpu: list[float] = field(default_factory=list)  # process CPU time of each timed run (every thread of it)
+    load: float | None = None  # 1-minute load average when the cell finished
 
     @property
     def median(self) -> float | None:
         return statistics.median(self.times) if self.times and self.note is None else None
+
+    @property
+    def cpu_median(self) -> float | None:
+        return statistics.median(self.cpu) if self.cpu and self.note is None else None
 
 
 @dataclass
@@ -42,17 +50,25 @@ class Row:
     n: int
     cells: dict[str, Cell | None]
 
-    def ratio(self) -> float | None:
+    def ratio(self, cpu: bool = False) -> float | None:
+        """The case's ratio of wall-clock medians (``cpu``: of CPU-time medians), as its target reads it."""
         spec = CASES[self.case]
-        ours = self.cells["ours"]
-        base = self.cells["base"]
-        if ours is None or ours.median is None:
+        ours, base = (
+            (None if cell is None else cell.cpu_median if cpu else cell.median)
+            for cell in (self.cells["ours"], self.cells["base"])
+        )
+        if ours is None:
             return None
         if spec.kind == "seconds":
-            return ours.median
-        if base is None or base.median is None or min(ours.median, base.median) <= 0:
+            return ours
+        if base is None or min(ours, base) <= 0:
             return None
-        return base.median / ours.median if spec.kind == "speedup" else ours.median / base.median
+        return base / ours if spec.kind == "speedup" else ours / base
+
+    def load(self) -> float | None:
+        """The highest 1-minute load average seen at the end of this row's cells."""
+        loads = [cell.load for cell in self.cells.values() if cell is not None and cell.load is not None]
+        return max(loads) if loads else None
 
     def verdict(self) -> str:
         spec = CASES[self.case]
@@ -76,10 +92,14 @@ class Row:
 
 def expected_length(case: str, n: int) -> int | None:
     """What a timed result must hold (checked outside the timing); None where nothing is returned."""
-    if case in ("random-iter", "alias-build"):
+    if case in ("random-iter", "alias-build") or not CASES[case].returns_indices:
         return None
     if case == "distributed-list":
         return -(-n // REPLICAS)
+    if case == "batch-list":
+        return -(-n // BATCH_SIZE)
+    if case == "gil-threads":
+        return THREADED_EPOCHS  # one length per epoch computed
     return n  # for islice-2^40, n is the count K
 
 
@@ -98,19 +118,20 @@ def measure_here(case: Case, role: str, n: int, repeat: int) -> Cell:
         work = setup(n)
         if isinstance(work, str):
             return Cell(note=work)
-        times, length = [], None
+        times, cpu, length = [], [], None
         for attempt in range(repeat + 1):
             gc.collect()
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             result = work()
-            elapsed = time.perf_counter() - start
+            elapsed, elapsed_cpu = time.perf_counter() - start, time.process_time() - start_cpu
             if attempt:
                 times.append(elapsed)
+                cpu.append(elapsed_cpu)
             length = len(result) if hasattr(result, "__len__") else None
             result = None
     except Exception as error:  # any refusal (torch's 2^24 category limit, MemoryError) is a table cell
         return Cell(note=f"refused: {type(error).__name__}: {first_line(error)}")
-    return Cell(times=times, length=length)
+    return Cell(times=times, length=length, cpu=cpu)
 
 
 def measure_child(case_name: str, role: str, n: int, repeat: int) -> Cell:
@@ -128,7 +149,9 @@ def measure_child(case_name: str, role: str, n: int, repeat: int) -> Cell:
         return Cell(note=data["skipped"])
     if "error" in data:
         return Cell(note=f"refused: {data['error']}")
-    return Cell(times=data["times"], peak=data["peak_bytes"], method=data["method"], length=data["length"])
+    return Cell(
+        times=data["times"], peak=data["peak_bytes"], method=data["method"], length=data["length"], cpu=data["cpu"]
+    )
 
 
 def first_line(error: BaseException) -> str:
@@ -197,6 +220,7 @@ def run_all(sizes: list[int], repeat: int, cases: list[str]) -> list[Row]:
         want = expected_length(name, n)
         if cell.note is None and want is not None and cell.length != want:
             cell = Cell(note=f"wrong result: {cell.length} indices, expected {want}")
+        cell.load = environment.load_now()
         if cell.median is not None:
             last[name, role] = (n, cell.median)
         row.cells[role] = cell
@@ -205,8 +229,34 @@ def run_all(sizes: list[int], repeat: int, cases: list[str]) -> list[Row]:
     return list(rows.values())
 
 
-def bench(sizes: list[int], repeat: int, cases: list[str], output: Path | None, plot: Path | None, command: str) -> int:
-    """Runs the cases, prints the report; exit status 0 (timings are never pass/fail), 2 on a setup problem."""
+@contextlib.contextmanager
+def busy_processes(count: int) -> Iterator[None]:
+    """``count`` processes spinning a Python loop while the block runs (a loaded machine, made on purpose);
+    each is stopped by its own handle afterwards."""
+    spinners = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"], stdin=subprocess.DEVNULL) for _ in range(count)
+    ]
+    try:
+        yield
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+        for spinner in spinners:
+            spinner.wait()
+
+
+def bench(
+    sizes: list[int],
+    repeat: int,
+    cases: list[str],
+    output: Path | None,
+    plot: Path | None,
+    command: str,
+    load: int = 0,
+    notes: Path | None = None,
+) -> int:
+    """Runs the cases (again under ``load`` busy processes, if any), prints the report (``notes`` appended as
+    written); exit status 0 (timings are never pass/fail), 2 on a setup problem."""
     from .bench_report import plot_rows, render
 
     if plot is not None:
@@ -217,7 +267,13 @@ def bench(sizes: list[int], repeat: int, cases: list[str], output: Path | None, 
             return 2
     started = time.perf_counter()
     rows = run_all(sizes, repeat, cases)
-    report = render(rows, repeat, command, time.perf_counter() - started)
+    loaded = None
+    if load:
+        with busy_processes(load):
+            loaded = (load, run_all(sizes, repeat, cases))
+    report = render(rows, repeat, command, time.perf_counter() - started, loaded)
+    if notes is not None:
+        report = f"{report.rstrip()}\n\n{notes.read_text().strip()}\n"
     print(report, end="")
     if output is not None:
         output.write_text(report)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,16 +16,20 @@ import numpy as np
 
 import ferrosampler as fs
 
-from . import bench_mixture
+from . import bench_access, bench_lengths, bench_mixture
 
 Work = Callable[[], Any]
 Setup = Callable[[int], "Work | str"]
 NUM_CLASSES = 100
 REPLICAS, RANK = 8, 3
+BATCH_SIZE = 32  # the batch-list case
 ISLICE_BIG_N = 1 << 40
 ISLICE_COUNT = 10**6
 NO_REPLACEMENT_N = 10**6
+NO_REPLACEMENT_K = 10**3  # weighted-topk's k: a partial selection of TOPK_POPULATION weights
+TOPK_POPULATION = 10**7
 TARGET_N = 10**7
+THREADED_EPOCHS = 2  # the gil-threads case: epochs computed, by two threads or by one
 
 
 def torch_or_reason() -> Any:
@@ -79,6 +84,7 @@ class Case:
     memory_ratio: float | None = None  # peak growth ours / baseline must be at most this
     list_bytes_per_index: int = 0  # for skipping a cell that would not fit in memory
     pick_sizes: Callable[[list[int]], list[int]] = field(default=lambda sizes: sizes)
+    returns_indices: bool = True  # the timed work returns N indices (checked outside the timing)
 
 
 def weighted_sampler(n: int, replacement: bool = True) -> Any:
@@ -94,6 +100,36 @@ def torch_multinomial(replacement: bool) -> Setup:
         return lambda: torch.multinomial(weights, n, replacement)
 
     return setup
+
+
+# weighted-topk's size is k (what a result holds); the population is TOPK_POPULATION.
+
+
+def ours_topk(k: int) -> Work:
+    sampler = fs.WeightedRandomSampler(balanced_weights(TOPK_POPULATION), k, replacement=False)
+    work: Work = sampler.epoch_indices
+    return work
+
+
+def torch_multinomial_topk(k: int) -> Work | str:
+    torch = torch_or_reason()
+    if torch is None:
+        return "torch not installed"
+    weights = torch.as_tensor(balanced_weights(TOPK_POPULATION))
+    return lambda: torch.multinomial(weights, k, False)
+
+
+def numpy_weighted_topk(k: int) -> Work:
+    weights = balanced_weights(TOPK_POPULATION)
+    rng = numpy_rng()
+
+    def work() -> Any:
+        # Efraimidis–Spirakis's k smallest keys, in key order: numpy's partial selection, then a sort of k.
+        keys = rng.exponential(size=TOPK_POPULATION) / weights
+        smallest = np.argpartition(keys, k - 1)[:k]
+        return smallest[np.argsort(keys[smallest])]
+
+    return work
 
 
 def torch_sampler_list(make: Callable[[Any, int], Any]) -> Setup:
@@ -189,6 +225,34 @@ def distributed_list(module: str) -> Setup:
     return setup
 
 
+def engine_threads(count: int) -> Setup:
+    """``count`` Python threads, each computing one epoch of its own sampler (``epoch_indices``) with the engine
+    on one thread (``set_num_threads(1)``, restored after): the epochs run in parallel only if every bulk call
+    releases the GIL. ``count`` = 1 computes the same epochs one after another on one thread."""
+
+    def setup(n: int) -> Work:
+        samplers = [fs.RandomSampler(range(n), seed=seed) for seed in range(THREADED_EPOCHS)]
+
+        def one_thread(share: list[Any]) -> list[Any]:
+            return [len(sampler.epoch_indices(0)) for sampler in share]
+
+        def work() -> list[Any]:
+            previous = fs._core.get_num_threads()
+            fs._core.set_num_threads(1)
+            try:
+                if count == 1:
+                    return one_thread(samplers)
+                with ThreadPoolExecutor(count) as pool:
+                    shares = pool.map(one_thread, [samplers[k::count] for k in range(count)])
+                    return [length for share in shares for length in share]
+            finally:
+                fs._core.set_num_threads(previous)
+
+        return work
+
+    return setup
+
+
 CASES: dict[str, Case] = {
     "weighted-bulk": Case(
         "WeightedRandomSampler(w, N), replacement: epoch_indices()",
@@ -225,6 +289,19 @@ CASES: dict[str, Case] = {
         target_n=NO_REPLACEMENT_N,
         pick_sizes=lambda sizes: [n for n in sizes if n <= NO_REPLACEMENT_N] or [NO_REPLACEMENT_N],
     ),
+    "weighted-topk": Case(
+        "WeightedRandomSampler(w, N, replacement=False), k = N of 10^7 weights: epoch_indices()",
+        "torch.multinomial(w, N, False)",
+        "argpartition(rng.exponential(10^7) / w, N), sorted",
+        ">= 3x",
+        "speedup",
+        3,
+        ours_topk,
+        torch_multinomial_topk,
+        numpy_weighted_topk,
+        target_n=NO_REPLACEMENT_K,
+        pick_sizes=lambda sizes: [NO_REPLACEMENT_K],
+    ),
     "random-bulk": Case(
         "RandomSampler(range(N)): epoch_indices()",
         "torch.randperm(N)",
@@ -258,6 +335,28 @@ CASES: dict[str, Case] = {
         iterate(lambda n: fs.RandomSampler(range(n))),
         iterate(range),
     ),
+    "random-list-floor": Case(
+        "RandomSampler(range(N)): list(sampler)",
+        "list(range(N))",
+        None,
+        "<= 1.5x slower",
+        "slowdown",
+        1.5,
+        ours_list(lambda n: fs.RandomSampler(range(n))),
+        lambda n: lambda: list(range(n)),
+        list_bytes_per_index=40,
+    ),
+    "batch-list": Case(
+        f"BatchSampler(RandomSampler(range(N)), {BATCH_SIZE}, drop_last=False): list(sampler)",
+        "list(torch BatchSampler(torch RandomSampler(range(N)), same))",
+        None,
+        ">= 4x",
+        "speedup",
+        4,
+        ours_list(lambda n: fs.BatchSampler(fs.RandomSampler(range(n)), BATCH_SIZE, False)),
+        torch_sampler_list(lambda data, n: data.BatchSampler(data.RandomSampler(range(n)), BATCH_SIZE, False)),
+        list_bytes_per_index=48,
+    ),
     "distributed-list": Case(
         f"DistributedSampler(range(N), {REPLICAS} replicas, rank {RANK}): list(sampler)",
         "list(torch DistributedSampler(same))",
@@ -270,6 +369,16 @@ CASES: dict[str, Case] = {
         in_child=True,
         memory_ratio=1 / 8,
         list_bytes_per_index=40 // REPLICAS + 8,
+    ),
+    "gil-threads": Case(
+        f"{THREADED_EPOCHS} threads, each RandomSampler(range(N)).epoch_indices(0), engine on 1 thread",
+        f"the same {THREADED_EPOCHS} epochs on one thread",
+        None,
+        ">= 1.6x",
+        "speedup",
+        1.6,
+        engine_threads(THREADED_EPOCHS),
+        engine_threads(1),
     ),
     "alias-build": Case(
         "WeightedRandomSampler(w, N) construction: validation + alias table",
@@ -328,5 +437,37 @@ CASES: dict[str, Case] = {
         target_n=bench_mixture.PEER_N,
         list_bytes_per_index=40,
         pick_sizes=lambda sizes: [n for n in sizes if n <= bench_mixture.PEER_N] or [bench_mixture.PEER_N],
+    ),
+    "position-of": Case(
+        f"DistributedSampler(range(N), {REPLICAS} replicas, rank {RANK}): {bench_access.LOOKUPS:,} position_of calls",
+        "replay the rank's epoch, then look the indices up",
+        None,
+        ">= 1x",
+        "speedup",
+        1,
+        bench_access.position_of_calls,
+        bench_access.replayed_lookups,
+        returns_indices=False,
+    ),
+    "grain-records": Case(
+        f"ferrosampler.grain.Sampler(RandomSampler(range(N))): {bench_access.RECORDS:,} records read",
+        "grain.python.IndexSampler(N, shuffle=True): the same reads",
+        None,
+        ">= 1x (at least as fast)",
+        "speedup",
+        1,
+        bench_access.ferrosampler_grain_records,
+        bench_access.grain_index_sampler_records,
+        returns_indices=False,
+    ),
+    "lengths-plan": Case(
+        "LengthGroupedBatchSampler(lengths, 32): an epoch's plan (its first batch), N log-normal lengths",
+        "HF group_by_length: torch.randperm, then a Python sort of each 50-batch mega-batch",
+        None,
+        ">= 10x at N = 10^7",
+        "speedup",
+        10,
+        bench_lengths.plan_work,
+        bench_lengths.hf_work,
     ),
 }

@@ -1,4 +1,4 @@
-"""One bench cell in a fresh process: peak RSS growth of a first run, then timed runs, as JSON.
+"""One bench cell in a fresh process: peak RSS growth of a first run, then timed runs (wall and CPU), as JSON.
 
 Run as `python -m ferrosampler._cli.bench_child CASE ROLE N REPEAT`; a fresh process keeps the
 parent's earlier allocations and imports out of the peak.
@@ -71,13 +71,15 @@ def run(case_name: str, role: str, n: int, repeat: int) -> dict[str, object]:
     after = status_kib("VmHWM") if method == "VmHWM" else max_rss_kib()
     length = len(result) if hasattr(result, "__len__") else None
     del result
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
         gc.collect()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         work()
         times.append(time.perf_counter() - start)
-    return {"peak_bytes": max(0, (after or 0) - before) * PAGE, "method": method, "times": times, "length": length}
+        cpu.append(time.process_time() - start_cpu)
+    peak = max(0, (after or 0) - before) * PAGE
+    return {"peak_bytes": peak, "method": method, "times": times, "cpu": cpu, "length": length}
 
 
 if __name__ == "__main__":

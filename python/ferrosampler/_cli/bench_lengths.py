@@ -9,8 +9,11 @@ Every function is a pure function of its arguments (seeded); ``quality_rows`` an
 
 from __future__ import annotations
 
+import argparse
+import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,6 +28,8 @@ REPLICAS = 8
 QUALITY_N = 10**5
 SPEED_N = 10**7
 HF_MEGA_BATCHES = 50  # HF's default mega_batch_mult cap
+TOKEN_BUDGET = 8192  # the token-budget row: 32 samples of the mean length (about 245) is about 7800 tokens
+COMMAND = "python -m ferrosampler._cli.bench_lengths --docs docs/lengths.md --docs README.md --plot docs/lengths.png"
 
 
 def lognormal_lengths(n: int, seed: int = 0, mu: float = 5.0, sigma: float = 1.0) -> npt.NDArray[np.int64]:
@@ -141,6 +146,9 @@ def quality_rows(
         "ferrosampler (default window)": lambda epoch: ferrosampler_batches(
             lengths, batch_size, seed=seed, epoch=epoch, num_replicas=num_replicas
         ),
+        f"ferrosampler, max_tokens={TOKEN_BUDGET}": lambda epoch: ferrosampler_batches(
+            lengths, None, max_tokens=TOKEN_BUDGET, seed=seed, epoch=epoch, num_replicas=num_replicas
+        ),
     }
     rows = []
     for name, make in methods.items():
@@ -184,38 +192,224 @@ def plan_speed(n: int = SPEED_N, batch_size: int = BATCH_SIZE, seed: int = 0, re
     }  # fmt: skip
 
 
+class PlannedEpoch:
+    """What ``plan_work`` returns: the epoch's first batch and the number of samples its plan orders (``len``)."""
+
+    def __init__(self, first: list[int], samples: int) -> None:
+        self.first, self.samples = first, samples
+
+    def __len__(self) -> int:
+        return self.samples
+
+
+def plan_work(n: int, batch_size: int = BATCH_SIZE, seed: int = 0) -> Callable[[], PlannedEpoch]:
+    """``ferrosampler bench``'s lengths-plan cell: each call plans a new epoch of ``n`` log-normal lengths (the
+    engine's plan, computed at the epoch's first batch) and returns that batch."""
+    sampler = fs.LengthGroupedBatchSampler(lognormal_lengths(n, seed), batch_size, seed=seed)
+    epochs = iter(range(1 << 40))
+
+    def work() -> PlannedEpoch:
+        sampler.set_epoch(next(epochs))
+        return PlannedEpoch(next(iter(sampler)), n)
+
+    return work
+
+
+def hf_work(n: int, batch_size: int = BATCH_SIZE, seed: int = 0) -> Callable[[], list[int]]:
+    """The baseline cell: HF's grouping of the same lengths (its whole index order, a Python list of ``n``)."""
+    listed = lognormal_lengths(n, seed).tolist()
+    seeds = iter(range(1 << 40))
+    return lambda: hf_megabatch_order(listed, batch_size, seed + next(seeds))
+
+
 def training_throughput(
-    n: int = 10_000, batch_size: int = BATCH_SIZE, steps: int = 30, max_length: int = 512, seed: int = 0
+    n: int = 20_000, batch_size: int = BATCH_SIZE, steps: int = 30, max_length: int = 256, seed: int = 0
 ) -> dict[str, float]:
-    """Real tokens per second of a small padded-text training loop on this machine (a 2-layer transformer
-    encoder, d_model 64, trained on CPU with a padding mask): ``steps`` batches of random batching and of
-    LengthGroupedBatchSampler over the same log-normal lengths, truncated at ``max_length`` tokens as a
-    tokenizer would. Returns each method's tokens/s and the ratio (a timing: for the docs, never a test)."""
+    """Real tokens per second of a padded-text training loop on this machine: a DataLoader over synthetic token
+    sequences of log-normal lengths (truncated at ``max_length``, as a tokenizer would), padded by the collate to
+    each batch's longest, feeding an embedding and a 2-layer transformer encoder (d_model 64, a padding mask, a
+    next-token loss over the real tokens only), trained on CPU (one torch thread: a shared machine's cores are
+    not all ours) by SGD. Before: ``DataLoader(batch_size=...,
+    shuffle=True)``; after: ``DataLoader(batch_sampler=LengthGroupedBatchSampler(...))``; ``steps`` timed steps
+    each, after two untimed. Returns each loop's real tokens/s and their ratio (a timing: docs, never a test)."""
     import torch
 
-    lengths = np.minimum(lognormal_lengths(n, seed), max_length)
+    lengths = np.maximum(np.minimum(lognormal_lengths(n, seed), max_length), 2)
+    vocabulary, width = 256, 64
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return _train(torch, lengths, vocabulary, width, batch_size, steps, seed)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _train(
+    torch: Any, lengths: npt.NDArray[np.int64], vocabulary: int, width: int, batch_size: int, steps: int, seed: int
+) -> dict[str, float]:
+    n = len(lengths)
+
+    class Tokens:  # a map-style dataset: DataLoader needs only __len__ and __getitem__
+        def __len__(self) -> int:
+            return n
+
+        def __getitem__(self, index: int) -> Any:
+            generator = torch.Generator().manual_seed(index)
+            return torch.randint(1, vocabulary, (int(lengths[index]),), generator=generator)
+
+    def pad(samples: list[Any]) -> Any:
+        return torch.nn.utils.rnn.pad_sequence(samples, batch_first=True, padding_value=0)
+
     torch.manual_seed(seed)
-    layer = torch.nn.TransformerEncoderLayer(d_model=64, nhead=4, dim_feedforward=128, batch_first=True)
+    layer = torch.nn.TransformerEncoderLayer(width, nhead=4, dim_feedforward=2 * width, batch_first=True)
     encoder = torch.nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False)
-    model = torch.nn.Sequential(torch.nn.Embedding(1000, 64), encoder)
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
-    plans = {
-        "random batches": random_batches(n, batch_size, seed),
-        "ferrosampler": ferrosampler_batches(lengths, batch_size, seed=seed),
+    embed, head = torch.nn.Embedding(vocabulary, width, padding_idx=0), torch.nn.Linear(width, vocabulary)
+    parameters = [*embed.parameters(), *encoder.parameters(), *head.parameters()]
+    optimizer = torch.optim.SGD(parameters, lr=0.01)
+    loaders = {
+        "random batches": torch.utils.data.DataLoader(
+            Tokens(), batch_size=batch_size, shuffle=True, collate_fn=pad, generator=torch.Generator().manual_seed(seed)
+        ),
+        "LengthGroupedBatchSampler": torch.utils.data.DataLoader(
+            Tokens(), batch_sampler=fs.LengthGroupedBatchSampler(lengths, batch_size, seed=seed), collate_fn=pad
+        ),
     }
     out: dict[str, float] = {}
-    for name, batches in plans.items():
-        real, start = 0, time.perf_counter()
-        for batch in batches[:steps]:
-            width = int(lengths[batch].max())
-            tokens = torch.randint(1, 1000, (len(batch), width))
-            padding = torch.arange(width)[None, :] >= torch.as_tensor(lengths[batch])[:, None]
-            hidden = model[1](model[0](tokens), src_key_padding_mask=padding)
-            loss = hidden.masked_fill(padding[..., None], 0.0).pow(2).mean()
+    for name, loader in loaders.items():
+        real, start = 0, 0.0
+        for step, tokens in enumerate(loader):
+            if step == 2:  # two warm-up steps, untimed
+                real, start = 0, time.perf_counter()
+            if step == steps + 2:
+                break
+            padding = tokens == 0
+            hidden = encoder(embed(tokens), src_key_padding_mask=padding)
+            logits = head(hidden[:, :-1])
+            target = tokens[:, 1:].masked_fill(padding[:, 1:], -100)  # the loss counts real tokens only
+            loss = torch.nn.functional.cross_entropy(logits.reshape(-1, vocabulary), target.reshape(-1))
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-            real += int(lengths[batch].sum())
+            real += int((~padding).sum())
         out[f"{name} tokens/s"] = real / (time.perf_counter() - start)
-    out["ratio"] = out["ferrosampler tokens/s"] / out["random batches tokens/s"]
+    out["gain"] = out["LengthGroupedBatchSampler tokens/s"] / out["random batches tokens/s"]
     return out
+
+
+# -- the generated parts of docs/lengths.md --------------------------------------------------------------------------
+
+
+def quality_table(seeds: Sequence[int], n: int = QUALITY_N) -> tuple[str, dict[str, list[dict[str, Any]]]]:
+    """The quality table (markdown: each figure the mean over ``seeds``, efficiency with its range) and the rows."""
+    by_method: dict[str, list[dict[str, Any]]] = {}
+    for seed in seeds:
+        for row in quality_rows(n=n, seed=seed):
+            by_method.setdefault(row["method"], []).append(row)
+    lines = [
+        "| batching | padding efficiency (real / padded tokens) | token imbalance per step (max / min) | "
+        "batches recurring in the next epoch |",
+        "|---|---|---|---|",
+    ]
+    for method, rows in by_method.items():
+        efficiency = [row["efficiency"] for row in rows]
+        imbalance = float(np.mean([row["imbalance"] for row in rows]))
+        recurrence = float(np.mean([row["recurrence"] for row in rows]))
+        lines.append(
+            f"| {method} | {np.mean(efficiency):.3f} ({min(efficiency):.3f}–{max(efficiency):.3f}) | "
+            f"{imbalance:.3f} | {100 * recurrence:.1f} % |"
+        )
+    return "\n".join(lines), by_method
+
+
+def speed_text(n: int = SPEED_N) -> str:
+    speed = plan_speed(n)
+    return (
+        f"At N = {n:,} (best of 3, timed in turns in one process): HF's grouping {speed['hf_seconds']:.2f} s, "
+        f"LengthGroupedBatchSampler's plan {speed['plan_seconds']:.2f} s (**{speed['speedup']:.0f}×**); the whole "
+        f"epoch as Python lists (`epoch_batches()`) {speed['epoch_lists_seconds']:.2f} s."
+    )
+
+
+def training_text(**kwargs: Any) -> str:
+    figures = training_throughput(**kwargs)
+    return (
+        f"Random batches: {figures['random batches tokens/s']:,.0f} real tokens/s; LengthGroupedBatchSampler: "
+        f"{figures['LengthGroupedBatchSampler tokens/s']:,.0f} real tokens/s: **{figures['gain']:.1f}× more real "
+        f"tokens per second**."
+    )
+
+
+def plot(by_method: dict[str, list[dict[str, Any]]], path: Path) -> None:
+    """Padding efficiency and per-step imbalance of each batching (bars: mean over the seeds; whiskers: range)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = list(by_method)
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8), constrained_layout=True)
+    for axis, key, title in ((left, "efficiency", "padding efficiency (real / padded tokens)"),
+                             (right, "imbalance", "token imbalance per step, 8 ranks (max / min)")):  # fmt: skip
+        values = [[row[key] for row in by_method[name]] for name in names]
+        means = [float(np.mean(v)) for v in values]
+        low = [m - min(v) for m, v in zip(means, values, strict=True)]
+        high = [max(v) - m for m, v in zip(means, values, strict=True)]
+        axis.barh(range(len(names)), means, xerr=[low, high], color=["#999", "#d98", "#8ad", "#37b", "#159"])
+        axis.set_yticks(range(len(names)), names if axis is left else [""] * len(names))
+        axis.invert_yaxis()
+        axis.set_title(title, fontsize=10)
+        if key == "imbalance":
+            axis.set_xscale("log")
+        else:
+            axis.set_xlim(0, 1)
+    figure.suptitle(f"{QUALITY_N:,} log-normal lengths, batch {BATCH_SIZE}", fontsize=11)
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def replace_block(text: str, name: str, body: str) -> str:
+    """``text`` with the block between ``<!-- bench_lengths:NAME -->`` and ``<!-- /bench_lengths:NAME -->``
+    replaced by ``body``; ValueError if the markers are missing."""
+    begin, end = f"<!-- bench_lengths:{name} -->", f"<!-- /bench_lengths:{name} -->"
+    if begin not in text or end not in text:
+        raise ValueError(f"the page has no {begin} … {end} block")
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{begin}\n{body}\n{end}{tail}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measures the quality table, the plan speed and the training loop; prints them, or writes them into the
+    marked blocks of ``--docs`` (and the plot to ``--plot``)."""
+    parser = argparse.ArgumentParser(prog="python -m ferrosampler._cli.bench_lengths", description=__doc__)
+    parser.add_argument("--seeds", type=int, default=10, help="samples of lengths for the quality table")
+    parser.add_argument("--n", type=int, default=QUALITY_N, help="lengths per sample (quality)")
+    parser.add_argument("--speed-n", type=int, default=SPEED_N, help="lengths for the plan speed")
+    parser.add_argument("--train-n", type=int, default=20_000, help="samples of the training loop's dataset")
+    parser.add_argument("--train-steps", type=int, default=30, help="timed steps of each training loop")
+    parser.add_argument("--max-length", type=int, default=256, help="the training loop's truncation")
+    parser.add_argument(
+        "--docs", type=Path, action="append", default=[], help="a page whose bench_lengths blocks to fill (repeatable)"
+    )
+    parser.add_argument("--plot", type=Path, help="write the quality plot here (PNG)")
+    args = parser.parse_args(argv)
+    table, by_method = quality_table(range(args.seeds), args.n)
+    speed = speed_text(args.speed_n)
+    training = training_text(n=args.train_n, steps=args.train_steps, max_length=args.max_length)
+    print(f"{table}\n\n{speed}\n\n{training}")
+    if args.plot is not None:
+        plot(by_method, args.plot)
+    blocks = {"quality": table, "speed": speed, "training": training}
+    for page in args.docs:
+        text = page.read_text(encoding="utf-8")
+        present = [name for name in blocks if f"<!-- bench_lengths:{name} -->" in text]
+        if not present:
+            raise SystemExit(f"{page} has no <!-- bench_lengths:... --> block")
+        for name in present:
+            text = replace_block(text, name, blocks[name])
+        page.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

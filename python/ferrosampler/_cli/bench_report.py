@@ -34,6 +34,17 @@ NOTES = f"""\
 - Skipped cells: a list-building cell expected to need more than 60% of MemAvailable, or a cell
   expected (from its time at the previous N) to take more than 300 s, is not run; torch refuses more
   than 2^24 categories, which shows as "refused".
+- CPU time: `time.process_time` around each timed run, in the process that runs it (all its threads:
+  the engine's, torch's, the prefetch thread); "CPU ratio" is the ratio of the CPU-time medians. On a
+  quiet machine wall time is what a user waits; on a loaded one the wall-clock ratio mostly measures the
+  other processes, and the CPU times show how much work each side did. "load" is the 1-minute load
+  average when the row's last cell finished; on a machine with C usable cores, a load well above C means
+  the timings are not quiet.
+- gil-threads: two Python threads each computing one epoch (`epoch_indices`) with the engine on one
+  thread, against one thread computing both; it reaches 2x only if every engine call releases the GIL
+  while it computes, and needs two idle cores to show it.
+- `--load N` runs every case twice: first as is, then with N busy processes (each a Python loop the
+  bench starts and stops) competing for the cores, and reports both runs.
 - Results are checked outside the timing (number of indices returned). Timings are informational
   and never pass/fail tests; the machine may be shared, so treat small ratios as indicative.
 """
@@ -53,8 +64,19 @@ def peak_text(cell: Cell | None) -> str:
     return f"{cell.peak / 2**20:.1f} MiB"
 
 
-def ratio_text(row: Row) -> str:
-    value = row.ratio()
+def cpu_text(cell: Cell | None) -> str:
+    if cell is None or cell.cpu_median is None:
+        return "—"
+    return f"{cell.cpu_median:.4f}"
+
+
+def load_text(row: Row) -> str:
+    load = row.load()
+    return "—" if load is None else f"{load:.2f}"
+
+
+def ratio_text(row: Row, cpu: bool = False) -> str:
+    value = row.ratio(cpu)
     if value is None:
         return "—"
     kind = CASES[row.case].kind
@@ -84,7 +106,8 @@ def summary_rows(rows: list[Row]) -> list[Row]:
 def case_table(name: str, rows: list[Row]) -> list[str]:
     case = CASES[name]
     memory = case.in_child
-    head = ["N", "ferrosampler (s)", "baseline (s)", "numpy (s)", "ratio"]
+    head = ["N", "ferrosampler (s)", "ferrosampler CPU (s)", "baseline (s)", "baseline CPU (s)", "numpy (s)"]
+    head += ["ratio", "CPU ratio", "load"]
     head += ["ferrosampler peak", "baseline peak"] if memory else []
     head += [f"target {case.target}"]
     where = "subprocess per cell" if memory else "in process"
@@ -97,8 +120,10 @@ def case_table(name: str, rows: list[Row]) -> list[str]:
         "|" + "---:|" * len(head),
     ]
     for row in rows:
-        cells = [n_text(row), *(cell_text(row.cells[r]) for r in ("ours", "base", "numpy")), ratio_text(row)]
-        cells += [peak_text(row.cells["ours"]), peak_text(row.cells["base"])] if memory else []
+        ours, base = row.cells["ours"], row.cells["base"]
+        cells = [n_text(row), cell_text(ours), cpu_text(ours), cell_text(base), cpu_text(base)]
+        cells += [cell_text(row.cells["numpy"]), ratio_text(row), ratio_text(row, cpu=True), load_text(row)]
+        cells += [peak_text(ours), peak_text(base)] if memory else []
         lines.append("| " + " | ".join([*cells, row.verdict()]) + " |")
     return [*lines, ""]
 
@@ -118,7 +143,39 @@ def machine_lines() -> list[tuple[str, str]]:
     return lines
 
 
-def render(rows: list[Row], repeat: int, command: str, wall: float) -> str:
+def summary(rows: list[Row], heading: str, intro: bool = True) -> list[str]:
+    """The summary table of one run, under ``heading`` (and the targets explained, unless ``intro`` is false)."""
+    parts = [
+        heading,
+        "",
+        *([SUMMARY_INTRO, ""] if intro else []),
+        "| case | at | ferrosampler (s) | ferrosampler CPU (s) | compared with | its time (s) | its CPU (s) | ratio "
+        "| CPU ratio | load | target | verdict |",
+        "|---|---|---:|---:|---|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for row in summary_rows(rows):
+        case, ours, base = CASES[row.case], row.cells["ours"], row.cells["base"]
+        parts.append(
+            f"| {row.case} | {n_text(row)} | {cell_text(ours)} | {cpu_text(ours)} | `{case.baseline}` | "
+            f"{cell_text(base)} | {cpu_text(base)} | {ratio_text(row)} | {ratio_text(row, cpu=True)} | "
+            f"{load_text(row)} | {case.target} | {row.verdict()} |"
+        )
+    return [*parts, ""]
+
+
+def per_case(rows: list[Row], heading: str) -> list[str]:
+    parts = [heading, ""]
+    for name in dict.fromkeys(row.case for row in rows):
+        parts += case_table(name, [row for row in rows if row.case == name])
+    return parts
+
+
+def render(rows: list[Row], repeat: int, command: str, wall: float, loaded: tuple[int, list[Row]] | None = None) -> str:
+    """The report of a quiet run (``rows``) and, when ``loaded`` = (busy processes, rows), of the loaded run."""
+    busy = (
+        f"under load ({loaded[0]} busy process{'es' if loaded[0] != 1 else ''} started by the bench)" if loaded else ""
+    )
+    runs = f"a quiet run, then the same cases {busy}" if loaded else "one run"
     parts = [
         "# ferrosampler benchmarks",
         "",
@@ -128,7 +185,7 @@ def render(rows: list[Row], repeat: int, command: str, wall: float) -> str:
         command,
         "```",
         "",
-        f"Median of {repeat} timed runs after one warm-up; times in seconds; wall time {wall:.0f} s; "
+        f"Median of {repeat} timed runs after one warm-up; times in seconds; {runs}; wall time {wall:.0f} s; "
         f"Python {platform.python_version()}.",
         "",
         "## Machine",
@@ -137,22 +194,13 @@ def render(rows: list[Row], repeat: int, command: str, wall: float) -> str:
         "|---|---|",
         *[f"| {key} | {value} |" for key, value in machine_lines()],
         "",
-        SUMMARY_HEADING,
-        "",
-        SUMMARY_INTRO,
-        "",
-        "| case | at | ferrosampler (s) | compared with | its time (s) | ratio | target | verdict |",
-        "|---|---|---:|---|---:|---:|---|---|",
+        *summary(rows, SUMMARY_HEADING),
     ]
-    for row in summary_rows(rows):
-        case = CASES[row.case]
-        parts.append(
-            f"| {row.case} | {n_text(row)} | {cell_text(row.cells['ours'])} | `{case.baseline}` | "
-            f"{cell_text(row.cells['base'])} | {ratio_text(row)} | {case.target} | {row.verdict()} |"
-        )
-    parts += ["", "## Results per case", ""]
-    for name in dict.fromkeys(row.case for row in rows):
-        parts += case_table(name, [row for row in rows if row.case == name])
+    if loaded:
+        parts += summary(loaded[1], f"{SUMMARY_HEADING}, {busy}", intro=False)
+    parts += per_case(rows, "## Results per case")
+    if loaded:
+        parts += per_case(loaded[1], f"## Results per case, {busy}")
     parts += ["## Notes", "", NOTES]
     return "\n".join(parts).rstrip() + "\n"
 

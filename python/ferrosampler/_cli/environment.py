@@ -54,10 +54,17 @@ def engine_threads() -> int | None:
     return int(get()) if callable(get) else None
 
 
+def engine_kernel() -> str | None:
+    """The SIMD kernel the engine chose (avx512, avx2, neon, scalar), or None for an engine without the choice."""
+    get = getattr(_core, "kernel", None)
+    return str(get()) if callable(get) else None
+
+
 def engine_line() -> str:
     threads = engine_threads()
     where = "single-threaded engine" if threads is None else f"{threads} engine threads"
-    return f"{_core.__version__}, {engine_build()}, {where}"
+    kernel = engine_kernel()
+    return f"{_core.__version__}, {engine_build()}, {where}" + ("" if kernel is None else f", {kernel} kernel")
 
 
 def optional_version(module: str) -> str:
@@ -70,13 +77,14 @@ def optional_version(module: str) -> str:
         return "not installed"
 
 
-def versions() -> list[tuple[str, str]]:
-    """(name, value) lines shared by --version, verify and bench."""
+def versions(interpreter_path: bool = True) -> list[tuple[str, str]]:
+    """(name, value) lines shared by --version, verify and bench (``interpreter_path``: where Python is)."""
+    where = f", {sys.executable}" if interpreter_path else ""
     return [
         ("ferrosampler", ferrosampler.__version__),
         ("spec", f"v{ferrosampler.SPEC_VERSION}"),
         ("engine", engine_line()),
-        ("python", f"{platform.python_version()} ({platform.python_implementation()}, {sys.executable})"),
+        ("python", f"{platform.python_version()} ({platform.python_implementation()}{where})"),
         ("platform", f"{platform.platform()} ({platform.machine()})"),
         ("numpy", optional_version("numpy")),
         ("torch", optional_version("torch")),
@@ -128,6 +136,14 @@ def load_average() -> str:
     return f"{one:.2f} / {five:.2f} / {fifteen:.2f} (1 / 5 / 15 min, at the end of the run)"
 
 
+def load_now() -> float | None:
+    """The 1-minute load average now, or None where there is none (Windows)."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
+
+
 def usable_cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -166,6 +182,6 @@ def machine() -> list[tuple[str, str]]:
         ("memory", memory_total()),
         ("load average", load_average()),
         ("OS", platform.platform()),
-        *versions()[:5],
+        *versions(interpreter_path=False)[:5],  # a report is shared: no local path in it
         ("git HEAD", git_head()),
     ]

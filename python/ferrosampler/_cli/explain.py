@@ -27,7 +27,8 @@ SEQUENTIAL = "torch.SequentialSampler"
 MIXTURE = "torch.MixtureSampler"
 UNSHARDED = ("torch.RandomSampler", "torch.SubsetRandomSampler", SEQUENTIAL, MIXTURE)
 SEED_DRAWING = ("torch.RandomSampler", "torch.SubsetRandomSampler", MIXTURE)  # unseeded, a seed per epoch
-SHARDED = ("DistributedSampler", "DistributedSamplerWrapper")
+LENGTHS = "LengthGroupedBatchSampler"
+SHARDED = ("DistributedSampler", "DistributedSamplerWrapper", LENGTHS)
 KINDS = (*UNSHARDED, "torch.BatchSampler", *SHARDED)
 # A DistributedSamplerWrapper's state names its inner sampler's class: the ones explain rebuilds.
 INNER_CLASSES = {
@@ -67,6 +68,7 @@ class Options:
     sampler: str | None = None
     seed: int | None = None
     mixture: Path | None = None
+    lengths: Path | None = None
 
 
 def read_state(path: Path) -> dict[str, Any]:
@@ -83,8 +85,9 @@ def read_state(path: Path) -> dict[str, Any]:
     return state
 
 
-def read_indices(path: Path) -> np.ndarray:
-    """SubsetRandomSampler's indices: a .npy file, or integers separated by spaces, commas or brackets (JSON)."""
+def read_indices(path: Path, option: str = "--indices") -> np.ndarray:
+    """SubsetRandomSampler's indices (or LengthGroupedBatchSampler's lengths): a .npy file, or integers separated by
+    spaces, commas or brackets (JSON)."""
     values: np.ndarray
     try:
         if path.suffix == ".npy":
@@ -93,11 +96,11 @@ def read_indices(path: Path) -> np.ndarray:
             words = [word for word in re.split(r"[\s,\[\]]+", path.read_text(encoding="utf-8")) if word]
             values = np.array([int(word) for word in words], dtype=np.int64)
     except OSError as error:
-        raise Refused(f"cannot read --indices {str(path)!r}: {error.strerror or error}") from None
+        raise Refused(f"cannot read {option} {str(path)!r}: {error.strerror or error}") from None
     except ValueError as error:
-        raise Refused(f"--indices {str(path)!r} must hold integers (a .npy array or text): {error}") from None
+        raise Refused(f"{option} {str(path)!r} must hold integers (a .npy array or text): {error}") from None
     if values.ndim != 1 or values.dtype.kind not in "iu":
-        raise Refused(f"--indices {str(path)!r} must hold a 1-D array of integers, got {values.dtype} {values.shape}")
+        raise Refused(f"{option} {str(path)!r} must hold a 1-D array of integers, got {values.dtype} {values.shape}")
     return values
 
 
@@ -190,6 +193,8 @@ def rebuild(kind: str, state: Mapping[str, Any], options: Options, rank: int | N
                 rebuild(inner["kind"], inner, options, rank), batch_size, options.drop_last
             )
         world = world_of(state, rank)
+        if kind == LENGTHS:
+            return lengths_sampler(state, options, world)
         even = state.get("even", True)  # recorded only when False (evaluation: nothing padded)
         if kind == "DistributedSampler":
             n, shuffle, seed, permutation = (recorded(state, name) for name in ("n", "shuffle", "seed", "permutation"))
@@ -202,6 +207,19 @@ def rebuild(kind: str, state: Mapping[str, Any], options: Options, rank: int | N
         )
     except (TypeError, ValueError) as error:
         raise Refused(f"cannot rebuild the {kind} the state describes: {error}") from None
+
+
+def lengths_sampler(state: Mapping[str, Any], options: Options, world: tuple[int, int]) -> Any:
+    """A LengthGroupedBatchSampler from its state's parameters and the lengths of --lengths (the state records only
+    their fingerprint)."""
+    lengths = read_indices(need(options.lengths, "--lengths FILE", LENGTHS, "the lengths"), "--lengths")
+    fields = ("batch_size", "max_tokens", "window", "drop_last", "shuffle", "seed", "permutation")
+    batch_size, max_tokens, window, drop_last, shuffle, seed, permutation = (recorded(state, f) for f in fields)
+    seeds = seeding({"seed_source": "generator"}, LENGTHS) if state.get("generator_state") else {"seed": seed}
+    return ferrosampler.LengthGroupedBatchSampler(
+        lengths, batch_size, max_tokens=max_tokens, window=window, num_replicas=world[0], rank=world[1],
+        drop_last=drop_last, shuffle=shuffle, permutation=permutation, **seeds,
+    )  # fmt: skip
 
 
 def world_of(state: Mapping[str, Any], rank: int | None) -> tuple[int, int]:
@@ -247,6 +265,8 @@ def drawn_seed(state: Mapping[str, Any], options: Options) -> tuple[bool, int | 
         return drawn_seed(inner, options) if isinstance(inner, Mapping) else (False, None)
     if kind in SEED_DRAWING:
         return state.get("seed_source") != "fixed", state.get("epoch_seed")
+    if kind == LENGTHS:
+        return state.get("seed") is None and state.get("shuffle") is not False, state.get("epoch_seed")
     if kind == "DistributedSamplerWrapper":
         inner = state.get("inner")
         if inner == "BatchSampler":
@@ -277,7 +297,7 @@ def epoch_key(state: Mapping[str, Any], options: Options, epoch: int) -> int | N
 
 def per_step(state: Mapping[str, Any], options: Options) -> tuple[int, bool]:
     """(indices per step, whether a step is one item of the sampler: a batch sampler's batch)."""
-    batches = state["kind"] == "torch.BatchSampler" or (
+    batches = state["kind"] in ("torch.BatchSampler", LENGTHS) or (
         state["kind"] == "DistributedSamplerWrapper" and state.get("inner") == "BatchSampler"
     )
     return (options.batch_size or 1), batches
@@ -321,6 +341,8 @@ def step_items(state: Mapping[str, Any], options: Options, rank: int | None, ste
     sampler = build(state, options, rank if sharded else None)
     size, batches = per_step(state, options)
     seed = epoch_key(state, options, epoch)
+    if state["kind"] == LENGTHS:
+        return length_step(sampler, seed, rank or 0, step, epoch)
     try:
         opened = open_epoch(sampler, seed, epoch)
     except (TypeError, ValueError) as error:
@@ -338,6 +360,16 @@ def step_items(state: Mapping[str, Any], options: Options, rank: int | None, ste
         "positions": [first, first + count - 1],
         "indices": indices,
     }
+
+
+def length_step(sampler: Any, seed: int | None, rank: int, step: int, epoch: int) -> dict[str, Any]:
+    """A LengthGroupedBatchSampler's batch at ``step`` on ``rank``: its epoch's batches, from the start."""
+    if seed is not None:
+        raise Refused("--step reads a seeded LengthGroupedBatchSampler (this one drew its seed); --index answers")
+    batches = sampler.epoch_batches(epoch)
+    if step >= len(batches):
+        raise Refused(f"epoch {epoch} has {len(batches)} steps on rank {rank}, got --step {step}")
+    return {"epoch": epoch, "rank": rank, "step": step, "positions": [step, step], "indices": batches[step]}
 
 
 def explain(

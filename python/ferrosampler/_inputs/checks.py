@@ -12,6 +12,7 @@ from .. import _core
 from . import limits as _limits
 
 PERMUTATIONS = _core.PERMUTATIONS  # the block algorithms, default first (defined in the Rust core)
+WITHOUT_REPLACEMENT = _core.WITHOUT_REPLACEMENT  # weighted sampling without replacement's algorithms, default first
 
 
 class ArgumentTypeError(TypeError, ValueError):
@@ -126,6 +127,14 @@ def arange(start: int, stop: int) -> np.ndarray:
 Permutation: TypeAlias = Literal["feistel", "fisher-yates"]
 """The permutation algorithms (spec §5): Feistel (random access, the default) or Fisher–Yates (spec v1);
 the names of ``PERMUTATIONS`` (a test checks)."""
+
+
+def algorithm_value(value: Any) -> str:
+    """``algorithm=`` of the samplers that draw by weight without replacement (spec §8)."""
+    if not isinstance(value, str) or value not in WITHOUT_REPLACEMENT:
+        names = ", ".join(repr(name) for name in WITHOUT_REPLACEMENT)
+        raise ValueError(f"algorithm must be one of {names}, got algorithm={value!r}")
+    return value
 
 
 def permutation_value(value: Any) -> str:

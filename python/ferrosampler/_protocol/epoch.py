@@ -156,10 +156,12 @@ class Seeked(Epoch):
     def read(self, first: int, stride: int, count: int) -> Iterator[Any]:
         if self._chunk != CHUNK:
             for done in range(0, count, self._chunk):
-                yield self._fetch(first + done * stride, stride, min(self._chunk, count - done))
+                size = min(self._chunk, count - done)
+                # One position has no stride; a world's stride may pass the engine's 2**64 bound.
+                yield self._fetch(first + done * stride, stride if size > 1 else 1, size)
             return
         for position, size in pieces(first, stride, count, self._block):
-            yield self._fetch(position, stride, size)
+            yield self._fetch(position, stride if size > 1 else 1, size)
 
 
 # -- composed epochs --------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ indices it has handed out (``state_dict`` reads it).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import threading
@@ -17,6 +18,7 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
+from .. import _core
 from .progress import Progress
 
 CHUNK = 1 << 16
@@ -69,7 +71,7 @@ def positioned_chunks(
         following = next(pending, None)
         if following is not None and prefetch:
             future = prefetch_pool().submit(generate, *following)
-        chunk = progress.enter(current[0] - progress.serving.start, _as_list(result))
+        chunk = progress.enter(current[0] - progress.serving.start, items(result))
         yield chunk if wrap is None else wrap(chunk)
         current = following
         if future is not None:
@@ -79,8 +81,15 @@ def positioned_chunks(
     progress.done = True
 
 
-def _as_list(values: Any) -> list[Any]:
-    return values.tolist() if isinstance(values, np.ndarray) else list(values)
+def items(values: Any) -> Iterable[Any]:
+    """A chunk as its iterator walks it: an int64 array through ``_core.IndexIterator`` (each int made as it is
+    handed out, no list of the chunk built first: the interpreter's floor for ``for i in sampler``), other
+    arrays and iterables as a list. Either iterator's ``length_hint`` is exact (``Progress`` counts with it)."""
+    if isinstance(values, np.ndarray):
+        if values.dtype == np.int64 and values.ndim == 1:
+            return cast(Iterable[Any], _core.IndexIterator(values))
+        return cast(list[Any], values.tolist())
+    return list(values)
 
 
 SHARED_ITERATOR = (
@@ -133,3 +142,31 @@ def flatten(chunks: Iterator[Iterator[Any]]) -> Iterator[Any]:
     flat = cast(_Flat, _Flat.from_iterable(source))
     flat._source = source
     return flat
+
+
+def chunk_source(iterator: Iterator[Any]) -> Iterator[Iterator[Any]] | None:
+    """The chunk iterators behind a fresh ``flatten`` iterator (None for any other iterator): a consumer that
+    cuts its own pieces from them (``batches``) instead of taking the items one by one."""
+    return iterator._source if isinstance(iterator, _Flat) else None
+
+
+def batches(chunks: Iterator[Iterator[Any]], size: int, drop_last: bool) -> Iterator[list[Any]]:
+    """Lists of ``size`` consecutive items of the chunks (the last one shorter, unless ``drop_last``), each cut
+    from its chunk in one call (``IndexIterator.take``); a chunk advances only by what a batch took, so the
+    progress counting it stays exact, and a short tail is taken before it is dropped, as from one iterator."""
+    batch: list[Any] = []
+    for chunk in chunks:
+        take = chunk.take if isinstance(chunk, _core.IndexIterator) else functools.partial(_take, chunk)
+        while True:
+            part = take(size - len(batch))
+            batch = batch + part if batch else part
+            if len(batch) < size:
+                break  # the chunk is used up: the batch goes on in the next one
+            yield batch
+            batch = []
+    if batch and not drop_last:
+        yield batch
+
+
+def _take(chunk: Iterator[Any], count: int) -> list[Any]:
+    return list(itertools.islice(chunk, count))

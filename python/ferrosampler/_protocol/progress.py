@@ -16,7 +16,7 @@ ranks differ by one; a rank that has read all of them reports ``n``, the others 
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 
@@ -91,14 +91,15 @@ class Progress:
         self._chunk: tuple[int, int, Iterator[Any]] = (0, 0, iter(()))
         self.done = False  # set when the iterator has raised StopIteration
 
-    def enter(self, index: int, values: Sequence[Any]) -> Iterator[Any]:
-        """Makes ``values`` (the share's outputs index, index + 1, …; a list or a range, whose iterators report
-        an exact length_hint) the current chunk; returns its iterator."""
+    def enter(self, index: int, values: Iterable[Any]) -> Iterator[Any]:
+        """Makes ``values`` (the share's outputs index, index + 1, …; a list, a range or a fresh
+        ``_core.IndexIterator``, whose iterators report an exact length_hint) the current chunk; returns its
+        iterator."""
         chunk = iter(values)
-        self._chunk = (index, len(values), chunk)  # one assignment, so a concurrent read never sees a mix
+        self._chunk = (index, operator.length_hint(chunk), chunk)  # one assignment: a concurrent read never sees a mix
         return chunk
 
-    def chunks(self, pieces: Iterable[tuple[int, Sequence[Any]]]) -> Iterator[Iterator[Any]]:
+    def chunks(self, pieces: Iterable[tuple[int, Iterable[Any]]]) -> Iterator[Iterator[Any]]:
         """The iterators of ``pieces`` ((index of the first output in the share, outputs)), entered in turn."""
         for index, values in pieces:
             yield self.enter(index, values)

@@ -10,10 +10,12 @@ wrapper's state on top of it, ``Resumable`` the class-imbalance samplers' (spec 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from .._inputs import limits as _limits
+from .iteration import items
 from .progress import Place, Progress, Serving, serve
 from .state import check_epoch_seed, check_state, fingerprint, make_state
 
@@ -129,13 +131,14 @@ class _ShardedResume:
         self._live = None
 
 
-def _indexed(chunks: Iterable[Any]) -> Iterator[tuple[int, list[Any]]]:
-    """(index of the chunk's first output, its outputs as a list) for consecutive chunks."""
+def _indexed(chunks: Iterable[Any]) -> Iterator[tuple[int, Iterable[Any]]]:
+    """(index of the chunk's first output, its outputs as ``iteration.items``) for consecutive chunks."""
     index = 0
     for chunk in chunks:
-        values = chunk.tolist() if hasattr(chunk, "tolist") else list(chunk)
+        values = items(chunk)
+        size = operator.length_hint(values)  # exact: a list's length, or a fresh IndexIterator's
         yield index, values
-        index += len(values)
+        index += size
 
 
 class Resumable:

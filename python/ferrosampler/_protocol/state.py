@@ -14,6 +14,9 @@ from .. import _core
 from .._inputs import limits as _limits
 
 STATE_FORMAT = 1
+# The spec versions whose states this engine resumes: spec 3 changed only the default algorithm of weighted sampling
+# without replacement, and a spec-2 state of such a sampler resumes with the algorithm it was saved with (§13).
+READABLE_SPEC_VERSIONS = (2, _core.SPEC_VERSION)
 _COMMON_FIELDS = ("format", "kind", "spec_version", "fingerprint", "epoch", "position")
 
 
@@ -74,7 +77,11 @@ def check_state(state: Any, kind: str, fingerprint: str, *, length: int | None =
             raise ValueError(f"state is missing the field {name!r}; pass a dict from state_dict()")
     _expect(state, "format", STATE_FORMAT)
     _expect(state, "kind", kind)
-    _expect(state, "spec_version", _core.SPEC_VERSION)
+    version = state["spec_version"]
+    if isinstance(version, bool) or version not in READABLE_SPEC_VERSIONS:
+        raise ValueError(
+            f"state['spec_version'] must be one of {READABLE_SPEC_VERSIONS} for this sampler, got {version!r}"
+        )
     if state["fingerprint"] != fingerprint:
         raise ValueError(
             f"state['fingerprint'] does not match this {kind}'s parameters (other weights, data size, seed, "

@@ -70,7 +70,7 @@ class _RandomEpochs(Locatable, _EpochCounter, SamplerBase):
         seeding: dict[str, Any] = {"seed": self._seed}
         if self._torch_generator is not None:
             seeding["generator"] = "torch.Generator"
-        order = {key: fields.pop(key) for key in ("permutation",) if key in fields}
+        order = {key: fields.pop(key) for key in ("permutation", "algorithm") if key in fields}
         return describe(self, **fields, **seeding, **order)
 
     def _next_key(self) -> tuple[int, int]:

@@ -13,7 +13,7 @@ import numpy.typing as npt
 from .._inputs.checks import boolean, positive_integer, sized_length
 from .._protocol.describe import safe_repr
 from .._protocol.epoch import Batched, Epoch, epoch_at, open_epoch
-from .._protocol.iteration import int64
+from .._protocol.iteration import batches, chunk_source, int64
 from .._protocol.provenance import Locatable, Position, locate
 from .._protocol.state import check_state, fingerprint, make_state
 from .._protocol.torch_compat import BatchSamplerBase
@@ -72,6 +72,12 @@ class BatchSampler(Locatable, BatchSamplerBase):
         if skip:
             next(itertools.islice(iterator, skip - 1, skip), None)  # a foreign inner sampler: skipped, not seeked
         self._handed_out = skip
+        chunks = chunk_source(iterator) if not skip else None
+        if chunks is not None:  # a ferrosampler sampler: batches cut from its engine chunks, C-level
+            for batch in batches(chunks, self.batch_size, self.drop_last):
+                self._handed_out += len(batch)
+                yield batch
+            return
         if self.drop_last:
             # zip pulls the tail out of the inner iterator too, as torch does.
             for full in zip(*[iterator] * self.batch_size, strict=False):

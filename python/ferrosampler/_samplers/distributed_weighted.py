@@ -9,7 +9,15 @@ import numpy as np
 
 from .. import _core
 from .._inputs.balanced import FromLabelsMixin
-from .._inputs.checks import boolean, epoch_value, integer, positive_integer, seed_value
+from .._inputs.checks import (
+    WITHOUT_REPLACEMENT,
+    algorithm_value,
+    boolean,
+    epoch_value,
+    integer,
+    positive_integer,
+    seed_value,
+)
 from .._inputs.reweighting import Reweightable
 from .._inputs.weights import torch_weights
 from .._inputs.world import world
@@ -20,9 +28,12 @@ from .._protocol.provenance import Locatable, Position, not_locatable
 from .._protocol.sharded import Resumable
 from .._protocol.state import fingerprint
 from .._protocol.torch_compat import DistributedSamplerBase
+from ._algorithm import WithoutReplacementAlgorithm
 
 
-class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, Locatable, DistributedSamplerBase):
+class DistributedWeightedSampler(
+    FromLabelsMixin, Reweightable, WithoutReplacementAlgorithm, Resumable, Locatable, DistributedSamplerBase
+):
     """One global weighted draw per epoch — ``num_samples`` positions of
     ``WeightedRandomSampler(weights, num_samples, replacement, seed=seed)`` at epoch
     ``epoch`` — split across ranks as torch's DistributedSampler splits its permutation:
@@ -30,8 +41,9 @@ class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, Locat
     tail instead), so the ranks' union is the global draw. The epoch changes only through
     ``set_epoch`` (all ranks must call it alike). With replacement a rank computes only its
     own positions (strided alias draws, O(num_samples / R)); without, every rank computes the
-    exact global sample (spec §8: O(len(weights) + num_samples · log len(weights)) per rank per
-    epoch). A torch.utils.data.DistributedSampler subclass when torch is installed.
+    exact global sample (spec §8: exponential keys on the engine's threads, or spec v2's
+    sequential draws with ``algorithm="sequential"``). A torch.utils.data.DistributedSampler
+    subclass when torch is installed.
 
     Examples:
         >>> import ferrosampler
@@ -57,10 +69,13 @@ class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, Locat
         replacement: bool = True,
         seed: int = 0,
         drop_last: bool = False,
+        *,
+        algorithm: str = WITHOUT_REPLACEMENT[0],
     ) -> None:
         # torch's __init__ is not called: it wants a dataset and a process group.
         self.num_replicas, self.rank = world(num_replicas, rank, required=True)
         self.replacement = boolean("replacement", replacement)
+        self.algorithm = algorithm_value(algorithm)
         self.drop_last = boolean("drop_last", drop_last)
         self.seed = seed_value("seed", seed)
         self.shuffle = True
@@ -88,7 +103,7 @@ class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, Locat
         g = self.global_num_samples
         if self.replacement:
             return int64(self._table.alias_draws(self.seed, e, 0, g))
-        return int64(self._table.without_replacement(self.seed, e, g))
+        return int64(self._table.without_replacement(self.seed, e, g, self.algorithm))
 
     def rank_indices(self, start: int = 0, count: int | None = None, epoch: int | None = None) -> np.ndarray:
         """This rank's outputs start … start + count − 1 of a fresh epoch (seekable with replacement)."""
@@ -176,11 +191,17 @@ class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, Locat
     # -- state_dict (spec §21) ---------------------------------------------------------------
 
     def _fingerprint(self) -> str:
-        parts = (self.global_num_samples, self.replacement)
+        parts = (self.global_num_samples, self.replacement, *self._algorithm_parameters())
         return fingerprint(self._state_kind, self.seed, self._weights_fingerprint, *parts)
 
     def _order_fields(self) -> dict[str, Any]:
-        return {"num_samples": self.global_num_samples, "replacement": self.replacement, "seed": self.seed}
+        fields = {"num_samples": self.global_num_samples, "replacement": self.replacement, "seed": self.seed}
+        return fields if self.replacement else {**fields, **self._algorithm_field()}
+
+    def _load_algorithm_state(self, state: Mapping[str, Any]) -> Place:
+        places: list[Place] = []
+        self._load_with_algorithm(state, lambda: places.append(self._load(state, self.seed)))
+        return places[0]
 
     def _global_length(self) -> int:
         return self.global_num_samples
@@ -213,5 +234,5 @@ class DistributedWeightedSampler(FromLabelsMixin, Reweightable, Resumable, Locat
         """The next iteration yields this rank's share of the rest of the saved epoch, on any world size.
         Refused (ValueError naming the field) if the weights or any other parameter differ from the saving
         run's."""
-        place = self._load(state, self.seed)
+        place = self._load_algorithm_state(state)
         self.epoch = place.epoch

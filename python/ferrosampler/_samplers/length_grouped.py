@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import operator
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
@@ -13,12 +13,21 @@ import numpy.typing as npt
 
 from .. import _core
 from .._inputs import limits as _limits
-from .._inputs.checks import ArgumentTypeError, boolean, epoch_value, is_integer, permutation_value, positive_integer
+from .._inputs.checks import (
+    ArgumentTypeError,
+    boolean,
+    dataset_index,
+    epoch_value,
+    is_integer,
+    permutation_value,
+    positive_integer,
+)
 from .._inputs.seeding import draw_seed, split_seed_and_generator
 from .._inputs.world import world
 from .._protocol.describe import describe
 from .._protocol.iteration import flatten
 from .._protocol.progress import Progress, Serving, serve
+from .._protocol.provenance import Locatable, Position
 from .._protocol.sharded import check_order_fields, saved_world
 from .._protocol.state import (
     check_epoch_seed,
@@ -45,6 +54,9 @@ _LIGHTNING_HINT = (
 )
 
 
+_BOOLS = frozenset({bool, np.bool_})
+
+
 def lengths_array(lengths: Any) -> npt.NDArray[np.int64]:
     """``lengths`` as a new int64 array (a snapshot), or a ValueError/TypeError naming ``lengths``: one
     non-negative integer per sample from a list, tuple, numpy array, torch tensor or anything numpy reads."""
@@ -63,6 +75,10 @@ def lengths_array(lengths: Any) -> npt.NDArray[np.int64]:
     if array.size == 0:
         raise ValueError("lengths must not be empty")
     kind = array.dtype.kind
+    if kind in "iu" and isinstance(lengths, (list, tuple)) and not _BOOLS.isdisjoint(map(type, lengths)):
+        # numpy reads [3, True] as int64 [3, 1]: a bool among the ints is caught here (one C-level pass).
+        index = next(i for i, value in enumerate(lengths) if type(value) in _BOOLS)
+        raise ArgumentTypeError(f"lengths[{index}] must be an integer, got {lengths[index]!r}")
     if kind == "b":
         raise ArgumentTypeError("lengths must be integers, got booleans (dtype bool)")
     if kind == "f":
@@ -131,7 +147,7 @@ class _SetEpoch:
         return f"<set_epoch of {type(self._owner).__name__}>"
 
 
-class LengthGroupedBatchSampler(BatchSamplerBase):
+class LengthGroupedBatchSampler(Locatable, BatchSamplerBase):
     """Batches of samples of similar length for ``DataLoader(batch_sampler=...)`` (spec §24).
 
     Each epoch's order is a seeded permutation; consecutive windows of ``window`` samples are sorted by
@@ -142,7 +158,9 @@ class LengthGroupedBatchSampler(BatchSamplerBase):
     step get batches of nearly equal cost, and every rank gets the same number of batches (a partial last
     step repeats its own batches, or is dropped with ``drop_last``). Every rank computes the same plan without
     communicating. ``shuffle=False`` gives a deterministic length-sorted plan (by default the whole dataset
-    sorted). ``state_dict()`` resumes exactly at batch granularity, on a world of any size.
+    sorted). ``state_dict()`` resumes exactly at batch granularity, on a world of any size. ``position_of(index,
+    epoch)`` tells a sample's rank, batch and offset in it (spec §24.4: the epoch's plan read backwards; the plan
+    costs O(N) once per epoch, each answer then a window scan and a binary search).
 
     For a tokenized Hugging Face dataset: ``lengths=dataset["length"]`` (a length column), or
     ``lengths=[len(ids) for ids in dataset["input_ids"]]``.
@@ -156,6 +174,9 @@ class LengthGroupedBatchSampler(BatchSamplerBase):
         (5, True)
         >>> all(lengths[a] <= lengths[b] for a, b in batches)  # each batch ascends in length
         True
+        >>> place = sampler.position_of(2, epoch=0)  # where sample 2 was served
+        >>> sampler.epoch_batches(0)[place.position][place.offset]
+        2
         >>> budget = ferrosampler.LengthGroupedBatchSampler(lengths, max_tokens=10, seed=0)
         >>> all(len(b) * max(lengths[i] for i in b) <= 10 for b in budget)
         True
@@ -369,6 +390,32 @@ class LengthGroupedBatchSampler(BatchSamplerBase):
             place = _Place(epoch_value(epoch), self._seed or 0, 0, self.num_replicas, None)
         serving, plan = self._serving(place)
         return self._batches(plan, serving.first, serving.size) if serving.size else []
+
+    # -- provenance (spec §24.4) ---------------------------------------------------------------
+
+    def _locate(self, index: Any, epoch: Any, seed: int | None, world: bool) -> Iterator[Position]:
+        # The epoch's plan on this world (computed once per epoch and cached, O(N)), then the plan's inverse: the
+        # index's window, batch, rank and step; global position g is rank g mod R's batch g div R.
+        index, number = dataset_index(index, self._n), epoch_value(epoch)
+        if self._fixed():
+            key = self._seed or 0
+        elif seed is None:
+            raise ValueError("position_of needs a fixed seed (or the epoch's seed); construct the sampler with seed=")
+        else:
+            key = seed
+        replicas = self.num_replicas
+        located = self._plan(key, number, replicas).locate(index)
+        if located is None:
+            return
+        first, offset, step, count = located
+        # Places first + c·step (c < count) all lie in one step: place c is on rank (first mod R) + c·step.
+        if world:
+            places: Iterable[int] = range(first, first + count * step, step)
+        else:
+            c, apart = divmod(self.rank - first % replicas, step)
+            places = (first + c * step,) if apart == 0 and 0 <= c < count else ()
+        for g in places:
+            yield Position(number, g // replicas, offset, g % replicas, g)
 
     # -- state_dict (spec §24.3) ----------------------------------------------------------------
 

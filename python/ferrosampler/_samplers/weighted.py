@@ -6,27 +6,32 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from .._inputs.balanced import FromLabelsMixin
-from .._inputs.checks import boolean, positive_integer
+from .._inputs.checks import WITHOUT_REPLACEMENT, algorithm_value, boolean, positive_integer
 from .._inputs.reweighting import Reweightable
 from .._protocol.iteration import CHUNK
 from .._protocol.provenance import Position, not_locatable
+from ._algorithm import WithoutReplacementAlgorithm
 from ._random_epochs import _RandomEpochs
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import numpy.typing as npt
     import torch
 
 
-class WeightedRandomSampler(FromLabelsMixin, Reweightable, _RandomEpochs):
+class WeightedRandomSampler(FromLabelsMixin, Reweightable, WithoutReplacementAlgorithm, _RandomEpochs):
     """torch's WeightedRandomSampler: ``num_samples`` indices of ``range(len(weights))`` with
-    P(i) ∝ weights[i], by an integer alias table with replacement (spec §7) and exact
-    successive sampling without (spec §8). ``set_weights`` replaces the weights from the next
-    epoch on, ``from_labels`` builds them from class labels (spec §17, §21).
+    P(i) ∝ weights[i], by an integer alias table with replacement (spec §7) and successive
+    sampling without (spec §8: exponential keys on the engine's threads, or, with
+    ``algorithm="sequential"``, spec v2's prefix-sum tree). ``set_weights`` replaces the weights
+    from the next epoch on, ``from_labels`` builds them from class labels (spec §17, §21).
 
     The weights are validated and snapshotted (a read-only float64 copy) at construction:
     later edits to the input do not count. Resume (spec §13) seeks in O(1) with replacement;
-    without replacement the draws are sequential, so the engine regenerates the epoch's
-    prefix itself (in Rust, nothing replayed through Python) and iteration continues after it.
+    without replacement the engine recomputes the epoch's prefix itself (in Rust, nothing
+    replayed through Python) and iteration continues after it. A state saved by spec v2
+    resumes with the sequential algorithm it was saved with.
 
     Args:
         weights: 1-D non-negative, finite real weights (a list, numpy array or torch tensor),
@@ -35,6 +40,8 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _RandomEpochs):
         replacement: Draw with replacement (default) or each index at most once.
         generator: A ``torch.Generator``, an int (a fixed seed) or None, as in RandomSampler.
         seed: A fixed seed in [-2**63, 2**64), as in RandomSampler.
+        algorithm: Without replacement: ``"keys"`` (default: exponential keys, parallel) or
+            ``"sequential"`` (spec v2's output); both draw exactly by successive sampling.
 
     Raises:
         ValueError: ``num_samples`` is not positive, or above the number of non-zero weights
@@ -66,9 +73,11 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _RandomEpochs):
         generator: torch.Generator | int | None = None,
         *,
         seed: int | None = None,
+        algorithm: str = WITHOUT_REPLACEMENT[0],
     ) -> None:
         self.num_samples = positive_integer("num_samples", num_samples)
         self.replacement = boolean("replacement", replacement)
+        self.algorithm = algorithm_value(algorithm)
         self._use_weights(self._prepare_weights(weights))
         super().__init__(seed, generator)
 
@@ -86,7 +95,11 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _RandomEpochs):
         return self.num_samples
 
     def _repr_fields(self) -> dict[str, Any]:
-        return {"n": len(self.weights), "num_samples": self.num_samples, "replacement": self.replacement}
+        fields: dict[str, Any] = {"n": len(self.weights), "num_samples": self.num_samples}
+        fields["replacement"] = self.replacement
+        if not self.replacement:
+            fields["algorithm"] = self.algorithm
+        return fields
 
     def _shape(self) -> tuple[int, int]:
         self._weights_for_new_epoch()  # read once at the start of an epoch
@@ -104,7 +117,39 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _RandomEpochs):
         raise not_locatable(self, "without replacement each draw depends on the earlier ones (spec §8)")
 
     def _order_parameters(self) -> tuple[Any, ...]:
-        return self._weights_fingerprint, self.num_samples, self.replacement
+        return self._weights_fingerprint, self.num_samples, self.replacement, *self._algorithm_parameters()
+
+    def state_dict(self) -> dict[str, Any]:
+        """The sampler's progress as a small JSON-serialisable dict (spec §13), with ``algorithm``.
+
+        Examples:
+            >>> from ferrosampler import WeightedRandomSampler
+            >>> sampler = WeightedRandomSampler([1.0, 2.0, 3.0], 2, replacement=False, seed=1)
+            >>> state = sampler.state_dict()
+            >>> state["algorithm"], state["position"]
+            ('keys', 0)
+        """
+        return {**super().state_dict(), **self._algorithm_field()}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Resume from a ``state_dict()`` (spec §13). Without replacement a state recording another ``algorithm``
+        is refused; a state saved by spec v2 (no ``algorithm`` field) resumes with ``"sequential"``, its
+        algorithm, which the sampler keeps from then on.
+
+        Raises:
+            ValueError: ``state`` does not match this sampler; the message names the field.
+
+        Examples:
+            >>> from ferrosampler import WeightedRandomSampler
+            >>> old = WeightedRandomSampler([1.0, 2.0, 3.0], 2, replacement=False, seed=1, algorithm="sequential")
+            >>> state = old.state_dict()
+            >>> del state["algorithm"]  # as spec v2 saved it
+            >>> resumed = WeightedRandomSampler([1.0, 2.0, 3.0], 2, replacement=False, seed=1)
+            >>> resumed.load_state_dict(state)
+            >>> resumed.algorithm
+            'sequential'
+        """
+        self._load_with_algorithm(state, lambda: super(WeightedRandomSampler, self).load_state_dict(state))
 
     def _seekable(self) -> bool:
         return self.replacement  # spec §8 is sequential: each draw depends on the ones before it
@@ -112,4 +157,4 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _RandomEpochs):
     def _generate(self, seed: int, epoch: int, n: int, start: int, count: int, stride: int = 1) -> Any:
         if self.replacement:
             return self._table.alias_draws(seed, epoch, start, count, stride=stride)
-        return self._table.without_replacement(seed, epoch, start + count)[start:]
+        return self._table.without_replacement(seed, epoch, start + count, self.algorithm)[start:]

@@ -128,7 +128,16 @@ class DistributedSamplerWrapper(_ShardedResume, Locatable, DistributedSamplerBas
         return state
 
     def load_state_dict(self, state: Any) -> None:
-        super().load_state_dict(state)
+        # A state of an earlier spec records only the inner fingerprint: the inner sampler takes that spec's
+        # algorithm first (a sampler without the hook has one algorithm).
+        adopt = getattr(self.sampler, "_adopt_saved_spec", None)
+        undo = adopt(state.get("spec_version")) if callable(adopt) and isinstance(state, dict) else None
+        try:
+            super().load_state_dict(state)
+        except BaseException:
+            if undo is not None:
+                undo()
+            raise
         self._generator_before_epoch = None  # the loaded state's generator is the one to save until iter()
         restore_generator(_inner_generator(self.sampler), state.get("inner_generator_state"), "inner_generator_state")
         if callable(getattr(self.sampler, "set_epoch", None)):

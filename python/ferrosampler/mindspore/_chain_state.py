@@ -7,6 +7,7 @@ from typing import Any
 
 from .._protocol.progress import Place
 from .._protocol.state import check_state, fingerprint, make_state
+from .._samplers._algorithm import WithoutReplacementAlgorithm
 from ._chain_epochs import _ChainEpochs
 
 
@@ -39,12 +40,16 @@ class _ChainState(_ChainEpochs):
         """
         progress = self._progress()
         seeds = [None if s._seed is None else [s._seed[0], s._seed[1]] for s in self._chain()]
+        # A chain with a weighted level records each level's algorithm (None where a level has none).
+        algorithms = [getattr(s, "algorithm", None) for s in self._chain()]
+        extra = {"algorithms": algorithms} if any(algorithms) else {}
         return make_state(
             self._state_kind(),
             fingerprint=self._fingerprint(),
             epoch=progress.epoch,
             position=progress.position,
             seeds=seeds,
+            **extra,
         )
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
@@ -68,6 +73,19 @@ class _ChainState(_ChainEpochs):
             >>> list(resumed) == list(iterator)
             True
         """
+        levels = self._chain()
+        saved = state.get("algorithms") if isinstance(state, Mapping) else None
+        if saved is not None and (not isinstance(saved, list) or len(saved) != len(levels)):
+            raise ValueError(f"state['algorithms'] must be a list of {len(levels)} entries (one per chain level)")
+        self._load_levels(state, [level for level in levels if isinstance(level, WithoutReplacementAlgorithm)], saved)
+
+    def _load_levels(self, state: Mapping[str, Any], weighted: list[Any], saved: list[Any] | None) -> None:
+        """The load, with each weighted level's algorithm the state's (spec 2's states: "sequential")."""
+        if weighted:
+            level, rest = weighted[0], weighted[1:]
+            entry = {} if saved is None else {"algorithm": saved[self._chain().index(level)]}
+            level._load_with_algorithm(entry, lambda: self._load_levels(state, rest, saved))
+            return
         length = len(self)
         check_state(state, self._state_kind(), self._fingerprint(), length=length)
         levels = self._chain()

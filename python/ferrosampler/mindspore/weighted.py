@@ -1,4 +1,5 @@
-"""MindSpore's WeightedRandomSampler: alias draws (spec §7) or successive sampling without replacement (§8)."""
+"""MindSpore's WeightedRandomSampler: alias draws (spec §7) or successive sampling without replacement (§8:
+exponential keys, or spec v2's sequential draws with ``algorithm="sequential"``)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,18 @@ from typing import Any
 import numpy as np
 
 from .._inputs.balanced import FromLabelsMixin
+from .._inputs.checks import WITHOUT_REPLACEMENT, algorithm_value
 from .._inputs.reweighting import Reweightable
 from .._inputs.weights import is_real_number, mindspore_weights
 from .._protocol.iteration import int64
+from .._samplers._algorithm import WithoutReplacementAlgorithm
 from ._chain import _ChainedSampler
 from ._checks import boolean, capped, num_samples_value
 
 
-class WeightedRandomSampler(FromLabelsMixin, Reweightable, _ChainedSampler, mindspore="WeightedRandomSampler"):
+class WeightedRandomSampler(
+    FromLabelsMixin, Reweightable, WithoutReplacementAlgorithm, _ChainedSampler, mindspore="WeightedRandomSampler"
+):
     """k = min(num_samples or N, N) indices of [0, len(weights)) with P(i) ∝ weights[i]:
     alias draws with replacement (spec §7), successive sampling without (spec §8) followed
     by the zero-weight indices in ascending order. Under a user-fixed seed every epoch is
@@ -46,7 +51,7 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _ChainedSampler, mind
         (True, False)
     """
 
-    _repr_names = ("num_samples", "replacement")
+    _repr_names: tuple[str, ...] = ("num_samples", "replacement")
 
     def __init__(
         self,
@@ -56,10 +61,14 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _ChainedSampler, mind
         *,
         seed: int | None = None,
         dataset_size: int | None = None,
+        algorithm: str = WITHOUT_REPLACEMENT[0],
     ) -> None:
         prepared = self._prepare_weights(weights)
         num_samples = num_samples_value(num_samples)
         self.replacement = boolean("replacement", replacement)
+        self.algorithm = algorithm_value(algorithm)
+        if not self.replacement:
+            self._repr_names = (*self._repr_names, "algorithm")
         self._use_weights(prepared)
         super().__init__(num_samples, seed, dataset_size)
 
@@ -112,7 +121,7 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _ChainedSampler, mind
         self._weights_for_new_epoch()  # called once per epoch, before any of its positions
         if self.replacement:
             return self._table.alias_draws(seed, epoch, start, k - start)
-        drawn = self._table.without_replacement(seed, epoch, min(k, self._table.nonzero))
+        drawn = self._table.without_replacement(seed, epoch, min(k, self._table.nonzero), self.algorithm)
         # Zero weights have key +inf in MindSpore's Efraimidis–Spirakis: last, by index.
         return np.concatenate([int64(drawn), self._zero_weight_ids[: k - len(drawn)]])[start:]
 
@@ -120,12 +129,12 @@ class WeightedRandomSampler(FromLabelsMixin, Reweightable, _ChainedSampler, mind
         return bool(self.replacement)
 
     def _seek(self, seed: int, epoch: int, n: int, k: int, first: int, stride: int, count: int) -> Any:
-        # Without replacement (spec §8, sequential) the draws are computed whole and sliced.
+        # Without replacement (spec §8) the draws are computed whole and sliced.
         if self.replacement:
             return self._table.alias_draws(seed, epoch, first, count, stride)
-        drawn = self._table.without_replacement(seed, epoch, min(k, self._table.nonzero))
+        drawn = self._table.without_replacement(seed, epoch, min(k, self._table.nonzero), self.algorithm)
         whole = np.concatenate([int64(drawn), self._zero_weight_ids[: k - len(drawn)]])
         return whole[first : first + count * stride : stride]
 
     def _order_parameters(self) -> tuple[Any, ...]:
-        return self._weights_fingerprint, self.num_samples, self.replacement
+        return self._weights_fingerprint, self.num_samples, self.replacement, *self._algorithm_parameters()

@@ -3,8 +3,9 @@
 One module per Rust module (``limits`` ↔ src/limits.rs, ``keystream`` ↔ src/keystream.rs, …):
 every function has a twin of the same name and the same steps in the Rust extension
 ``ferrosampler._core``, and the two must agree bit for bit. Rust returns numpy arrays, this
-package returns plain lists of ints. Standard library only, but for one constant it reads from the
-Rust core, where it is written once: ``PERMUTATIONS``, the block algorithms' names.
+package returns plain lists of ints. Standard library only, but for two constants it reads from the
+Rust core, where they are written once: ``PERMUTATIONS``, the block algorithms' names, and
+``WITHOUT_REPLACEMENT``, the without-replacement algorithms' names.
 """
 
 from __future__ import annotations
@@ -44,10 +45,19 @@ from .sharding import strided_permutation
 from .threads import _set_min_chunk as _set_min_chunk
 from .threads import get_num_threads, set_num_threads
 from .uniform import uniform_draws
-from .weights import AliasTable, Fenwick, WeightTable, integer_weights, weighted_without_replacement
+from .weights import (
+    WITHOUT_REPLACEMENT,
+    AliasTable,
+    Fenwick,
+    WeightTable,
+    exponential,
+    integer_weights,
+    weighted_keys,
+    weighted_without_replacement,
+)
 
 # The spec version this engine implements; a test checks it equals ferrosampler._core.SPEC_VERSION.
-SPEC_VERSION = 2
+SPEC_VERSION = 3
 
 __all__ = [
     "CLASS_ORDER",
@@ -64,6 +74,7 @@ __all__ = [
     "SPARSE_RATIO",
     "SPEC_VERSION",
     "WEIGHTS_LIMIT",
+    "WITHOUT_REPLACEMENT",
     "AliasTable",
     "Bijection",
     "ClassLayout",
@@ -78,6 +89,7 @@ __all__ = [
     "bounded128",
     "chacha_block",
     "expand_seed",
+    "exponential",
     "feistel_values",
     "fisher_yates_prefix",
     "get_num_threads",
@@ -91,5 +103,6 @@ __all__ = [
     "stream_id",
     "strided_permutation",
     "uniform_draws",
+    "weighted_keys",
     "weighted_without_replacement",
 ]

@@ -7,7 +7,7 @@ from typing import Any
 
 from .keystream import LENGTH_STEPS, MAIN
 from .limits import POSITION_LIMIT, check_epoch, check_integers, check_strided_span, check_u64, integer_in
-from .permutation import check_permutation, permutation_stream
+from .permutation import check_permutation, inverse_permutation, permutation_stream
 
 LENGTH_LIMIT = 1 << 63  # lengths are int64
 GROUP_LIMIT = 1 << 32  # batches per step: a world of fewer than 2**32 ranks
@@ -153,6 +153,15 @@ class Slots:
         self.partial_size = batches % group
         self.partial = steps[-1] if self.partial_size else None
 
+    def slot_of(self, r: int) -> tuple[int, int]:
+        """The slot j holding rank r of the ranking, and r's place in it (r − f_j): ``run`` backwards."""
+        g, k = self.group, self.partial_size
+        if self.partial is not None and r >= self.partial * g + k:
+            return divmod(r + (g - k), g)
+        if self.partial is not None and r >= self.partial * g:
+            return self.partial, r - self.partial * g
+        return divmod(r, g)
+
     def run(self, j: int) -> tuple[int, int]:
         """(f_j, m_j)."""
         g, k = self.group, self.partial_size
@@ -166,12 +175,25 @@ class Slots:
 class LengthPlan:
     """An epoch's plan: ``num_batches`` global positions, position p a batch of the plan order (§24.1 step 7)."""
 
-    __slots__ = ("bounds", "distinct_batches", "group", "num_batches", "num_steps", "plan", "ranked", "slots", "steps")
+    __slots__ = (
+        "bounds", "distinct_batches", "group", "grouping", "key", "lengths", "num_batches", "num_steps", "plan",
+        "ranked", "served", "slots", "steps",
+    )  # fmt: skip
 
     def __init__(
-        self, plan: list[int], bounds: list[int], ranked: list[int], steps: list[int], slots: Slots, served: int
+        self,
+        plan: list[int],
+        bounds: list[int],
+        ranked: list[int],
+        steps: list[int],
+        slots: Slots,
+        served: int,
+        key: tuple[int, int],
+        grouping: Grouping,
+        lengths: list[int],
     ) -> None:
         self.plan, self.bounds, self.ranked, self.steps, self.slots = plan, bounds, ranked, steps, slots
+        self.served, self.key, self.grouping, self.lengths = served, key, grouping, lengths
         self.group = slots.group
         self.distinct_batches = len(ranked)
         self.num_steps = served
@@ -189,7 +211,8 @@ class LengthPlan:
         else:
             steps = list(range(count))
         served = full if grouping.drop_last else count
-        return cls(plan, bounds, ranked, steps, Slots(len(ranked), grouping.group, steps), served)
+        slots = Slots(len(ranked), grouping.group, steps)
+        return cls(plan, bounds, ranked, steps, slots, served, (seed, epoch), grouping, lengths)
 
     def __repr__(self) -> str:
         return f"LengthPlan(num_batches={self.num_batches}, group={self.group})"
@@ -199,6 +222,49 @@ class LengthPlan:
         step, slot = divmod(position % self.num_batches, self.group)
         first, size = self.slots.run(self.steps[step])
         return self.ranked[first + slot % size]
+
+    def locate(self, index: Any) -> tuple[int, int, int, int] | None:
+        """§24.4: where ``index`` is served, as ``(g, offset, step, count)``: global positions g + c·step (c < count;
+        more than one only in the partial step, whose repeats are every ``step``-th place), the index at ``offset``
+        in each; None when no position serves it. The order's inverse gives the window, a scan of that sorted
+        window the batch, a binary search of the ranking its rank, the step order's inverse its step."""
+        index = check_u64("index", index)
+        n = len(self.plan)
+        if index >= n:
+            raise ValueError(f"index must be in [0, {n}), got index={index}")
+        (seed, epoch), grouping = self.key, self.grouping
+        # Step 1 backwards: the position p of the index in the epoch's order, hence its window.
+        p = index
+        if grouping.shuffle:
+            p = inverse_permutation(seed, MAIN, epoch, n, 0, [index], grouping.permutation)[0]
+        lo = p // grouping.window * grouping.window
+        window = self.plan[lo : min(lo + grouping.window, n)]
+        if index not in window:
+            return None
+        q = lo + window.index(index)
+        # Step 4: the batch holding plan position q (none: the short batch drop_last removed).
+        b = _partition_point(len(self.bounds), lambda c: self.bounds[c] <= q) - 1
+        if b >= self.distinct_batches:
+            return None
+        offset = q - self.bounds[b]
+
+        def tokens(c: int) -> int:
+            return (self.bounds[c + 1] - self.bounds[c]) * self.lengths[self.plan[self.bounds[c + 1] - 1]]
+
+        # Step 5: its rank among (τ, batch number), by binary search of the ranking.
+        key = (tokens(b), b)
+        r = _partition_point(len(self.ranked), lambda c: (tokens(self.ranked[c]), self.ranked[c]) < key)
+        # Step 6 backwards: the slot j holding rank r and the place i in it; σ's inverse gives the step.
+        j, i = self.slots.slot_of(r)
+        t = j
+        if grouping.shuffle:
+            t = inverse_permutation(seed, LENGTH_STEPS, epoch, len(self.steps), 0, [j], grouping.permutation)[0]
+        # Step 7: served positions t·G + i, and in the partial step the repeats i + c·k < G.
+        if t >= self.served:
+            return None
+        g = self.slots.group
+        size = self.slots.run(j)[1]
+        return t * g + i, offset, size, 1 + (g - 1 - i) // size
 
     def batches(self, start: int, count: int, stride: int = 1) -> tuple[list[int], list[int]]:
         """Global positions start + c·stride (c < count): the batches' indices back to back and count + 1 offsets."""
@@ -212,3 +278,15 @@ class LengthPlan:
             indices.extend(self.plan[self.bounds[b] : self.bounds[b + 1]])
             offsets.append(len(indices))
         return indices, offsets
+
+
+def _partition_point(count: int, below: Any) -> int:
+    """The first c < count for which ``below(c)`` is false (``below`` true then false): a binary search."""
+    lo, hi = 0, count
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if below(mid):
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo

@@ -99,6 +99,15 @@ def check_integers(name: str, values: Any) -> list[int]:
     return [element(f"{name}[{i}]", value) for i, value in enumerate(items)]
 
 
+def check_int64s(name: str, values: Any) -> list[int]:
+    """``check_integers``, each also in [-2**63, 2**63) as the engine stores it (ValueError otherwise)."""
+    numbers = check_integers(name, values)
+    for i, number in enumerate(numbers):
+        if not -(1 << 63) <= number < 1 << 63:
+            raise ValueError(f"{name}[{i}] must be in [-2**63, 2**63), got {name}[{i}]={number}")
+    return numbers
+
+
 def check_stream(seed: Any, purpose: Any, epoch: Any) -> tuple[int, int, int]:
     """The key of a keystream, checked in the order Keystream.new checks it: seed, purpose, epoch."""
     return check_u64("seed", seed), check_purpose(purpose), check_epoch(epoch)

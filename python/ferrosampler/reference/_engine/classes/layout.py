@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..limits import POSITION_LIMIT, check_epoch, check_integers, check_strided_span, check_u64, integer_in
+from ..limits import POSITION_LIMIT, check_epoch, check_int64s, check_strided_span, check_u64, integer_in
 from . import m_per_class, pk, pk_batches
 
 
@@ -16,8 +16,8 @@ class ClassLayout:
     __slots__ = ("num_classes", "offsets", "rows")
 
     def __init__(self, rows: Any, offsets: Any) -> None:
-        rows = check_integers("rows", rows)
-        offsets = check_integers("offsets", offsets)
+        rows = check_int64s("rows", rows)
+        offsets = check_int64s("offsets", offsets)
         num_classes = len(offsets) - 1
         if num_classes < 1:
             raise ValueError(f"offsets must have at least 2 entries, got {len(offsets)}")
@@ -54,7 +54,7 @@ class ClassLayout:
         seed, epoch = check_u64("seed", seed), check_epoch(epoch)
         start, count, stride = check_strided_span(start, count, stride)
         num_val = integer_in("num_val", num_val, 1, POSITION_LIMIT, "2**64")
-        class_order = check_integers("class_order", class_order)
+        class_order = check_int64s("class_order", class_order)
         return pk.pk_draws(seed, epoch, self, class_order, num_val, start, count, stride)
 
     def pk_batches(

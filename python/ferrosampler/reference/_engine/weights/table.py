@@ -6,8 +6,9 @@ from typing import Any
 
 from ..limits import WEIGHTS_LIMIT, check_integers, check_strided_span
 from .alias import AliasTable
+from .keys import weighted_keys
 from .masses import CAPACITY, integer_weights
-from .without_replacement import weighted_without_replacement
+from .without_replacement import algorithm_value, weighted_without_replacement
 
 
 class WeightTable:
@@ -66,6 +67,8 @@ class WeightTable:
         start, count, stride = check_strided_span(start, count, stride)
         return self.alias().draws(seed, epoch, start, count, stride)
 
-    def without_replacement(self, seed: int, epoch: int, k: int) -> list[int]:
-        """§8: k distinct indices by successive sampling on the masses."""
-        return weighted_without_replacement(self._masses, seed, epoch, k)
+    def without_replacement(self, seed: int, epoch: int, k: int, algorithm: str | None = None) -> list[int]:
+        """§8: k distinct indices by exponential keys (§8.2, the default) or sequential successive sampling (§8.1)."""
+        if algorithm_value(algorithm) == "sequential":
+            return weighted_without_replacement(self._masses, seed, epoch, k)
+        return weighted_keys(self._masses, seed, epoch, k)

@@ -1,10 +1,24 @@
-"""Successive weighted sampling without replacement, exact, on a Fenwick tree (spec §8;
-Rust: src/weights/without_replacement.rs)."""
+"""Weighted sampling without replacement: the algorithms by name, and successive sampling, exact and sequential,
+on a Fenwick tree (spec §8.1; Rust: src/weights/without_replacement.rs)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from ferrosampler._core import WITHOUT_REPLACEMENT
+
 from ..keystream import MAIN, Keystream
 from ..limits import check_u64
+
+
+def algorithm_value(value: Any) -> str:
+    """One of WITHOUT_REPLACEMENT (None means the default, the first)."""
+    if value is None:
+        return str(WITHOUT_REPLACEMENT[0])
+    if not isinstance(value, str) or value not in WITHOUT_REPLACEMENT:
+        names = ", ".join(repr(name) for name in WITHOUT_REPLACEMENT)
+        raise ValueError(f"algorithm must be one of {names}, got algorithm={value!r}")
+    return value
 
 
 class Fenwick:
