@@ -152,6 +152,35 @@ fn mixture_plans_and_draws_never_panic() {
             }
         }
         for _ in 0..3 {
+            let index = match g.below(4) {
+                0 => i128::from(g.u64()) - i128::from(g.below(2)) * (1 << 64),
+                1 => i128::from(total) + i128::from(g.below(2)),
+                _ => i128::from(g.below(total)),
+            };
+            let epoch = if g.below(2) == 0 { g.below(10) } else { g.epoch() };
+            let seed = g.u64();
+            let what = format!("{shown}: positions({seed}, {epoch}, {index})");
+            let valid = epoch < EPOCH_LIMIT
+                && (0..i128::from(total)).contains(&index)
+                && (u128::from(epoch) + 1) * u128::from(n) <= 1 << 64;
+            // Every occurrence is listed: only items served a bounded number of times are asked for.
+            let source = plan
+                .offsets()
+                .partition_point(|&o| i128::from(o) <= index)
+                .saturating_sub(1);
+            if valid && n / plan.sizes()[source] > 10_000 {
+                continue;
+            }
+            let result = no_panic(&what, || plan.positions(seed, epoch, index));
+            assert_eq!(result.is_ok(), valid, "{what}: {result:?}");
+            if let Ok(found) = result {
+                assert!(found.windows(2).all(|pair| pair[0] < pair[1]), "{what}");
+                for &p in found.iter().take(3) {
+                    assert_eq!(plan.draws(seed, epoch, p, 1, 1).unwrap(), vec![index as i64], "{what}");
+                }
+            }
+        }
+        for _ in 0..3 {
             let phases = plan.num_phases() as u64;
             let phase = if g.below(4) == 0 { g.u64() } else { g.below(phases + 1) };
             let source = if g.below(4) == 0 {

@@ -61,16 +61,29 @@ impl BlockWalker {
         }
         self.groups.clear();
         let leaves = prefix.len().saturating_sub(1);
-        self.split(prefix, (0, leaves), g0, (0, len.min(self.order.len())));
+        self.split(prefix, (0, leaves), g0, (0, len.min(self.order.len())), true);
     }
 
-    /// Node [lo, hi) with `arrivals` slots before the run receives order[from .. to]: a leaf is a group, an
-    /// internal node partitions them (stably) into its left and right children's.
-    fn split(&mut self, prefix: &[u64], (lo, hi): (usize, usize), arrivals: u64, (from, to): (usize, usize)) {
+    /// Node [lo, hi) with `arrivals` slots before the run receives slots [from, to) of `order` (`in_order`) or of
+    /// `scratch`: a leaf is a group (its slots copied to `order`), an internal node partitions them (stably) into the
+    /// other buffer, its left and right children's.
+    fn split(
+        &mut self,
+        prefix: &[u64],
+        (lo, hi): (usize, usize),
+        arrivals: u64,
+        (from, to): (usize, usize),
+        in_order: bool,
+    ) {
         if from >= to {
             return;
         }
         if hi - lo < 2 {
+            if !in_order
+                && let (Some(order), Some(scratch)) = (self.order.get_mut(from..to), self.scratch.get(from..to))
+            {
+                order.copy_from_slice(scratch);
+            }
             self.groups.push(Group {
                 source: lo,
                 start: from,
@@ -84,38 +97,29 @@ impl BlockWalker {
         let base = at(lo);
         let left_mass = at(mid).wrapping_sub(base);
         let total = at(hi).wrapping_sub(base).max(1);
-        let right_mass = total - left_mass;
         // a(A) = ⌊A·L/T⌋ before and after the run: how many went left before it, and during it.
         let product = u128::from(arrivals) * u128::from(left_mass);
         let lefts_before = product / u128::from(total);
-        let mut remainder = (product - lefts_before * u128::from(total)) as u64;
+        let remainder = (product - lefts_before * u128::from(total)) as u64;
         let after = (u128::from(arrivals) + (to - from) as u128) * u128::from(left_mass) / u128::from(total);
         let left_count = (after - lefts_before) as usize;
-        let (Some(input), Some(output)) = (self.order.get(from..to), self.scratch.get_mut(from..to)) else {
-            return;
+        let (source, target) = if in_order {
+            (self.order.get(from..to), self.scratch.get_mut(from..to))
+        } else {
+            (self.scratch.get(from..to), self.order.get_mut(from..to))
         };
-        // Arrival k goes left iff remainder + L ≥ T; lefts fill the front in order, rights the back.
-        let (mut left_at, mut right_at) = (0usize, left_count);
-        for &slot in input {
-            let turn = remainder >= right_mass;
-            remainder = if turn {
-                remainder - right_mass
-            } else {
-                remainder + left_mass
-            };
-            let at = if turn { left_at } else { right_at };
-            if let Some(target) = output.get_mut(at) {
-                *target = slot;
-            }
-            left_at += usize::from(turn);
-            right_at += usize::from(!turn);
-        }
-        if let (Some(order), Some(scratch)) = (self.order.get_mut(from..to), self.scratch.get(from..to)) {
-            order.copy_from_slice(scratch);
+        if let (Some(input), Some(output)) = (source, target) {
+            partition(input, output, left_count, remainder, left_mass, total);
         }
         let lefts_before = lefts_before as u64;
-        self.split(prefix, (lo, mid), lefts_before, (from, from + left_count));
-        self.split(prefix, (mid, hi), arrivals - lefts_before, (from + left_count, to));
+        self.split(prefix, (lo, mid), lefts_before, (from, from + left_count), !in_order);
+        self.split(
+            prefix,
+            (mid, hi),
+            arrivals - lefts_before,
+            (from + left_count, to),
+            !in_order,
+        );
     }
 
     /// Per-slot lookups of the last walked run (for `slot`).
@@ -142,5 +146,23 @@ impl BlockWalker {
     pub(super) fn slot(&self, u: usize) -> (usize, u64) {
         let source = self.sources.get(u).copied().unwrap_or(0) as usize;
         (source, self.indices.get(u).copied().unwrap_or(0))
+    }
+}
+
+/// Arrival k (remainder ρ_k = (ρ_0 + k·L) mod T) goes left iff ρ_k + L ≥ T: lefts fill the front of `output` in
+/// order, rights the back from `left_count` (the k-th arrival, after `lefts` of them went left, goes right to
+/// left_count + k − lefts): one counter, no branch.
+fn partition(input: &[u32], output: &mut [u32], left_count: usize, remainder: u64, left: u64, total: u64) {
+    let right = total - left;
+    let mut rho = remainder;
+    let mut lefts = 0usize;
+    for (k, &slot) in input.iter().enumerate() {
+        let turn = rho >= right;
+        rho = if turn { rho - right } else { rho + left };
+        let at = if turn { lefts } else { left_count + k - lefts };
+        if let Some(target) = output.get_mut(at) {
+            *target = slot;
+        }
+        lefts += usize::from(turn);
     }
 }

@@ -3,6 +3,7 @@
 //! `blocks.rs` computes whole blocks at once (speed only, the same output).
 
 mod blocks;
+mod locate;
 
 use std::collections::HashMap;
 
@@ -500,6 +501,9 @@ struct Reader<'a> {
     epoch: u64,
     /// The last block order used, by τ.
     order: Option<(u64, Bijection)>,
+    /// The last block order tabulated whole (`table`), by τ.
+    table_tau: Option<u64>,
+    table: [u16; BLOCK as usize],
     /// A source's current pass, direct-mapped by source number: (source, pass, π_pass).
     passes: Vec<Option<(usize, u64, Bijection)>>,
     /// Occurrence bases of the current phase instance, by source (only with several phases).
@@ -549,6 +553,8 @@ impl<'a> Reader<'a> {
             seed,
             epoch,
             order: None,
+            table_tau: None,
+            table: [0; BLOCK as usize],
             passes: Vec::new(),
             bases: HashMap::new(),
             bases_phase: None,
@@ -671,10 +677,17 @@ impl<'a> Reader<'a> {
                 .unwrap_or_default();
             self.items_of_source(group.source, o, part)?;
         }
-        // Items in slot order.
-        for (&u, &item) in walker.order().iter().zip(grouped.iter()).take(slots) {
-            if let Some(target) = items.get_mut(u as usize) {
-                *target = item;
+        // Global indices in slot order (offset_s + item < Σ n ≤ 2^63).
+        for group in walker.groups() {
+            let base = plan.offsets.get(group.source).copied().unwrap_or(0) as i64;
+            let range = group.start..group.start + group.count;
+            let (Some(order), Some(values)) = (walker.order().get(range.clone()), grouped.get(range)) else {
+                continue;
+            };
+            for (&u, &item) in order.iter().zip(values.iter()) {
+                if let Some(target) = items.get_mut(u as usize) {
+                    *target = item + base;
+                }
             }
         }
         // Outputs block by block through the block orders.
@@ -686,31 +699,39 @@ impl<'a> Reader<'a> {
             let offset = r % BLOCK;
             let in_block = (block_length - offset).div_ceil(stride);
             let take = usize::try_from(in_block).map_or(out.len() - done, |k| k.min(out.len() - done));
-            self.use_order(first_block + block, block_length)?;
-            let picked = picks.get_mut(..take).unwrap_or_default();
-            if let Some((_, order)) = &self.order {
-                let mut next = offset;
-                order.fill_with(picked, || {
-                    let value = next;
-                    next = next.wrapping_add(stride);
-                    value
-                });
-            }
             let base = ((block - b0) * BLOCK) as usize;
             let run = out.get_mut(done..done + take).unwrap_or_default();
-            for (slot, &u) in run.iter_mut().zip(picked.iter()) {
-                *slot = items.get(base + u as usize).copied().unwrap_or(0);
+            let block_items = items.get(base..).unwrap_or_default();
+            if self.use_table(first_block + block, block_length)? {
+                // The block order tabulated whole: each output one lookup.
+                let step = usize::try_from(stride).unwrap_or(usize::MAX);
+                let offsets = self.table.iter().skip(offset as usize).step_by(step);
+                for (slot, &u) in run.iter_mut().zip(offsets) {
+                    *slot = block_items.get(usize::from(u)).copied().unwrap_or(0);
+                }
+            } else {
+                let picked = picks.get_mut(..take).unwrap_or_default();
+                if let Some((_, order)) = &self.order {
+                    let mut next = offset;
+                    order.fill_with(picked, || {
+                        let value = next;
+                        next = next.wrapping_add(stride);
+                        value
+                    });
+                }
+                for (slot, &u) in run.iter_mut().zip(picked.iter()) {
+                    *slot = block_items.get(u as usize).copied().unwrap_or(0);
+                }
             }
             done += take;
         }
         Ok(())
     }
 
-    /// out[t] = the global index of source s's occurrence o + t: pass by pass, each a lane evaluation.
+    /// out[t] = the item (within source s) of its occurrence o + t: pass by pass, each a lane evaluation.
     fn items_of_source(&mut self, s: usize, o: u128, out: &mut [i64]) -> Result<(), EngineError> {
         let plan = self.plan;
         let n = plan.sizes.get(s).copied().unwrap_or(1);
-        let base = plan.offsets.get(s).copied().unwrap_or(0) as i64;
         let mut o = o;
         let mut done = 0usize;
         while done < out.len() {
@@ -725,9 +746,6 @@ impl<'a> Reader<'a> {
                 next += 1;
                 value
             });
-            for value in part.iter_mut() {
-                *value += base;
-            }
             done += take;
             o += take as u128;
         }
@@ -740,6 +758,20 @@ impl<'a> Reader<'a> {
             self.order = Some((tau, block_order(self.seed, self.epoch, tau, length)?));
         }
         Ok(())
+    }
+
+    /// Step 2 tabulated whole into `table` (cached by τ); false if it cannot be (then `order` is in use).
+    fn use_table(&mut self, tau: u64, length: u64) -> Result<bool, EngineError> {
+        if self.table_tau == Some(tau) {
+            return Ok(true);
+        }
+        self.use_order(tau, length)?;
+        let filled = self
+            .order
+            .as_ref()
+            .is_some_and(|(_, order)| order.fill_all(&mut self.table));
+        self.table_tau = filled.then_some(tau);
+        Ok(filled)
     }
 
     fn apply_order(&self, r: u64) -> u64 {

@@ -191,6 +191,48 @@ impl Bijection {
         }
     }
 
+    /// out[q] = π(q) for every q < n, for a bijection of at most 2^SMALL_WIDTH = 1024 values (a mixture block):
+    /// identical to `apply`; false (out untouched) for a larger n or an `out` shorter than n.
+    pub fn fill_all(&self, out: &mut [u16]) -> bool {
+        let n = self.n as usize;
+        if self.n > lanes::SMALL_VALUES as u64 {
+            return false;
+        }
+        let Some(out) = out.get_mut(..n) else {
+            return false;
+        };
+        match &self.form {
+            Form::Table(table) => {
+                for (slot, &value) in out.iter_mut().zip(table.iter()) {
+                    // A permutation of [0, n), n ≤ 1024.
+                    *slot = value as u16;
+                }
+                true
+            }
+            Form::Network(network) => {
+                let Some(values) = lanes::small_network(network) else {
+                    return false;
+                };
+                if n == 1 << network.width() {
+                    // E maps [0, n) onto itself: no walking.
+                    for (slot, &value) in out.iter_mut().zip(values.iter()) {
+                        *slot = value;
+                    }
+                    return true;
+                }
+                for (q, slot) in out.iter_mut().enumerate() {
+                    // Cycle walking through the tabulated E: every value is below 2^w ≤ 1024.
+                    let mut value = values.get(q).copied().unwrap_or(0);
+                    while usize::from(value) >= n {
+                        value = values.get(usize::from(value)).copied().unwrap_or(0);
+                    }
+                    *slot = value;
+                }
+                true
+            }
+        }
+    }
+
     /// out[k] = π(next()) for offsets `next()` < n, evaluated LANES at a time with the walkers compacted:
     /// identical to `apply` per offset.
     pub fn fill_with(&self, out: &mut [i64], mut next: impl FnMut() -> u64) {

@@ -216,6 +216,123 @@ fn mix(
     _mm256_srl_epi64(z, shift)
 }
 
+/// Networks up to this width have halves of at most 5 bits: every round function is a 32-entry byte table.
+pub const SMALL_WIDTH: u32 = 10;
+/// 2^SMALL_WIDTH: the values a small network maps.
+pub const SMALL_VALUES: usize = 1 << SMALL_WIDTH;
+
+/// E(x) for every x < 2^w (w = network width ≤ SMALL_WIDTH) into out[x]: each round's F tabulated over its 2^half
+/// inputs (at most 32 evaluations), then the rounds applied to every value as byte lookups (AVX2: 32 per
+/// shuffle). Identical to `forward` per value; `None` for a wider network.
+pub(crate) fn small_network(network: &Feistel) -> Option<[u16; SMALL_VALUES]> {
+    use crate::permutation::feistel::{ROUNDS, round_function};
+    let (hi_bits, lo_bits) = (network.hi_bits, network.lo_bits);
+    if hi_bits + lo_bits > SMALL_WIDTH {
+        return None;
+    }
+    // Round r reads the half of lo_bits (r even) or hi_bits (r odd) and writes the other.
+    let tables: [[u8; 32]; ROUNDS] = core::array::from_fn(|r| {
+        let (in_bits, out_bits) = if r % 2 == 0 {
+            (lo_bits, hi_bits)
+        } else {
+            (hi_bits, lo_bits)
+        };
+        let key = network.keys.get(r).copied().unwrap_or(0);
+        // F's output has out_bits ≤ 5 bits: a byte.
+        core::array::from_fn(|v| {
+            if (v as u64) < (1u64 << in_bits) {
+                round_function(v as u64, key, out_bits) as u8
+            } else {
+                0
+            }
+        })
+    });
+    let mut hi = [0u8; SMALL_VALUES];
+    let mut lo = [0u8; SMALL_VALUES];
+    let lo_mask = (1usize << lo_bits) - 1;
+    for (x, (h, l)) in hi.iter_mut().zip(lo.iter_mut()).enumerate() {
+        // Values past 2^w are computed too (masked the same way) and never read.
+        *h = ((x >> lo_bits) & 0x1F) as u8;
+        *l = (x & lo_mask) as u8;
+    }
+    rounds(&tables, &mut hi, &mut lo);
+    let mut out = [0u16; SMALL_VALUES];
+    for (y, (&h, &l)) in out.iter_mut().zip(hi.iter().zip(lo.iter())) {
+        *y = (u16::from(h) << lo_bits) | u16::from(l);
+    }
+    Some(out)
+}
+
+/// The rounds on every (hi, lo) byte pair: hi ^= T_r[lo] (r even), lo ^= T_r[hi] (r odd).
+fn rounds(tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS], hi: &mut [u8], lo: &mut [u8]) {
+    // AVX-512 CPUs run AVX2 too; FERROSAMPLER_KERNEL=scalar forces the portable rounds.
+    #[cfg(target_arch = "x86_64")]
+    {
+        if matches!(kernel::selected(), Kernel::Avx2 | Kernel::Avx512) && std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2 (checked just above).
+            unsafe { rounds_avx2(tables, hi, lo) };
+            return;
+        }
+    }
+    rounds_portable(tables, hi, lo);
+}
+
+fn rounds_portable(tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS], hi: &mut [u8], lo: &mut [u8]) {
+    for pair in tables.chunks_exact(2) {
+        if let [even, odd] = pair {
+            for (h, l) in hi.iter_mut().zip(lo.iter_mut()) {
+                *h ^= even.get(usize::from(*l & 0x1F)).copied().unwrap_or(0);
+                *l ^= odd.get(usize::from(*h & 0x1F)).copied().unwrap_or(0);
+            }
+        }
+    }
+}
+
+/// 32 lookups per round in two `pshufb` (each half of a table broadcast to both 128-bit lanes), chosen by the
+/// index's bit 4 (moved to bit 7 for `blendv`).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn rounds_avx2(tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS], hi: &mut [u8], lo: &mut [u8]) {
+    use core::arch::x86_64::*;
+    let halves: [[__m256i; 2]; crate::permutation::feistel::ROUNDS] = core::array::from_fn(|r| {
+        let table = tables.get(r).copied().unwrap_or([0; 32]);
+        // SAFETY: each half is 16 bytes; unaligned loads.
+        let low = unsafe { _mm_loadu_si128(table.as_ptr().cast()) };
+        let high = unsafe { _mm_loadu_si128(table.as_ptr().add(16).cast()) };
+        [_mm256_broadcastsi128_si256(low), _mm256_broadcastsi128_si256(high)]
+    });
+    let nibble = _mm256_set1_epi8(0x0F);
+    let lookup = |index: __m256i, table: &[__m256i; 2]| {
+        let i = _mm256_and_si256(index, nibble);
+        let (a, b) = (_mm256_shuffle_epi8(table[0], i), _mm256_shuffle_epi8(table[1], i));
+        _mm256_blendv_epi8(a, b, _mm256_slli_epi16(index, 3))
+    };
+    for (h32, l32) in hi.chunks_exact_mut(32).zip(lo.chunks_exact_mut(32)) {
+        // SAFETY: 32-byte chunks; unaligned loads.
+        let (mut h, mut l) = unsafe {
+            (
+                _mm256_loadu_si256(h32.as_ptr().cast()),
+                _mm256_loadu_si256(l32.as_ptr().cast()),
+            )
+        };
+        for pair in halves.chunks_exact(2) {
+            if let [even, odd] = pair {
+                h = _mm256_xor_si256(h, lookup(l, even));
+                l = _mm256_xor_si256(l, lookup(h, odd));
+            }
+        }
+        // SAFETY: as the loads.
+        unsafe {
+            _mm256_storeu_si256(h32.as_mut_ptr().cast(), h);
+            _mm256_storeu_si256(l32.as_mut_ptr().cast(), l);
+        }
+    }
+    let tail = hi.len() - hi.len() % 32;
+    if let (Some(h), Some(l)) = (hi.get_mut(tail..), lo.get_mut(tail..)) {
+        rounds_portable(tables, h, l);
+    }
+}
+
 /// The AVX-512 kernel: `Feistel::forward` on 8 lanes per register, round-major over up to 32 registers;
 /// AVX-512 DQ multiplies u64 lanes directly (the wrapping low 64 bits, as `wrapping_mul`).
 #[cfg(target_arch = "x86_64")]
@@ -387,6 +504,46 @@ mod tests {
                 assert_eq!(network.backward(network.forward(x)), x);
             }
         }
+    }
+
+    #[test]
+    fn fill_all_equals_apply_at_every_block_length() {
+        use crate::permutation::Bijection;
+        for n in (1..=1024u64).step_by(7).chain([127, 128, 129, 512, 513, 1023, 1024]) {
+            for seed in 0..3 {
+                let bijection = Bijection::for_block(seed, 4, n, n, 2).unwrap();
+                let mut table = [0u16; SMALL_VALUES];
+                assert!(bijection.fill_all(&mut table), "n={n}");
+                for q in 0..n {
+                    assert_eq!(u64::from(table[q as usize]), bijection.apply(q), "n={n} q={q}");
+                }
+            }
+        }
+        let wide = Bijection::for_block(0, 4, 0, 1025, 0).unwrap();
+        assert!(!wide.fill_all(&mut [0u16; SMALL_VALUES]));
+    }
+
+    #[test]
+    fn small_networks_equal_forward() {
+        for w in 2..=12u32 {
+            for seed in 0..20 {
+                let network = Feistel::new(w, round_keys(seed, 3, u64::from(w), 7).unwrap()).unwrap();
+                let Some(table) = small_network(&network) else {
+                    assert!(w > SMALL_WIDTH);
+                    continue;
+                };
+                for x in 0..1u64 << w {
+                    assert_eq!(u64::from(table[x as usize]), network.forward(x), "w={w} x={x}");
+                }
+            }
+        }
+        let mut hi: Vec<u8> = (0..SMALL_VALUES + 7).map(|x| (x % 29) as u8).collect();
+        let mut lo: Vec<u8> = (0..SMALL_VALUES + 7).map(|x| (x % 31) as u8).collect();
+        let (mut hi2, mut lo2) = (hi.clone(), lo.clone());
+        let tables: [[u8; 32]; 8] = core::array::from_fn(|r| core::array::from_fn(|v| ((v * 7 + r) % 32) as u8));
+        rounds(&tables, &mut hi, &mut lo);
+        rounds_portable(&tables, &mut hi2, &mut lo2);
+        assert_eq!((hi, lo), (hi2, lo2));
     }
 
     /// Every kernel this CPU runs walks like the scalar one and like `apply`: random networks, n at and

@@ -428,4 +428,6 @@ wide_arguments! {
     PhaseIndex(i128) = "phase" by wide_integer;
     /// Spec §23.3: a source of a plan.
     SourceIndex(i128) = "source" by wide_integer;
+    /// Spec §23.9: a global index into the concatenated sources.
+    ItemIndex(i128) = "index" by wide_integer;
 }

@@ -7,8 +7,8 @@ use pyo3::prelude::*;
 use crate::error::EngineError;
 use crate::mixture;
 use crate::python::args::{
-    Count, Epoch, Float64Weights, NumSamples, PhaseIndex, Seed, Sizes, Slot, Slots, SourceIndex, Start, Starts, Stride,
-    Truthy,
+    Count, Epoch, Float64Weights, ItemIndex, NumSamples, PhaseIndex, Seed, Sizes, Slot, Slots, SourceIndex, Start,
+    Starts, Stride, Truthy,
 };
 
 type Indices<'py> = Bound<'py, PyArray1<i64>>;
@@ -120,6 +120,12 @@ impl MixturePlan {
         let plan = &self.plan;
         let out = py.detach(|| plan.draws(seed.0, epoch.0, start.0, count.0, stride))?;
         Ok(PyArray1::from_vec(py, out))
+    }
+
+    /// Spec §23.9: the positions of epoch `epoch` that hold global index `index`, ascending.
+    fn positions(&self, py: Python<'_>, seed: Seed, epoch: Epoch, index: ItemIndex) -> PyResult<Vec<u64>> {
+        let plan = &self.plan;
+        Ok(py.detach(|| plan.positions(seed.0, epoch.0, index.0))?)
     }
 
     /// Spec §23.7: the shortest epoch in which the first (or, with `all_sources`, every) source with positive

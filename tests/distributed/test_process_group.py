@@ -68,3 +68,20 @@ def test_wrapper_over_mindspore_and_batch_samplers_resumes_through_worlds_2_3_1(
             assert {len(batch) for batch in seen} == {2}
             seen = [index for batch in seen for index in batch]
         assert sorted(seen) == expected, name
+
+
+def test_a_mixture_resumes_from_2_to_3_ranks_losing_and_repeating_nothing(tmp_path):
+    # 2 ranks × 700 positions of a scheduled 3-source mixture, states combined, then 3 ranks take the other 1,100.
+    run_ranks(SCRIPT.with_name("gloo_mixture.py"), 3, str(tmp_path), timeout=180)
+    epoch = json.loads((tmp_path / "epoch.json").read_text())
+    records = sorted(tmp_path.glob("seen-*.json"))
+    assert [record.name for record in records] == [f"seen-{w}-{r}.json" for w, n in ((2, 2), (3, 3)) for r in range(n)]
+    per_record = [json.loads(record.read_text()) for record in records]
+    assert [len(seen) for seen in per_record] == [700, 700, 367, 367, 366]
+    seen = [index for part in per_record for index in part]
+    assert len(epoch) == 2500 and len(set(epoch)) < 2500  # up-weighted items repeat: compared as multisets
+    assert sorted(seen) == sorted(epoch)
+    # And position by position: global position g of the epoch went to the rank g mod world of its phase.
+    first, second = per_record[:2], per_record[2:]
+    merged = [first[g % 2][g // 2] for g in range(1400)] + [second[g % 3][g // 3] for g in range(1100)]
+    assert merged == epoch

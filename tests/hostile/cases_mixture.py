@@ -46,6 +46,12 @@ def mixture(rng: random.Random, fam: Family, ctx: Ctx) -> Any:
         for read in out:
             expect(all(weights_in_effect[s] > 0 for s in sampler.sources_of(read).tolist()), "zero-weight source")
     out.append(looked_up)
+    if sampler.num_samples <= 10**5:  # positions_of lists every occurrence: bounded by the epoch's length
+        index, epoch = v.integer(rng, range(total), 0.5), rng.choice([0, 1, 3])
+        places = [place.position for place in sampler.positions_of(index, epoch)]
+        served = sampler.epoch_indices(epoch).tolist()
+        expect(places == [p for p, value in enumerate(served) if value == index], "positions_of against the epoch")
+        out.append(places)
     return [ints(read) if isinstance(read, list) else read for read in out]
 
 

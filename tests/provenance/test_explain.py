@@ -275,6 +275,53 @@ def test_help_describes_the_command(capsys) -> None:
     assert "one of the arguments --index --step is required" in capsys.readouterr().err
 
 
+MIXTURE = {"sources": [5, 300, 40], "weights": [[0, [3.0, 1.0, 2.0]], [500, [1.0, 1.0, 0.0]]], "num_samples": 900}
+
+
+def mixture(seed: int | None = 3) -> ferrosampler.MixtureSampler:
+    weights = [(start, row) for start, row in MIXTURE["weights"]]
+    return ferrosampler.MixtureSampler(MIXTURE["sources"], weights, MIXTURE["num_samples"], seed=seed)
+
+
+@pytest.mark.parametrize("index", [0, 2, 4, 5, 200, 304, 305, 344])
+def test_a_mixture_state_answers_every_occurrence_as_a_replay(tmp_path, capsys, index):
+    spec = tmp_path / "mixture.json"
+    spec.write_text(json.dumps(MIXTURE))
+    state = save(mixture(), 100, tmp_path / "state.json")
+    answer = ask(capsys, str(state), "--index", str(index), "--mixture", str(spec))
+    epoch = mixture().epoch_indices(0)
+    expected = np.flatnonzero(epoch == index).tolist()
+    assert [place["position"] for place in answer["places"]] == expected
+    assert [place["served_before_state"] for place in answer["places"]] == [p < 100 for p in expected]
+
+
+def test_a_wrapped_mixture_state_answers_index_and_step_as_a_replay(tmp_path, capsys):
+    spec = tmp_path / "mixture.json"
+    spec.write_text(json.dumps(MIXTURE))
+    world = [ferrosampler.DistributedSamplerWrapper(mixture(), num_replicas=3, rank=rank) for rank in range(3)]
+    state = save(world[1], 10, tmp_path / "state.json")
+    shares = replay([ferrosampler.DistributedSamplerWrapper(mixture(), 3, rank) for rank in range(3)], 0)
+    for index in (2, 7, 320):
+        answer = ask(capsys, str(state), "--index", str(index), "--mixture", str(spec))
+        got = sorted((place["rank"], place["position"]) for place in answer["places"])
+        assert got == sorted((rank, position) for rank, position, _ in places_of(shares, index, True)), index
+    answer = ask(capsys, str(state), "--rank", "2", "--step", "5", "--batch-size", "4", "--mixture", str(spec))
+    assert answer["indices"] == shares[2][20:24]
+
+
+def test_a_mixture_state_needs_its_parameters(tmp_path, capsys):
+    state = save(mixture(), 5, tmp_path / "state.json")
+    assert "pass --mixture FILE" in refused(capsys, str(state), "--index", "1")
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({**MIXTURE, "num_samples": 901}))
+    assert "does not match" in refused(capsys, str(state), "--index", "1", "--mixture", str(other))
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps({"sources": [5]}))
+    assert "must hold a JSON object with 'sources' and 'weights'" in refused(
+        capsys, str(state), "--index", "1", "--mixture", str(broken)
+    )
+
+
 @pytest.mark.parametrize("batching", [{"batch_size": 3, "window": 9}, {"max_tokens": 40, "drop_last": True}])
 def test_length_grouped_batch_sampler_reads_its_lengths(capsys, tmp_path, batching) -> None:
     lengths = [int(v) for v in np.random.default_rng(4).integers(0, 20, 31)]

@@ -27,6 +27,13 @@ TORCH_FACTORIES: dict[str, Any] = {
         [1.0] * n, n, generator=torch.Generator().manual_seed(19)
     ),
     "sequential": lambda f, n: f.SequentialSampler(range(n)),
+    "mixture": lambda f, n: f.MixtureSampler([n // 2, 3, n], [2.0, 1.0, 0.5], seed=31),
+    "mixture-schedule": lambda f, n: f.MixtureSampler(
+        [3, n, 5], [(0, [1.0, 0.0, 1.0]), (n // 3, [1.0, 2.0, 0.5])], num_samples=n + 7, seed=32
+    ),
+    "mixture-generator": lambda f, n: f.MixtureSampler(
+        [n, 4], [3.0, 1.0], "all_exhausted", generator=torch.Generator().manual_seed(33)
+    ),
 }
 
 MINDSPORE_FACTORIES: dict[str, Any] = {

@@ -70,7 +70,17 @@ def all_stops(make_sampler, epochs=2):
     return range(1, epochs * per_epoch + 1)
 
 
-TORCH_CASES = ["random", "random-blocks", "random-replacement", "subset", "weighted", "weighted-without", "sequential"]
+TORCH_CASES = [
+    "random",
+    "random-blocks",
+    "random-replacement",
+    "subset",
+    "weighted",
+    "weighted-without",
+    "sequential",
+    "mixture",
+    "mixture-schedule",
+]
 
 
 @pytest.mark.parametrize("name", TORCH_CASES)
@@ -96,7 +106,9 @@ def test_mindspore_samplers_through_the_loader(name):
 
 
 @settings(max_examples=15, deadline=None)
-@given(st.integers(20, 400), st.sampled_from(["random", "weighted", "subset", "random-replacement"]), st.data())
+@given(
+    st.integers(20, 400), st.sampled_from(["random", "weighted", "subset", "random-replacement", "mixture"]), st.data()
+)
 def test_larger_epochs_resume_at_a_random_batch(n, name, data):
     per_epoch = -(-n // BATCH)
     stop = data.draw(st.integers(1, 2 * per_epoch))

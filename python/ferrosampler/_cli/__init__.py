@@ -271,6 +271,12 @@ def add_explain(commands: Any) -> None:
         choices=("RandomSampler", "SubsetRandomSampler", "SequentialSampler"),
         help="the sampler a wrapped BatchSampler batches",
     )
+    explain.add_argument(
+        "--mixture",
+        type=Path,
+        metavar="FILE",
+        help='MixtureSampler\'s parameters as JSON: {"sources": [sizes], "weights": [...], "num_samples": N}',
+    )
     explain.add_argument("--seed", type=seed_int, metavar="S", help="its fixed seed (none: unseeded)")
     explain.add_argument("--json", action="store_true", help="print the answer as one JSON object")
 
@@ -315,6 +321,7 @@ def run_explain(args: Any, prog: str) -> int:
         drop_last=args.drop_last,
         sampler=args.sampler,
         seed=args.seed,
+        mixture=args.mixture,
         lengths=args.lengths,
     )
     try:

@@ -16,7 +16,7 @@ import numpy as np
 
 import ferrosampler as fs
 
-from . import bench_access, bench_lengths
+from . import bench_access, bench_lengths, bench_mixture
 
 Work = Callable[[], Any]
 Setup = Callable[[int], "Work | str"]
@@ -402,6 +402,41 @@ CASES: dict[str, Case] = {
         in_child=True,
         memory_ratio=2.0,
         pick_sizes=lambda sizes: [islice_count(sizes)],
+    ),
+    "mixture-bulk": Case(
+        "MixtureSampler(16 sources summing to N, weights 1..16, num_samples=N): epoch_indices()",
+        "RandomSampler(range(N)): epoch_indices()",
+        None,
+        "<= 1.5x RandomSampler",
+        "slowdown",
+        1.5,
+        bench_mixture.mixture_bulk,
+        bench_mixture.random_bulk,
+    ),
+    "mixture-seek": Case(
+        f"first K indices of rank {bench_mixture.RANK} of {bench_mixture.REPLICAS}, "
+        "DistributedSamplerWrapper(MixtureSampler(16 x 2^46 items)), resumed at position 2^50",
+        "the same resumed at position 0",
+        None,
+        "<= 2x the position-0 time",
+        "slowdown",
+        2,
+        bench_mixture.rank_from(bench_mixture.SEEK_POSITION),
+        bench_mixture.rank_from(0),
+        pick_sizes=lambda sizes: [bench_mixture.seek_count(sizes)],
+    ),
+    "mixture-peer": Case(
+        "MixtureSampler(16 sources summing to N, weights 1..16): list(sampler)",
+        "torchdata.nodes.MultiNodeWeightedSampler(same sources and weights): N items",
+        None,
+        ">= 10x",
+        "speedup",
+        10,
+        bench_mixture.mixture_list,
+        bench_mixture.torchdata_weighted,
+        target_n=bench_mixture.PEER_N,
+        list_bytes_per_index=40,
+        pick_sizes=lambda sizes: [n for n in sizes if n <= bench_mixture.PEER_N] or [bench_mixture.PEER_N],
     ),
     "position-of": Case(
         f"DistributedSampler(range(N), {REPLICAS} replicas, rank {RANK}): {bench_access.LOOKUPS:,} position_of calls",

@@ -24,7 +24,9 @@ from ferrosampler._protocol.epoch import as_list, collect, open_epoch
 from ferrosampler._protocol.provenance import Position, locate
 
 SEQUENTIAL = "torch.SequentialSampler"
-UNSHARDED = ("torch.RandomSampler", "torch.SubsetRandomSampler", SEQUENTIAL)
+MIXTURE = "torch.MixtureSampler"
+UNSHARDED = ("torch.RandomSampler", "torch.SubsetRandomSampler", SEQUENTIAL, MIXTURE)
+SEED_DRAWING = ("torch.RandomSampler", "torch.SubsetRandomSampler", MIXTURE)  # unseeded, a seed per epoch
 LENGTHS = "LengthGroupedBatchSampler"
 SHARDED = ("DistributedSampler", "DistributedSamplerWrapper", LENGTHS)
 KINDS = (*UNSHARDED, "torch.BatchSampler", *SHARDED)
@@ -33,6 +35,7 @@ INNER_CLASSES = {
     "RandomSampler": "torch.RandomSampler",
     "SubsetRandomSampler": "torch.SubsetRandomSampler",
     "SequentialSampler": "torch.SequentialSampler",
+    "MixtureSampler": MIXTURE,
     "BatchSampler": "torch.BatchSampler",
 }
 
@@ -64,6 +67,7 @@ class Options:
     drop_last: bool = False
     sampler: str | None = None
     seed: int | None = None
+    mixture: Path | None = None
     lengths: Path | None = None
 
 
@@ -100,6 +104,26 @@ def read_indices(path: Path, option: str = "--indices") -> np.ndarray:
     return values
 
 
+def read_mixture(path: Path) -> dict[str, Any]:
+    """A MixtureSampler's parameters from a JSON object: ``sources`` (sizes), ``weights`` (one per source, or a
+    schedule of ``[start, weights]`` pairs) and, optionally, ``num_samples``."""
+    try:
+        spec = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise Refused(f"cannot read --mixture {str(path)!r}: {error}") from None
+    if not isinstance(spec, dict) or not {"sources", "weights"} <= set(spec) or not set(spec) <= MIXTURE_FIELDS:
+        raise Refused(
+            f"--mixture {str(path)!r} must hold a JSON object with 'sources' and 'weights' (and 'num_samples')"
+        )
+    weights = spec["weights"]
+    if isinstance(weights, list) and weights and isinstance(weights[0], list):
+        weights = [tuple(phase) if isinstance(phase, list) else phase for phase in weights]  # JSON has no tuples
+    return {"sources": spec["sources"], "weights": weights, "num_samples": spec.get("num_samples")}
+
+
+MIXTURE_FIELDS = {"sources", "weights", "num_samples"}
+
+
 def need(value: Any, option: str, kind: str, what: str) -> Any:
     if value is None:
         raise Refused(f"a {kind} state does not record {what}: pass {option} (checked against the state)")
@@ -132,6 +156,9 @@ def build_unsharded(kind: str, options: Options, seeds: dict[str, Any]) -> Any:
     """The torch-family sampler of ``kind`` from the options (``seeds``: its seed arguments)."""
     if kind == SEQUENTIAL:
         return ferrosampler.SequentialSampler(Sized(need(options.n, "--n", kind, "the dataset size")))
+    if kind == MIXTURE:
+        spec = read_mixture(need(options.mixture, "--mixture FILE", kind, "its sources, weights and num_samples"))
+        return ferrosampler.MixtureSampler(spec["sources"], spec["weights"], spec["num_samples"], **seeds)
     permutation: Permutation = options.permutation or "feistel"
     if kind == "torch.SubsetRandomSampler":
         indices = read_indices(need(options.indices, "--indices FILE", kind, "its indices"))
@@ -236,7 +263,7 @@ def drawn_seed(state: Mapping[str, Any], options: Options) -> tuple[bool, int | 
     if kind == "torch.BatchSampler":
         inner = state.get("sampler")
         return drawn_seed(inner, options) if isinstance(inner, Mapping) else (False, None)
-    if kind in UNSHARDED[:2]:
+    if kind in SEED_DRAWING:
         return state.get("seed_source") != "fixed", state.get("epoch_seed")
     if kind == LENGTHS:
         return state.get("seed") is None and state.get("shuffle") is not False, state.get("epoch_seed")

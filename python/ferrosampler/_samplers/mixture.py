@@ -4,14 +4,23 @@ replacement across epochs (spec §23)."""
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 
-from .._inputs.checks import ArgumentTypeError, integer, is_integer, permutation_value, sized_length
+from .._inputs.checks import (
+    ArgumentTypeError,
+    dataset_index,
+    epoch_value,
+    integer,
+    is_integer,
+    permutation_value,
+    sized_length,
+)
 from .._inputs.weights import torch_weights
+from .._protocol.provenance import Position
 from ._random_epochs import _RandomEpochs
 
 if TYPE_CHECKING:
@@ -325,3 +334,10 @@ class MixtureSampler(_RandomEpochs):
 
     def _generate(self, seed: int, epoch: int, n: int, start: int, count: int, stride: int = 1) -> Any:
         return self._plan.draws(seed, epoch, start, count, stride=stride)
+
+    def _locate(self, index: Any, epoch: Any, seed: int | None, world: bool) -> Iterator[Position]:
+        # Spec §23.9: every occurrence of the item in the epoch, each found backwards from its pass (O(D) each).
+        index = dataset_index(index, self._offsets[-1] + self._sizes[-1])
+        epoch = epoch_value(epoch)
+        for position in self._plan.positions(self._epoch_seed(seed), epoch, index):
+            yield Position(epoch, int(position))

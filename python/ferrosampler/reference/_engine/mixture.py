@@ -126,6 +126,22 @@ def slot_count(prefix: list[int], s: int, slots: int) -> int:
     return slots
 
 
+def slot_select(prefix: list[int], s: int, j: int) -> int:
+    """§23.9 step 4: the slot g holding source s's j-th slot (slot_source(g) = (s, j)), up s's path from its leaf:
+    the j-th left-goer of a node is its arrival ⌈(j+1)·T/L⌉ − 1, the j-th right-goer ⌊j·T/R⌋."""
+    path = []  # (left mass, total, s in the left child) from the root down
+    lo, hi = 0, len(prefix) - 1
+    while hi - lo >= 2:
+        mid = lo + (hi - lo) // 2
+        left, total = prefix[mid] - prefix[lo], prefix[hi] - prefix[lo]
+        path.append((left, total, s < mid))
+        lo, hi = (lo, mid) if s < mid else (mid, hi)
+    g = j
+    for left, total, went_left in reversed(path):
+        g = -(-(g + 1) * total // left) - 1 if went_left else g * total // (total - left)
+    return g
+
+
 def block_order(seed: int, epoch: int, tau: int, length: int) -> Bijection:
     """§23.4 step 2: π_{e,τ}, a permutation of [0, length), from u64 draws 128τ … 128τ + 127 of the order
     stream: a Fisher–Yates table up to 128, else the Feistel network walked into [0, length)."""
@@ -258,6 +274,41 @@ class MixturePlan:
             bijection = passes[s, k] = Bijection.for_block(seed, MIXTURE_ITEMS, s, n, k)
         # 6. Output.
         return self.offsets[s] + bijection.apply(offset)
+
+    def positions(self, seed: Any, epoch: Any, index: Any) -> list[int]:
+        """§23.9: the positions of the epoch that hold global index ``index``, ascending."""
+        seed, epoch = check_u64("seed", seed), check_epoch(epoch)
+        total = self.offsets[-1] + self.sizes[-1]
+        index = integer_in("index", index, 0, total, str(total))
+        if (epoch + 1) * self.num_samples > RUN_LIMIT:
+            raise ValueError(
+                f"(epoch + 1) * num_samples must be <= 2**64, got epoch={epoch}, num_samples={self.num_samples}"
+            )
+        # 1. Source and item.
+        s = bisect.bisect_right(self.offsets, index) - 1
+        n, item = self.sizes[s], index - self.offsets[s]
+        # 2. Phase instances: the first occurrence of phase 0's instance follows every phase's earlier instances.
+        base = 0
+        for h, prefix in enumerate(self._prefixes):
+            base += slot_count(prefix, s, epoch * self.phase_length(h))
+        found = []
+        for i, prefix in enumerate(self._prefixes):
+            length = self.phase_length(i)
+            first = slot_count(prefix, s, epoch * length)
+            count = slot_count(prefix, s, (epoch + 1) * length) - first
+            # 3. Occurrences: one per pass touched, where the pass puts the item.
+            for k in range(base // n, (base + count - 1) // n + 1) if count else ():
+                o = k * n + Bijection.for_block(seed, MIXTURE_ITEMS, s, n, k).inverse(item)
+                if base <= o < base + count:
+                    # 4. Slot, 5. position.
+                    u = slot_select(prefix, s, first + o - base) - epoch * length
+                    b, offset = divmod(u, BLOCK)
+                    block_length = min(BLOCK, length - b * BLOCK)
+                    order = block_order(seed, epoch, self._first_blocks[i] + b, block_length)
+                    found.append(self.starts[i] + b * BLOCK + order.inverse(offset))
+            base += count
+        # 6. Ascending.
+        return sorted(found)
 
     @staticmethod
     def exhausted_length(sizes: Any, weights: Any, all_sources: Any) -> int:
