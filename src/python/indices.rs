@@ -79,4 +79,12 @@ impl IndexIterator {
     fn __length_hint__(&self) -> usize {
         self.values.len().saturating_sub(self.next.load(Ordering::Relaxed))
     }
+
+    /// `IndexIterator(the ints not yet handed out)`: what pickle and deepcopy use, as a list iterator pickles.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyArray1<i64>>,))> {
+        let this = slf.get();
+        let first = this.next.load(Ordering::Relaxed).min(this.values.len());
+        let rest = PyArray1::from_slice(slf.py(), this.values.get(first..).unwrap_or_default());
+        Ok((slf.get_type().into_any(), (rest,)))
+    }
 }

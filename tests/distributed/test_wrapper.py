@@ -291,9 +291,9 @@ class RecordingTable:
         self._engine.computed += count
         return self._table.alias_draws(seed, epoch, start, count, stride)
 
-    def without_replacement(self, seed, epoch, k):
+    def without_replacement(self, seed, epoch, k, *algorithm):
         self._engine.computed += k
-        return self._table.without_replacement(seed, epoch, k)
+        return self._table.without_replacement(seed, epoch, k, *algorithm)
 
     def __getattr__(self, name):
         return getattr(self._table, name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import operator
+import pickle
 import threading
 
 import numpy as np
@@ -124,3 +125,11 @@ def test_batch_sampler_state_mid_epoch_counts_the_batches_handed_out() -> None:
     assert taken + list(resumed) == list(
         ferrosampler.BatchSampler(ferrosampler.RandomSampler(range(70_000), seed=3), 48, False)
     )
+
+
+def test_pickling_keeps_the_ints_not_yet_handed_out() -> None:
+    iterator = _core.IndexIterator(np.arange(10, dtype=np.int64))
+    assert [next(iterator) for _ in range(3)] == [0, 1, 2]
+    copied = pickle.loads(pickle.dumps(iterator))
+    assert list(copied) == list(range(3, 10)) == list(iterator)
+    assert list(pickle.loads(pickle.dumps(iterator))) == []
