@@ -10,6 +10,9 @@ use pyo3::types::PyList;
 
 use crate::alloc;
 
+/// What `__reduce__` returns: the class and its one argument.
+type Reduced<'py> = (Bound<'py, PyAny>, (Bound<'py, PyArray1<i64>>,));
+
 /// The ints of a 1-D int64 array, copied at construction (a snapshot: the array may change afterwards), in
 /// order; `__length_hint__` is exact, which is how a sampler's progress counts what was handed out. Frozen,
 /// its position an atomic: a state_dict read from another thread (free-threaded Python too) sees a count,
@@ -81,7 +84,7 @@ impl IndexIterator {
     }
 
     /// `IndexIterator(the ints not yet handed out)`: what pickle and deepcopy use, as a list iterator pickles.
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyArray1<i64>>,))> {
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Reduced<'py>> {
         let this = slf.get();
         let first = this.next.load(Ordering::Relaxed).min(this.values.len());
         let rest = PyArray1::from_slice(slf.py(), this.values.get(first..).unwrap_or_default());
