@@ -14,4 +14,4 @@ format:
 	bash scripts/format.sh
 
 bench:
-	.venv/bin/python -m ferrosampler bench --load 2 --output BENCHMARKS.md --plot docs/benchmarks.png --notes benches/targets-not-met.md
+	.venv/bin/python -m ferrosampler bench --sizes 1e6,1e7 --repeat 3 --load 2 --output BENCHMARKS.md --plot docs/benchmarks.png --notes benches/targets-not-met.md
