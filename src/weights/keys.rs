@@ -299,25 +299,33 @@ fn bucket_of(item: u128) -> usize {
 /// Buckets up to the key 2^6 (which no key reaches).
 const BUCKETS: usize = ((135u64 << BUCKET_BITS) + 1) as usize;
 
+/// `part(lo, hi)` over `parts` equal spans [lo, hi) of the n indices, on the engine's threads, in span order.
+fn by_parts<P>(n: usize, parts: usize, part: P) -> Result<Vec<Vec<u128>>, EngineError>
+where
+    P: Fn(usize, usize) -> Result<Vec<u128>, EngineError> + Sync,
+{
+    let size = n.div_ceil(parts);
+    let mut out: Vec<Vec<u128>> = vec_with_capacity(parts as u64)?;
+    for _ in 0..parts {
+        out.push(Vec::new());
+    }
+    threads::fill_weighted(&mut out, size as u64, |first, chunk| {
+        for (offset, slot) in chunk.iter_mut().enumerate() {
+            let lo = (first as usize + offset) * size;
+            *slot = part(lo, (lo + size).min(n))?;
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
 /// The indices of the k smallest keys, in order: each part of the indices (one per engine thread) computes its
 /// keys, places them by bucket (a counting pass) and sorts its buckets, on its own thread; the parts' sorted runs
 /// are then merged (the order is total, so the result is independent of the split).
 fn sorted_prefix(masses: &[u64], seed: u64, epoch: u64, k: u64) -> Result<Vec<i64>, EngineError> {
     let n = masses.len();
     let parts = threads::num_threads().clamp(1, PARTS).min(n.max(1));
-    let size = n.div_ceil(parts);
-    let mut runs: Vec<Vec<u128>> = vec_with_capacity(parts as u64)?;
-    for _ in 0..parts {
-        runs.push(Vec::new());
-    }
-    threads::fill_weighted(&mut runs, size as u64, |first, chunk| {
-        for (offset, run) in chunk.iter_mut().enumerate() {
-            let lo = (first as usize + offset) * size;
-            let hi = (lo + size).min(n);
-            *run = sorted_part(masses, seed, epoch, lo, hi)?;
-        }
-        Ok(())
-    })?;
+    let mut runs = by_parts(n, parts, |lo, hi| sorted_part(masses, seed, epoch, lo, hi))?;
     // Pairwise merges, the runs in index order (any order gives the same result; a run's first k hold all of
     // its items among the k smallest), down to two, which are merged into the indices.
     while runs.len() > 2 {
@@ -409,19 +417,7 @@ const PARTS: usize = 64;
 fn smallest_by_parts(masses: &[u64], seed: u64, epoch: u64, k: u64) -> Result<Vec<u128>, EngineError> {
     let n = masses.len();
     let parts = PARTS.min(n).max(1);
-    let size = n.div_ceil(parts);
-    let mut heaps: Vec<Vec<u128>> = vec_with_capacity(parts as u64)?;
-    for _ in 0..parts {
-        heaps.push(Vec::new());
-    }
-    threads::fill_weighted(&mut heaps, size as u64, |first, chunk| {
-        for (offset, heap) in chunk.iter_mut().enumerate() {
-            let lo = (first as usize + offset) * size;
-            let hi = (lo + size).min(n);
-            *heap = part_smallest(masses, seed, epoch, k, lo, hi)?;
-        }
-        Ok(())
-    })?;
+    let heaps = by_parts(n, parts, |lo, hi| part_smallest(masses, seed, epoch, k, lo, hi))?;
     let total: usize = heaps.iter().map(Vec::len).sum();
     let mut merged: Vec<u128> = vec_with_capacity(total as u64)?;
     for heap in &heaps {
