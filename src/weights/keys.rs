@@ -225,20 +225,7 @@ pub(crate) fn select(masses: &[u64], seed: u64, epoch: u64, k: u64) -> Result<Ve
 
 /// The indices of the first k items of two sorted runs, merged (the index is an item's low 64 bits).
 fn indices(left: &[u128], right: &[u128], k: u64) -> Result<Vec<i64>, EngineError> {
-    let len = (left.len() + right.len()).min(usize::try_from(k).unwrap_or(usize::MAX));
-    let mut out: Vec<i64> = vec_with_capacity(len as u64)?;
-    let (mut a, mut b) = (left.iter().peekable(), right.iter().peekable());
-    while out.len() < len {
-        let next = match (a.peek(), b.peek()) {
-            (Some(&&x), Some(&&y)) if x <= y => a.next(),
-            (Some(_), Some(_)) => b.next(),
-            (Some(_), None) => a.next(),
-            (None, _) => b.next(),
-        };
-        let Some(&item) = next else { break };
-        out.push((item as u64) as i64);
-    }
-    Ok(out)
+    merged(left, right, k, |item| (item as u64) as i64)
 }
 
 /// Populations up to this size are keyed and sorted whole, on one thread.
@@ -347,10 +334,15 @@ fn sorted_prefix(masses: &[u64], seed: u64, epoch: u64, k: u64) -> Result<Vec<i6
 
 /// The first `limit` items of two sorted runs, merged.
 fn merge(left: &[u128], right: &[u128], limit: u64) -> Result<Vec<u128>, EngineError> {
+    merged(left, right, limit, |item| item)
+}
+
+/// `out(item)` for the first `limit` items of two sorted runs, merged (ties to the left run).
+fn merged<T>(left: &[u128], right: &[u128], limit: u64, out: impl Fn(u128) -> T) -> Result<Vec<T>, EngineError> {
     let len = (left.len() + right.len()).min(usize::try_from(limit).unwrap_or(usize::MAX));
-    let mut out: Vec<u128> = vec_with_capacity(len as u64)?;
+    let mut items: Vec<T> = vec_with_capacity(len as u64)?;
     let (mut a, mut b) = (left.iter().peekable(), right.iter().peekable());
-    while out.len() < len {
+    while items.len() < len {
         let next = match (a.peek(), b.peek()) {
             (Some(&&x), Some(&&y)) if x <= y => a.next(),
             (Some(_), Some(_)) => b.next(),
@@ -358,9 +350,9 @@ fn merge(left: &[u128], right: &[u128], limit: u64) -> Result<Vec<u128>, EngineE
             (None, _) => b.next(),
         };
         let Some(&item) = next else { break };
-        out.push(item);
+        items.push(out(item));
     }
-    Ok(out)
+    Ok(items)
 }
 
 /// The keyed items of indices `lo .. hi`, sorted: placed by bucket, then each bucket sorted.
