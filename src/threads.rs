@@ -21,8 +21,9 @@ pub const CHUNK_SIZES: IntRange = IntRange {
     hi: 1 << 64,
     hi_text: "2**64",
 };
-/// The smallest chunk a thread is given by default: work below 2·2^15 outputs stays on one thread.
-pub const DEFAULT_MIN_CHUNK: usize = 1 << 15;
+/// The smallest chunk a thread is given by default: work below 2·2^16 outputs stays on one thread, so a sampler's
+/// iteration chunk (2^16, made ahead while Python consumes the last) takes one core and leaves the consumer its own.
+pub const DEFAULT_MIN_CHUNK: usize = 1 << 16;
 /// The environment variable read once, when no count was set: a thread count ≥ 1.
 pub const ENV_NUM_THREADS: &str = "FERROSAMPLER_NUM_THREADS";
 

@@ -29,8 +29,6 @@ mod _core {
         keystream_words, permutation_stream, set_num_threads, stream_id, strided_permutation, uniform_draws,
     };
     #[pymodule_export]
-    use super::indices::IndexIterator;
-    #[pymodule_export]
     use super::lengths::{LengthPlan, LengthTable};
     #[pymodule_export]
     use super::mixture::MixturePlan;
@@ -66,6 +64,7 @@ mod _core {
             "WITHOUT_REPLACEMENT",
             PyTuple::new(m.py(), crate::weights::ALGORITHMS.map(crate::weights::Algorithm::name))?,
         )?;
+        m.add("IndexIterator", super::indices::index_iterator_type(m.py())?)?;
         // The package version comes from Cargo.toml, its single source.
         m.add("__version__", env!("CARGO_PKG_VERSION"))
     }

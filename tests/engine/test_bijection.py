@@ -93,7 +93,7 @@ def test_outputs_identical_at_every_thread_count_and_chunk_size() -> None:
                     assert np.array_equal(call(), expected), (threads, chunk)
     finally:
         rust.set_num_threads(before)
-        rust._set_min_chunk(2**15)
+        rust._set_min_chunk(2**16)  # the default
 
 
 @pytest.mark.parametrize("engine_", [rust, reference], ids=["rust", "reference"])

@@ -215,4 +215,4 @@ def test_weighted_keys_large_on_any_threads(n):
                 same(table.without_replacement(99, 5, k, "keys"), expected[k])
     finally:
         rust.set_num_threads(before)
-        rust._set_min_chunk(2**15)
+        rust._set_min_chunk(2**16)  # the default

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import operator
 import pickle
+import sys
 import threading
 
 import numpy as np
@@ -133,3 +134,46 @@ def test_pickling_keeps_the_ints_not_yet_handed_out() -> None:
     copied = pickle.loads(pickle.dumps(iterator))
     assert list(copied) == list(range(3, 10)) == list(iterator)
     assert list(pickle.loads(pickle.dumps(iterator))) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [((), {}), ((VALUES, VALUES), {}), ((), {"values": VALUES}), ((VALUES,), {"values": VALUES})],
+)
+def test_takes_exactly_one_positional_argument(args: tuple, kwargs: dict) -> None:
+    with pytest.raises(TypeError, match="one positional argument"):
+        _core.IndexIterator(*args, **kwargs)
+
+
+def test_take_refuses_a_count_that_is_not_a_non_negative_int() -> None:
+    iterator = _core.IndexIterator(VALUES)
+    with pytest.raises(OverflowError):
+        iterator.take(-1)
+    with pytest.raises(TypeError):
+        iterator.take("3")
+    with pytest.raises(OverflowError):
+        iterator.take(2**70)
+    assert iterator.take(2**62) == VALUES.tolist()
+
+
+def test_methods_refuse_a_foreign_self_and_the_type_refuses_subclasses() -> None:
+    for method in (_core.IndexIterator.__length_hint__, _core.IndexIterator.__reduce__, _core.IndexIterator.__next__):
+        with pytest.raises(TypeError):
+            method(iter([1]))
+    with pytest.raises(TypeError):
+        _core.IndexIterator.take([1], 1)
+    with pytest.raises(TypeError):
+        type("Sub", (_core.IndexIterator,), {})
+
+
+def test_instances_release_their_type_when_freed() -> None:
+    def churn(count: int) -> int:
+        for _ in range(count):
+            iterator = _core.IndexIterator(VALUES)
+            next(iterator)
+            iterator.take(2)
+        return sys.getrefcount(_core.IndexIterator)
+
+    assert churn(1) == churn(1000)
+    assert _core.IndexIterator.__module__ == "ferrosampler._core"
+    assert "one at a time" in (_core.IndexIterator.__doc__ or "")

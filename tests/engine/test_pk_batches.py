@@ -128,7 +128,7 @@ def test_threads_do_not_change_the_batches():
             assert np.array_equal(layout.pk_batches(*args, 30, 4, False, 0, 300, 3), serial)
             assert np.array_equal(layout.m_per_class_units(*args, 30, 4, 0, 300, 3), units)
     finally:
-        rust._set_min_chunk(1 << 15)
+        rust._set_min_chunk(1 << 16)  # the default
         rust.set_num_threads(threads)
 
 
