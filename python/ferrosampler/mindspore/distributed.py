@@ -44,6 +44,12 @@ class DistributedSampler(_ChainedSampler, mindspore="DistributedSampler"):
         >>> shards = [list(DistributedSampler(3, k, seed=5, dataset_size=10)) for k in range(3)]
         >>> [len(shard) for shard in shards], sorted(set().union(*shards)) == list(range(10))
         ([4, 4, 4], True)
+
+        Any shard tells where every shard serves a row (``position_of``, docs/provenance.md):
+
+        >>> place = DistributedSampler(3, 0, seed=5, dataset_size=10).position_of(7, epoch=2)
+        >>> int(DistributedSampler(3, place.rank, seed=5, dataset_size=10).epoch_indices(2)[place.position])
+        7
     """
 
     _repr_names = ("num_shards", "shard_id", "shuffle", "num_samples", "offset", "permutation")
