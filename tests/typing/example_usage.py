@@ -65,6 +65,10 @@ def mindspore_samplers() -> None:
     random = ferrosampler.mindspore.RandomSampler(num_samples=5, seed=1, dataset_size=20)
     assert_type(random.epoch_indices(), npt.NDArray[np.int64])
     assert_type(iter(random), Iterator[int])
+    place = random.position_of(int(random.epoch_indices(2)[0]), 2)
+    assert_type(place, ferrosampler.Position | None)
+    assert place is not None and place.position == 0
+    assert_type(random.positions_of(3, 0), list[ferrosampler.Position])
     pk = ferrosampler.mindspore.PKSampler(2, labels=[0, 0, 1, 1, 2], seed=3)
     assert len(pk) == 6
     shard = ferrosampler.mindspore.DistributedSampler(num_shards=2, shard_id=0, seed=4, dataset_size=10)

@@ -14,8 +14,11 @@ O(1) (its epoch is made of independent or sequential draws) implements ``_locate
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
 
 
 class Position(NamedTuple):
@@ -147,6 +150,35 @@ def not_locatable(
         f"{name}.position_of is not available: {why}, so where an index is served (and how often) is known only "
         f"by computing the whole epoch; search it instead: {search}"
     )
+
+
+def block_positions(
+    engine: Any, seed: int, epoch: int, n: int, length: int, values: Sequence[int], permutation: str
+) -> Iterator[int]:
+    """The positions p < length of the permutation stream (seed, MAIN, epoch) in blocks of n (spec §5) that hold
+    one of ``values`` (each < n), ascending: one inverse per block (spec §25), no block computed forward."""
+    for block in range(-(-length // n)):
+        offsets = engine.inverse_permutation(seed, engine.MAIN, epoch, n, block, values, permutation)
+        for offset in sorted(map(int, offsets)):  # Python ints: block·n + offset may pass 2**63
+            if block * n + offset >= length:
+                return
+            yield block * n + offset
+
+
+class ValueSlots:
+    """Where each value sits in an int64 array (a subset's ``indices``): the values sorted once (O(n log n), 16
+    bytes a value), then a binary search per question."""
+
+    def __init__(self, values: npt.NDArray[np.int64]) -> None:
+        self.order = np.argsort(values, kind="stable")
+        self.ordered = values[self.order]
+
+    def of(self, value: int) -> list[int]:
+        """The j with values[j] == value, ascending."""
+        if not -(2**63) <= value < 2**63:
+            return []  # no int64 value equals it
+        low, high = np.searchsorted(self.ordered, value, "left"), np.searchsorted(self.ordered, value, "right")
+        return [int(j) for j in self.order[low:high]]
 
 
 def sharded(

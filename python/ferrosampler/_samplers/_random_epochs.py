@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -150,18 +150,6 @@ class _RandomEpochs(Locatable, _EpochCounter, SamplerBase):
                 "own); construct the sampler with seed="
             )
         return seed
-
-    def _block_positions(
-        self, seed: int, epoch: int, n: int, length: int, values: Sequence[int], permutation: str
-    ) -> Iterator[int]:
-        """The positions p < length of the epoch's permutation stream (spec §5: blocks of n) that hold one of
-        ``values`` (each < n), ascending: one inverse per block (spec §25), no block computed forward."""
-        for block in range(-(-length // n)):
-            offsets = self._engine.inverse_permutation(seed, self._engine.MAIN, epoch, n, block, values, permutation)
-            for offset in sorted(map(int, offsets)):  # Python ints: block·n + offset may pass 2**63
-                if block * n + offset >= length:
-                    return
-                yield block * n + offset
 
     def epoch_indices(self, epoch: int | None = None) -> npt.NDArray[np.int64]:
         """One whole epoch as an int64 array, computed by the engine (no per-index Python work).

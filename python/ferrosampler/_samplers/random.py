@@ -16,7 +16,7 @@ from .._inputs.checks import (
 )
 from .._protocol.describe import safe_len
 from .._protocol.iteration import CHUNK
-from .._protocol.provenance import Position, not_locatable
+from .._protocol.provenance import Position, block_positions, not_locatable
 from ._random_epochs import _RandomEpochs
 
 if TYPE_CHECKING:
@@ -159,5 +159,6 @@ class RandomSampler(_RandomEpochs):
         n, length = self._shape()
         index = dataset_index(index, n)
         epoch = epoch_value(epoch)
-        for position in self._block_positions(self._epoch_seed(seed), epoch, n, length, [index], self.permutation):
+        key = self._epoch_seed(seed)
+        for position in block_positions(self._engine, key, epoch, n, length, [index], self.permutation):
             yield Position(epoch, position)

@@ -19,7 +19,7 @@ from .._inputs.checks import (
 )
 from .._protocol.describe import safe_len
 from .._protocol.iteration import CHUNK
-from .._protocol.provenance import Position
+from .._protocol.provenance import Position, ValueSlots, block_positions
 from .._protocol.state import fingerprint
 from ._random_epochs import _RandomEpochs
 
@@ -151,24 +151,19 @@ class SubsetRandomSampler(_RandomEpochs):
         slots = self._slots_of(value)
         if slots:
             n = len(self.indices)
-            for position in self._block_positions(seed, epoch, n, n, slots, self.permutation):
+            for position in block_positions(self._engine, seed, epoch, n, n, slots, self.permutation):
                 yield Position(epoch, position)
 
-    _lookup: tuple[int, int, npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None
+    _lookup: tuple[int, int, ValueSlots] | None = None
 
     def _slots_of(self, value: int) -> list[int]:
-        """The j with indices[j] == value, ascending: the values sorted once (O(n log n), 16 bytes a value, at the
-        first call and again if ``indices`` is replaced), then a binary search per call."""
+        """The j with indices[j] == value, ascending: the values sorted once (at the first call and again if
+        ``indices`` is replaced), then a binary search per call."""
         lookup = self._lookup
         if lookup is None or lookup[0] != id(self.indices) or lookup[1] != len(self.indices):
             values = self._integer_values("position_of")
-            order = np.argsort(values, kind="stable")
-            lookup = self._lookup = (id(self.indices), len(values), values[order], order)
-        _, _, ordered, order = lookup
-        if not -(2**63) <= value < 2**63:
-            return []  # no int64 value equals it
-        low, high = np.searchsorted(ordered, value, "left"), np.searchsorted(ordered, value, "right")
-        return [int(j) for j in order[low:high]]
+            lookup = self._lookup = (id(self.indices), len(values), ValueSlots(values))
+        return lookup[2].of(value)
 
 
 def values_digest(values: Sequence[Any]) -> str:

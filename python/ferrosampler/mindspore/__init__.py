@@ -7,7 +7,10 @@ come from the ferrosampler engine (docs/spec.md), not from MindSpore's ``std::mt
 
 Every sampler also takes keyword-only ``seed=None`` and ``dataset_size=None`` and has
 ``set_epoch(e)``, ``set_dataset_size(n)``, ``epoch_indices(epoch=None)`` (the whole epoch as an
-int64 array) and ``__len__`` (the number of indices an epoch emits).
+int64 array) and ``__len__`` (the number of indices an epoch emits). ``position_of(index, epoch)`` /
+``positions_of(index, epoch)`` tell where an epoch serves a row (every shard's places for a
+DistributedSampler), through a chain too, without computing the epoch (docs/provenance.md); the
+samplers that draw (with replacement, weighted, PK) raise TypeError.
 
 Dataset size
     Inside a MindSpore pipeline the size comes from the pipeline: the classes subclass

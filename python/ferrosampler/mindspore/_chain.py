@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._protocol.describe import describe, safe_repr
-from ._chain_state import _ChainState
+from ._chain_places import _ChainPlaces
 from ._compat import Shuffle, builtin_sampler_class, prebuilt_sampler
 from ._pipeline import _PipelineView
 
@@ -13,9 +13,10 @@ from ._pipeline import _PipelineView
 _CONVERTED_FROM: dict[type, type[_ChainedSampler]] = {}
 
 
-class _ChainedSampler(_ChainState):
+class _ChainedSampler(_ChainPlaces):
     """The base of the seven samplers: MindSpore's sampler API over a chain of levels
-    (``_chain_levels``: seeds, dataset size, hooks; ``_chain_epochs``: epochs; ``_chain_state``: state_dict)."""
+    (``_chain_levels``: seeds, dataset size, hooks; ``_chain_epochs``: epochs; ``_chain_state``: state_dict;
+    ``_chain_places``: position_of)."""
 
     _repr_names: tuple[str, ...] = ("num_samples",)  # the public attributes __repr__ shows, in order
 

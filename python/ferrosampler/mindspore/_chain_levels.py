@@ -3,11 +3,13 @@ hooks each sampler class defines."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from .. import _core
 from .._inputs.checks import seed_value
 from .._protocol.counter import _EpochCounter
+from .._protocol.provenance import Position
 from ._checks import dataset_size_value
 from ._compat import SamplerBase
 from ._seeds import resolve_seed
@@ -20,7 +22,8 @@ class _ChainLevels(_EpochCounter, SamplerBase):
     """One level of a chain: its seed, its child, the dataset size under the chain, and the hooks.
 
     A sampler class defines ``_length(n)`` (validates against the n rows it indexes and returns
-    the epoch's count) and ``_positions(seed, epoch, n, k, start)`` (positions start … k − 1 into those rows)."""
+    the epoch's count), ``_positions(seed, epoch, n, k, start)`` (positions start … k − 1 into those rows) and
+    ``_locator(world)`` (where its epoch serves a row: ``position_of``)."""
 
     _engine: Any = _core
 
@@ -145,6 +148,21 @@ class _ChainLevels(_EpochCounter, SamplerBase):
     def _fisher_yates_read(self) -> bool:
         """Whether ``_seek`` computes a Fisher–Yates prefix (then the wrapper reads a level in one call)."""
         return getattr(self, "permutation", None) == "fisher-yates" and not getattr(self, "replacement", False)
+
+    def _locator(self, world: bool) -> Callable[[int, int, int], Iterator[Position]]:
+        """``places(value, n, epoch)``: the places where this level's epoch ``epoch`` over n rows serves row
+        ``value`` (< n), positions ascending, each computed in O(1) (a subset's: O(log n)) with the inverse
+        permutation (spec §25); a sharded level's carry their rank (every rank's when ``world``, else its own).
+        A level whose epoch is made of draws raises ``not_locatable`` here, before anything is asked."""
+        raise NotImplementedError
+
+    def _length_on(self, n: int, rank: int | None) -> int:
+        """``_length(n)`` on shard ``rank`` (None: this sampler's own) of a sharded level; the same for the others."""
+        return self._length(n)
+
+    def _shard_count(self) -> int | None:
+        """The number of shards of a sharded level (its places name their rank), else None."""
+        return None
 
     def _seek(self, seed: int, epoch: int, n: int, k: int, first: int, stride: int, count: int) -> Any:
         """Positions first, first + stride, … (count of them, all < k) of this level's epoch of k over n rows,

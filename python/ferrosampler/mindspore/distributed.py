@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .._inputs.checks import Permutation, permutation_value
+from .._protocol.provenance import Position, sharded
 from ._chain import _ChainedSampler
 from ._checks import capped, integer, num_samples_value
 from ._compat import Shuffle, config_seed
@@ -42,6 +44,12 @@ class DistributedSampler(_ChainedSampler, mindspore="DistributedSampler"):
         >>> shards = [list(DistributedSampler(3, k, seed=5, dataset_size=10)) for k in range(3)]
         >>> [len(shard) for shard in shards], sorted(set().union(*shards)) == list(range(10))
         ([4, 4, 4], True)
+
+        Any shard tells where every shard serves a row (``position_of``, docs/provenance.md):
+
+        >>> place = DistributedSampler(3, 0, seed=5, dataset_size=10).position_of(7, epoch=2)
+        >>> int(DistributedSampler(3, place.rank, seed=5, dataset_size=10).epoch_indices(2)[place.position])
+        7
     """
 
     _repr_names = ("num_shards", "shard_id", "shuffle", "num_samples", "offset", "permutation")
@@ -114,16 +122,51 @@ class DistributedSampler(_ChainedSampler, mindspore="DistributedSampler"):
         self.offset = _checked_offset(integer("offset", offset), self.num_shards)
         return self
 
-    def _first_row_and_count(self, n: int) -> tuple[int, int]:
-        """First position read by this shard and how many positions it owns (before the cap)."""
+    def _first_row_and_count(self, n: int, shard: int | None = None) -> tuple[int, int]:
+        """First position read by shard ``shard`` (default this one) and how many positions it owns (before the
+        cap)."""
+        shard = self.shard_id if shard is None else shard
         if self.offset == -1:
-            return self.shard_id, -(-n // self.num_shards)
-        first = (self.shard_id - self.offset) % self.num_shards
+            return shard, -(-n // self.num_shards)
+        first = (shard - self.offset) % self.num_shards
         return first, max(0, -(-(n - first) // self.num_shards))
 
     def _length(self, n: int) -> int:
-        owned = capped(self.num_samples, self._first_row_and_count(n)[1])
+        return self._length_on(n, None)
+
+    def _length_on(self, n: int, rank: int | None) -> int:
+        owned = capped(self.num_samples, self._first_row_and_count(n, rank)[1])
         return owned or 1  # an empty offset shard emits the dummy [0] (quirk 1)
+
+    def _shard_count(self) -> int:
+        return self.num_shards
+
+    def _locator(self, world: bool) -> Callable[[int, int, int], Iterator[Position]]:
+        def places(value: int, n: int, epoch: int) -> Iterator[Position]:
+            # Row q of the epoch's order (q = π⁻¹(value), or value unshuffled) is global position q (and, padded,
+            # q + t·n) of shard q mod D at q div D (offset -1); with offset o ≥ 0 shard (q + o) mod D reads it at
+            # q div D. An empty offset shard's dummy [0] serves row 0.
+            q = value
+            if self.shuffle == Shuffle.GLOBAL:
+                seed, fixed = self._seed_and_fixed()
+                engine, stream = self._engine, self._stream_epoch(epoch, fixed)
+                q = int(engine.inverse_permutation(seed, engine.MAIN, stream, n, 0, [value], self.permutation)[0])
+            if self.offset == -1:
+                total = self._length_on(n, None) * self.num_shards
+                yield from sharded([Position(epoch, q)], n, self.num_shards, total, self.shard_id, world)
+                return
+            ranks = range(self.num_shards) if world else (self.shard_id,)
+            rank = (q + self.offset) % self.num_shards
+            if (
+                rank in ranks
+                and self._first_row_and_count(n, rank)[1]
+                and q // self.num_shards < self._length_on(n, rank)
+            ):
+                yield Position(epoch, q // self.num_shards, rank=rank)
+            if value == 0:
+                yield from (Position(epoch, 0, rank=r) for r in ranks if not self._first_row_and_count(n, r)[1])
+
+        return places
 
     def _positions(self, seed: int, epoch: int, n: int, k: int, start: int) -> Any:
         first, owned = self._first_row_and_count(n)

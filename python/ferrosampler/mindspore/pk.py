@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import pickle
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
 import numpy as np
@@ -14,6 +14,7 @@ from .._inputs import limits as _limits
 from .._inputs.checks import Permutation, permutation_value
 from .._inputs.labels import ClassRows
 from .._protocol.iteration import int64
+from .._protocol.provenance import Position, not_locatable
 from ._chain import _ChainedSampler
 from ._checks import boolean, capped, integer, num_samples_value
 from ._compat import Shuffle
@@ -189,6 +190,9 @@ class PKSampler(_ChainedSampler):
             )
             return int64(stream)
         return np.arange(count, dtype=np.int64)
+
+    def _locator(self, world: bool) -> Callable[[int, int, int], Iterator[Position]]:
+        raise not_locatable(self, "its rows are drawn with replacement within each class (spec §9)")
 
     def _order_parameters(self) -> tuple[Any, ...]:
         classes = None if self._classes is None else self._classes.fingerprint

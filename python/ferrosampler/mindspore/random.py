@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .._inputs.checks import Permutation, permutation_value
+from .._protocol.provenance import Position, block_positions, not_locatable
 from ._chain import _ChainedSampler
 from ._checks import boolean, capped, num_samples_value
 from ._compat import Shuffle
@@ -89,6 +91,19 @@ class RandomSampler(_ChainedSampler, mindspore="RandomSampler"):
         return self._engine.permutation_stream(
             seed, self._engine.MAIN, epoch, n, first, count, permutation=self.permutation, stride=stride
         )
+
+    def _locator(self, world: bool) -> Callable[[int, int, int], Iterator[Position]]:
+        if self.replacement:
+            raise not_locatable(self, "with replacement=True every index is an independent uniform draw")
+
+        def places(value: int, n: int, epoch: int) -> Iterator[Position]:
+            # The first k of one permutation block of n (k <= n): one place at most, by the block's inverse.
+            seed, fixed = self._seed_and_fixed()
+            stream, k = self._stream_epoch(epoch, fixed), self._length(n)
+            for position in block_positions(self._engine, seed, stream, n, k, [value], self.permutation):
+                yield Position(epoch, position)
+
+        return places
 
     def _order_parameters(self) -> tuple[Any, ...]:
         permutation = None if self.replacement else self.permutation

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
 from .._inputs.checks import arange
+from .._protocol.provenance import Position
 from ._chain import _ChainedSampler
 from ._checks import capped, integer, num_samples_value
 from ._compat import Shuffle
@@ -78,6 +80,15 @@ class SequentialSampler(_ChainedSampler, mindspore="SequentialSampler"):
 
     def _order_parameters(self) -> tuple[Any, ...]:
         return self.start_index, self.num_samples
+
+    def _locator(self, world: bool) -> Callable[[int, int, int], Iterator[Position]]:
+        def places(value: int, n: int, epoch: int) -> Iterator[Position]:
+            # Row s + p at position p, for p < k.
+            start, k = self._start(), self._length(n)
+            if start <= value < start + k:
+                yield Position(epoch, value - start)
+
+        return places
 
     def _shuffles_itself(self) -> bool:
         return False

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
 
 from .._inputs.checks import Permutation, permutation_value
 from .._protocol.iteration import int64
+from .._protocol.provenance import Position, ValueSlots, block_positions
 from .._protocol.state import fingerprint
 from ._chain import _ChainedSampler
 from ._checks import num_samples_value, within_int64
@@ -52,6 +53,7 @@ class SubsetSampler(_ChainedSampler, mindspore="SubsetSampler"):
         self.indices = _subset_indices(type(self).__name__, indices, num_samples)
         self._ids = np.array([int(i) for i in self.indices], dtype=np.int64)
         self._ids_fingerprint = fingerprint(self._ids)  # once: the ids are fixed at init
+        self._id_range = int(self._ids.min()), int(self._ids.max())  # the bounds check in O(1)
         super().__init__(num_samples, seed, dataset_size)
 
     @classmethod
@@ -64,8 +66,9 @@ class SubsetSampler(_ChainedSampler, mindspore="SubsetSampler"):
         return min(len(self.indices), self.num_samples)
 
     def _length(self, n: int) -> int:
-        out_of_bound = (self._ids < 0) | (self._ids >= n)
-        if out_of_bound.any():
+        low, high = self._id_range
+        if low < 0 or high >= n:
+            out_of_bound = (self._ids < 0) | (self._ids >= n)
             bad = self._ids[np.argmax(out_of_bound)]
             raise RuntimeError(f"Sample ID ({bad}) is out of bound, expected range [0, {n - 1}]")
         return len(self._ids)
@@ -78,6 +81,23 @@ class SubsetSampler(_ChainedSampler, mindspore="SubsetSampler"):
 
     def _order_parameters(self) -> tuple[Any, ...]:
         return (self._ids_fingerprint,)
+
+    _slots: ValueSlots | None = None
+
+    def _slots_of(self, value: int) -> list[int]:
+        """The j with ids[j] == value, ascending: the ids sorted once, at the first question, then a binary search."""
+        if self._slots is None:
+            self._slots = ValueSlots(self._ids)
+        return self._slots.of(value)
+
+    def _locator(self, world: bool) -> Callable[[int, int, int], Iterator[Position]]:
+        def places(value: int, n: int, epoch: int) -> Iterator[Position]:
+            # Position p holds ids[p]: every copy of the value, in order.
+            self._length(n)  # the ids checked against the rows, as an epoch checks them
+            for position in self._slots_of(value):
+                yield Position(epoch, position)
+
+        return places
 
     def _shuffles_itself(self) -> bool:
         return False
@@ -173,6 +193,18 @@ class SubsetRandomSampler(SubsetSampler, mindspore="SubsetRandomSampler"):
 
     def _order_parameters(self) -> tuple[Any, ...]:
         return self._ids_fingerprint, self.permutation
+
+    def _locator(self, world: bool) -> Callable[[int, int, int], Iterator[Position]]:
+        def places(value: int, n: int, epoch: int) -> Iterator[Position]:
+            # Position p holds ids[π(p)]: each copy j of the value at π⁻¹(j), one permutation block of k (spec §25.3).
+            seed, fixed = self._seed_and_fixed()
+            k, slots = self._length(n), self._slots_of(value)
+            if slots:
+                stream = self._stream_epoch(epoch, fixed)
+                for position in block_positions(self._engine, seed, stream, k, k, slots, self.permutation):
+                    yield Position(epoch, position)
+
+        return places
 
     def _shuffles_itself(self) -> bool:
         return True

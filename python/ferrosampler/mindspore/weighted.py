@@ -3,6 +3,7 @@ exponential keys, or spec v2's sequential draws with ``algorithm="sequential"``)
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -12,6 +13,7 @@ from .._inputs.checks import WITHOUT_REPLACEMENT, algorithm_value
 from .._inputs.reweighting import Reweightable
 from .._inputs.weights import is_real_number, mindspore_weights
 from .._protocol.iteration import int64
+from .._protocol.provenance import Position, not_locatable
 from .._samplers._algorithm import WithoutReplacementAlgorithm
 from ._chain import _ChainedSampler
 from ._checks import boolean, capped, num_samples_value
@@ -127,6 +129,11 @@ class WeightedRandomSampler(
 
     def _seekable(self) -> bool:
         return bool(self.replacement)
+
+    def _locator(self, world: bool) -> Callable[[int, int, int], Iterator[Position]]:
+        if self.replacement:
+            raise not_locatable(self, "every index is an independent weighted draw (spec §7)")
+        raise not_locatable(self, "without replacement each draw depends on the earlier ones (spec §8)")
 
     def _seek(self, seed: int, epoch: int, n: int, k: int, first: int, stride: int, count: int) -> Any:
         # Without replacement (spec §8) the draws are computed whole and sliced.
