@@ -13,7 +13,38 @@ pub fn vec_with_capacity<T>(len: u64) -> Result<Vec<T>, EngineError> {
     let mut out = Vec::new();
     out.try_reserve_exact(usize::try_from(len).map_err(|_| failed())?)
         .map_err(|_| failed())?;
+    huge_pages::advise(&mut out);
     Ok(out)
+}
+
+/// Large buffers on transparent huge pages (Linux): a fresh output's first touch takes one page fault per 2 MiB
+/// instead of per 4 KiB, and random reads of a large table (alias columns) miss the TLB less. Advice only: the
+/// contents, and so the output, are the same either way.
+mod huge_pages {
+    /// Buffers below this many bytes keep ordinary pages (a huge page would be mostly empty).
+    const SMALLEST: usize = 8 << 20;
+    const HUGE_PAGE: usize = 2 << 20;
+
+    #[cfg(target_os = "linux")]
+    pub(super) fn advise<T>(buffer: &mut Vec<T>) {
+        let bytes = buffer.capacity().saturating_mul(size_of::<T>());
+        if bytes < SMALLEST {
+            return;
+        }
+        let start = buffer.as_mut_ptr() as usize;
+        // Only the whole huge pages inside the buffer: madvise needs an aligned start, and memory outside the
+        // buffer is not ours to advise.
+        let first = start.next_multiple_of(HUGE_PAGE);
+        let last = (start + bytes) / HUGE_PAGE * HUGE_PAGE;
+        if last > first {
+            // SAFETY: [first, last) lies inside the buffer's allocation, which this Vec owns; MADV_HUGEPAGE
+            // changes how the kernel backs those pages, never their contents. A refusal (THP off) is ignored.
+            unsafe { libc::madvise(first as *mut libc::c_void, last - first, libc::MADV_HUGEPAGE) };
+        }
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    pub(super) fn advise<T>(_buffer: &mut Vec<T>) {}
 }
 
 /// Room for `extra` more items in `out` (amortised, as `Vec::reserve`), or `Allocation`.
@@ -58,5 +89,19 @@ mod tests {
         assert!(vec_with_capacity::<i64>(u64::MAX).is_err());
         assert_eq!(vec_with_capacity::<i64>(10).unwrap().capacity(), 10);
         assert!(reserve_map(&mut HashMap::<u64, u64>::new(), u64::MAX).is_err());
+    }
+
+    #[test]
+    fn advised_buffers_hold_what_is_written() {
+        // Sizes around the huge-page threshold and alignment: advice never changes what the buffer holds.
+        for len in [1 << 20, (8 << 17) - 1, 8 << 17, (3 << 20) + 5] {
+            let mut out = vec_with_capacity::<u64>(len).unwrap();
+            out.extend((0..len).map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
+            assert!(
+                out.iter()
+                    .zip(0..len)
+                    .all(|(&v, i)| v == i.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+            );
+        }
     }
 }
