@@ -274,7 +274,7 @@ fn for_each_draw(
 }
 
 /// Mantissa bits a full sort's bucket adds to the key's exponent.
-const BUCKET_BITS: u32 = 10;
+const BUCKET_BITS: u32 = 12;
 /// The f64 bits of 2^-129: every key is 0 or in [2^-128, 2^6) (E ≥ 2^-64 unless 0, E < 64·ln 2, 1 ≤ q < 2^64).
 const LOWEST_KEY: u64 = (1023 - 129) << 52;
 /// A key's bucket: its binade from 2^-129 and the top BUCKET_BITS bits of its mantissa (0 holds the key 0), so
