@@ -59,6 +59,18 @@ impl BlockWalker {
         for (u, slot) in self.order.iter_mut().take(len).enumerate() {
             *slot = u as u32;
         }
+        self.walk_loaded(prefix, g0, len);
+    }
+
+    /// The payloads of slots 0 … len − 1 (at most the capacity), for `walk_loaded` to group.
+    pub(super) fn payload_mut(&mut self, len: usize) -> &mut [u32] {
+        let len = len.min(self.order.len());
+        self.order.get_mut(..len).unwrap_or_default()
+    }
+
+    /// `walk` with `order` holding any per-slot payload (`payload_mut`) instead of the slot offsets: the same
+    /// groups, each slot's payload moved where its offset would be.
+    pub(super) fn walk_loaded(&mut self, prefix: &[u64], g0: u64, len: usize) {
         self.groups.clear();
         let leaves = prefix.len().saturating_sub(1);
         self.split(prefix, (0, leaves), g0, (0, len.min(self.order.len())), true);

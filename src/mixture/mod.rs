@@ -660,9 +660,29 @@ impl<'a> Reader<'a> {
     ) -> Result<(), EngineError> {
         let plan = self.plan;
         let length = plan.lengths.get(phase).copied().unwrap_or(0);
-        batch
-            .walker
-            .walk(plan.prefix(phase), self.epoch * length + b0 * BLOCK, slots);
+        let g0 = self.epoch * length + b0 * BLOCK;
+        if stride == 1 && self.load_positions(&mut batch.walker, length, b0, slots, r0, first_block)? {
+            batch.walker.walk_loaded(plan.prefix(phase), g0, slots);
+            // Each item straight to its output: the payload is its output index.
+            let Batch { walker, grouped, .. } = batch;
+            for group in walker.groups() {
+                let o = self.base(phase, group.source) + u128::from(group.first);
+                let range = group.start..group.start + group.count;
+                let part = grouped.get_mut(range.clone()).unwrap_or_default();
+                self.items_of_source(group.source, o, part)?;
+                let base = plan.offsets.get(group.source).copied().unwrap_or(0) as i64;
+                let (Some(targets), Some(values)) = (walker.order().get(range.clone()), grouped.get(range)) else {
+                    continue;
+                };
+                for (&at, &item) in targets.iter().zip(values.iter()) {
+                    if let Some(target) = out.get_mut(at as usize) {
+                        *target = item + base;
+                    }
+                }
+            }
+            return Ok(());
+        }
+        batch.walker.walk(plan.prefix(phase), g0, slots);
         // Items grouped by source, each group's occurrences consecutive: pass by pass, by lanes.
         let Batch {
             walker,
@@ -726,6 +746,40 @@ impl<'a> Reader<'a> {
             done += take;
         }
         Ok(())
+    }
+
+    /// Stride 1: slot u of the run gets as payload its output index (its block order's inverse, less r0; slots
+    /// before the outputs wrap past every index), block by block; false if a block order cannot be tabulated.
+    #[allow(clippy::too_many_arguments)]
+    fn load_positions(
+        &mut self,
+        walker: &mut BlockWalker,
+        length: u64,
+        b0: u64,
+        slots: usize,
+        r0: u64,
+        first_block: u64,
+    ) -> Result<bool, EngineError> {
+        let payload = walker.payload_mut(slots);
+        let mut start = 0usize;
+        let mut block = b0;
+        while start < payload.len() {
+            let block_length = BLOCK.min(length - block * BLOCK);
+            if !self.use_table(first_block + block, block_length)? {
+                return Ok(false);
+            }
+            let part = payload.get_mut(start..).unwrap_or_default();
+            // Run offset start + r holds slot start + π(r): its output index is start + r − r0.
+            let first = (start as u32).wrapping_sub(r0 as u32);
+            for (r, &u) in (0u32..).zip(self.table.iter().take(block_length as usize)) {
+                if let Some(slot) = part.get_mut(usize::from(u)) {
+                    *slot = first.wrapping_add(r);
+                }
+            }
+            start += block_length as usize;
+            block += 1;
+        }
+        Ok(true)
     }
 
     /// out[t] = the item (within source s) of its occurrence o + t: pass by pass, each a lane evaluation.
