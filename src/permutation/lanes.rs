@@ -247,6 +247,29 @@ pub(crate) fn small_network(network: &Feistel) -> Option<[u16; SMALL_VALUES]> {
             }
         })
     });
+    Some(network_table(&tables, lo_bits))
+}
+
+/// E(x) for every x < 2^SMALL_WIDTH from its round tables: (hi, lo) = ((x >> lo_bits) & 0x1F, x & (2^lo_bits − 1))
+/// as bytes, hi ^= T_r[lo] (r even), lo ^= T_r[hi] (r odd), then hi << lo_bits | lo.
+fn network_table(tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS], lo_bits: u32) -> [u16; SMALL_VALUES] {
+    // AVX-512 CPUs run AVX2 too; FERROSAMPLER_KERNEL=scalar forces the portable rounds.
+    #[cfg(target_arch = "x86_64")]
+    {
+        if matches!(kernel::selected(), Kernel::Avx2 | Kernel::Avx512) && std::is_x86_feature_detected!("avx2") {
+            let mut out = [0u16; SMALL_VALUES];
+            // SAFETY: the CPU supports AVX2 (checked just above).
+            unsafe { network_table_avx2(tables, lo_bits, &mut out) };
+            return out;
+        }
+    }
+    network_table_portable(tables, lo_bits)
+}
+
+fn network_table_portable(
+    tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS],
+    lo_bits: u32,
+) -> [u16; SMALL_VALUES] {
     let mut hi = [0u8; SMALL_VALUES];
     let mut lo = [0u8; SMALL_VALUES];
     let lo_mask = (1usize << lo_bits) - 1;
@@ -255,26 +278,12 @@ pub(crate) fn small_network(network: &Feistel) -> Option<[u16; SMALL_VALUES]> {
         *h = ((x >> lo_bits) & 0x1F) as u8;
         *l = (x & lo_mask) as u8;
     }
-    rounds(&tables, &mut hi, &mut lo);
+    rounds_portable(tables, &mut hi, &mut lo);
     let mut out = [0u16; SMALL_VALUES];
     for (y, (&h, &l)) in out.iter_mut().zip(hi.iter().zip(lo.iter())) {
         *y = (u16::from(h) << lo_bits) | u16::from(l);
     }
-    Some(out)
-}
-
-/// The rounds on every (hi, lo) byte pair: hi ^= T_r[lo] (r even), lo ^= T_r[hi] (r odd).
-fn rounds(tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS], hi: &mut [u8], lo: &mut [u8]) {
-    // AVX-512 CPUs run AVX2 too; FERROSAMPLER_KERNEL=scalar forces the portable rounds.
-    #[cfg(target_arch = "x86_64")]
-    {
-        if matches!(kernel::selected(), Kernel::Avx2 | Kernel::Avx512) && std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2 (checked just above).
-            unsafe { rounds_avx2(tables, hi, lo) };
-            return;
-        }
-    }
-    rounds_portable(tables, hi, lo);
+    out
 }
 
 fn rounds_portable(tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS], hi: &mut [u8], lo: &mut [u8]) {
@@ -288,11 +297,17 @@ fn rounds_portable(tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS], hi:
     }
 }
 
-/// 32 lookups per round in two `pshufb` (each half of a table broadcast to both 128-bit lanes), chosen by the
-/// index's bit 4 (moved to bit 7 for `blendv`).
+/// `network_table` on AVX2, 32 values a step kept in registers: their (hi, lo) bytes made from 16-bit counters
+/// (packed two registers to one, lanes interleaved, and unpacked back in the same order), 32 lookups per round
+/// in two `pshufb` (each half of a table broadcast to both 128-bit lanes) chosen by the index's bit 4 (moved
+/// to bit 7 for `blendv`), the outputs joined as 16-bit words.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn rounds_avx2(tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS], hi: &mut [u8], lo: &mut [u8]) {
+fn network_table_avx2(
+    tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS],
+    lo_bits: u32,
+    out: &mut [u16; SMALL_VALUES],
+) {
     use core::arch::x86_64::*;
     let halves: [[__m256i; 2]; crate::permutation::feistel::ROUNDS] = core::array::from_fn(|r| {
         let table = tables.get(r).copied().unwrap_or([0; 32]);
@@ -307,29 +322,33 @@ fn rounds_avx2(tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS], hi: &mu
         let (a, b) = (_mm256_shuffle_epi8(table[0], i), _mm256_shuffle_epi8(table[1], i));
         _mm256_blendv_epi8(a, b, _mm256_slli_epi16(index, 3))
     };
-    for (h32, l32) in hi.chunks_exact_mut(32).zip(lo.chunks_exact_mut(32)) {
-        // SAFETY: 32-byte chunks; unaligned loads.
-        let (mut h, mut l) = unsafe {
-            (
-                _mm256_loadu_si256(h32.as_ptr().cast()),
-                _mm256_loadu_si256(l32.as_ptr().cast()),
-            )
-        };
+    let lo_mask = _mm256_set1_epi16(((1u32 << lo_bits) - 1) as i16);
+    let five_bits = _mm256_set1_epi16(0x1F);
+    let shift = _mm_cvtsi32_si128(lo_bits as i32);
+    let counting = _mm256_setr_epi16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    let (sixteen, zero) = (_mm256_set1_epi16(16), _mm256_setzero_si256());
+    for (c, chunk) in (0i16..).zip(out.chunks_exact_mut(32)) {
+        let x0 = _mm256_add_epi16(_mm256_set1_epi16(32 * c), counting);
+        let x1 = _mm256_add_epi16(x0, sixteen);
+        let hi_of = |x: __m256i| _mm256_and_si256(_mm256_srl_epi16(x, shift), five_bits);
+        // Bytes at most 31: packing saturates nothing.
+        let mut h = _mm256_packus_epi16(hi_of(x0), hi_of(x1));
+        let mut l = _mm256_packus_epi16(_mm256_and_si256(x0, lo_mask), _mm256_and_si256(x1, lo_mask));
         for pair in halves.chunks_exact(2) {
             if let [even, odd] = pair {
                 h = _mm256_xor_si256(h, lookup(l, even));
                 l = _mm256_xor_si256(l, lookup(h, odd));
             }
         }
-        // SAFETY: as the loads.
+        // unpacklo gives back x0's order, unpackhi x1's.
+        let join = |h: __m256i, l: __m256i| _mm256_or_si256(_mm256_sll_epi16(h, shift), l);
+        let y0 = join(_mm256_unpacklo_epi8(h, zero), _mm256_unpacklo_epi8(l, zero));
+        let y1 = join(_mm256_unpackhi_epi8(h, zero), _mm256_unpackhi_epi8(l, zero));
+        // SAFETY: `chunk` is 32 u16 = two 32-byte unaligned stores.
         unsafe {
-            _mm256_storeu_si256(h32.as_mut_ptr().cast(), h);
-            _mm256_storeu_si256(l32.as_mut_ptr().cast(), l);
+            _mm256_storeu_si256(chunk.as_mut_ptr().cast(), y0);
+            _mm256_storeu_si256(chunk.as_mut_ptr().add(16).cast(), y1);
         }
-    }
-    let tail = hi.len() - hi.len() % 32;
-    if let (Some(h), Some(l)) = (hi.get_mut(tail..), lo.get_mut(tail..)) {
-        rounds_portable(tables, h, l);
     }
 }
 
@@ -537,13 +556,26 @@ mod tests {
                 }
             }
         }
-        let mut hi: Vec<u8> = (0..SMALL_VALUES + 7).map(|x| (x % 29) as u8).collect();
-        let mut lo: Vec<u8> = (0..SMALL_VALUES + 7).map(|x| (x % 31) as u8).collect();
-        let (mut hi2, mut lo2) = (hi.clone(), lo.clone());
-        let tables: [[u8; 32]; 8] = core::array::from_fn(|r| core::array::from_fn(|v| ((v * 7 + r) % 32) as u8));
-        rounds(&tables, &mut hi, &mut lo);
-        rounds_portable(&tables, &mut hi2, &mut lo2);
-        assert_eq!((hi, lo), (hi2, lo2));
+        // Every split of every width, random tables (entries below 2^5): the selected kernel's rounds equal the portable ones.
+        let mut state = 5;
+        for lo_bits in 1..=5u32 {
+            for _ in 0..20 {
+                let tables: [[u8; 32]; 8] =
+                    core::array::from_fn(|_| core::array::from_fn(|_| (next(&mut state) % 32) as u8));
+                assert_eq!(
+                    network_table(&tables, lo_bits),
+                    network_table_portable(&tables, lo_bits),
+                    "lo_bits={lo_bits}"
+                );
+                #[cfg(target_arch = "x86_64")]
+                if std::is_x86_feature_detected!("avx2") {
+                    let mut out = [0u16; SMALL_VALUES];
+                    // SAFETY: the CPU supports AVX2 (checked just above).
+                    unsafe { network_table_avx2(&tables, lo_bits, &mut out) };
+                    assert_eq!(out, network_table_portable(&tables, lo_bits), "lo_bits={lo_bits}");
+                }
+            }
+        }
     }
 
     /// Every kernel this CPU runs walks like the scalar one and like `apply`: random networks, n at and
