@@ -33,14 +33,23 @@ fn zeros<T: Clone + Default>(len: usize) -> Result<Vec<T>, EngineError> {
 }
 
 impl BlockWalker {
-    /// Buffers for runs of up to `capacity` slots.
+    /// Buffers for runs of up to `capacity` slots, without per-slot lookups (`spread` needs `with_lookups`).
     pub(super) fn new(capacity: usize) -> Result<Self, EngineError> {
         Ok(BlockWalker {
             order: zeros(capacity)?,
             scratch: zeros(capacity)?,
             groups: Vec::new(),
+            sources: Vec::new(),
+            indices: Vec::new(),
+        })
+    }
+
+    /// `new` with room for `spread`'s per-slot lookups.
+    pub(super) fn with_lookups(capacity: usize) -> Result<Self, EngineError> {
+        Ok(BlockWalker {
             sources: zeros(capacity)?,
             indices: zeros(capacity)?,
+            ..BlockWalker::new(capacity)?
         })
     }
 
@@ -135,7 +144,7 @@ impl BlockWalker {
         );
     }
 
-    /// Per-slot lookups of the last walked run (for `slot`).
+    /// Per-slot lookups of the last walked run (for `slot`; the walker made by `with_lookups`).
     pub(super) fn spread(&mut self) {
         let Self {
             order,

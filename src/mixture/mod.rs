@@ -7,7 +7,7 @@ mod locate;
 
 use std::collections::HashMap;
 
-use crate::alloc::{copy_of, vec_with_capacity};
+use crate::alloc::{copy_of, reserve, vec_with_capacity};
 use crate::bounded::multiply_shift;
 use crate::error::EngineError;
 use crate::keystream::{Keystream, MIXTURE_ITEMS, MIXTURE_ORDER};
@@ -540,7 +540,8 @@ impl Batch {
         Ok(Batch {
             walker: BlockWalker::new(capacity)?,
             grouped: zeros(capacity)?,
-            items: zeros(capacity)?,
+            // Only the strided path needs items in slot order: sized when first used.
+            items: Vec::new(),
             picks: zeros(BLOCK as usize)?,
         })
     }
@@ -681,6 +682,11 @@ impl<'a> Reader<'a> {
                 }
             }
             return Ok(());
+        }
+        if batch.items.len() < slots {
+            let missing = (slots - batch.items.len()) as u64;
+            reserve(&mut batch.items, missing)?;
+            batch.items.resize(slots, 0);
         }
         batch.walker.walk(plan.prefix(phase), g0, slots);
         // Items grouped by source, each group's occurrences consecutive: pass by pass, by lanes.
@@ -860,7 +866,7 @@ impl<'a> Reader<'a> {
         let g0 = self.epoch * length + block * BLOCK;
         let mut walker = match self.walker.take() {
             Some(walker) => walker,
-            None => BlockWalker::new(BLOCK as usize)?,
+            None => BlockWalker::with_lookups(BLOCK as usize)?,
         };
         let mut slots = [0i64; BLOCK as usize];
         let slots = slots.get_mut(..run.len()).unwrap_or_default();
