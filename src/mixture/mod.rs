@@ -504,6 +504,9 @@ struct Reader<'a> {
     /// The last block order tabulated whole (`table`), by τ.
     table_tau: Option<u64>,
     table: [u16; BLOCK as usize],
+    /// The last block order's inverse tabulated whole (`inverse`), by τ.
+    inverse_tau: Option<u64>,
+    inverse: [u16; BLOCK as usize],
     /// A source's current pass, direct-mapped by source number: (source, pass, π_pass).
     passes: Vec<Option<(usize, u64, Bijection)>>,
     /// Occurrence bases of the current phase instance, by source (only with several phases).
@@ -556,6 +559,8 @@ impl<'a> Reader<'a> {
             order: None,
             table_tau: None,
             table: [0; BLOCK as usize],
+            inverse_tau: None,
+            inverse: [0; BLOCK as usize],
             passes: Vec::new(),
             bases: HashMap::new(),
             bases_phase: None,
@@ -771,16 +776,14 @@ impl<'a> Reader<'a> {
         let mut block = b0;
         while start < payload.len() {
             let block_length = BLOCK.min(length - block * BLOCK);
-            if !self.use_table(first_block + block, block_length)? {
+            if !self.use_inverse(first_block + block, block_length)? {
                 return Ok(false);
             }
             let part = payload.get_mut(start..).unwrap_or_default();
-            // Run offset start + r holds slot start + π(r): its output index is start + r − r0.
+            // Slot start + u is read at run offset start + π⁻¹(u): its output index is that less r0.
             let first = (start as u32).wrapping_sub(r0 as u32);
-            for (r, &u) in (0u32..).zip(self.table.iter().take(block_length as usize)) {
-                if let Some(slot) = part.get_mut(usize::from(u)) {
-                    *slot = first.wrapping_add(r);
-                }
+            for (slot, &r) in part.iter_mut().zip(self.inverse.iter().take(block_length as usize)) {
+                *slot = first.wrapping_add(u32::from(r));
             }
             start += block_length as usize;
             block += 1;
@@ -831,6 +834,20 @@ impl<'a> Reader<'a> {
             .as_ref()
             .is_some_and(|(_, order)| order.fill_all(&mut self.table));
         self.table_tau = filled.then_some(tau);
+        Ok(filled)
+    }
+
+    /// Step 2's inverse tabulated whole into `inverse` (cached by τ); false if it cannot be.
+    fn use_inverse(&mut self, tau: u64, length: u64) -> Result<bool, EngineError> {
+        if self.inverse_tau == Some(tau) {
+            return Ok(true);
+        }
+        self.use_order(tau, length)?;
+        let filled = self
+            .order
+            .as_ref()
+            .is_some_and(|(_, order)| order.fill_inverse_all(&mut self.inverse));
+        self.inverse_tau = filled.then_some(tau);
         Ok(filled)
     }
 

@@ -221,10 +221,17 @@ pub const SMALL_WIDTH: u32 = 10;
 /// 2^SMALL_WIDTH: the values a small network maps.
 pub const SMALL_VALUES: usize = 1 << SMALL_WIDTH;
 
-/// E(x) for every x < 2^w (w = network width ≤ SMALL_WIDTH) into out[x]: each round's F tabulated over its 2^half
-/// inputs (at most 32 evaluations), then the rounds applied to every value as byte lookups (AVX2: 32 per
-/// shuffle). Identical to `forward` per value; `None` for a wider network.
-pub(crate) fn small_network(network: &Feistel) -> Option<[u16; SMALL_VALUES]> {
+/// Which way a small network's table maps: E (`forward`) or E⁻¹ (`backward`, the rounds in reverse order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Direction {
+    Forward,
+    Backward,
+}
+
+/// E(x) (or E⁻¹(x), `direction` Backward) for every x < 2^w (w = network width ≤ SMALL_WIDTH) into out[x]: each
+/// round's F tabulated over its 2^half inputs (at most 32 evaluations), then the rounds applied to every value as
+/// byte lookups (AVX2: 32 per shuffle). Identical to `forward` (`backward`) per value; `None` for a wider network.
+pub(crate) fn small_network_toward(network: &Feistel, direction: Direction) -> Option<[u16; SMALL_VALUES]> {
     use crate::permutation::feistel::{ROUNDS, round_function};
     let (hi_bits, lo_bits) = (network.hi_bits, network.lo_bits);
     if hi_bits + lo_bits > SMALL_WIDTH {
@@ -247,28 +254,34 @@ pub(crate) fn small_network(network: &Feistel) -> Option<[u16; SMALL_VALUES]> {
             }
         })
     });
-    Some(network_table(&tables, lo_bits))
+    Some(network_table(&tables, lo_bits, direction))
 }
 
 /// E(x) for every x < 2^SMALL_WIDTH from its round tables: (hi, lo) = ((x >> lo_bits) & 0x1F, x & (2^lo_bits − 1))
 /// as bytes, hi ^= T_r[lo] (r even), lo ^= T_r[hi] (r odd), then hi << lo_bits | lo.
-fn network_table(tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS], lo_bits: u32) -> [u16; SMALL_VALUES] {
+/// Backward applies the pairs in reverse order, each as lo ^= T_odd[hi], then hi ^= T_even[lo].
+fn network_table(
+    tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS],
+    lo_bits: u32,
+    direction: Direction,
+) -> [u16; SMALL_VALUES] {
     // AVX-512 CPUs run AVX2 too; FERROSAMPLER_KERNEL=scalar forces the portable rounds.
     #[cfg(target_arch = "x86_64")]
     {
         if matches!(kernel::selected(), Kernel::Avx2 | Kernel::Avx512) && std::is_x86_feature_detected!("avx2") {
             let mut out = [0u16; SMALL_VALUES];
             // SAFETY: the CPU supports AVX2 (checked just above).
-            unsafe { network_table_avx2(tables, lo_bits, &mut out) };
+            unsafe { network_table_avx2(tables, lo_bits, direction, &mut out) };
             return out;
         }
     }
-    network_table_portable(tables, lo_bits)
+    network_table_portable(tables, lo_bits, direction)
 }
 
 fn network_table_portable(
     tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS],
     lo_bits: u32,
+    direction: Direction,
 ) -> [u16; SMALL_VALUES] {
     let mut hi = [0u8; SMALL_VALUES];
     let mut lo = [0u8; SMALL_VALUES];
@@ -278,7 +291,7 @@ fn network_table_portable(
         *h = ((x >> lo_bits) & 0x1F) as u8;
         *l = (x & lo_mask) as u8;
     }
-    rounds_portable(tables, &mut hi, &mut lo);
+    rounds_portable(tables, direction, &mut hi, &mut lo);
     let mut out = [0u16; SMALL_VALUES];
     for (y, (&h, &l)) in out.iter_mut().zip(hi.iter().zip(lo.iter())) {
         *y = (u16::from(h) << lo_bits) | u16::from(l);
@@ -286,12 +299,29 @@ fn network_table_portable(
     out
 }
 
-fn rounds_portable(tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS], hi: &mut [u8], lo: &mut [u8]) {
-    for pair in tables.chunks_exact(2) {
-        if let [even, odd] = pair {
-            for (h, l) in hi.iter_mut().zip(lo.iter_mut()) {
-                *h ^= even.get(usize::from(*l & 0x1F)).copied().unwrap_or(0);
-                *l ^= odd.get(usize::from(*h & 0x1F)).copied().unwrap_or(0);
+fn rounds_portable(
+    tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS],
+    direction: Direction,
+    hi: &mut [u8],
+    lo: &mut [u8],
+) {
+    let look = |table: &[u8; 32], index: u8| table.get(usize::from(index & 0x1F)).copied().unwrap_or(0);
+    let pairs = tables.len() / 2;
+    for r in 0..pairs {
+        let pair = match direction {
+            Direction::Forward => r,
+            Direction::Backward => pairs - 1 - r,
+        };
+        let (Some(even), Some(odd)) = (tables.get(2 * pair), tables.get(2 * pair + 1)) else {
+            continue;
+        };
+        for (h, l) in hi.iter_mut().zip(lo.iter_mut()) {
+            if direction == Direction::Forward {
+                *h ^= look(even, *l);
+                *l ^= look(odd, *h);
+            } else {
+                *l ^= look(odd, *h);
+                *h ^= look(even, *l);
             }
         }
     }
@@ -306,6 +336,7 @@ fn rounds_portable(tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS], hi:
 fn network_table_avx2(
     tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS],
     lo_bits: u32,
+    direction: Direction,
     out: &mut [u16; SMALL_VALUES],
 ) {
     use core::arch::x86_64::*;
@@ -334,10 +365,19 @@ fn network_table_avx2(
         // Bytes at most 31: packing saturates nothing.
         let mut h = _mm256_packus_epi16(hi_of(x0), hi_of(x1));
         let mut l = _mm256_packus_epi16(_mm256_and_si256(x0, lo_mask), _mm256_and_si256(x1, lo_mask));
-        for pair in halves.chunks_exact(2) {
-            if let [even, odd] = pair {
-                h = _mm256_xor_si256(h, lookup(l, even));
-                l = _mm256_xor_si256(l, lookup(h, odd));
+        if direction == Direction::Forward {
+            for pair in halves.chunks_exact(2) {
+                if let [even, odd] = pair {
+                    h = _mm256_xor_si256(h, lookup(l, even));
+                    l = _mm256_xor_si256(l, lookup(h, odd));
+                }
+            }
+        } else {
+            for pair in halves.chunks_exact(2).rev() {
+                if let [even, odd] = pair {
+                    l = _mm256_xor_si256(l, lookup(h, odd));
+                    h = _mm256_xor_si256(h, lookup(l, even));
+                }
             }
         }
         // unpacklo gives back x0's order, unpackhi x1's.
@@ -536,10 +576,16 @@ mod tests {
                 for q in 0..n {
                     assert_eq!(u64::from(table[q as usize]), bijection.apply(q), "n={n} q={q}");
                 }
+                let mut inverse = [0u16; SMALL_VALUES];
+                assert!(bijection.fill_inverse_all(&mut inverse), "n={n}");
+                for u in 0..n {
+                    assert_eq!(u64::from(inverse[u as usize]), bijection.inverse(u), "n={n} u={u}");
+                }
             }
         }
         let wide = Bijection::for_block(0, 4, 0, 1025, 0).unwrap();
         assert!(!wide.fill_all(&mut [0u16; SMALL_VALUES]));
+        assert!(!wide.fill_inverse_all(&mut [0u16; SMALL_VALUES]));
     }
 
     #[test]
@@ -547,12 +593,18 @@ mod tests {
         for w in 2..=12u32 {
             for seed in 0..20 {
                 let network = Feistel::new(w, round_keys(seed, 3, u64::from(w), 7).unwrap()).unwrap();
-                let Some(table) = small_network(&network) else {
+                let Some(table) = small_network_toward(&network, Direction::Forward) else {
                     assert!(w > SMALL_WIDTH);
                     continue;
                 };
                 for x in 0..1u64 << w {
                     assert_eq!(u64::from(table[x as usize]), network.forward(x), "w={w} x={x}");
+                }
+                let Some(inverse) = small_network_toward(&network, Direction::Backward) else {
+                    continue;
+                };
+                for y in 0..1u64 << w {
+                    assert_eq!(u64::from(inverse[y as usize]), network.backward(y), "w={w} y={y}");
                 }
             }
         }
@@ -562,17 +614,20 @@ mod tests {
             for _ in 0..20 {
                 let tables: [[u8; 32]; 8] =
                     core::array::from_fn(|_| core::array::from_fn(|_| (next(&mut state) % 32) as u8));
-                assert_eq!(
-                    network_table(&tables, lo_bits),
-                    network_table_portable(&tables, lo_bits),
-                    "lo_bits={lo_bits}"
-                );
-                #[cfg(target_arch = "x86_64")]
-                if std::is_x86_feature_detected!("avx2") {
-                    let mut out = [0u16; SMALL_VALUES];
-                    // SAFETY: the CPU supports AVX2 (checked just above).
-                    unsafe { network_table_avx2(&tables, lo_bits, &mut out) };
-                    assert_eq!(out, network_table_portable(&tables, lo_bits), "lo_bits={lo_bits}");
+                for direction in [Direction::Forward, Direction::Backward] {
+                    let portable = network_table_portable(&tables, lo_bits, direction);
+                    assert_eq!(
+                        network_table(&tables, lo_bits, direction),
+                        portable,
+                        "lo_bits={lo_bits}"
+                    );
+                    #[cfg(target_arch = "x86_64")]
+                    if std::is_x86_feature_detected!("avx2") {
+                        let mut out = [0u16; SMALL_VALUES];
+                        // SAFETY: the CPU supports AVX2 (checked just above).
+                        unsafe { network_table_avx2(&tables, lo_bits, direction, &mut out) };
+                        assert_eq!(out, portable, "lo_bits={lo_bits} {direction:?}");
+                    }
                 }
             }
         }
