@@ -3,7 +3,7 @@
 //! a stable partition sends them on; each slot costs D additions instead of D 128-bit divisions. Speed only,
 //! no reference twin: slot u's (source, index) equals `slot_source(prefix, g0 + u)`.
 
-use crate::alloc::vec_with_capacity;
+use crate::alloc::{reserve, vec_with_capacity};
 use crate::error::EngineError;
 use crate::kernel::{self, Kernel};
 
@@ -26,6 +26,16 @@ pub(super) struct BlockWalker {
     indices: Vec<u64>,
 }
 
+/// `out` lengthened with zeros to at least `len` entries (fallibly).
+pub(super) fn grow<T: Clone + Default>(out: &mut Vec<T>, len: usize) -> Result<(), EngineError> {
+    if out.len() < len {
+        let missing = (len - out.len()) as u64;
+        reserve(out, missing)?;
+        out.resize(len, T::default());
+    }
+    Ok(())
+}
+
 fn zeros<T: Clone + Default>(len: usize) -> Result<Vec<T>, EngineError> {
     let mut out = vec_with_capacity(len as u64)?;
     out.resize(len, T::default());
@@ -42,6 +52,12 @@ impl BlockWalker {
             sources: Vec::new(),
             indices: Vec::new(),
         })
+    }
+
+    /// Room for runs of `len` slots (buffers grow, zeroed, only as far as the runs walked need).
+    pub(super) fn fit(&mut self, len: usize) -> Result<(), EngineError> {
+        grow(&mut self.order, len)?;
+        grow(&mut self.scratch, len)
     }
 
     /// `new` with room for `spread`'s per-slot lookups.

@@ -7,7 +7,7 @@ mod locate;
 
 use std::collections::HashMap;
 
-use crate::alloc::{copy_of, reserve, vec_with_capacity};
+use crate::alloc::{copy_of, vec_with_capacity};
 use crate::bounded::multiply_shift;
 use crate::error::EngineError;
 use crate::keystream::{Keystream, MIXTURE_ITEMS, MIXTURE_ORDER};
@@ -534,16 +534,15 @@ const BATCH_STRIDE: u64 = 4;
 
 impl Batch {
     fn new() -> Result<Self, EngineError> {
-        let capacity = (RUN_BLOCKS * BLOCK) as usize;
         let zeros = |len: usize| -> Result<Vec<i64>, EngineError> {
             let mut out = vec_with_capacity(len as u64)?;
             out.resize(len, 0);
             Ok(out)
         };
+        // The run buffers grow to the runs read (up to RUN_BLOCKS·B slots); items only on the strided path.
         Ok(Batch {
-            walker: BlockWalker::new(capacity)?,
-            grouped: zeros(capacity)?,
-            // Only the strided path needs items in slot order: sized when first used.
+            walker: BlockWalker::new(0)?,
+            grouped: Vec::new(),
             items: Vec::new(),
             picks: zeros(BLOCK as usize)?,
         })
@@ -667,6 +666,8 @@ impl<'a> Reader<'a> {
         let plan = self.plan;
         let length = plan.lengths.get(phase).copied().unwrap_or(0);
         let g0 = self.epoch * length + b0 * BLOCK;
+        batch.walker.fit(slots)?;
+        blocks::grow(&mut batch.grouped, slots)?;
         if stride == 1 && self.load_positions(&mut batch.walker, length, b0, slots, r0, first_block)? {
             batch.walker.walk_loaded(plan.prefix(phase), g0, slots);
             // Each item straight to its output: the payload is its output index.
@@ -688,11 +689,7 @@ impl<'a> Reader<'a> {
             }
             return Ok(());
         }
-        if batch.items.len() < slots {
-            let missing = (slots - batch.items.len()) as u64;
-            reserve(&mut batch.items, missing)?;
-            batch.items.resize(slots, 0);
-        }
+        blocks::grow(&mut batch.items, slots)?;
         batch.walker.walk(plan.prefix(phase), g0, slots);
         // Items grouped by source, each group's occurrences consecutive: pass by pass, by lanes.
         let Batch {
