@@ -268,7 +268,14 @@ fn network_table(
     // AVX-512 CPUs run AVX2 too; FERROSAMPLER_KERNEL=scalar forces the portable rounds.
     #[cfg(target_arch = "x86_64")]
     {
-        if matches!(kernel::selected(), Kernel::Avx2 | Kernel::Avx512) && std::is_x86_feature_detected!("avx2") {
+        let selected = kernel::selected();
+        if selected == Kernel::Avx512 && has_vbmi() {
+            let mut out = [0u16; SMALL_VALUES];
+            // SAFETY: the CPU supports AVX-512 F, BW and VBMI (checked just above).
+            unsafe { network_table_avx512(tables, lo_bits, direction, &mut out) };
+            return out;
+        }
+        if matches!(selected, Kernel::Avx2 | Kernel::Avx512) && std::is_x86_feature_detected!("avx2") {
             let mut out = [0u16; SMALL_VALUES];
             // SAFETY: the CPU supports AVX2 (checked just above).
             unsafe { network_table_avx2(tables, lo_bits, direction, &mut out) };
@@ -388,6 +395,84 @@ fn network_table_avx2(
         unsafe {
             _mm256_storeu_si256(chunk.as_mut_ptr().cast(), y0);
             _mm256_storeu_si256(chunk.as_mut_ptr().add(16).cast(), y1);
+        }
+    }
+}
+
+/// Whether this CPU has the byte permutes `network_table_avx512` uses (AVX-512 F, BW and VBMI).
+#[cfg(target_arch = "x86_64")]
+fn has_vbmi() -> bool {
+    std::is_x86_feature_detected!("avx512f")
+        && std::is_x86_feature_detected!("avx512bw")
+        && std::is_x86_feature_detected!("avx512vbmi")
+}
+
+/// `network_table` on AVX-512, 64 values a step: their (hi, lo) bytes narrowed from 16-bit counters in order, each
+/// round one `vpermb` (the 32-entry table in both halves, so the index is read mod 32 as the portable loop reads
+/// it), the outputs widened back to 16-bit words.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
+fn network_table_avx512(
+    tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS],
+    lo_bits: u32,
+    direction: Direction,
+    out: &mut [u16; SMALL_VALUES],
+) {
+    use core::arch::x86_64::*;
+    let wide: [__m512i; crate::permutation::feistel::ROUNDS] = core::array::from_fn(|r| {
+        let table = tables.get(r).copied().unwrap_or([0; 32]);
+        let mut both = [0u8; 64];
+        for (k, byte) in both.iter_mut().enumerate() {
+            *byte = table.get(k % 32).copied().unwrap_or(0);
+        }
+        // SAFETY: `both` is 64 bytes; an unaligned load.
+        unsafe { _mm512_loadu_si512(both.as_ptr().cast()) }
+    });
+    let lo_mask = _mm512_set1_epi16(((1u32 << lo_bits) - 1) as i16);
+    let five_bits = _mm512_set1_epi16(0x1F);
+    let shift = _mm_cvtsi32_si128(lo_bits as i32);
+    let counting = _mm512_set_epi16(
+        31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2,
+        1, 0,
+    );
+    let thirty_two = _mm512_set1_epi16(32);
+    // 32 words narrowed to bytes (at most 31: nothing is lost), two registers' worth joined in order.
+    let narrow = |a: __m512i, b: __m512i| {
+        _mm512_inserti64x4::<1>(_mm512_castsi256_si512(_mm512_cvtepi16_epi8(a)), _mm512_cvtepi16_epi8(b))
+    };
+    for (c, chunk) in (0i16..).zip(out.chunks_exact_mut(64)) {
+        let x0 = _mm512_add_epi16(_mm512_set1_epi16(64 * c), counting);
+        let x1 = _mm512_add_epi16(x0, thirty_two);
+        let hi_of = |x: __m512i| _mm512_and_si512(_mm512_srl_epi16(x, shift), five_bits);
+        let mut h = narrow(hi_of(x0), hi_of(x1));
+        let mut l = narrow(_mm512_and_si512(x0, lo_mask), _mm512_and_si512(x1, lo_mask));
+        if direction == Direction::Forward {
+            for pair in wide.chunks_exact(2) {
+                if let &[even, odd] = pair {
+                    h = _mm512_xor_si512(h, _mm512_permutexvar_epi8(l, even));
+                    l = _mm512_xor_si512(l, _mm512_permutexvar_epi8(h, odd));
+                }
+            }
+        } else {
+            for pair in wide.chunks_exact(2).rev() {
+                if let &[even, odd] = pair {
+                    l = _mm512_xor_si512(l, _mm512_permutexvar_epi8(h, odd));
+                    h = _mm512_xor_si512(h, _mm512_permutexvar_epi8(l, even));
+                }
+            }
+        }
+        let join = |h: __m256i, l: __m256i| {
+            _mm512_or_si512(
+                _mm512_sll_epi16(_mm512_cvtepu8_epi16(h), shift),
+                _mm512_cvtepu8_epi16(l),
+            )
+        };
+        let y0 = join(_mm512_castsi512_si256(h), _mm512_castsi512_si256(l));
+        let y1 = join(_mm512_extracti64x4_epi64::<1>(h), _mm512_extracti64x4_epi64::<1>(l));
+        // SAFETY: `chunk` is 64 u16 = two 64-byte unaligned stores.
+        unsafe {
+            _mm512_storeu_si512(chunk.as_mut_ptr().cast(), y0);
+            _mm512_storeu_si512(chunk.as_mut_ptr().add(32).cast(), y1);
         }
     }
 }
@@ -627,6 +712,13 @@ mod tests {
                         // SAFETY: the CPU supports AVX2 (checked just above).
                         unsafe { network_table_avx2(&tables, lo_bits, direction, &mut out) };
                         assert_eq!(out, portable, "lo_bits={lo_bits} {direction:?}");
+                    }
+                    #[cfg(target_arch = "x86_64")]
+                    if has_vbmi() {
+                        let mut out = [0u16; SMALL_VALUES];
+                        // SAFETY: the CPU supports AVX-512 F, BW and VBMI (checked just above).
+                        unsafe { network_table_avx512(&tables, lo_bits, direction, &mut out) };
+                        assert_eq!(out, portable, "lo_bits={lo_bits} {direction:?} avx512");
                     }
                 }
             }
