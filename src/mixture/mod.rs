@@ -504,6 +504,9 @@ struct Reader<'a> {
     /// The last block order tabulated whole (`table`), by τ.
     table_tau: Option<u64>,
     table: [u16; BLOCK as usize],
+    /// The last block order's inverse tabulated whole (`inverse`), by τ.
+    inverse_tau: Option<u64>,
+    inverse: [u16; BLOCK as usize],
     /// A source's current pass, direct-mapped by source number: (source, pass, π_pass).
     passes: Vec<Option<(usize, u64, Bijection)>>,
     /// Occurrence bases of the current phase instance, by source (only with several phases).
@@ -531,16 +534,16 @@ const BATCH_STRIDE: u64 = 4;
 
 impl Batch {
     fn new() -> Result<Self, EngineError> {
-        let capacity = (RUN_BLOCKS * BLOCK) as usize;
         let zeros = |len: usize| -> Result<Vec<i64>, EngineError> {
             let mut out = vec_with_capacity(len as u64)?;
             out.resize(len, 0);
             Ok(out)
         };
+        // The run buffers grow to the runs read (up to RUN_BLOCKS·B slots); items only on the strided path.
         Ok(Batch {
-            walker: BlockWalker::new(capacity)?,
-            grouped: zeros(capacity)?,
-            items: zeros(capacity)?,
+            walker: BlockWalker::new(0)?,
+            grouped: Vec::new(),
+            items: Vec::new(),
             picks: zeros(BLOCK as usize)?,
         })
     }
@@ -555,6 +558,8 @@ impl<'a> Reader<'a> {
             order: None,
             table_tau: None,
             table: [0; BLOCK as usize],
+            inverse_tau: None,
+            inverse: [0; BLOCK as usize],
             passes: Vec::new(),
             bases: HashMap::new(),
             bases_phase: None,
@@ -660,9 +665,32 @@ impl<'a> Reader<'a> {
     ) -> Result<(), EngineError> {
         let plan = self.plan;
         let length = plan.lengths.get(phase).copied().unwrap_or(0);
-        batch
-            .walker
-            .walk(plan.prefix(phase), self.epoch * length + b0 * BLOCK, slots);
+        let g0 = self.epoch * length + b0 * BLOCK;
+        batch.walker.fit(slots)?;
+        blocks::grow(&mut batch.grouped, slots)?;
+        if stride == 1 && self.load_positions(&mut batch.walker, length, b0, slots, r0, first_block)? {
+            batch.walker.walk_loaded(plan.prefix(phase), g0, slots);
+            // Each item straight to its output: the payload is its output index.
+            let Batch { walker, grouped, .. } = batch;
+            for group in walker.groups() {
+                let o = self.base(phase, group.source) + u128::from(group.first);
+                let range = group.start..group.start + group.count;
+                let part = grouped.get_mut(range.clone()).unwrap_or_default();
+                self.items_of_source(group.source, o, part)?;
+                let base = plan.offsets.get(group.source).copied().unwrap_or(0) as i64;
+                let (Some(targets), Some(values)) = (walker.order().get(range.clone()), grouped.get(range)) else {
+                    continue;
+                };
+                for (&at, &item) in targets.iter().zip(values.iter()) {
+                    if let Some(target) = out.get_mut(at as usize) {
+                        *target = item + base;
+                    }
+                }
+            }
+            return Ok(());
+        }
+        blocks::grow(&mut batch.items, slots)?;
+        batch.walker.walk(plan.prefix(phase), g0, slots);
         // Items grouped by source, each group's occurrences consecutive: pass by pass, by lanes.
         let Batch {
             walker,
@@ -728,6 +756,38 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
+    /// Stride 1: slot u of the run gets as payload its output index (its block order's inverse, less r0; slots
+    /// before the outputs wrap past every index), block by block; false if a block order cannot be tabulated.
+    #[allow(clippy::too_many_arguments)]
+    fn load_positions(
+        &mut self,
+        walker: &mut BlockWalker,
+        length: u64,
+        b0: u64,
+        slots: usize,
+        r0: u64,
+        first_block: u64,
+    ) -> Result<bool, EngineError> {
+        let payload = walker.payload_mut(slots);
+        let mut start = 0usize;
+        let mut block = b0;
+        while start < payload.len() {
+            let block_length = BLOCK.min(length - block * BLOCK);
+            if !self.use_inverse(first_block + block, block_length)? {
+                return Ok(false);
+            }
+            let part = payload.get_mut(start..).unwrap_or_default();
+            // Slot start + u is read at run offset start + π⁻¹(u): its output index is that less r0.
+            let first = (start as u32).wrapping_sub(r0 as u32);
+            for (slot, &r) in part.iter_mut().zip(self.inverse.iter().take(block_length as usize)) {
+                *slot = first.wrapping_add(u32::from(r));
+            }
+            start += block_length as usize;
+            block += 1;
+        }
+        Ok(true)
+    }
+
     /// out[t] = the item (within source s) of its occurrence o + t: pass by pass, each a lane evaluation.
     fn items_of_source(&mut self, s: usize, o: u128, out: &mut [i64]) -> Result<(), EngineError> {
         let plan = self.plan;
@@ -774,6 +834,20 @@ impl<'a> Reader<'a> {
         Ok(filled)
     }
 
+    /// Step 2's inverse tabulated whole into `inverse` (cached by τ); false if it cannot be.
+    fn use_inverse(&mut self, tau: u64, length: u64) -> Result<bool, EngineError> {
+        if self.inverse_tau == Some(tau) {
+            return Ok(true);
+        }
+        self.use_order(tau, length)?;
+        let filled = self
+            .order
+            .as_ref()
+            .is_some_and(|(_, order)| order.fill_inverse_all(&mut self.inverse));
+        self.inverse_tau = filled.then_some(tau);
+        Ok(filled)
+    }
+
     fn apply_order(&self, r: u64) -> u64 {
         self.order.as_ref().map_or(r, |(_, order)| order.apply(r))
     }
@@ -806,7 +880,7 @@ impl<'a> Reader<'a> {
         let g0 = self.epoch * length + block * BLOCK;
         let mut walker = match self.walker.take() {
             Some(walker) => walker,
-            None => BlockWalker::new(BLOCK as usize)?,
+            None => BlockWalker::with_lookups(BLOCK as usize)?,
         };
         let mut slots = [0i64; BLOCK as usize];
         let slots = slots.get_mut(..run.len()).unwrap_or_default();

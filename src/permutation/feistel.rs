@@ -194,6 +194,15 @@ impl Bijection {
     /// out[q] = π(q) for every q < n, for a bijection of at most 2^SMALL_WIDTH = 1024 values (a mixture block):
     /// identical to `apply`; false (out untouched) for a larger n or an `out` shorter than n.
     pub fn fill_all(&self, out: &mut [u16]) -> bool {
+        self.fill_all_toward(out, lanes::Direction::Forward)
+    }
+
+    /// out[u] = π⁻¹(u) for every u < n, as `fill_all` (identical to `inverse`): E⁻¹'s table walked the same way.
+    pub fn fill_inverse_all(&self, out: &mut [u16]) -> bool {
+        self.fill_all_toward(out, lanes::Direction::Backward)
+    }
+
+    fn fill_all_toward(&self, out: &mut [u16], direction: lanes::Direction) -> bool {
         let n = self.n as usize;
         if self.n > lanes::SMALL_VALUES as u64 {
             return false;
@@ -202,6 +211,15 @@ impl Bijection {
             return false;
         };
         match &self.form {
+            Form::Table(table) if direction == lanes::Direction::Backward => {
+                for (q, &value) in (0u16..).zip(table.iter()) {
+                    // A permutation of [0, n), n ≤ 1024.
+                    if let Some(slot) = out.get_mut(value as usize) {
+                        *slot = q;
+                    }
+                }
+                true
+            }
             Form::Table(table) => {
                 for (slot, &value) in out.iter_mut().zip(table.iter()) {
                     // A permutation of [0, n), n ≤ 1024.
@@ -210,7 +228,7 @@ impl Bijection {
                 true
             }
             Form::Network(network) => {
-                let Some(values) = lanes::small_network(network) else {
+                let Some(values) = lanes::small_network_toward(network, direction) else {
                     return false;
                 };
                 if n == 1 << network.width() {

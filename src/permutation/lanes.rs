@@ -221,10 +221,17 @@ pub const SMALL_WIDTH: u32 = 10;
 /// 2^SMALL_WIDTH: the values a small network maps.
 pub const SMALL_VALUES: usize = 1 << SMALL_WIDTH;
 
-/// E(x) for every x < 2^w (w = network width ≤ SMALL_WIDTH) into out[x]: each round's F tabulated over its 2^half
-/// inputs (at most 32 evaluations), then the rounds applied to every value as byte lookups (AVX2: 32 per
-/// shuffle). Identical to `forward` per value; `None` for a wider network.
-pub(crate) fn small_network(network: &Feistel) -> Option<[u16; SMALL_VALUES]> {
+/// Which way a small network's table maps: E (`forward`) or E⁻¹ (`backward`, the rounds in reverse order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Direction {
+    Forward,
+    Backward,
+}
+
+/// E(x) (or E⁻¹(x), `direction` Backward) for every x < 2^w (w = network width ≤ SMALL_WIDTH) into out[x]: each
+/// round's F tabulated over its 2^half inputs (at most 32 evaluations), then the rounds applied to every value as
+/// byte lookups (AVX2: 32 per shuffle). Identical to `forward` (`backward`) per value; `None` for a wider network.
+pub(crate) fn small_network_toward(network: &Feistel, direction: Direction) -> Option<[u16; SMALL_VALUES]> {
     use crate::permutation::feistel::{ROUNDS, round_function};
     let (hi_bits, lo_bits) = (network.hi_bits, network.lo_bits);
     if hi_bits + lo_bits > SMALL_WIDTH {
@@ -247,6 +254,42 @@ pub(crate) fn small_network(network: &Feistel) -> Option<[u16; SMALL_VALUES]> {
             }
         })
     });
+    Some(network_table(&tables, lo_bits, direction))
+}
+
+/// E(x) for every x < 2^SMALL_WIDTH from its round tables: (hi, lo) = ((x >> lo_bits) & 0x1F, x & (2^lo_bits − 1))
+/// as bytes, hi ^= T_r[lo] (r even), lo ^= T_r[hi] (r odd), then hi << lo_bits | lo.
+/// Backward applies the pairs in reverse order, each as lo ^= T_odd[hi], then hi ^= T_even[lo].
+fn network_table(
+    tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS],
+    lo_bits: u32,
+    direction: Direction,
+) -> [u16; SMALL_VALUES] {
+    // AVX-512 CPUs run AVX2 too; FERROSAMPLER_KERNEL=scalar forces the portable rounds.
+    #[cfg(target_arch = "x86_64")]
+    {
+        let selected = kernel::selected();
+        if selected == Kernel::Avx512 && has_vbmi() {
+            let mut out = [0u16; SMALL_VALUES];
+            // SAFETY: the CPU supports AVX-512 F, BW and VBMI (checked just above).
+            unsafe { network_table_avx512(tables, lo_bits, direction, &mut out) };
+            return out;
+        }
+        if matches!(selected, Kernel::Avx2 | Kernel::Avx512) && std::is_x86_feature_detected!("avx2") {
+            let mut out = [0u16; SMALL_VALUES];
+            // SAFETY: the CPU supports AVX2 (checked just above).
+            unsafe { network_table_avx2(tables, lo_bits, direction, &mut out) };
+            return out;
+        }
+    }
+    network_table_portable(tables, lo_bits, direction)
+}
+
+fn network_table_portable(
+    tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS],
+    lo_bits: u32,
+    direction: Direction,
+) -> [u16; SMALL_VALUES] {
     let mut hi = [0u8; SMALL_VALUES];
     let mut lo = [0u8; SMALL_VALUES];
     let lo_mask = (1usize << lo_bits) - 1;
@@ -255,44 +298,54 @@ pub(crate) fn small_network(network: &Feistel) -> Option<[u16; SMALL_VALUES]> {
         *h = ((x >> lo_bits) & 0x1F) as u8;
         *l = (x & lo_mask) as u8;
     }
-    rounds(&tables, &mut hi, &mut lo);
+    rounds_portable(tables, direction, &mut hi, &mut lo);
     let mut out = [0u16; SMALL_VALUES];
     for (y, (&h, &l)) in out.iter_mut().zip(hi.iter().zip(lo.iter())) {
         *y = (u16::from(h) << lo_bits) | u16::from(l);
     }
-    Some(out)
+    out
 }
 
-/// The rounds on every (hi, lo) byte pair: hi ^= T_r[lo] (r even), lo ^= T_r[hi] (r odd).
-fn rounds(tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS], hi: &mut [u8], lo: &mut [u8]) {
-    // AVX-512 CPUs run AVX2 too; FERROSAMPLER_KERNEL=scalar forces the portable rounds.
-    #[cfg(target_arch = "x86_64")]
-    {
-        if matches!(kernel::selected(), Kernel::Avx2 | Kernel::Avx512) && std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2 (checked just above).
-            unsafe { rounds_avx2(tables, hi, lo) };
-            return;
-        }
-    }
-    rounds_portable(tables, hi, lo);
-}
-
-fn rounds_portable(tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS], hi: &mut [u8], lo: &mut [u8]) {
-    for pair in tables.chunks_exact(2) {
-        if let [even, odd] = pair {
-            for (h, l) in hi.iter_mut().zip(lo.iter_mut()) {
-                *h ^= even.get(usize::from(*l & 0x1F)).copied().unwrap_or(0);
-                *l ^= odd.get(usize::from(*h & 0x1F)).copied().unwrap_or(0);
+fn rounds_portable(
+    tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS],
+    direction: Direction,
+    hi: &mut [u8],
+    lo: &mut [u8],
+) {
+    let look = |table: &[u8; 32], index: u8| table.get(usize::from(index & 0x1F)).copied().unwrap_or(0);
+    let pairs = tables.len() / 2;
+    for r in 0..pairs {
+        let pair = match direction {
+            Direction::Forward => r,
+            Direction::Backward => pairs - 1 - r,
+        };
+        let (Some(even), Some(odd)) = (tables.get(2 * pair), tables.get(2 * pair + 1)) else {
+            continue;
+        };
+        for (h, l) in hi.iter_mut().zip(lo.iter_mut()) {
+            if direction == Direction::Forward {
+                *h ^= look(even, *l);
+                *l ^= look(odd, *h);
+            } else {
+                *l ^= look(odd, *h);
+                *h ^= look(even, *l);
             }
         }
     }
 }
 
-/// 32 lookups per round in two `pshufb` (each half of a table broadcast to both 128-bit lanes), chosen by the
-/// index's bit 4 (moved to bit 7 for `blendv`).
+/// `network_table` on AVX2, 32 values a step kept in registers: their (hi, lo) bytes made from 16-bit counters
+/// (packed two registers to one, lanes interleaved, and unpacked back in the same order), 32 lookups per round
+/// in two `pshufb` (each half of a table broadcast to both 128-bit lanes) chosen by the index's bit 4 (moved
+/// to bit 7 for `blendv`), the outputs joined as 16-bit words.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn rounds_avx2(tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS], hi: &mut [u8], lo: &mut [u8]) {
+fn network_table_avx2(
+    tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS],
+    lo_bits: u32,
+    direction: Direction,
+    out: &mut [u16; SMALL_VALUES],
+) {
     use core::arch::x86_64::*;
     let halves: [[__m256i; 2]; crate::permutation::feistel::ROUNDS] = core::array::from_fn(|r| {
         let table = tables.get(r).copied().unwrap_or([0; 32]);
@@ -307,29 +360,120 @@ fn rounds_avx2(tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS], hi: &mu
         let (a, b) = (_mm256_shuffle_epi8(table[0], i), _mm256_shuffle_epi8(table[1], i));
         _mm256_blendv_epi8(a, b, _mm256_slli_epi16(index, 3))
     };
-    for (h32, l32) in hi.chunks_exact_mut(32).zip(lo.chunks_exact_mut(32)) {
-        // SAFETY: 32-byte chunks; unaligned loads.
-        let (mut h, mut l) = unsafe {
-            (
-                _mm256_loadu_si256(h32.as_ptr().cast()),
-                _mm256_loadu_si256(l32.as_ptr().cast()),
-            )
-        };
-        for pair in halves.chunks_exact(2) {
-            if let [even, odd] = pair {
-                h = _mm256_xor_si256(h, lookup(l, even));
-                l = _mm256_xor_si256(l, lookup(h, odd));
+    let lo_mask = _mm256_set1_epi16(((1u32 << lo_bits) - 1) as i16);
+    let five_bits = _mm256_set1_epi16(0x1F);
+    let shift = _mm_cvtsi32_si128(lo_bits as i32);
+    let counting = _mm256_setr_epi16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    let (sixteen, zero) = (_mm256_set1_epi16(16), _mm256_setzero_si256());
+    for (c, chunk) in (0i16..).zip(out.chunks_exact_mut(32)) {
+        let x0 = _mm256_add_epi16(_mm256_set1_epi16(32 * c), counting);
+        let x1 = _mm256_add_epi16(x0, sixteen);
+        let hi_of = |x: __m256i| _mm256_and_si256(_mm256_srl_epi16(x, shift), five_bits);
+        // Bytes at most 31: packing saturates nothing.
+        let mut h = _mm256_packus_epi16(hi_of(x0), hi_of(x1));
+        let mut l = _mm256_packus_epi16(_mm256_and_si256(x0, lo_mask), _mm256_and_si256(x1, lo_mask));
+        if direction == Direction::Forward {
+            for pair in halves.chunks_exact(2) {
+                if let [even, odd] = pair {
+                    h = _mm256_xor_si256(h, lookup(l, even));
+                    l = _mm256_xor_si256(l, lookup(h, odd));
+                }
+            }
+        } else {
+            for pair in halves.chunks_exact(2).rev() {
+                if let [even, odd] = pair {
+                    l = _mm256_xor_si256(l, lookup(h, odd));
+                    h = _mm256_xor_si256(h, lookup(l, even));
+                }
             }
         }
-        // SAFETY: as the loads.
+        // unpacklo gives back x0's order, unpackhi x1's.
+        let join = |h: __m256i, l: __m256i| _mm256_or_si256(_mm256_sll_epi16(h, shift), l);
+        let y0 = join(_mm256_unpacklo_epi8(h, zero), _mm256_unpacklo_epi8(l, zero));
+        let y1 = join(_mm256_unpackhi_epi8(h, zero), _mm256_unpackhi_epi8(l, zero));
+        // SAFETY: `chunk` is 32 u16 = two 32-byte unaligned stores.
         unsafe {
-            _mm256_storeu_si256(h32.as_mut_ptr().cast(), h);
-            _mm256_storeu_si256(l32.as_mut_ptr().cast(), l);
+            _mm256_storeu_si256(chunk.as_mut_ptr().cast(), y0);
+            _mm256_storeu_si256(chunk.as_mut_ptr().add(16).cast(), y1);
         }
     }
-    let tail = hi.len() - hi.len() % 32;
-    if let (Some(h), Some(l)) = (hi.get_mut(tail..), lo.get_mut(tail..)) {
-        rounds_portable(tables, h, l);
+}
+
+/// Whether this CPU has the byte permutes `network_table_avx512` uses (AVX-512 F, BW and VBMI).
+#[cfg(target_arch = "x86_64")]
+fn has_vbmi() -> bool {
+    std::is_x86_feature_detected!("avx512f")
+        && std::is_x86_feature_detected!("avx512bw")
+        && std::is_x86_feature_detected!("avx512vbmi")
+}
+
+/// `network_table` on AVX-512, 64 values a step: their (hi, lo) bytes narrowed from 16-bit counters in order, each
+/// round one `vpermb` (the 32-entry table in both halves, so the index is read mod 32 as the portable loop reads
+/// it), the outputs widened back to 16-bit words.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
+fn network_table_avx512(
+    tables: &[[u8; 32]; crate::permutation::feistel::ROUNDS],
+    lo_bits: u32,
+    direction: Direction,
+    out: &mut [u16; SMALL_VALUES],
+) {
+    use core::arch::x86_64::*;
+    let wide: [__m512i; crate::permutation::feistel::ROUNDS] = core::array::from_fn(|r| {
+        let table = tables.get(r).copied().unwrap_or([0; 32]);
+        let mut both = [0u8; 64];
+        for (k, byte) in both.iter_mut().enumerate() {
+            *byte = table.get(k % 32).copied().unwrap_or(0);
+        }
+        // SAFETY: `both` is 64 bytes; an unaligned load.
+        unsafe { _mm512_loadu_si512(both.as_ptr().cast()) }
+    });
+    let lo_mask = _mm512_set1_epi16(((1u32 << lo_bits) - 1) as i16);
+    let five_bits = _mm512_set1_epi16(0x1F);
+    let shift = _mm_cvtsi32_si128(lo_bits as i32);
+    let counting = _mm512_set_epi16(
+        31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2,
+        1, 0,
+    );
+    let thirty_two = _mm512_set1_epi16(32);
+    // 32 words narrowed to bytes (at most 31: nothing is lost), two registers' worth joined in order.
+    let narrow = |a: __m512i, b: __m512i| {
+        _mm512_inserti64x4::<1>(_mm512_castsi256_si512(_mm512_cvtepi16_epi8(a)), _mm512_cvtepi16_epi8(b))
+    };
+    for (c, chunk) in (0i16..).zip(out.chunks_exact_mut(64)) {
+        let x0 = _mm512_add_epi16(_mm512_set1_epi16(64 * c), counting);
+        let x1 = _mm512_add_epi16(x0, thirty_two);
+        let hi_of = |x: __m512i| _mm512_and_si512(_mm512_srl_epi16(x, shift), five_bits);
+        let mut h = narrow(hi_of(x0), hi_of(x1));
+        let mut l = narrow(_mm512_and_si512(x0, lo_mask), _mm512_and_si512(x1, lo_mask));
+        if direction == Direction::Forward {
+            for pair in wide.chunks_exact(2) {
+                if let &[even, odd] = pair {
+                    h = _mm512_xor_si512(h, _mm512_permutexvar_epi8(l, even));
+                    l = _mm512_xor_si512(l, _mm512_permutexvar_epi8(h, odd));
+                }
+            }
+        } else {
+            for pair in wide.chunks_exact(2).rev() {
+                if let &[even, odd] = pair {
+                    l = _mm512_xor_si512(l, _mm512_permutexvar_epi8(h, odd));
+                    h = _mm512_xor_si512(h, _mm512_permutexvar_epi8(l, even));
+                }
+            }
+        }
+        let join = |h: __m256i, l: __m256i| {
+            _mm512_or_si512(
+                _mm512_sll_epi16(_mm512_cvtepu8_epi16(h), shift),
+                _mm512_cvtepu8_epi16(l),
+            )
+        };
+        let y0 = join(_mm512_castsi512_si256(h), _mm512_castsi512_si256(l));
+        let y1 = join(_mm512_extracti64x4_epi64::<1>(h), _mm512_extracti64x4_epi64::<1>(l));
+        // SAFETY: `chunk` is 64 u16 = two 64-byte unaligned stores.
+        unsafe {
+            _mm512_storeu_si512(chunk.as_mut_ptr().cast(), y0);
+            _mm512_storeu_si512(chunk.as_mut_ptr().add(32).cast(), y1);
+        }
     }
 }
 
@@ -517,10 +661,16 @@ mod tests {
                 for q in 0..n {
                     assert_eq!(u64::from(table[q as usize]), bijection.apply(q), "n={n} q={q}");
                 }
+                let mut inverse = [0u16; SMALL_VALUES];
+                assert!(bijection.fill_inverse_all(&mut inverse), "n={n}");
+                for u in 0..n {
+                    assert_eq!(u64::from(inverse[u as usize]), bijection.inverse(u), "n={n} u={u}");
+                }
             }
         }
         let wide = Bijection::for_block(0, 4, 0, 1025, 0).unwrap();
         assert!(!wide.fill_all(&mut [0u16; SMALL_VALUES]));
+        assert!(!wide.fill_inverse_all(&mut [0u16; SMALL_VALUES]));
     }
 
     #[test]
@@ -528,22 +678,51 @@ mod tests {
         for w in 2..=12u32 {
             for seed in 0..20 {
                 let network = Feistel::new(w, round_keys(seed, 3, u64::from(w), 7).unwrap()).unwrap();
-                let Some(table) = small_network(&network) else {
+                let Some(table) = small_network_toward(&network, Direction::Forward) else {
                     assert!(w > SMALL_WIDTH);
                     continue;
                 };
                 for x in 0..1u64 << w {
                     assert_eq!(u64::from(table[x as usize]), network.forward(x), "w={w} x={x}");
                 }
+                let Some(inverse) = small_network_toward(&network, Direction::Backward) else {
+                    continue;
+                };
+                for y in 0..1u64 << w {
+                    assert_eq!(u64::from(inverse[y as usize]), network.backward(y), "w={w} y={y}");
+                }
             }
         }
-        let mut hi: Vec<u8> = (0..SMALL_VALUES + 7).map(|x| (x % 29) as u8).collect();
-        let mut lo: Vec<u8> = (0..SMALL_VALUES + 7).map(|x| (x % 31) as u8).collect();
-        let (mut hi2, mut lo2) = (hi.clone(), lo.clone());
-        let tables: [[u8; 32]; 8] = core::array::from_fn(|r| core::array::from_fn(|v| ((v * 7 + r) % 32) as u8));
-        rounds(&tables, &mut hi, &mut lo);
-        rounds_portable(&tables, &mut hi2, &mut lo2);
-        assert_eq!((hi, lo), (hi2, lo2));
+        // Every split of every width, random tables (entries below 2^5): the selected kernel's rounds equal the portable ones.
+        let mut state = 5;
+        for lo_bits in 1..=5u32 {
+            for _ in 0..20 {
+                let tables: [[u8; 32]; 8] =
+                    core::array::from_fn(|_| core::array::from_fn(|_| (next(&mut state) % 32) as u8));
+                for direction in [Direction::Forward, Direction::Backward] {
+                    let portable = network_table_portable(&tables, lo_bits, direction);
+                    assert_eq!(
+                        network_table(&tables, lo_bits, direction),
+                        portable,
+                        "lo_bits={lo_bits}"
+                    );
+                    #[cfg(target_arch = "x86_64")]
+                    if std::is_x86_feature_detected!("avx2") {
+                        let mut out = [0u16; SMALL_VALUES];
+                        // SAFETY: the CPU supports AVX2 (checked just above).
+                        unsafe { network_table_avx2(&tables, lo_bits, direction, &mut out) };
+                        assert_eq!(out, portable, "lo_bits={lo_bits} {direction:?}");
+                    }
+                    #[cfg(target_arch = "x86_64")]
+                    if has_vbmi() {
+                        let mut out = [0u16; SMALL_VALUES];
+                        // SAFETY: the CPU supports AVX-512 F, BW and VBMI (checked just above).
+                        unsafe { network_table_avx512(&tables, lo_bits, direction, &mut out) };
+                        assert_eq!(out, portable, "lo_bits={lo_bits} {direction:?} avx512");
+                    }
+                }
+            }
+        }
     }
 
     /// Every kernel this CPU runs walks like the scalar one and like `apply`: random networks, n at and
