@@ -13,13 +13,19 @@ pub fn vec_with_capacity<T>(len: u64) -> Result<Vec<T>, EngineError> {
     let mut out = Vec::new();
     out.try_reserve_exact(usize::try_from(len).map_err(|_| failed())?)
         .map_err(|_| failed())?;
+    Ok(out)
+}
+
+/// `vec_with_capacity` for a table read at random positions (the alias columns): on Linux a large one is
+/// advised onto transparent huge pages, so its random reads miss the TLB less. Outputs, written in order, are
+/// not: faulting in huge pages from several threads at once was slower as often as faster on a 2-core VM.
+pub fn table_with_capacity<T>(len: u64) -> Result<Vec<T>, EngineError> {
+    let mut out = vec_with_capacity(len)?;
     huge_pages::advise(&mut out);
     Ok(out)
 }
 
-/// Large buffers on transparent huge pages (Linux): a fresh output's first touch takes one page fault per 2 MiB
-/// instead of per 4 KiB, and random reads of a large table (alias columns) miss the TLB less. Advice only: the
-/// contents, and so the output, are the same either way.
+/// Advice only: the contents, and so the output, are the same either way.
 mod huge_pages {
     /// Buffers below this many bytes keep ordinary pages (a huge page would be mostly empty).
     const SMALLEST: usize = 8 << 20;
@@ -95,7 +101,7 @@ mod tests {
     fn advised_buffers_hold_what_is_written() {
         // Sizes around the huge-page threshold and alignment: advice never changes what the buffer holds.
         for len in [1 << 20, (8 << 17) - 1, 8 << 17, (3 << 20) + 5] {
-            let mut out = vec_with_capacity::<u64>(len).unwrap();
+            let mut out = table_with_capacity::<u64>(len).unwrap();
             out.extend((0..len).map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
             assert!(
                 out.iter()

@@ -1,7 +1,7 @@
 //! Alias table (spec §7.2) and its draws (spec §7.3); the draws' columns are picked and resolved by the
 //! widest SIMD kernel the CPU runs (`kernel::selected`), with the scalar kernel's output.
 
-use crate::alloc::vec_with_capacity;
+use crate::alloc::{table_with_capacity, vec_with_capacity};
 use crate::bounded::multiply_shift;
 use crate::error::EngineError;
 use crate::kernel::{self, Kernel};
@@ -143,7 +143,7 @@ impl AliasTable {
     pub(crate) fn build_checked_with(kernel: Kernel, masses: &[u64]) -> Result<Self, EngineError> {
         let n = masses.len() as u64;
         let small_bits = small_bits(kernel, masses)?;
-        let mut columns: Vec<Column> = vec_with_capacity(n)?;
+        let mut columns: Vec<Column> = table_with_capacity(n)?;
         // n < 2^32 (checked), so every index fits in u32.
         columns.extend((0..n as u32).map(|j| Column {
             threshold: u32::MAX,
