@@ -279,6 +279,11 @@ def _mutate(
             value = rng.choice([value, original - 1, original + 1, str(original)])
             if value == 2 and original == 3:  # spec 2's states are read by spec 3 (docs/spec.md §13): the same state
                 s[name] = value
+                if recipe.name == "wrapper":
+                    # The wrapper records only the inner fingerprint: over an inner sampler whose algorithm spec 2
+                    # fixes (weighted without replacement: sequential) the relabelled state is refused where the
+                    # fingerprint tells the algorithms apart, else read as the spec-2 state it claims to be.
+                    return "loose", s, f"{name}={value!r} (a spec-3 wrapper state relabelled 2)"
                 return "same", s, f"{name}={value!r} (a spec-2 state)"
         if name == "kind":
             value = rng.choice([value, "torch.RandomSampler", "mindspore.RandomSampler", "PKBatchSampler",

@@ -373,3 +373,29 @@ def test_length_grouped_position_of_in_a_world_of_2_31_ranks_is_one_answer(famil
     sampler = family.LengthGroupedBatchSampler((22,), max_tokens=39, num_replicas=2**31, rank=0, seed=2**63)
     assert sampler.position_of(0, 0) == (0, 0, 0, 0, 0)
     assert sampler._plan(2**63, 0, 2**31).locate(0) == (0, 0, 1, 2**31)
+
+
+@FAMILIES
+@pytest.mark.parametrize("weights", [[1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, 4.0, 5.0]])
+def test_a_spec_3_wrapper_state_relabelled_spec_2_over_a_keys_sampler_reads_as_spec_2(family, weights) -> None:
+    """Hostile run seed 22: a spec-3 wrapper state relabelled spec 2 is not the same state where spec 2 fixes the
+    inner algorithm (weighted without replacement: sequential). It is read as the spec-2 state it claims to be:
+    the rest of the epoch is the sequential sampler's, never a mix (or refused, where the fingerprint differs)."""
+
+    def build(algorithm: str) -> object:
+        inner = family.WeightedRandomSampler(
+            [1.0, 2.0, 3.0, 4.0, 5.0], 5, replacement=False, seed=5, algorithm=algorithm
+        )
+        return family.DistributedSamplerWrapper(inner, 2, 0)
+
+    started, sequential = build("keys"), build("sequential")
+    next(iter(started))
+    rest_sequential = list(itertools.islice(iter(sequential), 1, None))
+    resumed = build("keys")
+    relabelled = {**started.state_dict(), "spec_version": 2}
+    if relabelled["inner_fingerprint"] != sequential.state_dict()["inner_fingerprint"]:
+        with pytest.raises(ValueError, match="inner_fingerprint"):
+            resumed.load_state_dict(relabelled)
+    else:
+        resumed.load_state_dict(relabelled)
+        assert list(resumed) == rest_sequential
