@@ -20,6 +20,8 @@ pub mod mixture;
 pub mod permutation;
 mod prefetch;
 pub mod sharding;
+#[cfg(test)]
+mod test_rng;
 pub mod threads;
 pub mod uniform;
 pub mod weights;

@@ -327,14 +327,7 @@ fn partition_avx512(input: &[u32], output: &mut [u32], left_count: usize, remain
 mod tests {
     use super::*;
 
-    /// SplitMix64, for reproducible cases.
-    fn next(state: &mut u64) -> u64 {
-        *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = *state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
+    use crate::test_rng::next;
 
     /// Every kernel this CPU runs partitions like the scalar loop: masses of every size (up to T near 2^64, L of
     /// 0 and T), lengths around multiples of 16, and left counts too small or too large (stores dropped alike).

@@ -605,14 +605,7 @@ mod tests {
     use super::*;
     use crate::permutation::feistel::round_keys;
 
-    /// SplitMix64, for reproducible cases.
-    fn next(state: &mut u64) -> u64 {
-        *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = *state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
+    use crate::test_rng::next;
 
     /// Cycle walking one offset at a time, as `Bijection::apply` does it.
     fn walk_one(network: &Feistel, n: u64, offset: u64) -> u64 {

@@ -520,14 +520,7 @@ mod tests {
     use super::*;
     use crate::weights::masses::integer_weights;
 
-    /// SplitMix64, for reproducible cases.
-    fn next(state: &mut u64) -> u64 {
-        *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = *state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
+    use crate::test_rng::next;
 
     /// §7.2 word for word: two LIFO stacks filled in index order.
     fn two_stacks(masses: &[u64]) -> (Vec<u64>, Vec<u32>) {

@@ -307,14 +307,7 @@ pub fn check_masses(masses: &[u64]) -> Result<usize, EngineError> {
 mod tests {
     use super::{CAPACITY, Divisor};
 
-    /// SplitMix64, for reproducible cases.
-    fn next(state: &mut u64) -> u64 {
-        *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = *state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
+    use crate::test_rng::next;
 
     /// The invariant-divisor ceiling equals the 128-bit division over the whole range the spec allows:
     /// T = n · 2^32 up to (2^32 − 1) · 2^32, 2^52 ≤ W < 2^85, 0 ≤ ω ≤ min(W, 2^53 − 1), edges included.
