@@ -534,17 +534,12 @@ const BATCH_STRIDE: u64 = 4;
 
 impl Batch {
     fn new() -> Result<Self, EngineError> {
-        let zeros = |len: usize| -> Result<Vec<i64>, EngineError> {
-            let mut out = vec_with_capacity(len as u64)?;
-            out.resize(len, 0);
-            Ok(out)
-        };
         // The run buffers grow to the runs read (up to RUN_BLOCKS·B slots); items only on the strided path.
         Ok(Batch {
             walker: BlockWalker::new(0)?,
             grouped: Vec::new(),
             items: Vec::new(),
-            picks: zeros(BLOCK as usize)?,
+            picks: crate::alloc::zeroed(BLOCK)?,
         })
     }
 }
