@@ -92,21 +92,56 @@ where
     T: Send,
     W: Fn(u64, &mut [T]) -> Result<(), EngineError> + Sync,
 {
+    let cuts = thread_cuts(out.len(), least, |at| at)?;
+    fill_between(out, &cuts, work)
+}
+
+/// Where the threads' chunks meet: one chunk per thread, each at least `least` long, each boundary moved on by
+/// `snap` (non-decreasing, snap(x) ≥ x) to where a chunk can start; none at 0 or past `len`.
+fn thread_cuts(len: usize, least: usize, snap: impl Fn(usize) -> usize) -> Result<Vec<usize>, EngineError> {
     let threads = num_threads();
-    let chunk = out.len().div_ceil(threads).max(least).max(1);
-    if threads <= 1 || chunk >= out.len() {
+    let chunk = len.div_ceil(threads).max(least).max(1);
+    let mut cuts = vec_with_capacity(threads.saturating_sub(1) as u64)?;
+    for thread in 1..threads {
+        let at = snap(thread.saturating_mul(chunk));
+        if at >= len {
+            break;
+        }
+        if cuts.last() != Some(&at) {
+            cuts.push(at);
+        }
+    }
+    Ok(cuts)
+}
+
+/// `work(first, chunk)` on the chunks of `out` between `cuts` (increasing, inside `out`), the first on the
+/// calling thread and each other one on its own. The first error in chunk order is returned.
+fn fill_between<T, W>(out: &mut [T], cuts: &[usize], work: W) -> Result<(), EngineError>
+where
+    T: Send,
+    W: Fn(u64, &mut [T]) -> Result<(), EngineError> + Sync,
+{
+    if cuts.is_empty() {
         return work(0, out);
     }
     let work = &work;
     std::thread::scope(|scope| {
-        let mut chunks = out.chunks_mut(chunk).enumerate();
+        let mut parts = Vec::new();
+        let mut rest = out;
+        let mut offset = 0usize;
+        for &cut in cuts {
+            let (part, tail) = rest.split_at_mut(cut.saturating_sub(offset).min(rest.len()));
+            parts.push((offset, part));
+            (rest, offset) = (tail, cut.max(offset));
+        }
+        parts.push((offset, rest));
+        let mut parts = parts.into_iter();
         // The calling thread fills the first chunk itself.
-        let first = chunks.next();
+        let first = parts.next();
         let mut handles = Vec::new();
         let mut results = Vec::new();
-        for (index, part) in chunks {
-            let offset = (index * chunk) as u64;
-            let job = move || work(offset, part);
+        for (offset, part) in parts {
+            let job = move || work(offset as u64, part);
             match std::thread::Builder::new().spawn_scoped(scope, job) {
                 Ok(handle) => handles.push(handle),
                 // No thread to be had: the caller's thread does the chunk (same output).
@@ -127,19 +162,25 @@ where
 /// thread that fills it (the output's first touch, page faults included, happens on the filling threads).
 pub const PIECE: usize = 1 << 14;
 
-/// A new vector of `len` outputs filled by `work(first, piece)` as `fill` does, piece by piece (each at most
+/// A new vector of `len` outputs filled by `work(first, piece)` as `fill` does, piece by piece (each about
 /// `PIECE` long, each the serial function from its own first position): the same output as `fill` on a
 /// zeroed vector, without a serial zeroing pass over the whole output first.
 pub fn fill_new<W>(len: u64, work: W) -> Result<Vec<i64>, EngineError>
 where
     W: Fn(u64, &mut [i64]) -> Result<(), EngineError> + Sync,
 {
-    fill_new_with(len, || Ok(()), |_, first, piece| work(first, piece))
+    fill_new_with(len, |at| at, || Ok(()), |_, first, piece| work(first, piece))
 }
 
 /// `fill_new` whose work also gets a state made once per chunk by `init` (buffers and caches a thread reuses
-/// from piece to piece; the output must not depend on it).
-pub fn fill_new_with<S, I, W>(len: u64, init: I, work: W) -> Result<Vec<i64>, EngineError>
+/// from piece to piece; the output must not depend on it), and whose chunks and pieces start only where `snap`
+/// moves them to (non-decreasing, snap(x) ≥ x: the next output a piece starts at cheaply).
+pub fn fill_new_with<S, I, W>(
+    len: u64,
+    snap: impl Fn(u64) -> u64 + Sync,
+    init: I,
+    work: W,
+) -> Result<Vec<i64>, EngineError>
 where
     I: Fn() -> Result<S, EngineError> + Sync,
     W: Fn(&mut S, u64, &mut [i64]) -> Result<(), EngineError> + Sync,
@@ -147,10 +188,17 @@ where
     let mut out: Vec<MaybeUninit<i64>> = vec_with_capacity(len)?;
     // Within the capacity (len fits usize: vec_with_capacity checked it), so no reallocation; writes nothing.
     out.resize_with(len as usize, MaybeUninit::uninit);
-    fill(&mut out, |first, chunk: &mut [MaybeUninit<i64>]| {
+    let snap_index = |at: usize| usize::try_from(snap(at as u64)).unwrap_or(usize::MAX);
+    let cuts = thread_cuts(out.len(), min_chunk(), snap_index)?;
+    fill_between(&mut out, &cuts, |first, chunk: &mut [MaybeUninit<i64>]| {
         let mut state = init()?;
         let mut at = first;
-        for piece in chunk.chunks_mut(PIECE) {
+        let mut rest = chunk;
+        while !rest.is_empty() {
+            let end = snap_index(at as usize + PIECE);
+            let length = end.saturating_sub(at as usize).clamp(1, rest.len());
+            let (piece, tail) = rest.split_at_mut(length);
+            rest = tail;
             for slot in piece.iter_mut() {
                 slot.write(0);
             }
@@ -163,9 +211,9 @@ where
         Ok(())
     })?;
     let mut out = std::mem::ManuallyDrop::new(out);
-    // SAFETY: `fill` returned Ok, so every chunk of `out` (`chunks_mut` covers it completely) ran to the end,
-    // and each of its pieces was initialised (zeroed) before `work` saw it: all `len` entries are initialised
-    // i64s. MaybeUninit<i64> has the size and alignment of i64, so the allocation (pointer, length, capacity,
+    // SAFETY: `fill_between` returned Ok, so every chunk of `out` (the chunks cover it) ran to the end, and
+    // each of its pieces (they cover the chunk) was initialised (zeroed) before `work` saw it: all `len` entries
+    // are initialised i64s. MaybeUninit<i64> has the size and alignment of i64, so the allocation (pointer, length, capacity,
     // owned once: `out` is never dropped) is a valid Vec<i64>.
     Ok(unsafe { Vec::from_raw_parts(out.as_mut_ptr().cast::<i64>(), out.len(), out.capacity()) })
 }

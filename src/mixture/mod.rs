@@ -403,6 +403,24 @@ impl MixturePlan {
         o
     }
 
+    /// The first position ≥ p at which a batched run can start: a multiple of RUN_BLOCKS·B within its phase, or
+    /// the next phase's start (N for p ≥ N).
+    fn run_start_from(&self, p: u128) -> u64 {
+        let n = self.num_samples;
+        let Ok(p) = u64::try_from(p) else {
+            return n;
+        };
+        if p >= n {
+            return n;
+        }
+        let phase = self.phase_of(p);
+        let start = self.starts.get(phase).copied().unwrap_or(0);
+        let end = self.starts.get(phase + 1).copied().unwrap_or(n);
+        let run = RUN_BLOCKS * BLOCK;
+        // p − start < 2^62: rounding up stays below 2^63.
+        (start + (p - start).div_ceil(run) * run).min(end)
+    }
+
     /// The phase holding position p (< N): the last start ≤ p.
     fn phase_of(&self, p: u64) -> usize {
         self.starts.partition_point(|&start| start <= p).saturating_sub(1)
@@ -424,9 +442,19 @@ impl MixturePlan {
         if (u128::from(epoch) + 1) * u128::from(n) > RUN_LIMIT {
             return Err(EngineError::RunTooLong { epoch, num_samples: n });
         }
+        // Threads and pieces start where a run of blocks starts, so no block is walked by two of them.
+        let snap = |at: u64| {
+            let position = u128::from(start) + u128::from(at) * u128::from(stride);
+            let boundary = u128::from(self.run_start_from(position));
+            // The first output at or past the boundary (≥ at: the boundary is ≥ the position).
+            (boundary - u128::from(start))
+                .div_ceil(u128::from(stride.max(1)))
+                .min(u128::from(count)) as u64
+        };
         // Every position read is below N ≤ 2^62: start + first·stride fits.
         threads::fill_new_with(
             count,
+            snap,
             || Ok(Reader::new(self, seed, epoch)),
             |reader, first, piece| reader.fill(start + first * stride, stride, piece),
         )
@@ -525,6 +553,68 @@ struct Batch {
     grouped: Vec<i64>,
     items: Vec<i64>,
     picks: Vec<i64>,
+    /// Where each group's stores stand (`store_items`).
+    cursors: Vec<usize>,
+}
+
+/// Up to this many groups, a run's items are stored block by block (else group by group).
+const STORE_BY_BLOCK_GROUPS: usize = 64;
+
+/// Each group's items (`grouped`, laid out as the walker's groups) stored at their payloads, the output indices
+/// (slots before the outputs wrap past every index). A group's slots run block by block, so with few groups the
+/// stores go block by block, every group's share of one block in turn: the block's 8 KiB of outputs stay in the
+/// first-level cache while all groups write to it, instead of each group sweeping the whole run.
+fn store_items(
+    walker: &BlockWalker,
+    grouped: &[i64],
+    cursors: &mut Vec<usize>,
+    offsets: &[u64],
+    r0: u64,
+    out: &mut [i64],
+) {
+    let groups = walker.groups();
+    let store = |range: core::ops::Range<usize>, base: i64, out: &mut [i64]| {
+        let (Some(targets), Some(values)) = (walker.order().get(range.clone()), grouped.get(range)) else {
+            return;
+        };
+        for (&at, &item) in targets.iter().zip(values.iter()) {
+            if let Some(target) = out.get_mut(at as usize) {
+                *target = item + base;
+            }
+        }
+    };
+    let base = |source: usize| offsets.get(source).copied().unwrap_or(0) as i64;
+    if groups.len() > STORE_BY_BLOCK_GROUPS {
+        for group in groups {
+            store(group.start..group.start + group.count, base(group.source), out);
+        }
+        return;
+    }
+    cursors.clear();
+    cursors.extend(groups.iter().map(|group| group.start));
+    // Run offsets (output index + r0, wrapping like the payloads) of the run's block k are below (k + 1)·B.
+    let r0 = r0 as u32;
+    let blocks = groups
+        .iter()
+        .map(|group| group.count)
+        .sum::<usize>()
+        .div_ceil(BLOCK as usize);
+    for block in 1..=blocks {
+        let end = (block as u32).wrapping_mul(BLOCK as u32);
+        for (cursor, group) in cursors.iter_mut().zip(groups) {
+            let targets = walker
+                .order()
+                .get(*cursor..group.start + group.count)
+                .unwrap_or_default();
+            let take = if block == blocks {
+                targets.len()
+            } else {
+                targets.partition_point(|&at| at.wrapping_add(r0) < end)
+            };
+            store(*cursor..*cursor + take, base(group.source), out);
+            *cursor += take;
+        }
+    }
 }
 
 /// Blocks a batched run covers at most (its buffers hold RUN_BLOCKS·B slots).
@@ -540,6 +630,7 @@ impl Batch {
             grouped: Vec::new(),
             items: Vec::new(),
             picks: crate::alloc::zeroed(BLOCK)?,
+            cursors: Vec::new(),
         })
     }
 }
@@ -573,8 +664,17 @@ impl<'a> Reader<'a> {
             let phase_start = plan.starts.get(phase).copied().unwrap_or(0);
             let length = plan.lengths.get(phase).copied().unwrap_or(0);
             // Outputs p, p + stride, … inside this phase.
-            let in_phase = (phase_start + length - p).div_ceil(stride);
+            let in_phase = (phase_start + length).saturating_sub(p).div_ceil(stride.max(1));
             let take = usize::try_from(in_phase).map_or(out.len() - done, |k| k.min(out.len() - done));
+            if take == 0 {
+                // Only a position at or past N reads nothing (`draws` refuses those first): never loop on it.
+                return Err(EngineError::MixturePastEnd {
+                    start: p,
+                    count: (out.len() - done) as u64,
+                    stride,
+                    num_samples: plan.num_samples,
+                });
+            }
             let run = out.get_mut(done..done + take).unwrap_or_default();
             // Every slot's item is computed: worth it when the slots read are dense and outnumber the sources.
             let slots = take as u64 * stride;
@@ -666,22 +766,20 @@ impl<'a> Reader<'a> {
         if stride == 1 && self.load_positions(&mut batch.walker, length, b0, slots, r0, first_block)? {
             batch.walker.walk_loaded(plan.prefix(phase), g0, slots);
             // Each item straight to its output: the payload is its output index.
-            let Batch { walker, grouped, .. } = batch;
+            let Batch {
+                walker,
+                grouped,
+                cursors,
+                ..
+            } = batch;
             for group in walker.groups() {
                 let o = self.base(phase, group.source) + u128::from(group.first);
-                let range = group.start..group.start + group.count;
-                let part = grouped.get_mut(range.clone()).unwrap_or_default();
+                let part = grouped
+                    .get_mut(group.start..group.start + group.count)
+                    .unwrap_or_default();
                 self.items_of_source(group.source, o, part)?;
-                let base = plan.offsets.get(group.source).copied().unwrap_or(0) as i64;
-                let (Some(targets), Some(values)) = (walker.order().get(range.clone()), grouped.get(range)) else {
-                    continue;
-                };
-                for (&at, &item) in targets.iter().zip(values.iter()) {
-                    if let Some(target) = out.get_mut(at as usize) {
-                        *target = item + base;
-                    }
-                }
             }
+            store_items(walker, grouped, cursors, &plan.offsets, r0, out);
             return Ok(());
         }
         blocks::grow(&mut batch.items, slots)?;
@@ -692,6 +790,7 @@ impl<'a> Reader<'a> {
             grouped,
             items,
             picks,
+            ..
         } = batch;
         for group in walker.groups() {
             let o = self.base(phase, group.source) + u128::from(group.first);

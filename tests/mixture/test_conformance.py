@@ -213,3 +213,36 @@ def test_samplers_are_the_references(sources, weights, num_samples):
 @given(data=st.data(), plan=plans(), seed=st.integers(0, 2**64 - 1))
 def test_draws_are_the_references_long(data, plan, seed):
     test_draws_are_the_references.hypothesis.inner_test(data, plan, seed)
+
+
+@pytest.mark.thread_unsafe  # the engine's thread count and chunk size
+@pytest.mark.parametrize(
+    ("sizes", "starts", "weights", "n"),
+    [
+        ([40_000 + s for s in range(16)], [0], [[1.0 + s for s in range(16)]], 300_001),
+        ([5, 90_000, 7_777], [0, 70_001, 200_003], [[1, 2, 3], [0, 5, 1], [2, 2, 1]], 260_000),
+    ],
+)
+def test_threads_and_chunks_change_no_draw(sizes, starts, weights, n):
+    # Threads and pieces start where runs of blocks start: many runs, phases not aligned to runs, every read
+    # the same on 1 to 3 threads and any chunk, and equal to the reference at positions sampled across it.
+    plans = [engine.MixturePlan(sizes, starts, np.array(sum(weights, []), dtype=np.float64), n) for engine in ENGINES]
+    fast, slow = plans
+    reads = [(0, n, 1), (1000, n - 1000, 1), (65_535, 60_000, 1), (3, (n - 3) // 2, 2), (100_001, 40_000, 3)]
+    before = _core.get_num_threads()
+    try:
+        _core.set_num_threads(1)
+        _core._set_min_chunk(2**40)
+        serial = {read: fast.draws(7, 2, *read[:2], stride=read[2]) for read in reads}
+        for threads, chunk in [(2, 1), (3, 7), (2, 2**15), (3, 70_001)]:
+            _core.set_num_threads(threads)
+            _core._set_min_chunk(chunk)
+            for read, expected in serial.items():
+                assert np.array_equal(fast.draws(7, 2, *read[:2], stride=read[2]), expected), (threads, chunk, read)
+    finally:
+        _core.set_num_threads(before)
+        _core._set_min_chunk(2**16)  # the default
+    rng = np.random.default_rng(5)
+    for start, count, stride in reads:
+        for c in rng.integers(0, count, 60).tolist() + [0, count - 1]:
+            assert serial[start, count, stride][c] == slow.draws(7, 2, start + c * stride, 1)[0]
