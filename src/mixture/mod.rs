@@ -600,19 +600,25 @@ fn store_items(
         .sum::<usize>()
         .div_ceil(BLOCK as usize);
     for block in 1..=blocks {
-        let end = (block as u32).wrapping_mul(BLOCK as u32);
+        let (end, last) = ((block as u32).wrapping_mul(BLOCK as u32), block == blocks);
         for (cursor, group) in cursors.iter_mut().zip(groups) {
-            let targets = walker
-                .order()
-                .get(*cursor..group.start + group.count)
-                .unwrap_or_default();
-            let take = if block == blocks {
-                targets.len()
-            } else {
-                targets.partition_point(|&at| at.wrapping_add(r0) < end)
+            let stop = group.start + group.count;
+            let (Some(targets), Some(values)) = (walker.order().get(*cursor..stop), grouped.get(*cursor..stop)) else {
+                continue;
             };
-            store(*cursor..*cursor + take, base(group.source), out);
-            *cursor += take;
+            let base = base(group.source);
+            // The group's share of this block is a prefix (its slots run block by block): stored until it ends.
+            let mut stored = 0;
+            for (&at, &item) in targets.iter().zip(values.iter()) {
+                if !last && at.wrapping_add(r0) >= end {
+                    break;
+                }
+                if let Some(target) = out.get_mut(at as usize) {
+                    *target = item + base;
+                }
+                stored += 1;
+            }
+            *cursor += stored;
         }
     }
 }
