@@ -573,20 +573,13 @@ fn store_items(
     out: &mut [i64],
 ) {
     let groups = walker.groups();
-    let store = |range: core::ops::Range<usize>, base: i64, out: &mut [i64]| {
-        let (Some(targets), Some(values)) = (walker.order().get(range.clone()), grouped.get(range)) else {
-            return;
-        };
-        for (&at, &item) in targets.iter().zip(values.iter()) {
-            if let Some(target) = out.get_mut(at as usize) {
-                *target = item + base;
-            }
-        }
-    };
     let base = |source: usize| offsets.get(source).copied().unwrap_or(0) as i64;
     if groups.len() > STORE_BY_BLOCK_GROUPS {
         for group in groups {
-            store(group.start..group.start + group.count, base(group.source), out);
+            let range = group.start..group.start + group.count;
+            if let (Some(targets), Some(values)) = (walker.order().get(range.clone()), grouped.get(range)) {
+                store_block_share(targets, values, base(group.source), (0, 0, true), out);
+            }
         }
         return;
     }
@@ -606,21 +599,32 @@ fn store_items(
             let (Some(targets), Some(values)) = (walker.order().get(*cursor..stop), grouped.get(*cursor..stop)) else {
                 continue;
             };
-            let base = base(group.source);
-            // The group's share of this block is a prefix (its slots run block by block): stored until it ends.
-            let mut stored = 0;
-            for (&at, &item) in targets.iter().zip(values.iter()) {
-                if !last && at.wrapping_add(r0) >= end {
-                    break;
-                }
-                if let Some(target) = out.get_mut(at as usize) {
-                    *target = item + base;
-                }
-                stored += 1;
-            }
-            *cursor += stored;
+            *cursor += store_block_share(targets, values, base(group.source), (r0, end, last), out);
         }
     }
+}
+
+/// A group's share of one block, a prefix of its slots (they run block by block): stored at their output indices
+/// until a run offset (payload + r0) reaches `end`, or to the group's end on the `last` block; how many.
+#[inline(never)]
+fn store_block_share(
+    targets: &[u32],
+    values: &[i64],
+    base: i64,
+    (r0, end, last): (u32, u32, bool),
+    out: &mut [i64],
+) -> usize {
+    let mut stored = 0;
+    for (&at, &item) in targets.iter().zip(values.iter()) {
+        if !last && at.wrapping_add(r0) >= end {
+            break;
+        }
+        if let Some(target) = out.get_mut(at as usize) {
+            *target = item + base;
+        }
+        stored += 1;
+    }
+    stored
 }
 
 /// Blocks a batched run covers at most (its buffers hold RUN_BLOCKS·B slots).
