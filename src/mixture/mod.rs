@@ -628,7 +628,7 @@ fn store_block_share(
 }
 
 /// Blocks a batched run covers at most (its buffers hold RUN_BLOCKS·B slots).
-const RUN_BLOCKS: u64 = 64;
+const RUN_BLOCKS: u64 = 32;
 /// The batched path reads positions at most this far apart (it computes every slot's item).
 const BATCH_STRIDE: u64 = 4;
 
