@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import json
 import math
 import statistics
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import environment
-from .bench_cases import BATCH_SIZE, CASES, REPLICAS, THREADED_EPOCHS, Case
+from .bench_cases import BATCH_SIZE, CASES, REPLICAS, THREADED_EPOCHS, Case, Work
 
 ROLES = ("ours", "base", "numpy")
 CHILD_TIMEOUT = 900.0  # seconds for one subprocess cell (a first run plus the timed runs)
@@ -111,27 +112,40 @@ def too_big(case: Case, n: int) -> str | None:
     return None
 
 
-def measure_here(case: Case, role: str, n: int, repeat: int) -> Cell:
-    """One warm-up run, then `repeat` timed runs, in this process."""
-    setup = getattr(case, role)
-    try:
-        work = setup(n)
+def measure_here(case: Case, roles: list[str], n: int, repeat: int) -> dict[str, Cell]:
+    """The roles' setups, then one warm-up run and `repeat` timed runs of each, the roles timed in turn (ours,
+    base, numpy, ours, …) in this process, so a change of the machine's speed falls on every role alike."""
+    cells: dict[str, Cell] = {}
+    works: dict[str, Work] = {}
+    for role in roles:
+        try:
+            work = getattr(case, role)(n)
+        except Exception as error:  # any refusal (torch's 2^24 category limit, MemoryError) is a table cell
+            cells[role] = Cell(note=f"refused: {type(error).__name__}: {first_line(error)}")
+            continue
         if isinstance(work, str):
-            return Cell(note=work)
-        times, cpu, length = [], [], None
-        for attempt in range(repeat + 1):
-            gc.collect()
-            start, start_cpu = time.perf_counter(), time.process_time()
-            result = work()
-            elapsed, elapsed_cpu = time.perf_counter() - start, time.process_time() - start_cpu
+            cells[role] = Cell(note=work)
+        else:
+            works[role] = work
+            cells[role] = Cell()
+    for attempt in range(repeat + 1):
+        for role, work in list(works.items()):
+            cell = cells[role]
+            try:
+                gc.collect()
+                start, start_cpu = time.perf_counter(), time.process_time()
+                result = work()
+                elapsed, elapsed_cpu = time.perf_counter() - start, time.process_time() - start_cpu
+                cell.length = len(result) if hasattr(result, "__len__") else None
+                result = None
+            except Exception as error:
+                cells[role] = Cell(note=f"refused: {type(error).__name__}: {first_line(error)}")
+                del works[role]
+                continue
             if attempt:
-                times.append(elapsed)
-                cpu.append(elapsed_cpu)
-            length = len(result) if hasattr(result, "__len__") else None
-            result = None
-    except Exception as error:  # any refusal (torch's 2^24 category limit, MemoryError) is a table cell
-        return Cell(note=f"refused: {type(error).__name__}: {first_line(error)}")
-    return Cell(times=times, length=length, cpu=cpu)
+                cell.times.append(elapsed)
+                cell.cpu.append(elapsed_cpu)
+    return cells
 
 
 def measure_child(case_name: str, role: str, n: int, repeat: int) -> Cell:
@@ -201,30 +215,41 @@ def run_all(sizes: list[int], repeat: int, cases: list[str]) -> list[Row]:
     rows: dict[tuple[str, int], Row] = {}
     last: dict[tuple[str, str], tuple[int, float]] = {}  # (case, role) -> (N, median) of the last size run
     progress = Progress(len(tasks))
-    for name, n, role in tasks:
+    # A row's roles are measured together: in turn in this process, or each in its own child.
+    for (name, n), group in itertools.groupby(tasks, key=lambda task: task[:2]):
         case = CASES[name]
-        progress.step(f"{name} N={n:.0e} {role}")
         row = rows.setdefault((name, n), Row(name, n, dict.fromkeys(ROLES)))
-        note = too_big(case, n)
-        if note is None and (name, role) in last:
-            prev_n, prev_median = last[name, role]
-            guess = prev_median * n / prev_n
-            if guess * (repeat + 1) > CELL_BUDGET:
-                note = f"skipped: ≈{guess:.0f} s per run expected from N = {prev_n:.0e}"
-        if note is not None:
-            cell = Cell(note=note)
-        elif case.in_child:
-            cell = measure_child(name, role, n, repeat)
-        else:
-            cell = measure_here(case, role, n, repeat)
-        want = expected_length(name, n)
-        if cell.note is None and want is not None and cell.length != want:
-            cell = Cell(note=f"wrong result: {cell.length} indices, expected {want}")
-        cell.load = environment.load_now()
-        if cell.median is not None:
-            last[name, role] = (n, cell.median)
-        row.cells[role] = cell
-        progress.advance()
+        cells: dict[str, Cell] = {}
+        runnable = []
+        for _, _, role in group:
+            note = too_big(case, n)
+            if note is None and (name, role) in last:
+                prev_n, prev_median = last[name, role]
+                guess = prev_median * n / prev_n
+                if guess * (repeat + 1) > CELL_BUDGET:
+                    note = f"skipped: ≈{guess:.0f} s per run expected from N = {prev_n:.0e}"
+            if note is None:
+                runnable.append(role)
+            else:
+                cells[role] = Cell(note=note)
+        if case.in_child:
+            for role in runnable:
+                progress.step(f"{name} N={n:.0e} {role}")
+                cells[role] = measure_child(name, role, n, repeat)
+                progress.advance()
+        elif runnable:
+            progress.step(f"{name} N={n:.0e} {'/'.join(runnable)}")
+            cells.update(measure_here(case, runnable, n, repeat))
+        for role, cell in cells.items():
+            want = expected_length(name, n)
+            if cell.note is None and want is not None and cell.length != want:
+                cell = Cell(note=f"wrong result: {cell.length} indices, expected {want}")
+            cell.load = environment.load_now()
+            if cell.median is not None:
+                last[name, role] = (n, cell.median)
+            row.cells[role] = cell
+            if not (case.in_child and role in runnable):
+                progress.advance()
     progress.close()
     return list(rows.values())
 

@@ -18,7 +18,9 @@ or a time budget (alias-build); distributed-list also bounds its peak memory aga
 
 NOTES = f"""\
 - Each cell: one untimed warm-up run, then the median of the timed runs (`time.perf_counter`), in one
-  process, except the cases marked *subprocess*: those run each cell in a fresh interpreter.
+  process, the row's cells timed in turn (ferrosampler, baseline, numpy, ferrosampler, …) so that a change
+  of the machine's speed falls on both sides of a ratio alike; the cases marked *subprocess* run each
+  cell in a fresh interpreter.
 - Ratios: "x faster" is baseline time / ferrosampler time; "x slower" is ferrosampler time / baseline
   time; the alias build is an absolute time. The targets are stated at N = 10^7
   (weighted without replacement at N = k = 10^6); the summary reads each case at that N when it was run,
