@@ -226,8 +226,8 @@ def test_draws_are_the_references_long(data, plan, seed):
 def test_threads_and_chunks_change_no_draw(sizes, starts, weights, n):
     # Threads and pieces start where runs of blocks start: many runs, phases not aligned to runs, every read
     # the same on 1 to 3 threads and any chunk, and equal to the reference at positions sampled across it.
-    plans = [engine.MixturePlan(sizes, starts, np.array(sum(weights, []), dtype=np.float64), n) for engine in ENGINES]
-    fast, slow = plans
+    flat = np.array([w for row in weights for w in row], dtype=np.float64)
+    fast, slow = (engine.MixturePlan(sizes, starts, flat, n) for engine in ENGINES)
     reads = [(0, n, 1), (1000, n - 1000, 1), (65_535, 60_000, 1), (3, (n - 3) // 2, 2), (100_001, 40_000, 3)]
     before = _core.get_num_threads()
     try:
@@ -244,5 +244,5 @@ def test_threads_and_chunks_change_no_draw(sizes, starts, weights, n):
         _core._set_min_chunk(2**16)  # the default
     rng = np.random.default_rng(5)
     for start, count, stride in reads:
-        for c in rng.integers(0, count, 60).tolist() + [0, count - 1]:
+        for c in [*rng.integers(0, count, 60).tolist(), 0, count - 1]:
             assert serial[start, count, stride][c] == slow.draws(7, 2, start + c * stride, 1)[0]

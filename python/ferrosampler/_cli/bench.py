@@ -240,10 +240,10 @@ def run_all(sizes: list[int], repeat: int, cases: list[str]) -> list[Row]:
         elif runnable:
             progress.step(f"{name} N={n:.0e} {'/'.join(runnable)}")
             cells.update(measure_here(case, runnable, n, repeat))
-        for role, cell in cells.items():
-            want = expected_length(name, n)
-            if cell.note is None and want is not None and cell.length != want:
-                cell = Cell(note=f"wrong result: {cell.length} indices, expected {want}")
+        want = expected_length(name, n)
+        for role, measured in cells.items():
+            wrong = measured.note is None and want is not None and measured.length != want
+            cell = Cell(note=f"wrong result: {measured.length} indices, expected {want}") if wrong else measured
             cell.load = environment.load_now()
             if cell.median is not None:
                 last[name, role] = (n, cell.median)
