@@ -101,9 +101,11 @@ where
 fn thread_cuts(len: usize, least: usize, snap: impl Fn(usize) -> usize) -> Result<Vec<usize>, EngineError> {
     let threads = num_threads();
     let chunk = len.div_ceil(threads).max(least).max(1);
-    let mut cuts = vec_with_capacity(threads.saturating_sub(1) as u64)?;
-    for thread in 1..threads {
-        let at = snap(thread.saturating_mul(chunk));
+    let chunks = threads.min(len.div_ceil(chunk));
+    let mut cuts = vec_with_capacity(chunks.saturating_sub(1) as u64)?;
+    for thread in 1..chunks {
+        // thread < chunks: thread·chunk < len, so `snap` only sees outputs.
+        let at = snap(thread * chunk);
         if at >= len {
             break;
         }
@@ -144,7 +146,7 @@ where
             let job = move || work(offset as u64, part);
             match std::thread::Builder::new().spawn_scoped(scope, job) {
                 Ok(handle) => handles.push(handle),
-                // No thread to be had: the caller's thread does the chunk (same output).
+                // No thread to be had: the call fails (EngineError::Thread) rather than leave the chunk unfilled.
                 Err(_) => results.push(Err(EngineError::Thread)),
             }
         }
@@ -174,7 +176,8 @@ where
 
 /// `fill_new` whose work also gets a state made once per chunk by `init` (buffers and caches a thread reuses
 /// from piece to piece; the output must not depend on it), and whose chunks and pieces start only where `snap`
-/// moves them to (non-decreasing, snap(x) ≥ x: the next output a piece starts at cheaply).
+/// moves them to (non-decreasing, snap(x) ≥ x: the next output a piece starts at cheaply), so a piece may be
+/// longer than `PIECE`.
 pub fn fill_new_with<S, I, W>(
     len: u64,
     snap: impl Fn(u64) -> u64 + Sync,

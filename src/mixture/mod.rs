@@ -446,8 +446,9 @@ impl MixturePlan {
         let snap = |at: u64| {
             let position = u128::from(start) + u128::from(at) * u128::from(stride);
             let boundary = u128::from(self.run_start_from(position));
-            // The first output at or past the boundary (≥ at: the boundary is ≥ the position).
-            (boundary - u128::from(start))
+            // The first output at or past the boundary (≥ at for every position read: those are below N).
+            boundary
+                .saturating_sub(u128::from(start))
                 .div_ceil(u128::from(stride.max(1)))
                 .min(u128::from(count)) as u64
         };
@@ -560,10 +561,8 @@ struct Batch {
 /// Up to this many groups, a run's items are stored block by block (else group by group).
 const STORE_BY_BLOCK_GROUPS: usize = 64;
 
-/// Each group's items (`grouped`, laid out as the walker's groups) stored at their payloads, the output indices
-/// (slots before the outputs wrap past every index). A group's slots run block by block, so with few groups the
-/// stores go block by block, every group's share of one block in turn: the block's 8 KiB of outputs stay in the
-/// first-level cache while all groups write to it, instead of each group sweeping the whole run.
+/// Each group's items (`grouped`) stored at their payloads, the output indices. With few groups, block by block:
+/// a block's 8 KiB of outputs stay in the first-level cache while every group writes its share to them.
 fn store_items(
     walker: &BlockWalker,
     grouped: &[i64],
@@ -578,7 +577,7 @@ fn store_items(
         for group in groups {
             let range = group.start..group.start + group.count;
             if let (Some(targets), Some(values)) = (walker.order().get(range.clone()), grouped.get(range)) {
-                store_block_share(targets, values, base(group.source), (0, 0, true), out);
+                store_block_share(targets, values, base(group.source), None, out);
             }
         }
         return;
@@ -593,30 +592,27 @@ fn store_items(
         .sum::<usize>()
         .div_ceil(BLOCK as usize);
     for block in 1..=blocks {
-        let (end, last) = ((block as u32).wrapping_mul(BLOCK as u32), block == blocks);
+        // The last block takes what is left of every group.
+        let stop = (block < blocks).then(|| (r0, (block as u32).wrapping_mul(BLOCK as u32)));
         for (cursor, group) in cursors.iter_mut().zip(groups) {
-            let stop = group.start + group.count;
-            let (Some(targets), Some(values)) = (walker.order().get(*cursor..stop), grouped.get(*cursor..stop)) else {
+            let end = group.start + group.count;
+            let (Some(targets), Some(values)) = (walker.order().get(*cursor..end), grouped.get(*cursor..end)) else {
                 continue;
             };
-            *cursor += store_block_share(targets, values, base(group.source), (r0, end, last), out);
+            *cursor += store_block_share(targets, values, base(group.source), stop, out);
         }
     }
 }
 
-/// A group's share of one block, a prefix of its slots (they run block by block): stored at their output indices
-/// until a run offset (payload + r0) reaches `end`, or to the group's end on the `last` block; how many.
+/// A group's items stored at their output indices: all of them (`stop` None), or its share of one block, a prefix
+/// of its slots (they run block by block), until a run offset (payload + r0) reaches `end` (`stop` (r0, end)).
+/// How many were read.
+// Out of line: inlined into the run's loop, its variables lived on the stack.
 #[inline(never)]
-fn store_block_share(
-    targets: &[u32],
-    values: &[i64],
-    base: i64,
-    (r0, end, last): (u32, u32, bool),
-    out: &mut [i64],
-) -> usize {
+fn store_block_share(targets: &[u32], values: &[i64], base: i64, stop: Option<(u32, u32)>, out: &mut [i64]) -> usize {
     let mut stored = 0;
     for (&at, &item) in targets.iter().zip(values.iter()) {
-        if !last && at.wrapping_add(r0) >= end {
+        if stop.is_some_and(|(r0, end)| at.wrapping_add(r0) >= end) {
             break;
         }
         if let Some(target) = out.get_mut(at as usize) {

@@ -70,3 +70,4 @@ def test_accepted_spellings() -> None:
     assert _cli.seed_int(str(2**64 - 1)) == 2**64 - 1
     assert _cli.positive_int("+7") == 7
     assert _cli.case_list("all") == list(_cli.bench_cases.CASES)
+    assert _cli.case_list("mixture-bulk, random-bulk,mixture-bulk") == ["mixture-bulk", "random-bulk"]

@@ -107,7 +107,7 @@ def case_list(text: str) -> list[str]:
         raise argparse.ArgumentTypeError(
             f"unknown case {', '.join(map(repr, unknown)) or repr(text)}; choose from {', '.join(CASES)}"
         )
-    return names
+    return list(dict.fromkeys(names))  # a case named twice is run once
 
 
 def output_path(text: str) -> Path:
