@@ -67,12 +67,21 @@ pub fn reserve_map<K: Eq + Hash, V>(map: &mut HashMap<K, V>, extra: u64) -> Resu
     map.try_reserve(extra).map_err(|_| failed())
 }
 
-/// `len` zeros, with fallible allocation: the output a parallel fill writes into.
-pub fn zeroed(len: u64) -> Result<Vec<i64>, EngineError> {
+/// `len` zeros (`T::default()`), with fallible allocation.
+pub fn zeroed<T: Clone + Default>(len: u64) -> Result<Vec<T>, EngineError> {
     let mut out = vec_with_capacity(len)?;
     // The capacity is at least len, so this cannot reallocate (len fits usize: checked above).
-    out.resize(len as usize, 0);
+    out.resize(len as usize, T::default());
     Ok(out)
+}
+
+/// `out` lengthened with zeros (`T::default()`) to at least `len` entries, with fallible allocation.
+pub fn grow_zeroed<T: Clone + Default>(out: &mut Vec<T>, len: usize) -> Result<(), EngineError> {
+    if out.len() < len {
+        reserve(out, (len - out.len()) as u64)?;
+        out.resize(len, T::default());
+    }
+    Ok(())
 }
 
 /// A copy of `items` made with fallible allocation.

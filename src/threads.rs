@@ -216,7 +216,7 @@ where
     let mut out = std::mem::ManuallyDrop::new(out);
     // SAFETY: `fill_between` returned Ok, so every chunk of `out` (the chunks cover it) ran to the end, and
     // each of its pieces (they cover the chunk) was initialised (zeroed) before `work` saw it: all `len` entries
-    // are initialised i64s. MaybeUninit<i64> has the size and alignment of i64, so the allocation (pointer, length, capacity,
-    // owned once: `out` is never dropped) is a valid Vec<i64>.
+    // are initialised i64s. MaybeUninit<i64> has the size and alignment of i64, so the allocation (pointer,
+    // length, capacity, owned once: `out` is never dropped) is a valid Vec<i64>.
     Ok(unsafe { Vec::from_raw_parts(out.as_mut_ptr().cast::<i64>(), out.len(), out.capacity()) })
 }

@@ -95,12 +95,12 @@ fn allocation_never_panics() {
         let refused = |result: Result<(), EngineError>| matches!(result, Err(EngineError::Allocation { .. }));
         if a >= REFUSED {
             assert!(refused(vec_with_capacity::<i64>(a).map(drop)));
-            assert!(refused(zeroed(a).map(drop)));
+            assert!(refused(zeroed::<i64>(a).map(drop)));
             assert!(refused(reserve(&mut vec![0i64], a)));
             assert!(refused(reserve_map(&mut HashMap::<u64, u64>::new(), a)));
         } else if a <= WORK {
             assert!(vec_with_capacity::<i64>(a).unwrap().capacity() >= a as usize);
-            assert_eq!(zeroed(a).unwrap().len() as u64, a);
+            assert_eq!(zeroed::<i64>(a).unwrap().len() as u64, a);
             let mut out = vec![0i64];
             reserve(&mut out, a).unwrap();
             assert!(out.capacity() as u64 > a);

@@ -3,7 +3,7 @@
 //! a stable partition sends them on; each slot costs D additions instead of D 128-bit divisions. Speed only,
 //! no reference twin: slot u's (source, index) equals `slot_source(prefix, g0 + u)`.
 
-use crate::alloc::{reserve, vec_with_capacity};
+use crate::alloc::{grow_zeroed, zeroed};
 use crate::error::EngineError;
 use crate::kernel::{self, Kernel};
 
@@ -26,28 +26,12 @@ pub(super) struct BlockWalker {
     indices: Vec<u64>,
 }
 
-/// `out` lengthened with zeros to at least `len` entries (fallibly).
-pub(super) fn grow<T: Clone + Default>(out: &mut Vec<T>, len: usize) -> Result<(), EngineError> {
-    if out.len() < len {
-        let missing = (len - out.len()) as u64;
-        reserve(out, missing)?;
-        out.resize(len, T::default());
-    }
-    Ok(())
-}
-
-fn zeros<T: Clone + Default>(len: usize) -> Result<Vec<T>, EngineError> {
-    let mut out = vec_with_capacity(len as u64)?;
-    out.resize(len, T::default());
-    Ok(out)
-}
-
 impl BlockWalker {
     /// Buffers for runs of up to `capacity` slots, without per-slot lookups (`spread` needs `with_lookups`).
     pub(super) fn new(capacity: usize) -> Result<Self, EngineError> {
         Ok(BlockWalker {
-            order: zeros(capacity)?,
-            scratch: zeros(capacity)?,
+            order: zeroed(capacity as u64)?,
+            scratch: zeroed(capacity as u64)?,
             groups: Vec::new(),
             sources: Vec::new(),
             indices: Vec::new(),
@@ -56,15 +40,15 @@ impl BlockWalker {
 
     /// Room for runs of `len` slots (buffers grow, zeroed, only as far as the runs walked need).
     pub(super) fn fit(&mut self, len: usize) -> Result<(), EngineError> {
-        grow(&mut self.order, len)?;
-        grow(&mut self.scratch, len)
+        grow_zeroed(&mut self.order, len)?;
+        grow_zeroed(&mut self.scratch, len)
     }
 
     /// `new` with room for `spread`'s per-slot lookups.
     pub(super) fn with_lookups(capacity: usize) -> Result<Self, EngineError> {
         Ok(BlockWalker {
-            sources: zeros(capacity)?,
-            indices: zeros(capacity)?,
+            sources: zeroed(capacity as u64)?,
+            indices: zeroed(capacity as u64)?,
             ..BlockWalker::new(capacity)?
         })
     }

@@ -7,7 +7,7 @@ mod locate;
 
 use std::collections::HashMap;
 
-use crate::alloc::{copy_of, vec_with_capacity};
+use crate::alloc::{copy_of, grow_zeroed, vec_with_capacity, zeroed};
 use crate::bounded::multiply_shift;
 use crate::error::EngineError;
 use crate::keystream::{Keystream, MIXTURE_ITEMS, MIXTURE_ORDER};
@@ -530,12 +530,9 @@ struct Reader<'a> {
     epoch: u64,
     /// The last block order used, by τ.
     order: Option<(u64, Bijection)>,
-    /// The last block order tabulated whole (`table`), by τ.
-    table_tau: Option<u64>,
-    table: [u16; BLOCK as usize],
-    /// The last block order's inverse tabulated whole (`inverse`), by τ.
-    inverse_tau: Option<u64>,
-    inverse: [u16; BLOCK as usize],
+    /// The last block order tabulated whole, and its inverse.
+    table: BlockTable,
+    inverse: BlockTable,
     /// A source's current pass, direct-mapped by source number: (source, pass, π_pass).
     passes: Vec<Option<(usize, u64, Bijection)>>,
     /// Occurrence bases of the current phase instance, by source (only with several phases).
@@ -545,6 +542,29 @@ struct Reader<'a> {
     walker: Option<BlockWalker>,
     /// Runs of whole blocks (the batched path).
     batch: Option<Batch>,
+}
+
+/// A block order tabulated whole by `tabulate` (its forward or its inverse table), and the τ it holds.
+struct BlockTable {
+    tau: Option<u64>,
+    values: [u16; BLOCK as usize],
+    tabulate: fn(&Bijection, &mut [u16]) -> bool,
+}
+
+impl BlockTable {
+    fn new(tabulate: fn(&Bijection, &mut [u16]) -> bool) -> Self {
+        BlockTable {
+            tau: None,
+            values: [0; BLOCK as usize],
+            tabulate,
+        }
+    }
+
+    /// Block τ's order (`order`, by τ) tabulated; `tau` None afterwards if it cannot be.
+    fn fill(&mut self, tau: u64, order: Option<&(u64, Bijection)>) {
+        let filled = order.is_some_and(|(_, order)| (self.tabulate)(order, &mut self.values));
+        self.tau = filled.then_some(tau);
+    }
 }
 
 /// The batched path's buffers: up to RUN_BLOCKS blocks of slots, their items grouped by source, then in
@@ -635,7 +655,7 @@ impl Batch {
             walker: BlockWalker::new(0)?,
             grouped: Vec::new(),
             items: Vec::new(),
-            picks: crate::alloc::zeroed(BLOCK)?,
+            picks: zeroed(BLOCK)?,
             cursors: Vec::new(),
         })
     }
@@ -648,10 +668,8 @@ impl<'a> Reader<'a> {
             seed,
             epoch,
             order: None,
-            table_tau: None,
-            table: [0; BLOCK as usize],
-            inverse_tau: None,
-            inverse: [0; BLOCK as usize],
+            table: BlockTable::new(Bijection::fill_all),
+            inverse: BlockTable::new(Bijection::fill_inverse_all),
             passes: Vec::new(),
             bases: HashMap::new(),
             bases_phase: None,
@@ -768,7 +786,7 @@ impl<'a> Reader<'a> {
         let length = plan.lengths.get(phase).copied().unwrap_or(0);
         let g0 = self.epoch * length + b0 * BLOCK;
         batch.walker.fit(slots)?;
-        blocks::grow(&mut batch.grouped, slots)?;
+        grow_zeroed(&mut batch.grouped, slots)?;
         if stride == 1 && self.load_positions(&mut batch.walker, length, b0, slots, r0, first_block)? {
             batch.walker.walk_loaded(plan.prefix(phase), g0, slots);
             // Each item straight to its output: the payload is its output index.
@@ -778,19 +796,12 @@ impl<'a> Reader<'a> {
                 cursors,
                 ..
             } = batch;
-            for group in walker.groups() {
-                let o = self.base(phase, group.source) + u128::from(group.first);
-                let part = grouped
-                    .get_mut(group.start..group.start + group.count)
-                    .unwrap_or_default();
-                self.items_of_source(group.source, o, part)?;
-            }
+            self.items_of_groups(phase, walker, grouped)?;
             store_items(walker, grouped, cursors, &plan.offsets, r0, out);
             return Ok(());
         }
-        blocks::grow(&mut batch.items, slots)?;
+        grow_zeroed(&mut batch.items, slots)?;
         batch.walker.walk(plan.prefix(phase), g0, slots);
-        // Items grouped by source, each group's occurrences consecutive: pass by pass, by lanes.
         let Batch {
             walker,
             grouped,
@@ -798,13 +809,7 @@ impl<'a> Reader<'a> {
             picks,
             ..
         } = batch;
-        for group in walker.groups() {
-            let o = self.base(phase, group.source) + u128::from(group.first);
-            let part = grouped
-                .get_mut(group.start..group.start + group.count)
-                .unwrap_or_default();
-            self.items_of_source(group.source, o, part)?;
-        }
+        self.items_of_groups(phase, walker, grouped)?;
         // Global indices in slot order (offset_s + item < Σ n ≤ 2^63).
         for group in walker.groups() {
             let base = plan.offsets.get(group.source).copied().unwrap_or(0) as i64;
@@ -833,7 +838,7 @@ impl<'a> Reader<'a> {
             if self.use_table(first_block + block, block_length)? {
                 // The block order tabulated whole: each output one lookup.
                 let step = usize::try_from(stride).unwrap_or(usize::MAX);
-                let offsets = self.table.iter().skip(offset as usize).step_by(step);
+                let offsets = self.table.values.iter().skip(offset as usize).step_by(step);
                 for (slot, &u) in run.iter_mut().zip(offsets) {
                     *slot = block_items.get(usize::from(u)).copied().unwrap_or(0);
                 }
@@ -879,13 +884,29 @@ impl<'a> Reader<'a> {
             let part = payload.get_mut(start..).unwrap_or_default();
             // Slot start + u is read at run offset start + π⁻¹(u): its output index is that less r0.
             let first = (start as u32).wrapping_sub(r0 as u32);
-            for (slot, &r) in part.iter_mut().zip(self.inverse.iter().take(block_length as usize)) {
+            for (slot, &r) in part
+                .iter_mut()
+                .zip(self.inverse.values.iter().take(block_length as usize))
+            {
                 *slot = first.wrapping_add(u32::from(r));
             }
             start += block_length as usize;
             block += 1;
         }
         Ok(true)
+    }
+
+    /// Each group's items into its place in `grouped` (laid out as the walker's groups): a group's occurrences are
+    /// consecutive, so pass by pass, by lanes.
+    fn items_of_groups(&mut self, phase: usize, walker: &BlockWalker, grouped: &mut [i64]) -> Result<(), EngineError> {
+        for group in walker.groups() {
+            let o = self.base(phase, group.source) + u128::from(group.first);
+            let part = grouped
+                .get_mut(group.start..group.start + group.count)
+                .unwrap_or_default();
+            self.items_of_source(group.source, o, part)?;
+        }
+        Ok(())
     }
 
     /// out[t] = the item (within source s) of its occurrence o + t: pass by pass, each a lane evaluation.
@@ -922,30 +943,20 @@ impl<'a> Reader<'a> {
 
     /// Step 2 tabulated whole into `table` (cached by τ); false if it cannot be (then `order` is in use).
     fn use_table(&mut self, tau: u64, length: u64) -> Result<bool, EngineError> {
-        if self.table_tau == Some(tau) {
-            return Ok(true);
+        if self.table.tau != Some(tau) {
+            self.use_order(tau, length)?;
+            self.table.fill(tau, self.order.as_ref());
         }
-        self.use_order(tau, length)?;
-        let filled = self
-            .order
-            .as_ref()
-            .is_some_and(|(_, order)| order.fill_all(&mut self.table));
-        self.table_tau = filled.then_some(tau);
-        Ok(filled)
+        Ok(self.table.tau == Some(tau))
     }
 
     /// Step 2's inverse tabulated whole into `inverse` (cached by τ); false if it cannot be.
     fn use_inverse(&mut self, tau: u64, length: u64) -> Result<bool, EngineError> {
-        if self.inverse_tau == Some(tau) {
-            return Ok(true);
+        if self.inverse.tau != Some(tau) {
+            self.use_order(tau, length)?;
+            self.inverse.fill(tau, self.order.as_ref());
         }
-        self.use_order(tau, length)?;
-        let filled = self
-            .order
-            .as_ref()
-            .is_some_and(|(_, order)| order.fill_inverse_all(&mut self.inverse));
-        self.inverse_tau = filled.then_some(tau);
-        Ok(filled)
+        Ok(self.inverse.tau == Some(tau))
     }
 
     fn apply_order(&self, r: u64) -> u64 {
